@@ -1,0 +1,1 @@
+"""Study-group bot: engine, storage, transports and scheduling."""

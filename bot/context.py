@@ -1,0 +1,76 @@
+"""What a handler gets: the moment, the group, the message, and ways to speak."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from bot.calendar import local_day
+from bot.events import Message, Outgoing
+from bot.lifecycle import Group
+
+if TYPE_CHECKING:
+    from bot.engine import Engine
+
+
+@dataclass
+class Ctx:
+    """A handler's view of one event or scheduled action (all writes join the open transaction)."""
+
+    engine: "Engine"
+    now: datetime
+    room: str | None
+    group: Group | None = None
+    message: Message | None = None
+    actor: str | None = None
+
+    @property
+    def store(self):
+        return self.engine.store
+
+    @property
+    def pb(self):
+        return self.engine.playbook
+
+    def fmt(self, template: str, **values: object) -> str:
+        """Fill a playbook text with the persona placeholders and `values`."""
+        return template.format(**self.pb.persona_vars(), **values).strip()
+
+    def say(self, text: str, mentions: tuple[str, ...] | list[str] = ()) -> None:
+        """Queue a message to this room."""
+        self.engine.enqueue(Outgoing(self.room, None, text, tuple(mentions)), self.now)
+
+    def say_to(self, contact: str, text: str) -> None:
+        """Queue a private message."""
+        self.engine.enqueue(Outgoing(None, contact, text), self.now)
+
+    def reply(self, text: str) -> None:
+        """Answer the sender of the current message (in the room, @-mentioning them)."""
+        if self.room is None:
+            self.say_to(self.message.sender, text)
+        else:
+            name = self.message.name or self.message.sender
+            self.say(f"@{name} {text}", (self.message.sender,))
+
+    def say_mentioning(self, text: str, members: list[tuple[str, str]]) -> None:
+        """Post `text` and @-mention members, split across messages of at most mentions_per_message each."""
+        per = self.pb.settings.mentions_per_message
+        for i in range(0, len(members), per):
+            chunk = members[i:i + per]
+            tags = " ".join(f"@{name or mid}" for mid, name in chunk)
+            self.say(f"{text}\n{tags}" if i == 0 else tags, [mid for mid, _ in chunk])
+
+    def day_of(self, ts: datetime) -> int:
+        """The group's course day at ts."""
+        return local_day(self.pb, self.group.start_date, ts)
+
+    def today(self) -> int:
+        return self.day_of(self.now)
+
+    def request_ack(self) -> None:
+        """Ask for a batched acknowledgement of what was just recorded."""
+        self.engine.acks.request(self.group, self.now)
+
+    def member_list(self) -> list[tuple[str, str]]:
+        """Current members (advisors excluded), as (id, name)."""
+        return [(m, n) for m, n in self.store.members(self.room) if m not in self.engine.advisors]

@@ -1,0 +1,279 @@
+"""The engine: dedupes events, loads a group under its lock, routes to the rituals, runs the calendar."""
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections import defaultdict
+from datetime import date, datetime, timedelta
+from typing import Callable, Iterable
+
+from bot.acks import AckBatcher
+from bot.calendar import Action, actions, local_day
+from bot.commands import Command, CommandSpec, UsageError, parse_command
+from bot.context import Ctx
+from bot.events import Event, FriendRequest, MemberJoined, MemberLeft, Message, Outgoing
+from bot.lifecycle import STATE_NAMES, Group, TransitionNotAllowed
+from bot.playbook import Playbook
+from bot.router import Router
+from bot.storage import Store
+
+log = logging.getLogger("bot.engine")
+
+# Scheduled kinds that a late /start or an advisor's /next still posts at once for the current day.
+CATCH_UP_KINDS = {"open", "lesson", "task"}
+
+
+class Engine:
+    """Everything between the transport and the database. One instance per database."""
+
+    def __init__(self, store: Store, playbook: Playbook, clock, advisors: Iterable[str]) -> None:
+        self.store = store
+        self.playbook = playbook
+        self.clock = clock
+        self.advisors = frozenset(advisors)
+        self.acks = AckBatcher(self)
+        self.routers: list[Router] = []
+        self.commands: dict[str, CommandSpec] = {}
+        self.action_handlers: dict[str, Callable] = {}
+        self.groups: dict[str, Group] = {}
+        self._locks: dict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
+        self._denied: set[tuple[str, str]] = set()  # (member, local date) told once that commands are for advisors
+        self.on_enqueue: Callable[[], None] = lambda: None
+        for row in store.groups():
+            self.groups[row["room"]] = Group.from_row(store, row)
+
+    # -- wiring -------------------------------------------------------------------------------
+    def include_routers(self, *routers: Router) -> None:
+        """Join feature routers; message handlers run in the order given."""
+        for r in routers:
+            self.routers.append(r)
+            for spec in r.commands:
+                for name in (spec.name, *spec.aliases):
+                    if name in self.commands:
+                        raise ValueError(f"command {name!r} registered twice")
+                    self.commands[name] = spec
+            self.action_handlers.update(r.actions)
+
+    def enqueue(self, out: Outgoing, now: datetime) -> None:
+        """Queue an outgoing message inside the current transaction; the sender is woken after commit."""
+        self.store.enqueue(out, now)
+        self._wake = True
+
+    def _commit_hook(self) -> None:
+        if getattr(self, "_wake", False):
+            self._wake = False
+            self.on_enqueue()
+
+    # -- inbound ------------------------------------------------------------------------------
+    async def handle(self, event: Event) -> None:
+        """Process one inbound event exactly once (by id), under its group's lock."""
+        key = getattr(event, "room", None) or f"contact:{getattr(event, 'sender', getattr(event, 'contact', ''))}"
+        async with self._locks[key]:
+            self.handle_now(event)
+
+    def handle_now(self, event: Event) -> None:
+        """Synchronous core of handle() (the caller holds the group's lock)."""
+        now = self.clock.now()
+        try:
+            with self.store.tx():
+                if not self.store.remember(event.id, event.ts):
+                    return
+                if isinstance(event, Message):
+                    self._on_message(event, now)
+                elif isinstance(event, MemberJoined):
+                    self._on_join(event)
+                elif isinstance(event, MemberLeft):
+                    self._on_leave(event)
+                elif isinstance(event, FriendRequest):
+                    log.info("friend request from %s (%s): %s", event.contact, event.name, event.hello)
+        except Exception:
+            log.exception("event %s failed; recorded as seen so a redelivery does not loop", event.id)
+            self.reload(getattr(event, "room", None))
+            with self.store.tx():
+                self.store.remember(event.id, event.ts)
+            if isinstance(event, Message) and parse_command(event.text) and event.sender in self.advisors:
+                with self.store.tx():
+                    Ctx(self, now, event.room, message=event).reply("出错了，这条指令没有执行，已记录日志。")
+        self._commit_hook()
+
+    def _on_message(self, msg: Message, now: datetime) -> None:
+        group = self.groups.get(msg.room) if msg.room else None
+        ctx = Ctx(self, now, msg.room, group, msg, actor=msg.sender)
+        cmd = parse_command(msg.text) if msg.kind == "text" else None
+        if cmd is not None and (cmd.name in self.commands or msg.sender in self.advisors):
+            self._on_command(ctx, cmd)
+            return
+        if group is None or msg.sender in self.advisors:
+            return
+        if group.members.get(msg.sender) != msg.name:
+            self.store.upsert_member(group.room, msg.sender, msg.name, msg.ts)
+            group.members[msg.sender] = msg.name
+        for router in self.routers:
+            for route in router.messages:
+                if group.state in route.states and msg.kind in route.kinds:
+                    route.handler(ctx)
+
+    def _on_command(self, ctx: Ctx, cmd: Command) -> None:
+        spec = self.commands.get(cmd.name)
+        sender = ctx.message.sender
+        if spec is None:
+            ctx.reply(f"未知指令 {cmd.prefix}{cmd.name}，发送 /help 查看可用指令。")
+            return
+        if spec.advisor_only and sender not in self.advisors:
+            # a member's command changes nothing; tell them once a day, not on every attempt
+            key = (sender, ctx.now.astimezone(self.playbook.tz).date().isoformat())
+            log.info("ignored %s%s from non-advisor %s", cmd.prefix, cmd.name, sender)
+            if key not in self._denied:
+                self._denied.add(key)
+                ctx.reply("这个指令只有导师可以使用哦～")
+            return
+        if spec.needs_group and ctx.group is None and spec.name != "start":
+            ctx.reply("本群还没有开课，请先用 /start [YYYY-MM-DD] 绑定课程。" if ctx.room else "请在学习群里使用这个指令。")
+            return
+        try:
+            with self.store.tx():
+                spec.handler(ctx, cmd)
+        except UsageError as exc:
+            self.reload(ctx.room)
+            ctx.reply(f"{exc} 用法：{spec.usage}" if str(exc) else f"用法：{spec.usage}")
+        except TransitionNotAllowed:
+            self.reload(ctx.room)
+            ctx.group = self.groups.get(ctx.room)
+            ctx.reply(f"当前状态是「{ctx.group.state_name}」，不能执行 {cmd.prefix}{cmd.name}，什么也没有改变。")
+
+    def _on_join(self, ev: MemberJoined) -> None:
+        """Members are tracked in every room the bot is in, so a later /start knows who is there."""
+        group = self.groups.get(ev.room)
+        for m in ev.members:
+            if m.id in self.advisors:
+                continue
+            self.store.upsert_member(ev.room, m.id, m.name, ev.ts)
+            if group is not None:
+                group.members[m.id] = m.name
+
+    def _on_leave(self, ev: MemberLeft) -> None:
+        for m in ev.members:
+            self.store.member_left(ev.room, m.id, ev.ts)
+
+    # -- groups -------------------------------------------------------------------------------
+    def reload(self, room: str | None) -> None:
+        """Drop a group's in-memory copy and read it back (after a rolled-back transaction)."""
+        if room is None:
+            return
+        row = self.store.group(room)
+        if row is None:
+            self.groups.pop(room, None)
+        else:
+            self.groups[room] = Group.from_row(self.store, row)
+
+    def bind(self, ctx: Ctx, start: date, topic: str) -> Group:
+        """Bind a room to the playbook with day 1 on `start`, then run what is already due."""
+        self.store.insert_group(ctx.room, topic, "bound", start.isoformat(), ctx.now)
+        self.store.add_history(ctx.room, None, "bound", "start", 0, ctx.now, ctx.actor)
+        group = Group(self.store, ctx.room, topic, "bound", 0, start, False)
+        self.groups[ctx.room] = group
+        ctx.group = group
+        for mid, name in self.store.members(ctx.room):
+            group.members[mid] = name
+        self.catch_up(ctx)
+        return group
+
+    def shift(self, ctx: Ctx, days: int) -> None:
+        """Move a group's calendar `days` earlier (the advisor's /next) and run what becomes due today."""
+        group = ctx.group
+        group.start_date -= timedelta(days=days)
+        group.cursor = 0
+        self.store.update_group(group.room, start_date=group.start_date.isoformat())
+        self.catch_up(ctx)
+
+    def run_now(self, ctx: Ctx, key: str) -> None:
+        """Run one calendar action now, ahead of its time, unless it already ran."""
+        if key not in ctx.group.fired:
+            action = next(a for a in actions(self.playbook, ctx.group.start_date) if a.key == key)
+            self._run(ctx, action)
+
+    def catch_up(self, ctx: Ctx) -> None:
+        """Actions already past when a group is bound or shifted: today's posts run now, the rest are skipped."""
+        group = ctx.group
+        today = local_day(self.playbook, group.start_date, ctx.now)
+        for action in actions(self.playbook, group.start_date):
+            if action.due > ctx.now:
+                break
+            if action.key in group.fired:
+                continue
+            if action.kind == "open" or (action.kind in CATCH_UP_KINDS and action.day == today):
+                self._run(ctx, action)
+            else:
+                self._mark(group, action, ctx.now, "before_start")
+
+    # -- scheduled actions --------------------------------------------------------------------
+    def tick(self) -> int:
+        """Run every scheduled action and acknowledgement that is due; returns how many ran."""
+        now = self.clock.now()
+        ran = 0
+        grace = timedelta(minutes=self.playbook.settings.grace_minutes)
+        for group in list(self.groups.values()):
+            if group.state == "closed":
+                continue
+            cal = actions(self.playbook, group.start_date)
+            while group.cursor < len(cal):
+                action = cal[group.cursor]
+                if action.key in group.fired:
+                    group.cursor += 1
+                    continue
+                if action.due > now:
+                    break
+                ctx = Ctx(self, now, group.room, group)
+                try:
+                    with self.store.tx():
+                        if group.paused:
+                            self._mark(group, action, now, "paused")
+                        elif now - action.due > grace:
+                            log.warning("%s %s was due %s, missed beyond the grace window: skipped", group.room, action.key, action.due)
+                            self._mark(group, action, now, "missed")
+                        else:
+                            self._run(ctx, action)
+                            ran += 1
+                except Exception:
+                    log.exception("%s: action %s failed", group.room, action.key)
+                    with self.store.tx():
+                        self._mark(group, action, now, "error")
+                group.cursor += 1
+            if group.ack_due is not None and group.ack_due <= now:
+                with self.store.tx():
+                    ctx = Ctx(self, now, group.room, group)
+                    if group.paused:
+                        self._drop_ack(group)
+                    elif self.acks.flush(ctx):
+                        ran += 1
+        self._commit_hook()
+        return ran
+
+    def _drop_ack(self, group: Group) -> None:
+        group.ack_due = None
+        self.store.update_group(group.room, ack_due=None)
+
+    def next_due(self) -> datetime | None:
+        """The earliest moment something is scheduled (for virtual clocks and the daemon's sleep)."""
+        best = None
+        for group in self.groups.values():
+            if group.state == "closed":
+                continue
+            for action in actions(self.playbook, group.start_date)[group.cursor:]:
+                if action.key not in group.fired:
+                    best = action.due if best is None or action.due < best else best
+                    break
+            if group.ack_due is not None and (best is None or group.ack_due < best):
+                best = group.ack_due
+        return best
+
+    def _run(self, ctx: Ctx, action: Action) -> None:
+        status = self.action_handlers[action.kind](ctx, action) or "done"
+        self._mark(ctx.group, action, ctx.now, status)
+
+    def _mark(self, group: Group, action: Action, now: datetime, status: str) -> None:
+        self.store.mark_fired(group.room, action.key, action.due, now, status)
+        group.fired.add(action.key)
+
+    def state_label(self, group: Group) -> str:
+        return STATE_NAMES[group.state]

@@ -1,0 +1,74 @@
+"""Transport-neutral event and outgoing-message shapes (no SDK objects past this line)."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Member:
+    """A contact as seen in a room: stable id plus current display name."""
+
+    id: str
+    name: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Message:
+    """A text (or image) message, in a room (room set) or in a private chat (room None)."""
+
+    id: str
+    ts: datetime
+    room: str | None
+    sender: str
+    name: str
+    text: str
+    topic: str = ""
+    kind: str = "text"  # "text" | "image" | other media kinds
+    mentions: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class MemberJoined:
+    """One or more members joined a room."""
+
+    id: str
+    ts: datetime
+    room: str
+    members: tuple[Member, ...]
+    topic: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class MemberLeft:
+    """One or more members left (or were removed from) a room."""
+
+    id: str
+    ts: datetime
+    room: str
+    members: tuple[Member, ...]
+    topic: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class FriendRequest:
+    """Someone asked to add the bot's account as a friend."""
+
+    id: str
+    ts: datetime
+    contact: str
+    name: str
+    hello: str = ""
+
+
+Event = Message | MemberJoined | MemberLeft | FriendRequest
+
+
+@dataclass(frozen=True, slots=True)
+class Outgoing:
+    """Something the bot says: to a room (optionally @-mentioning members) or to one contact."""
+
+    room: str | None
+    to: str | None
+    text: str
+    mentions: tuple[str, ...] = field(default=())

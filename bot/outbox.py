@@ -1,0 +1,110 @@
+"""The durable, paced outbox: every message is queued in SQLite first, then sent under a send budget."""
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections import deque
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from bot.storage import Store
+from bot.transport import SendError, Transport
+
+log = logging.getLogger("bot.outbox")
+
+
+@dataclass(frozen=True)
+class Pacing:
+    """The send budget: WeChat restricts accounts that send too fast."""
+
+    per_minute: int = 40          # at most this many messages per rolling minute, all rooms together
+    room_gap_seconds: float = 1.0  # at least this long between two messages to the same room
+    backoff_seconds: float = 5.0   # first pause after a send error (doubles, capped)
+    backoff_max_seconds: float = 300.0
+
+
+class Sender:
+    """Drains the outbox in order, respecting the pacing; a failed send pauses all sending with back-off."""
+
+    def __init__(self, store: Store, transport: Transport, clock, pacing: Pacing = Pacing()) -> None:
+        self.store, self.transport, self.clock, self.pacing = store, transport, clock, pacing
+        self._window: deque[datetime] = deque()
+        self._last_to: dict[str, datetime] = {}
+        self._paused_until: datetime | None = None
+        self._backoff = pacing.backoff_seconds
+        self._wake = asyncio.Event()
+        self.sent_count = 0
+
+    def wake(self) -> None:
+        """Something was queued: look at the outbox now."""
+        self._wake.set()
+
+    def allowed_at(self, room_or_contact: str) -> datetime:
+        """The earliest moment the budget allows the next message to this recipient."""
+        t = self.clock.now()
+        if self._paused_until and self._paused_until > t:
+            t = self._paused_until
+        if len(self._window) >= self.pacing.per_minute:
+            t = max(t, self._window[-self.pacing.per_minute] + timedelta(minutes=1))
+        last = self._last_to.get(room_or_contact)
+        if last is not None:
+            t = max(t, last + timedelta(seconds=self.pacing.room_gap_seconds))
+        return t
+
+    def next_allowed(self) -> datetime | None:
+        """When the head of the queue may go (None if the queue is empty)."""
+        head = self.store.queued(limit=1)
+        return self.allowed_at(head[0].out.room or head[0].out.to) if head else None
+
+    async def drain(self) -> int:
+        """Send every queued message the budget allows right now; returns how many were sent."""
+        sent = 0
+        while True:
+            batch = self.store.queued(limit=50)
+            if not batch:
+                return sent
+            for item in batch:
+                dest = item.out.room or item.out.to
+                now = self.clock.now()
+                if self.allowed_at(dest) > now:
+                    return sent
+                try:
+                    await self.transport.say(item.out)
+                except SendError as exc:
+                    if exc.unknown:  # may have reached WeChat: never blindly re-send
+                        log.error("send of outbox #%s timed out; marked unknown, not re-sent: %s", item.id, exc)
+                        with self.store.tx():
+                            self.store.mark_sent(item.id, now, "unknown", str(exc))
+                    else:
+                        self._paused_until = now + timedelta(seconds=self._backoff)
+                        log.error("send failed (%s); pausing all sending for %.0fs", exc, self._backoff)
+                        self._backoff = min(self._backoff * 2, self.pacing.backoff_max_seconds)
+                        return sent
+                else:
+                    with self.store.tx():
+                        self.store.mark_sent(item.id, self.clock.now())
+                    self._backoff = self.pacing.backoff_seconds
+                    sent += 1
+                    self.sent_count += 1
+                self._window.append(now)
+                while len(self._window) > self.pacing.per_minute:
+                    self._window.popleft()
+                self._last_to[dest] = now
+
+    async def run(self, speed: float = 1.0) -> None:
+        """Forever: drain, then sleep until woken or until the budget lets the next message go."""
+        while True:
+            await self.drain()
+            nxt = self.next_allowed()
+            timeout = None if nxt is None else max((nxt - self.clock.now()).total_seconds() / speed, 0.01)
+            self._wake.clear()
+            try:
+                await asyncio.wait_for(self._wake.wait(), timeout)
+            except asyncio.TimeoutError:
+                pass
+
+    def status(self) -> str:
+        """The budget and the queue, for /status and logs."""
+        now = self.clock.now()
+        used = sum(1 for t in self._window if t > now - timedelta(minutes=1))
+        return f"队列 {self.store.queue_length()} 条 · 本分钟已发 {used}/{self.pacing.per_minute}"

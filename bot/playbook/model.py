@@ -1,0 +1,198 @@
+"""The playbook's shape: what a course posts, when, and what it listens for (validated on load)."""
+from __future__ import annotations
+
+import re
+from datetime import time
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+_HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
+
+
+def parse_hhmm(value: str) -> time:
+    """'20:00' -> time(20, 0)."""
+    hh, mm = value.split(":")
+    return time(int(hh), int(mm))
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def _check_time(value: str) -> str:
+    if not isinstance(value, str) or not _HHMM.match(value):
+        raise ValueError(f"must be a local time HH:MM (24h), got {value!r}")
+    return value
+
+
+class Persona(_Strict):
+    name: str = Field(min_length=1)
+    title: str = Field(min_length=1)
+    years: int = Field(ge=0, le=60)
+    motto: str = ""
+    greeting: str = ""
+
+
+class Course(_Strict):
+    title: str = Field(min_length=1)
+    days: int = Field(ge=1, le=60)
+    timezone: str = "Asia/Shanghai"
+
+    @field_validator("timezone")
+    @classmethod
+    def _tz(cls, v: str) -> str:
+        try:
+            ZoneInfo(v)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {v!r}") from None
+        return v
+
+
+class Acks(_Strict):
+    gather_seconds: int = Field(default=60, ge=0, le=3600)
+    min_interval_minutes: int = Field(default=5, ge=1, le=720)
+    max_per_day: int = Field(default=6, ge=0, le=100)
+
+
+class Settings(_Strict):
+    grace_minutes: int = Field(default=60, ge=0, le=24 * 60)
+    checkin_keywords: list[str] = Field(default_factory=lambda: ["打卡", "✅"], min_length=1)
+    practice_keywords: list[str] = Field(default_factory=lambda: ["实操完成", "作业已交"], min_length=1)
+    graduation_keywords: list[str] = Field(default_factory=lambda: ["我毕业啦"], min_length=1)
+    mentions_per_message: int = Field(default=30, ge=1, le=200)
+    acks: Acks = Acks()
+    lesson_time: str = "09:00"
+    checkin_reminder_time: str = "20:00"
+    tally_time: str = "22:00"
+    leaderboard_size: int = Field(default=10, ge=1, le=50)
+
+    _t = field_validator("lesson_time", "checkin_reminder_time", "tally_time")(_check_time)
+
+    @field_validator("checkin_keywords", "practice_keywords", "graduation_keywords")
+    @classmethod
+    def _nonblank(cls, v: list[str]) -> list[str]:
+        if any(not k.strip() for k in v):
+            raise ValueError("keywords must not be blank")
+        return v
+
+
+class Texts(_Strict):
+    checkin_ack: str = "✅ 打卡已记录：{names}（今日已打卡 {count}/{members} 人）"
+    practice_ack: str = "📝 实操已完成：{names}"
+    checkin_reminder: str = "⏰ 第{day}天还没打卡的同学，记得回复「打卡」哦～"
+    practice_reminder: str = "📌 今天的实操「{task}」还没完成的同学抓紧啦：{link}"
+    tally: str = "📊 第{day}天打卡统计：{count}/{members} 人，打卡率 {rate}\n🔥 连续打卡榜：\n{leaderboard}"
+    hometown_summary: str = "🏠 家乡签到：{names}。已有 {count} 位同学签到，来自 {provinces} 个省份"
+
+
+class Opening(_Strict):
+    day: int = Field(default=0, ge=-7, le=1)
+    time: str = "20:00"
+    prompt: str = Field(min_length=1)
+
+    _t = field_validator("time")(_check_time)
+
+
+class Task(_Strict):
+    title: str = Field(min_length=1)
+    link: str
+    time: str = "12:00"
+    due: str = "21:00"
+
+    _t = field_validator("time", "due")(_check_time)
+
+    @field_validator("link")
+    @classmethod
+    def _link(cls, v: str) -> str:
+        if not re.match(r"^https?://\S+$", v):
+            raise ValueError(f"must be an http(s) URL, got {v!r}")
+        return v
+
+    @model_validator(mode="after")
+    def _order(self) -> "Task":
+        if parse_hhmm(self.due) <= parse_hhmm(self.time):
+            raise ValueError(f"due {self.due} must be after the task's post time {self.time}")
+        return self
+
+
+class Day(_Strict):
+    day: int = Field(ge=1)
+    lesson: str = Field(min_length=1)
+    task: Task | None = None
+
+
+class Graduation(_Strict):
+    day: int = Field(ge=1)
+    time: str = "20:30"
+    script: str = Field(min_length=1)
+    congrats: str = "🎓 恭喜{name}毕业！打卡 {checkins} 天，完成实操 {tasks} 次 👏"
+    congrats_batch: str = "🎓 恭喜毕业：{lines}"
+
+    _t = field_validator("time")(_check_time)
+
+
+class AlumniPost(_Strict):
+    day: int = Field(ge=1)
+    time: str
+    text: str = Field(min_length=1)
+
+    _t = field_validator("time")(_check_time)
+
+
+class Alumni(_Strict):
+    day: int = Field(ge=1)
+    time: str = "10:00"
+    welcome: str = ""
+    posts: list[AlumniPost] = Field(default_factory=list)
+    close_day: int | None = None
+
+    _t = field_validator("time")(_check_time)
+
+
+class Playbook(_Strict):
+    version: int = 1
+    persona: Persona
+    course: Course
+    advisors: list[str] = Field(default_factory=list)
+    settings: Settings = Settings()
+    texts: Texts = Texts()
+    opening: Opening
+    days: list[Day] = Field(min_length=1)
+    graduation: Graduation
+    alumni: Alumni
+
+    @model_validator(mode="after")
+    def _calendar(self) -> "Playbook":
+        numbers = [d.day for d in self.days]
+        expected = list(range(1, self.course.days + 1))
+        if sorted(numbers) != expected:
+            raise ValueError(f"days: must list each course day 1..{self.course.days} once, got {numbers}")
+        if self.graduation.day != self.course.days:
+            raise ValueError(f"graduation.day: must be the last course day ({self.course.days}), got {self.graduation.day}")
+        if self.alumni.day <= self.course.days:
+            raise ValueError(f"alumni.day: must come after the last course day ({self.course.days}), got {self.alumni.day}")
+        for i, post in enumerate(self.alumni.posts):
+            if post.day < self.alumni.day:
+                raise ValueError(f"alumni.posts[{i}].day: {post.day} is before alumni.day {self.alumni.day}")
+        if self.alumni.close_day is not None and self.alumni.close_day <= max([self.alumni.day] + [p.day for p in self.alumni.posts]):
+            raise ValueError("alumni.close_day: must come after the alumni day and every alumni post")
+        return self
+
+    def day(self, n: int) -> Day:
+        """The playbook entry for course day n."""
+        return next(d for d in self.days if d.day == n)
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.course.timezone)
+
+    def persona_vars(self) -> dict[str, object]:
+        """Placeholders every text may use."""
+        return {
+            "persona": self.persona.name,
+            "title": self.persona.title,
+            "years": self.persona.years,
+            "course": self.course.title,
+            "days": self.course.days,
+        }

@@ -1,0 +1,109 @@
+"""Schema migrations, applied in order; meta.schema_version records how far a database has come."""
+from __future__ import annotations
+
+MIGRATIONS: list[str] = [
+    # 1: the cohort engine
+    """
+    CREATE TABLE groups (
+        room TEXT PRIMARY KEY,
+        topic TEXT NOT NULL DEFAULT '',
+        state TEXT NOT NULL,
+        course_day INTEGER NOT NULL DEFAULT 0,
+        start_date TEXT NOT NULL,
+        bound_at TEXT NOT NULL,
+        paused INTEGER NOT NULL DEFAULT 0,
+        next_due TEXT,
+        ack_due TEXT,
+        last_ack_at TEXT,
+        ack_day INTEGER NOT NULL DEFAULT 0,
+        acks_today INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE INDEX groups_next_due ON groups(next_due);
+    CREATE INDEX groups_ack_due ON groups(ack_due);
+    CREATE TABLE history (
+        id INTEGER PRIMARY KEY,
+        room TEXT NOT NULL,
+        from_state TEXT,
+        to_state TEXT NOT NULL,
+        event TEXT NOT NULL,
+        course_day INTEGER NOT NULL,
+        ts TEXT NOT NULL,
+        actor TEXT
+    );
+    CREATE INDEX history_room ON history(room);
+    CREATE TABLE members (
+        room TEXT NOT NULL,
+        member TEXT NOT NULL,
+        name TEXT NOT NULL DEFAULT '',
+        joined_at TEXT NOT NULL,
+        left_at TEXT,
+        PRIMARY KEY (room, member)
+    ) WITHOUT ROWID;
+    CREATE TABLE inbound (
+        id TEXT PRIMARY KEY,
+        ts TEXT NOT NULL
+    ) WITHOUT ROWID;
+    CREATE TABLE hometowns (
+        room TEXT NOT NULL,
+        member TEXT NOT NULL,
+        province TEXT,
+        city TEXT,
+        text TEXT NOT NULL,
+        ts TEXT NOT NULL,
+        acked INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (room, member)
+    ) WITHOUT ROWID;
+    CREATE TABLE checkins (
+        room TEXT NOT NULL,
+        member TEXT NOT NULL,
+        day INTEGER NOT NULL,
+        ts TEXT NOT NULL,
+        msg_id TEXT NOT NULL,
+        acked INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (room, member, day)
+    ) WITHOUT ROWID;
+    CREATE TABLE practice (
+        room TEXT NOT NULL,
+        member TEXT NOT NULL,
+        day INTEGER NOT NULL,
+        ts TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        msg_id TEXT NOT NULL,
+        acked INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (room, member, day)
+    ) WITHOUT ROWID;
+    CREATE TABLE graduates (
+        room TEXT NOT NULL,
+        member TEXT NOT NULL,
+        ts TEXT NOT NULL,
+        msg_id TEXT NOT NULL,
+        acked INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (room, member)
+    ) WITHOUT ROWID;
+    CREATE TABLE fired (
+        room TEXT NOT NULL,
+        action TEXT NOT NULL,
+        due_at TEXT NOT NULL,
+        fired_at TEXT NOT NULL,
+        status TEXT NOT NULL,
+        PRIMARY KEY (room, action)
+    ) WITHOUT ROWID;
+    CREATE TABLE outbox (
+        id INTEGER PRIMARY KEY,
+        room TEXT,
+        to_id TEXT,
+        text TEXT NOT NULL,
+        mentions TEXT NOT NULL DEFAULT '[]',
+        created_at TEXT NOT NULL,
+        sent_at TEXT,
+        status TEXT NOT NULL DEFAULT 'queued',
+        error TEXT
+    );
+    CREATE INDEX outbox_status ON outbox(status, id);
+    """,
+]
+
+
+def current_version() -> int:
+    """The schema version this code writes."""
+    return len(MIGRATIONS)

@@ -1,0 +1,227 @@
+"""All reads and writes of the bot's tables. Hot-path writes use prepared SQL on the raw connection."""
+from __future__ import annotations
+
+import contextlib
+import json
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Iterator
+
+import sqlite_utils
+
+from bot.events import Outgoing
+
+
+def iso(ts: datetime) -> str:
+    """A fixed-width UTC timestamp, so that string order is time order."""
+    return ts.astimezone(timezone.utc).isoformat(timespec="microseconds")
+
+
+def from_iso(value: str) -> datetime:
+    """Parse a timestamp written by iso()."""
+    return datetime.fromisoformat(value)
+
+
+@dataclass(frozen=True, slots=True)
+class QueuedMessage:
+    """One row of the outbox."""
+
+    id: int
+    out: Outgoing
+    created_at: str
+
+
+class Store:
+    """The bot's persistence: one SQLite file, one connection, used from one thread."""
+
+    def __init__(self, db: sqlite_utils.Database) -> None:
+        self.db = db
+        self.conn = db.conn
+        self._depth = 0
+
+    # -- transactions -------------------------------------------------------------------------
+    @contextlib.contextmanager
+    def tx(self) -> Iterator[None]:
+        """One atomic unit of work; a nested call is a savepoint that rolls back alone on error."""
+        if self._depth:
+            name = f"sp{self._depth}"
+            self.conn.execute(f"SAVEPOINT {name}")
+            self._depth += 1
+            try:
+                yield
+            except BaseException:
+                self.conn.execute(f"ROLLBACK TO {name}")
+                raise
+            finally:
+                self._depth -= 1
+                self.conn.execute(f"RELEASE {name}")
+            return
+        self.conn.execute("BEGIN IMMEDIATE")
+        self._depth = 1
+        try:
+            yield
+        except BaseException:
+            self._depth = 0
+            self.conn.execute("ROLLBACK")
+            raise
+        self._depth = 0
+        self.conn.execute("COMMIT")
+
+    # -- inbound dedupe -----------------------------------------------------------------------
+    def remember(self, event_id: str, ts: datetime) -> bool:
+        """Record an inbound event id; False if it was seen before (a redelivery)."""
+        cur = self.conn.execute("INSERT OR IGNORE INTO inbound(id, ts) VALUES (?, ?)", (event_id, iso(ts)))
+        return cur.rowcount == 1
+
+    # -- groups -------------------------------------------------------------------------------
+    def groups(self) -> list[dict]:
+        """Every bound group's row."""
+        return list(self.db.query("SELECT * FROM groups ORDER BY room"))
+
+    def group(self, room: str) -> dict | None:
+        rows = list(self.db.query("SELECT * FROM groups WHERE room = ?", [room]))
+        return rows[0] if rows else None
+
+    def insert_group(self, room: str, topic: str, state: str, start_date: str, bound_at: datetime) -> None:
+        self.conn.execute(
+            "INSERT INTO groups(room, topic, state, start_date, bound_at) VALUES (?, ?, ?, ?, ?)",
+            (room, topic, state, start_date, iso(bound_at)),
+        )
+
+    def update_group(self, room: str, **fields: object) -> None:
+        cols = ", ".join(f"{k} = ?" for k in fields)
+        self.conn.execute(f"UPDATE groups SET {cols} WHERE room = ?", (*fields.values(), room))
+
+    def add_history(self, room: str, from_state: str | None, to_state: str, event: str, day: int, ts: datetime, actor: str | None) -> None:
+        self.conn.execute(
+            "INSERT INTO history(room, from_state, to_state, event, course_day, ts, actor) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (room, from_state, to_state, event, day, iso(ts), actor),
+        )
+
+    def history(self, room: str) -> list[dict]:
+        return list(self.db.query("SELECT * FROM history WHERE room = ? ORDER BY id", [room]))
+
+    # -- members ------------------------------------------------------------------------------
+    def upsert_member(self, room: str, member: str, name: str, ts: datetime) -> None:
+        """Add a member (or bring one back who had left), keeping the latest display name."""
+        self.conn.execute(
+            "INSERT INTO members(room, member, name, joined_at) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT(room, member) DO UPDATE SET name = excluded.name, left_at = NULL",
+            (room, member, name, iso(ts)),
+        )
+
+    def member_left(self, room: str, member: str, ts: datetime) -> None:
+        self.conn.execute("UPDATE members SET left_at = ? WHERE room = ? AND member = ?", (iso(ts), room, member))
+
+    def members(self, room: str) -> list[tuple[str, str]]:
+        """Current members as (id, name), in joining order."""
+        return [tuple(r) for r in self.conn.execute(
+            "SELECT member, name FROM members WHERE room = ? AND left_at IS NULL ORDER BY joined_at, member", (room,))]
+
+    def names(self, room: str) -> dict[str, str]:
+        """Display names of everyone ever seen in the room."""
+        return dict(self.conn.execute("SELECT member, name FROM members WHERE room = ?", (room,)))
+
+    # -- rituals: records ---------------------------------------------------------------------
+    def add_checkin(self, room: str, member: str, day: int, ts: datetime, msg_id: str) -> bool:
+        """One check-in per member per day; False if already recorded."""
+        cur = self.conn.execute(
+            "INSERT OR IGNORE INTO checkins(room, member, day, ts, msg_id) VALUES (?, ?, ?, ?, ?)",
+            (room, member, day, iso(ts), msg_id))
+        return cur.rowcount == 1
+
+    def add_practice(self, room: str, member: str, day: int, ts: datetime, kind: str, msg_id: str) -> bool:
+        """One practice completion per member per day; False if already recorded."""
+        cur = self.conn.execute(
+            "INSERT OR IGNORE INTO practice(room, member, day, ts, kind, msg_id) VALUES (?, ?, ?, ?, ?, ?)",
+            (room, member, day, iso(ts), kind, msg_id))
+        return cur.rowcount == 1
+
+    def add_graduate(self, room: str, member: str, ts: datetime, msg_id: str) -> bool:
+        """Record a graduate once; False if already recorded."""
+        cur = self.conn.execute(
+            "INSERT OR IGNORE INTO graduates(room, member, ts, msg_id) VALUES (?, ?, ?, ?)", (room, member, iso(ts), msg_id))
+        return cur.rowcount == 1
+
+    def set_hometown(self, room: str, member: str, province: str | None, city: str | None, text: str, ts: datetime) -> None:
+        """Record (or correct) a member's hometown; the correction is acknowledged again."""
+        self.conn.execute(
+            "INSERT INTO hometowns(room, member, province, city, text, ts) VALUES (?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT(room, member) DO UPDATE SET province = excluded.province, city = excluded.city, "
+            "text = excluded.text, ts = excluded.ts, acked = 0",
+            (room, member, province, city, text, iso(ts)))
+
+    def has_hometown(self, room: str, member: str) -> bool:
+        return self.conn.execute("SELECT 1 FROM hometowns WHERE room = ? AND member = ?", (room, member)).fetchone() is not None
+
+    def hometowns(self, room: str) -> dict[str, dict]:
+        return {m: {"province": p, "city": c} for m, p, c in self.conn.execute(
+            "SELECT member, province, city FROM hometowns WHERE room = ? ORDER BY member", (room,))}
+
+    def days_by_member(self, table: str, room: str) -> dict[str, list[int]]:
+        """{member: [days]} from checkins or practice."""
+        assert table in ("checkins", "practice")
+        out: dict[str, list[int]] = defaultdict(list)
+        for member, day in self.conn.execute(f"SELECT member, day FROM {table} WHERE room = ? ORDER BY member, day", (room,)):
+            out[member].append(day)
+        return dict(out)
+
+    def done_on(self, table: str, room: str, day: int) -> set[str]:
+        """Members with a check-in (or practice) on the day."""
+        assert table in ("checkins", "practice")
+        return {m for (m,) in self.conn.execute(f"SELECT member FROM {table} WHERE room = ? AND day = ?", (room, day))}
+
+    def count(self, table: str, room: str, member: str) -> int:
+        assert table in ("checkins", "practice")
+        return self.conn.execute(f"SELECT COUNT(*) FROM {table} WHERE room = ? AND member = ?", (room, member)).fetchone()[0]
+
+    def graduates(self, room: str) -> list[str]:
+        return [m for (m,) in self.conn.execute("SELECT member FROM graduates WHERE room = ? ORDER BY ts, member", (room,))]
+
+    # -- acknowledgements ---------------------------------------------------------------------
+    def unacked(self, table: str, room: str) -> list[tuple]:
+        """Records not yet acknowledged: (member, day) for checkins/practice, (member, province, city) for
+        hometowns, (member,) for graduates; in the order they came."""
+        cols = {"checkins": "member, day", "practice": "member, day", "hometowns": "member, province, city", "graduates": "member"}[table]
+        return [tuple(r) for r in self.conn.execute(f"SELECT {cols} FROM {table} WHERE room = ? AND acked = 0 ORDER BY ts", (room,))]
+
+    def mark_acked(self, table: str, room: str) -> None:
+        assert table in ("checkins", "practice", "hometowns", "graduates")
+        self.conn.execute(f"UPDATE {table} SET acked = 1 WHERE room = ? AND acked = 0", (room,))
+
+    # -- scheduled actions --------------------------------------------------------------------
+    def fired(self, room: str) -> set[str]:
+        """Keys of the scheduled actions already run or skipped for the group."""
+        return {a for (a,) in self.conn.execute("SELECT action FROM fired WHERE room = ?", (room,))}
+
+    def mark_fired(self, room: str, action: str, due_at: datetime, now: datetime, status: str) -> bool:
+        """Claim an action once; False if it was already claimed."""
+        cur = self.conn.execute(
+            "INSERT OR IGNORE INTO fired(room, action, due_at, fired_at, status) VALUES (?, ?, ?, ?, ?)",
+            (room, action, iso(due_at), iso(now), status))
+        return cur.rowcount == 1
+
+    # -- outbox -------------------------------------------------------------------------------
+    def enqueue(self, out: Outgoing, now: datetime) -> int:
+        """Queue an outgoing message (inside the caller's transaction)."""
+        cur = self.conn.execute(
+            "INSERT INTO outbox(room, to_id, text, mentions, created_at) VALUES (?, ?, ?, ?, ?)",
+            (out.room, out.to, out.text, json.dumps(list(out.mentions)), iso(now)))
+        return cur.lastrowid
+
+    def queued(self, limit: int = 100) -> list[QueuedMessage]:
+        """The oldest queued messages."""
+        rows = self.conn.execute(
+            "SELECT id, room, to_id, text, mentions, created_at FROM outbox WHERE status = 'queued' ORDER BY id LIMIT ?", (limit,))
+        return [QueuedMessage(i, Outgoing(room, to, text, tuple(json.loads(m))), c) for i, room, to, text, m, c in rows]
+
+    def queue_length(self) -> int:
+        return self.conn.execute("SELECT COUNT(*) FROM outbox WHERE status = 'queued'").fetchone()[0]
+
+    def mark_sent(self, msg_id: int, now: datetime, status: str = "sent", error: str | None = None) -> None:
+        self.conn.execute("UPDATE outbox SET status = ?, sent_at = ?, error = ? WHERE id = ?", (status, iso(now), error, msg_id))
+
+    def sent(self) -> list[dict]:
+        """Every message handed to the transport, oldest first."""
+        return list(self.db.query("SELECT * FROM outbox WHERE status = 'sent' ORDER BY id"))

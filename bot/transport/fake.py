@@ -1,0 +1,38 @@
+"""A transport that records what the bot says (unit tests, simulate, replay, bench)."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from bot.events import Outgoing
+from bot.transport import EventHandler, SendError
+
+
+@dataclass
+class Sent:
+    ts: datetime
+    out: Outgoing
+
+
+@dataclass
+class FakeTransport:
+    """Keeps every sent message; `fail_next` makes the next sends raise SendError."""
+
+    clock: object
+    name: str = "fake"
+    sent: list[Sent] = field(default_factory=list)
+    fail_next: list[SendError] = field(default_factory=list)
+    on_event: EventHandler | None = None
+    keep: bool = True
+
+    async def start(self, on_event: EventHandler) -> None:
+        self.on_event = on_event
+
+    async def say(self, out: Outgoing) -> None:
+        if self.fail_next:
+            raise self.fail_next.pop(0)
+        if self.keep:
+            self.sent.append(Sent(self.clock.now(), out))
+
+    async def stop(self) -> None:
+        self.on_event = None

@@ -1,0 +1,395 @@
+"""Wechaty transport: python-wechaty 0.10.7 speaking the Wechaty gRPC protocol (wechaty-puppet-service).
+
+This is the ONLY module that imports wechaty. SDK objects never leave it: events go out as bot.events.
+
+Facts about the pinned SDK that shape this code (see tests/e2e/smoke_adapter.py for the proof):
+- `import wechaty` fails on Python 3.11 (dataclass rejects the PuppetOptions() default) unless
+  PuppetOptions gets an identity __hash__ first; and importing it creates $CACHE_DIR (default
+  ./.wechaty in the cwd), so CACHE_DIR must be set before the import. Import is therefore lazy.
+- Wechaty.start() swallows every error (print + return; sleeps 60 s then restarts on a dropped
+  stream). We run its three steps ourselves so failures surface and nothing restarts behind us.
+- Its own puppet listeners handle events as concurrent asyncio tasks (order not kept) and log every
+  message at INFO. We replace the message/room/friendship listeners on the puppet with ours: fetch
+  payloads concurrently, deliver to on_event strictly in arrival order, one at a time.
+- Contact and Room objects are pooled process-wide by the SDK (never refreshed, and bound to the
+  puppet of the connection that made them): names and topics are as first seen; we refresh a
+  room's payload on a room-topic event and empty the pools on every start().
+- room.say()/contact.say() re-fetch the sent message whenever the server returns an id (an extra
+  RPC that can fail after the send succeeded), and room.say() prefixes "@name" unconditionally. We
+  call puppet.message_send_text directly with the same "@name\u2005" prefix, skipping names the
+  text already @-mentions. (PuppetMock returns no id: the SDK then gives None.)
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import socket
+import tempfile
+from collections import OrderedDict
+from datetime import datetime, timezone
+from typing import Any, Callable
+
+from bot.events import Event, FriendRequest, Member, MemberJoined, MemberLeft, Message, Outgoing
+from bot.transport import EventHandler, SendError
+
+log = logging.getLogger("bot.transport.wechaty")
+
+AT_SEPARATOR = "\u2005"  # what WeChat (and room.say) put after "@name"
+
+_sdk: Any = None
+
+
+class TransportStartError(RuntimeError):
+    """The transport could not connect and log in (wrong token, gateway down, no login in time)."""
+
+
+def _load_sdk(cache_dir: str | None) -> Any:
+    """Import wechaty once, with the Python 3.11 shim and CACHE_DIR / log level set beforehand."""
+    global _sdk
+    if _sdk is None:
+        if cache_dir:
+            os.environ["CACHE_DIR"] = cache_dir
+        elif "CACHE_DIR" not in os.environ:
+            os.environ["CACHE_DIR"] = tempfile.mkdtemp(prefix="wechaty-cache-")
+        os.environ.setdefault("WECHATY_LOG", "warn")  # the SDK logs every event at INFO otherwise
+        import wechaty_puppet.schemas.puppet as puppet_schemas
+
+        puppet_schemas.PuppetOptions.__hash__ = object.__hash__  # type: ignore[method-assign]
+        import wechaty
+        import wechaty_puppet
+        from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+        _sdk = type("Sdk", (), {})()
+        _sdk.Wechaty, _sdk.WechatyOptions = wechaty.Wechaty, wechaty.WechatyOptions
+        _sdk.pools = (wechaty.Contact._pool, wechaty.Room._pool)  # noqa: SLF001 - shared by every bot
+        _sdk.PuppetOptions = puppet_schemas.PuppetOptions
+        _sdk.MessageType, _sdk.FriendshipType = wechaty_puppet.MessageType, wechaty_puppet.FriendshipType
+        _sdk.AsyncIOScheduler = AsyncIOScheduler
+    elif cache_dir and os.environ.get("CACHE_DIR") != cache_dir:
+        log.warning("wechaty already imported with CACHE_DIR=%s; ignoring %s", os.environ.get("CACHE_DIR"), cache_dir)
+    return _sdk
+
+
+def _utc(timestamp: float | int | None) -> datetime:
+    """SDK timestamps are epoch seconds or milliseconds (PuppetMock: ms); 0/None means unknown -> now."""
+    if not timestamp:
+        return datetime.now(timezone.utc)
+    ts = float(timestamp)
+    if ts > 1e11:  # milliseconds
+        ts /= 1000.0
+    return datetime.fromtimestamp(ts, tz=timezone.utc)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class WechatyTransport:
+    """Transport over a Wechaty puppet service (gRPC, plain text) at `endpoint` ("host:port")."""
+
+    name = "wechaty"
+
+    def __init__(
+        self,
+        endpoint: str,
+        token: str,
+        *,
+        cache_dir: str | None = None,
+        login_timeout: float = 30.0,
+        send_timeout: float = 30.0,
+        fetch_concurrency: int = 16,
+        dedupe_window: int = 10_000,
+    ) -> None:
+        if not endpoint:
+            raise ValueError("endpoint is required (without it the SDK asks an internet discovery service)")
+        self.endpoint = endpoint
+        self.token = token
+        self.cache_dir = cache_dir
+        self.login_timeout = login_timeout
+        self.send_timeout = send_timeout
+        self._fetch_slots = asyncio.Semaphore(fetch_concurrency)
+        self._dedupe_window = dedupe_window
+        self._seen: OrderedDict[str, None] = OrderedDict()
+        self._bot: Any = None
+        self._scheduler: Any = None
+        self._on_event: EventHandler | None = None
+        self._queue: asyncio.Queue[asyncio.Task[Event | None]] = asyncio.Queue()
+        self._runner: asyncio.Task[None] | None = None
+        self._consumer: asyncio.Task[None] | None = None
+        self._logged_in = asyncio.Event()
+        self._stopping = False
+        self._ever_logged_in = False
+        self.self_id: str | None = None
+
+    # ---- lifecycle ----------------------------------------------------------------------------
+    async def start(self, on_event: EventHandler) -> None:
+        """Connect, wait for login (login_timeout), then keep the event stream running in the background."""
+        if self._runner is not None:
+            raise RuntimeError("WechatyTransport already started")
+        sdk = _load_sdk(self.cache_dir)
+        self._on_event = on_event
+        self._stopping = False
+        self._ever_logged_in = False
+        self._logged_in.clear()
+        for pool in sdk.pools:  # objects from an earlier connection point at its closed puppet
+            pool.clear()
+        self._scheduler = sdk.AsyncIOScheduler()  # in-memory; the SDK's default is a sqlite file
+        self._bot = sdk.Wechaty(
+            sdk.WechatyOptions(
+                puppet="wechaty-puppet-service",
+                puppet_options=sdk.PuppetOptions(token=self.token, end_point=self.endpoint),
+                # The SDK refuses to log in if its (unused) plugin web port is busy: give it a free one.
+                host="127.0.0.1",
+                port=_free_port(),
+                scheduler=self._scheduler,
+            )
+        )
+        self._consumer = asyncio.create_task(self._consume(), name="wechaty-consume")
+        self._runner = asyncio.create_task(self._run(), name="wechaty-stream")
+        login = asyncio.create_task(self._logged_in.wait())
+        await asyncio.wait({login, self._runner}, timeout=self.login_timeout, return_when=asyncio.FIRST_COMPLETED)
+        if self._logged_in.is_set():
+            self._ever_logged_in = True
+            log.info("wechaty logged in as %s via %s", self.self_id, self.endpoint)
+            return
+        login.cancel()
+        if self._runner.done():
+            err = self._runner.exception() if not self._runner.cancelled() else None
+            reason = f"the connection ended before login: {err!r}" if err else (
+                "the event stream ended before login (wrong token? the SDK reports that as a clean close)")
+        else:
+            reason = f"no login within {self.login_timeout:g}s"
+        await self.stop()
+        raise TransportStartError(f"wechaty at {self.endpoint}: {reason}")
+
+    async def _run(self) -> None:
+        """Wechaty.start() minus its catch-all: connect, bridge events, stream until the stream ends."""
+        bot = self._bot
+        try:
+            await bot.init_puppet()
+            await bot.init_puppet_event_bridge(bot.puppet)
+            self._rewire(bot.puppet)
+            await bot.puppet.start()  # returns only when the server closes the event stream
+            if not self._stopping:
+                log.error("wechaty event stream closed by %s", self.endpoint)
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            if self._ever_logged_in and not self._stopping:  # before login, start() raises it instead
+                log.exception("wechaty connection to %s failed", self.endpoint)
+            raise
+        finally:
+            self._logged_in.clear()
+
+    async def stop(self) -> None:
+        """Disconnect: stop the background tasks, then the SDK (which also stops the remote puppet)."""
+        self._stopping = True
+        for task in (self._runner, self._consumer):
+            if task is not None and not task.done():
+                task.cancel()
+        for task in (self._runner, self._consumer):
+            if task is not None:
+                try:
+                    await task
+                except BaseException:  # noqa: BLE001 - already reported by _run, or cancelled
+                    pass
+        while not self._queue.empty():
+            self._queue.get_nowait().cancel()
+        puppet = self._bot._puppet if self._bot is not None else None  # noqa: SLF001 - Wechaty.stop() breaks on None
+        if puppet is not None:
+            try:
+                await asyncio.wait_for(self._bot.stop(), timeout=5)
+            except Exception as e:  # noqa: BLE001 - best effort on the way out
+                (log.warning if self._ever_logged_in else log.debug)("wechaty stop: %r", e)
+                if puppet.channel is not None:  # Wechaty.stop() skips the close when the stop RPC fails
+                    puppet.channel.close()
+        if self._scheduler is not None and self._scheduler.running:
+            self._scheduler.shutdown(wait=False)
+        self._runner = self._consumer = None
+        self._bot = self._scheduler = None
+        self._logged_in.clear()
+
+    @property
+    def connected(self) -> bool:
+        return self._logged_in.is_set() and self._runner is not None and not self._runner.done()
+
+    # ---- events in ----------------------------------------------------------------------------
+    def _rewire(self, puppet: Any) -> None:
+        """Take over the puppet events we translate; leave Wechaty's login/logout/etc. bridge in place."""
+        stream = puppet._event_stream  # noqa: SLF001 - PuppetService.on() has no matching off()
+        for event in ("message", "room-join", "room-leave", "room-topic", "friendship"):
+            stream.remove_all_listeners(event)
+            stream.on(event, self._arrival(event))
+
+        def on_login(payload: Any) -> None:
+            self.self_id = payload.contact_id
+            self._logged_in.set()
+
+        def on_logout(payload: Any) -> None:
+            log.warning("wechaty logged out: %s", payload)
+            self._logged_in.clear()
+
+        stream.on("login", on_login)
+        stream.on("logout", on_logout)
+
+    def _arrival(self, event: str) -> Callable[[Any], None]:
+        resolve = {
+            "message": self._message,
+            "room-join": self._room_join,
+            "room-leave": self._room_leave,
+            "room-topic": self._room_topic,
+            "friendship": self._friendship,
+        }[event]
+
+        def arrived(payload: Any) -> None:  # sync: runs in the order the stream delivers
+            key = f"{event}:{payload!r}"
+            if key in self._seen:  # the SDK notes the server sometimes repeats events
+                return
+            self._seen[key] = None
+            if len(self._seen) > self._dedupe_window:
+                self._seen.popitem(last=False)
+            self._queue.put_nowait(asyncio.create_task(self._fetch(resolve, payload)))
+
+        return arrived
+
+    async def _fetch(self, resolve: Callable[[Any], Any], payload: Any) -> Event | None:
+        async with self._fetch_slots:
+            return await resolve(payload)
+
+    async def _consume(self) -> None:
+        while True:
+            task = await self._queue.get()
+            try:
+                event = await task
+            except asyncio.CancelledError:
+                if self._stopping:
+                    raise
+                continue
+            except Exception:
+                log.exception("could not resolve a wechaty event")
+                continue
+            if event is None or self._on_event is None:
+                continue
+            try:
+                await self._on_event(event)
+            except Exception:
+                log.exception("event handler failed on %s", type(event).__name__)
+
+    async def _message(self, payload: Any) -> Message | None:
+        sdk, bot = _sdk, self._bot
+        msg = bot.Message.load(payload.message_id)
+        await msg.ready()  # also readies talker, room and listener (pooled)
+        if msg.is_self():
+            return None
+        p = msg.payload
+        room = msg.room()
+        kind = p.type.name.removeprefix("MESSAGE_TYPE_").lower() if isinstance(p.type, sdk.MessageType) else "unknown"
+        return Message(
+            id=msg.message_id,
+            ts=_utc(p.timestamp),
+            room=room.room_id if room else None,
+            sender=p.from_id,
+            name=msg.talker().name,
+            text=p.text or "",
+            topic=(room.payload.topic or "") if room else "",
+            kind=kind,
+            mentions=tuple(p.mention_ids or ()),
+        )
+
+    async def _members(self, ids: list[str]) -> tuple[Member, ...]:
+        members = []
+        for cid in ids:
+            contact = self._bot.Contact.load(cid)
+            await contact.ready()
+            members.append(Member(id=cid, name=contact.name))
+        return tuple(members)
+
+    async def _room(self, room_id: str) -> Any:
+        room = self._bot.Room.load(room_id)
+        await room.ready()
+        return room
+
+    async def _room_join(self, payload: Any) -> MemberJoined:
+        room = await self._room(payload.room_id)
+        members = await self._members(list(payload.invited_ids))
+        return MemberJoined(
+            id=f"room-join:{payload.room_id}:{payload.timestamp}:{'+'.join(m.id for m in members)}",
+            ts=_utc(payload.timestamp),
+            room=payload.room_id,
+            members=members,
+            topic=room.payload.topic or "",
+        )
+
+    async def _room_leave(self, payload: Any) -> MemberLeft:
+        room = await self._room(payload.room_id)
+        members = await self._members(list(payload.removed_ids))
+        return MemberLeft(
+            id=f"room-leave:{payload.room_id}:{payload.timestamp}:{'+'.join(m.id for m in members)}",
+            ts=_utc(payload.timestamp),
+            room=payload.room_id,
+            members=members,
+            topic=room.payload.topic or "",
+        )
+
+    async def _room_topic(self, payload: Any) -> None:
+        room = await self._room(payload.room_id)
+        room._payload = await self._bot.puppet.room_payload(payload.room_id)  # noqa: SLF001 - pooled forever
+        return None
+
+    async def _friendship(self, payload: Any) -> FriendRequest | None:
+        friendship = self._bot.Friendship.load(payload.friendship_id)
+        await friendship.ready()
+        p = friendship.payload
+        if p.type != _sdk.FriendshipType.FRIENDSHIP_TYPE_RECEIVE:  # confirm / verify are not requests
+            return None
+        contact = friendship.contact()
+        await contact.ready()
+        return FriendRequest(
+            id=payload.friendship_id,
+            ts=datetime.now(timezone.utc),  # the friendship payload carries no time
+            contact=p.contact_id,
+            name=contact.name,
+            hello=p.hello or "",
+        )
+
+    # ---- messages out -------------------------------------------------------------------------
+    async def say(self, out: Outgoing) -> None:
+        if not self.connected:
+            raise SendError("wechaty transport is not connected")
+        if out.room:
+            conversation = out.room
+            text = await self._mention_prefix(out) + out.text
+            mention_ids = list(out.mentions) or None
+        elif out.to:
+            conversation, text, mention_ids = out.to, out.text, None
+        else:
+            raise SendError("Outgoing needs a room or a contact")
+        try:
+            await asyncio.wait_for(
+                self._bot.puppet.message_send_text(
+                    conversation_id=conversation, message=text, mention_ids=mention_ids
+                ),
+                timeout=self.send_timeout,
+            )
+        except asyncio.TimeoutError as e:
+            raise SendError(f"send to {conversation} timed out after {self.send_timeout:g}s", unknown=True) from e
+        except Exception as e:  # grpc status, dropped stream: the request may have been acted on
+            raise SendError(f"send to {conversation} failed: {e!r}", unknown=True) from e
+
+    async def _mention_prefix(self, out: Outgoing) -> str:
+        """'@Name\u2005' for each mentioned member not already @-named in the text (as room.say does)."""
+        parts = []
+        for cid in out.mentions:
+            contact = self._bot.Contact.load(cid)
+            try:
+                await contact.ready()
+            except Exception as e:  # noqa: BLE001 - unknown contact: keep the mention id, skip the name
+                log.warning("mention %s: no contact payload (%r)", cid, e)
+                continue
+            name = contact.name or cid
+            if f"@{name}" not in out.text:
+                parts.append(f"@{name}{AT_SEPARATOR}")
+        return "".join(parts)

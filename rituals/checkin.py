@@ -1,0 +1,112 @@
+"""打卡: daily check-ins with batched acknowledgements, evening reminders, tallies and streaks."""
+from __future__ import annotations
+
+from bot.calendar import Action
+from bot.commands import Command, UsageError
+from bot.context import Ctx
+from bot.router import Router
+from rituals.text import says_any
+
+router = Router("checkin")
+COURSE_STATES = ("in_course", "graduation")
+
+
+@router.message(*COURSE_STATES)
+def check_in(ctx: Ctx) -> None:
+    """A message with a check-in keyword records today's check-in once."""
+    msg = ctx.message
+    if not says_any(msg.text, ctx.pb.settings.checkin_keywords):
+        return
+    day = ctx.day_of(msg.ts)
+    if not 1 <= day <= ctx.pb.course.days:
+        return
+    if ctx.store.add_checkin(ctx.room, msg.sender, day, msg.ts, msg.id):
+        ctx.request_ack()
+
+
+def compose_ack(ctx: Ctx, rows: list[tuple]) -> str:
+    """'✅ 打卡已记录：张三、李四（今日已打卡 12/40 人）'; older unacknowledged days are covered by their tally."""
+    today = ctx.today()
+    who = [ctx.group.members.get(m, m) for m, day in rows if day == today]
+    if not who:
+        return ""
+    count = len(ctx.store.done_on("checkins", ctx.room, today))
+    return ctx.fmt(ctx.pb.texts.checkin_ack, names="、".join(who), count=count, members=len(ctx.member_list()), day=today)
+
+
+def streaks(days_by_member: dict[str, list[int]], day: int) -> dict[str, int]:
+    """Current streak per member: consecutive check-in days ending today (or yesterday, still alive)."""
+    out = {}
+    for member, days in days_by_member.items():
+        have = set(days)
+        end = day if day in have else day - 1
+        n = 0
+        while end - n in have:
+            n += 1
+        out[member] = n
+    return out
+
+
+def _tally_text(ctx: Ctx, day: int) -> str:
+    members = ctx.member_list()
+    done = ctx.store.done_on("checkins", ctx.room, day)
+    count = sum(1 for m, _ in members if m in done)
+    rate = f"{(count / len(members) * 100 if members else 0):.0f}%"
+    current = {m for m, _ in members}
+    st = streaks(ctx.store.days_by_member("checkins", ctx.room), day)
+    names = dict(members)
+    top = sorted(((n, names[m]) for m, n in st.items() if m in current and n > 0), key=lambda x: (-x[0], x[1]))
+    size = ctx.pb.settings.leaderboard_size
+    board = "\n".join(f"{i}. {name} 🔥{n}天" for i, (n, name) in enumerate(top[:size], 1)) or "（暂无）"
+    return ctx.fmt(ctx.pb.texts.tally, day=day, count=count, members=len(members), rate=rate, leaderboard=board)
+
+
+def _remind(ctx: Ctx, day: int) -> int:
+    done = ctx.store.done_on("checkins", ctx.room, day)
+    missing = [(m, n) for m, n in ctx.member_list() if m not in done]
+    if missing:
+        ctx.say_mentioning(ctx.fmt(ctx.pb.texts.checkin_reminder, day=day), missing)
+    return len(missing)
+
+
+@router.action("remind")
+def remind(ctx: Ctx, action: Action) -> str:
+    if ctx.group.state not in COURSE_STATES:
+        return "not_applicable"
+    _remind(ctx, action.day)
+    return "done"
+
+
+@router.action("tally")
+def tally(ctx: Ctx, action: Action) -> str:
+    if ctx.group.state not in COURSE_STATES:
+        return "not_applicable"
+    ctx.say(_tally_text(ctx, action.day))
+    if ctx.group.state == "graduation":  # congratulate graduates the daily cap held back
+        ctx.engine.acks.flush(ctx, force=True)
+    return "done"
+
+
+def _day_arg(ctx: Ctx, cmd: Command) -> int:
+    if not cmd.args:
+        day = ctx.today()
+    elif cmd.args.isdigit():
+        day = int(cmd.args)
+    else:
+        raise UsageError(f"「{cmd.args}」不是天数。")
+    if not 1 <= day <= ctx.pb.course.days:
+        raise UsageError(f"课程只有第1到第{ctx.pb.course.days}天。")
+    return day
+
+
+@router.command("tally", "统计", usage="/tally [天数]", help="立即发布今天（或第N天）的打卡统计")
+def tally_cmd(ctx: Ctx, cmd: Command) -> None:
+    day = _day_arg(ctx, cmd)
+    ctx.say(_tally_text(ctx, day))
+
+
+@router.command("remind", "提醒", usage="/remind [天数]", help="立即提醒还没打卡的同学")
+def remind_cmd(ctx: Ctx, cmd: Command) -> None:
+    day = _day_arg(ctx, cmd)
+    if _remind(ctx, day) == 0:
+        ctx.reply(f"第{day}天大家都打卡了 👍")

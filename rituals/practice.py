@@ -1,0 +1,55 @@
+"""实操: each day's practice task posted with its link, completions recorded, laggards reminded at the due time."""
+from __future__ import annotations
+
+from bot.calendar import Action
+from bot.context import Ctx
+from bot.router import Router
+from rituals.text import says_any
+
+router = Router("practice")
+COURSE_STATES = ("in_course", "graduation")
+
+
+def _task(ctx: Ctx, day: int):
+    return ctx.pb.day(day).task if 1 <= day <= ctx.pb.course.days else None
+
+
+@router.message(*COURSE_STATES, kinds=("text", "image"))
+def completed(ctx: Ctx) -> None:
+    """'实操完成' / '作业已交' or a screenshot records today's practice once."""
+    msg = ctx.message
+    if msg.kind == "text" and not says_any(msg.text, ctx.pb.settings.practice_keywords):
+        return
+    day = ctx.day_of(msg.ts)
+    if _task(ctx, day) is None:
+        return
+    if ctx.store.add_practice(ctx.room, msg.sender, day, msg.ts, msg.kind, msg.id):
+        ctx.request_ack()
+
+
+def compose_ack(ctx: Ctx, rows: list[tuple]) -> str:
+    today = ctx.today()
+    who = [ctx.group.members.get(m, m) for m, day in rows if day == today]
+    return ctx.fmt(ctx.pb.texts.practice_ack, names="、".join(who), day=today) if who else ""
+
+
+@router.action("task")
+def post_task(ctx: Ctx, action: Action) -> str:
+    task = _task(ctx, action.day)
+    if ctx.group.state not in COURSE_STATES or task is None:
+        return "not_applicable"
+    ctx.say(f"🛠️ 第{action.day}天实操：{task.title}\n👉 {task.link}\n⏳ 今天 {task.due} 前完成，完成后回复「实操完成」或发截图")
+    return "done"
+
+
+@router.action("task_due")
+def remind_task(ctx: Ctx, action: Action) -> str:
+    task = _task(ctx, action.day)
+    if ctx.group.state not in COURSE_STATES or task is None:
+        return "not_applicable"
+    done = ctx.store.done_on("practice", ctx.room, action.day)
+    missing = [(m, n) for m, n in ctx.member_list() if m not in done]
+    if missing:
+        text = ctx.fmt(ctx.pb.texts.practice_reminder, day=action.day, task=task.title, link=task.link, due=task.due)
+        ctx.say_mentioning(text, missing)
+    return "done"

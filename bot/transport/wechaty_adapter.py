@@ -158,8 +158,7 @@ class WechatyTransport:
         login.cancel()
         if self._runner.done():
             err = self._runner.exception() if not self._runner.cancelled() else None
-            reason = f"the connection ended before login: {err!r}" if err else (
-                "the event stream ended before login (wrong token? the SDK reports that as a clean close)")
+            reason = f"the connection ended before login: {err!r}" if err else "the event stream ended before login"
         else:
             reason = f"no login within {self.login_timeout:g}s"
         await self.stop()
@@ -187,15 +186,10 @@ class WechatyTransport:
     async def stop(self) -> None:
         """Disconnect: stop the background tasks, then the SDK (which also stops the remote puppet)."""
         self._stopping = True
-        for task in (self._runner, self._consumer):
-            if task is not None and not task.done():
-                task.cancel()
-        for task in (self._runner, self._consumer):
-            if task is not None:
-                try:
-                    await task
-                except BaseException:  # noqa: BLE001 - already reported by _run, or cancelled
-                    pass
+        tasks = [t for t in (self._runner, self._consumer) if t is not None]
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)  # outcomes already reported by _run
         while not self._queue.empty():
             self._queue.get_nowait().cancel()
         puppet = self._bot._puppet if self._bot is not None else None  # noqa: SLF001 - Wechaty.stop() breaks on None

@@ -1,7 +1,7 @@
 #!/usr/bin/env python
 """End-to-end smoke test of WechatyTransport against the mock-puppet gRPC gateway (not a pytest test).
 
-    (cd tests/e2e/gateway && npm ci)      # once
+    (cd tests/e2e/gateway && npm install)   # once; `npm ci` rejects the lock: see gateway.mjs
     python tests/e2e/smoke_adapter.py     # from the repo root, in the venv
 
 Starts tests/e2e/gateway/gateway.mjs, drives its mock world over the control channel, checks the
@@ -37,7 +37,7 @@ class Gateway:
 
     def __init__(self) -> None:
         if not (GATEWAY_DIR / "node_modules").is_dir():
-            sys.exit(f"run `npm ci` in {GATEWAY_DIR} first")
+            sys.exit(f"run `npm install` in {GATEWAY_DIR} first")
         self.proc = subprocess.Popen(
             ["node", "gateway.mjs", "0", TOKEN],
             cwd=GATEWAY_DIR,

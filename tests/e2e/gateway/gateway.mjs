@@ -16,6 +16,12 @@
 //   POST /friendship {contact, name?, hello}              -> {id}   (friendship id)
 //   GET  /sent       -> [{ts, room, to, text, mentions:[ids], kind}]  every message the BOT sent
 //   POST /reset      -> {ok}   clears the /sent log (the mock world keeps its contacts and rooms)
+//
+// Install with `npm install` (it keeps package-lock.json as is). `npm ci` refuses this lock: the
+// registry here has no darwin/win32 builds of @swc/core (a peer dep deep under
+// wechaty-puppet-service), so npm leaves them out of the lock and then calls it out of sync.
+// Benign noise on every client connect (the Python SDK calls stop() then start()):
+// "ERR PuppetServiceImpl stop() eventStreamManager is not busy?" and "ServiceCtl ... wait stable".
 import http from 'node:http'
 import net from 'node:net'
 

@@ -1,0 +1,105 @@
+"""The embedded default transport: a terminal where a person types as members or an advisor.
+
+    alice: 打卡            alice says 打卡 in the current room (alice joins on first word)
+    adv: /start            the advisor (id 'adv' by default) starts a course here
+    :img alice             alice posts a screenshot
+    :join bob carol        members join;  :leave bob   a member leaves
+    :room ID               switch to another room;  :time  show the bot's clock;  :quit
+"""
+from __future__ import annotations
+
+import asyncio
+import itertools
+import sys
+from typing import TextIO
+
+from bot.events import Member, MemberJoined, MemberLeft, Message, Outgoing
+from bot.transport import EventHandler
+
+HELP = __doc__.split("\n\n", 1)[1]
+
+
+class SandboxTransport:
+    """Reads typed lines as events; prints what the bot says."""
+
+    name = "sandbox (local terminal, no WeChat account needed)"
+
+    def __init__(self, clock, tz, room: str = "sandbox@chatroom", topic: str = "7天小白理财实操课·沙盒群",
+                 stdin: TextIO = sys.stdin, stdout: TextIO = sys.stdout) -> None:
+        self.clock, self.tz, self.room, self.topic = clock, tz, room, topic
+        self.stdin, self.stdout = stdin, stdout
+        self._seen: set[tuple[str, str]] = set()
+        self._ids = itertools.count(1)
+        self._task: asyncio.Task | None = None
+        self.closed = asyncio.Event()
+
+    def _print(self, text: str) -> None:
+        self.stdout.write(text + "\n")
+        self.stdout.flush()
+
+    def _stamp(self) -> str:
+        return self.clock.now().astimezone(self.tz).strftime("%m-%d %H:%M")
+
+    async def start(self, on_event: EventHandler) -> None:
+        self._print(HELP)
+        self._task = asyncio.create_task(self._read(on_event))
+
+    async def _read(self, on_event: EventHandler) -> None:
+        loop = asyncio.get_running_loop()
+        while True:
+            line = await loop.run_in_executor(None, self.stdin.readline)
+            if not line or line.strip() in (":quit", ":q"):
+                break
+            try:
+                await self._line(line.strip(), on_event)
+            except Exception as exc:  # a typo in the sandbox must not end it
+                self._print(f"  (sandbox: {exc})")
+        self.closed.set()
+
+    def _id(self) -> str:
+        return f"sb{next(self._ids)}"
+
+    async def _ensure_joined(self, member: str, on_event: EventHandler) -> None:
+        if (self.room, member) not in self._seen:
+            self._seen.add((self.room, member))
+            await on_event(MemberJoined(self._id(), self.clock.now(), self.room, (Member(member, member),), self.topic))
+
+    async def _line(self, line: str, on_event: EventHandler) -> None:
+        if not line:
+            return
+        if line.startswith(":"):
+            cmd, *args = line[1:].split()
+            if cmd == "room" and args:
+                self.room = self.topic = args[0]
+            elif cmd == "time":
+                self._print(f"  🕒 {self._stamp()}")
+            elif cmd == "join":
+                for m in args:
+                    await self._ensure_joined(m, on_event)
+            elif cmd == "leave":
+                self._seen.difference_update({(self.room, m) for m in args})
+                await on_event(MemberLeft(self._id(), self.clock.now(), self.room, tuple(Member(m, m) for m in args), self.topic))
+            elif cmd == "img" and args:
+                await self._ensure_joined(args[0], on_event)
+                await on_event(Message(self._id(), self.clock.now(), self.room, args[0], args[0], "[图片]", self.topic, kind="image"))
+            else:
+                self._print(HELP)
+            return
+        who, sep, text = line.partition(":")
+        if not sep:
+            who, sep, text = line.partition("：")
+        if not sep or not who.strip():
+            self._print("  (type  name: message   e.g.  alice: 打卡   or  :help)")
+            return
+        who = who.strip()
+        await self._ensure_joined(who, on_event)
+        await on_event(Message(self._id(), self.clock.now(), self.room, who, who, text.strip(), self.topic))
+
+    async def say(self, out: Outgoing) -> None:
+        where = out.room if out.room else f"私聊 {out.to}"
+        body = out.text.replace("\n", "\n    ")
+        self._print(f"[{self._stamp()}] 🤖 → {where}: {body}")
+
+    async def stop(self) -> None:
+        if self._task:
+            self._task.cancel()

@@ -1,0 +1,131 @@
+"""Command line: run the daemon, simulate a cohort, replay a recorded chat, report, check a playbook."""
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import os
+import sys
+import tempfile
+from datetime import date, timedelta
+from pathlib import Path
+
+import click
+
+from bot import config
+from bot.playbook import PlaybookError, load_playbook
+
+PLAYBOOK_OPT = click.option("--playbook", type=click.Path(path_type=Path), default=config.DEFAULT_PLAYBOOK,
+                            show_default=True, help="Course playbook (YAML).")
+
+
+def _playbook_or_exit(path: Path):
+    try:
+        return load_playbook(path)
+    except PlaybookError as exc:
+        click.echo(f"bad playbook:\n{exc}", err=True)
+        sys.exit(2)
+
+
+@click.group()
+@click.option("-v", "--verbose", is_flag=True, help="Debug logging.")
+def cli(verbose: bool) -> None:
+    """WeChat study-group bot: 7-day course rituals (家乡签到, 打卡, 实操, 我毕业啦!) run by a state machine per group."""
+    logging.basicConfig(level=logging.DEBUG if verbose else logging.INFO,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+
+@cli.command()
+@click.argument("playbook", type=click.Path(path_type=Path))
+def check(playbook: Path) -> None:
+    """Validate a playbook without running anything."""
+    pb = _playbook_or_exit(playbook)
+    click.echo(f"{playbook}: ok — 「{pb.course.title}」 {pb.course.days} days, {sum(1 for d in pb.days if d.task)} practice tasks, "
+               f"{len(pb.alumni.posts)} alumni posts")
+
+
+@cli.command()
+@PLAYBOOK_OPT
+@click.option("--db", type=click.Path(path_type=Path), default=config.DEFAULT_DB, show_default=True)
+@click.option("--speed", type=float, default=1.0, show_default=True, help="Sandbox clock speed (e.g. 1440: a day per minute).")
+def run(playbook: Path, db: Path, speed: float) -> None:
+    """Run the daemon: on WeChat if WECHATY_PUPPET_SERVICE_TOKEN is set, else the local terminal sandbox."""
+    from bot.app import assemble
+    from bot.clock import ScaledClock, SystemClock
+    from bot.daemon import run as run_daemon
+
+    pb = _playbook_or_exit(playbook)
+    closed = None
+    if os.environ.get("WECHATY_PUPPET_SERVICE_TOKEN"):
+        from bot.transport.wechaty_adapter import WechatyTransport
+
+        clock = SystemClock()
+        transport = WechatyTransport()
+        speed = 1.0
+    else:
+        from bot.transport.sandbox import SandboxTransport
+
+        clock = ScaledClock(speed) if speed != 1.0 else SystemClock()
+        transport = SandboxTransport(clock, pb.tz)
+        click.echo(f"transport: {transport.name}; clock x{speed:g}; database {db}; advisors: {', '.join(sorted(config.advisors(pb))) or '(none)'}")
+    bot = assemble(db, pb, clock, transport)
+    if hasattr(transport, "closed"):
+        closed = transport.closed
+    try:
+        asyncio.run(run_daemon(bot, transport, speed=speed, closed=closed))
+    except Exception as exc:  # a start-up failure is a clear message and a non-zero exit
+        if type(exc).__name__ == "TransportStartError":
+            click.echo(f"cannot start {transport.name}: {exc}", err=True)
+            sys.exit(3)
+        raise
+
+
+@cli.command()
+@click.option("--members", type=click.IntRange(1, 5000), default=30, show_default=True)
+@click.option("--seed", type=int, default=1, show_default=True)
+@click.option("--start", "start_date", type=click.DateTime(["%Y-%m-%d"]), default=None, help="Day 1 (default: tomorrow).")
+@click.option("--db", type=click.Path(path_type=Path), default=None, help="Keep the database here (default: a temp file).")
+@click.option("--quiet", is_flag=True, help="Only the bot's messages and the report.")
+@PLAYBOOK_OPT
+def simulate(members: int, seed: int, start_date, db: Path | None, quiet: bool, playbook: Path) -> None:
+    """Play a whole cohort (start → hometowns → 7 days → graduation → alumni) on a virtual clock."""
+    from bot import report
+    from bot.simulate import simulate as play
+
+    _playbook_or_exit(playbook)
+    start = start_date.date() if start_date else date.today() + timedelta(days=1)
+    path = db or Path(tempfile.mkdtemp(prefix="sim-")) / "sim.db"
+    out = (lambda line: click.echo(line) if "🤖" in line else None) if quiet else click.echo
+    result = play(members, seed, path, playbook, start, out)
+    click.echo("\n" + report.render(result))
+
+
+@cli.command()
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--db", type=click.Path(path_type=Path), required=True)
+@click.option("--out", type=click.Path(path_type=Path), default=None, help="Write every message the bot sent (JSON lines).")
+@PLAYBOOK_OPT
+def replay(file: Path, db: Path, out: Path | None, playbook: Path) -> None:
+    """Feed a recorded chat (JSON lines) through the engine on a virtual clock."""
+    from bot.replayer import replay as play
+
+    _playbook_or_exit(playbook)
+    handled, problems = play(file, db, playbook, out)
+    click.echo(f"replayed {handled} event(s) from {file}; {len(problems)} bad line(s) skipped", err=True)
+
+
+@cli.command()
+@click.option("--db", type=click.Path(exists=True, dir_okay=False, path_type=Path), required=True)
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable (see README for the shape).")
+def report(db: Path, as_json: bool) -> None:
+    """Per group: state, day, members, hometowns, check-ins, practice, graduates."""
+    from bot import report as rep
+    from bot.storage import Store, connect
+
+    store = Store(connect(db))
+    data = rep.build(store)
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2) if as_json else rep.render(data))
+
+
+if __name__ == "__main__":
+    cli()

@@ -85,7 +85,8 @@ def load_playbook(path: str | Path) -> Playbook:
                 msg = "is required"
             elif err["type"] == "extra_forbidden":
                 msg = "is not a known field"
-            lines.append(f"{path}: {_loc(err['loc'])}: {msg}")
+            # whole-playbook checks name their field themselves ("days: ...")
+            lines.append(f"{path}: {msg}" if not err["loc"] and ": " in msg else f"{path}: {_loc(err['loc'])}: {msg}")
         raise PlaybookError("\n".join(lines)) from None
     problems = _check_texts(pb)
     if problems:

@@ -9,7 +9,7 @@
 from __future__ import annotations
 
 import asyncio
-import itertools
+import uuid
 import sys
 from typing import TextIO
 
@@ -29,7 +29,6 @@ class SandboxTransport:
         self.clock, self.tz, self.room, self.topic = clock, tz, room, topic
         self.stdin, self.stdout = stdin, stdout
         self._seen: set[tuple[str, str]] = set()
-        self._ids = itertools.count(1)
         self._task: asyncio.Task | None = None
         self.closed = asyncio.Event()
 
@@ -57,7 +56,7 @@ class SandboxTransport:
         self.closed.set()
 
     def _id(self) -> str:
-        return f"sb{next(self._ids)}"
+        return f"sb-{uuid.uuid4().hex[:16]}"  # unique across restarts: ids are deduplicated durably
 
     async def _ensure_joined(self, member: str, on_event: EventHandler) -> None:
         if (self.room, member) not in self._seen:

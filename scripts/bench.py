@@ -1,0 +1,225 @@
+"""Throughput benchmark: one course day of realistic traffic for G groups x M members through the real engine.
+
+Set-up (not timed): a real SQLite file, the default playbook, the engine with every ritual, a fake transport
+and a virtual clock; every group is bound by an advisor (/start, day 1 = DAY1) and its members join; the
+calendar then runs through the opening evening and day 1 up to day 2 08:00.
+
+Measured: day 2, 08:00-23:00 Asia/Shanghai, all groups' messages in time order. Each member checks in with
+probability 0.8, completes the practice with probability 0.6 (a third of them by screenshot), sends ~3 chat
+messages; 2% of all messages are redelivered with the same id. Before each message the virtual clock is
+advanced with runner.advance_to (scheduled lessons, tasks, reminders, tallies and batched acks fire on the
+way, and the outbox is drained by a Sender whose pacing is generous so it never holds the engine back).
+
+  engine_msgs_per_s       messages handled / wall seconds of the whole day (handles + ticks + drains)
+  p99_ms                  99th percentile of the wall time of one engine.handle() call
+  floor_msgs_per_s        the same number of single-row inserts, one transaction each, same pragmas
+  ratio                   floor / engine (how far the engine is from "one committed row per message")
+  peak_rss_mb             ru_maxrss of this process
+  bot_msgs_per_group_day  bot messages sent during the day / groups
+
+    python scripts/bench.py [--groups 1000] [--members 100] [--db PATH] [--json]
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import resource
+import sqlite3
+import sys
+import tempfile
+import time
+from array import array
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bot.clock import VirtualClock  # noqa: E402
+from bot.events import Member, MemberJoined, Message  # noqa: E402
+from bot.outbox import Pacing, Sender  # noqa: E402
+from bot.playbook import load_playbook  # noqa: E402
+from bot.storage import Store, connect  # noqa: E402
+from bot.storage.db import PRAGMAS  # noqa: E402
+from bot.transport.fake import FakeTransport  # noqa: E402
+from bot.virtual import VirtualRunner  # noqa: E402
+from rituals import build_engine  # noqa: E402
+
+TZ = ZoneInfo("Asia/Shanghai")
+DAY1 = date(2026, 12, 1)
+ADVISOR = "adv"
+DAY_START = datetime(2026, 12, 2, 8, 0, tzinfo=TZ)  # course day 2
+DAY_SECONDS = 15 * 3600                                # until 23:00
+CHECKIN, PRACTICE, IMAGE, CHAT = range(4)
+CHECKIN_TEXTS = ("打卡", "今天打卡啦💪", "✅", "打卡✅", "第2天打卡！")
+PRACTICE_TEXTS = ("实操完成", "实操完成，买了一只货基", "作业已交🙋")
+CHAT_TEXTS = ("老师好", "这个基金怎么选？", "谢谢老师👍", "收到", "哈哈哈", "明天几点上课？", "学到了",
+              "货币基金和余额宝有什么区别", "🌹🌹🌹", "今天的课好实用")
+CHAT_TEMPLATES = ("我定投了{n}00元", "收益率{n}%算高吗？", "第{n}个问题没太懂", "{n}号买的还没到账")  # mostly unique texts
+GENEROUS = Pacing(per_minute=10**9, room_gap_seconds=0)
+
+# One event = one int, so 400k+ of them stay small: time | group | member | sequence | kind (time first = time order).
+def pack(t: int, g: int, m: int, seq: int, kind: int) -> int:
+    return t << 40 | g << 24 | m << 12 | seq << 2 | kind
+
+
+def unpack(e: int) -> tuple[int, int, int, int, int]:
+    return e >> 40, e >> 24 & 0xFFFF, e >> 12 & 0xFFF, e >> 2 & 0x3FF, e & 3
+
+
+def text_of(g: int, m: int, seq: int, kind: int) -> str:
+    h = (g * 7919 + m * 104729 + seq * 31) & 0xFFFFFF  # deterministic, so a redelivery says the same
+    if kind == CHECKIN:
+        return CHECKIN_TEXTS[h % len(CHECKIN_TEXTS)]
+    if kind in (PRACTICE, IMAGE):
+        return PRACTICE_TEXTS[h % len(PRACTICE_TEXTS)] if kind == PRACTICE else "[图片]"
+    if h % 2:
+        return CHAT_TEXTS[h // 2 % len(CHAT_TEXTS)]
+    return CHAT_TEMPLATES[h // 2 % len(CHAT_TEMPLATES)].format(n=h // 8 % 1000)
+
+
+def traffic(groups: int, members: int, seed: int = 7) -> array:
+    """The day's events, sorted by delivery time (seconds after 08:00)."""
+    rnd, out, end = random.Random(seed), array("q"), DAY_SECONDS - 1
+    for g in range(groups):
+        for m in range(members):
+            mine = []
+            if rnd.random() < 0.8:  # check-ins bunch up after the 09:00 lesson
+                mine.append((int(rnd.triangular(3600, end, 3 * 3600)), CHECKIN))
+            if rnd.random() < 0.6:  # practice after the 12:00 task
+                mine.append((int(rnd.triangular(4 * 3600, end, 6 * 3600)), IMAGE if rnd.random() < 1 / 3 else PRACTICE))
+            mine += [(rnd.randrange(end), CHAT) for _ in range(6) if rnd.random() < 0.5]
+            for seq, (t, kind) in enumerate(mine):
+                out.append(pack(t, g, m, seq, kind))
+                if rnd.random() < 0.02:  # redelivered a little later with the same id
+                    out.append(pack(min(t + rnd.randint(1, 120), end), g, m, seq, kind))
+    return array("q", sorted(out))
+
+
+async def setup(engine, runner, clock, groups: int, members: int) -> None:
+    for g in range(groups):
+        room, now = f"room{g}@chatroom", clock.now()
+        await engine.handle(Message(f"start{g}", now, room, ADVISOR, "导师", f"/start {DAY1}", f"理财{g}期"))
+        people = tuple(Member(f"g{g}u{m}", f"学员{m}") for m in range(members))
+        await engine.handle(MemberJoined(f"join{g}", now, room, people, f"理财{g}期"))
+    await runner.advance_to(DAY_START)
+    await runner.settle()
+
+
+async def play_day(engine, runner, clock, events: array, progress: bool) -> tuple[array, float]:
+    """Feed the day's events; returns (per-handle latencies in seconds, wall seconds of the whole phase)."""
+    lat, step = array("d"), max(len(events) // 20, 1)
+    woke = []
+    engine.on_enqueue = lambda: woke.append(1)  # like the daemon: the sender looks at the outbox when woken
+    perf = time.perf_counter
+    t0 = perf()
+    for i, e in enumerate(events):
+        t, g, m, seq, kind = unpack(e)
+        ts = DAY_START + timedelta(seconds=t)
+        if ts > clock.now():
+            await runner.advance_to(ts)  # ticks whatever fell due (lessons, reminders, acks) and drains
+        msg = Message(f"d2-{g}-{m}-{seq}", ts, f"room{g}@chatroom", f"g{g}u{m}", f"学员{m}", text_of(g, m, seq, kind),
+                      f"理财{g}期", "image" if kind == IMAGE else "text")
+        h0 = perf()
+        await engine.handle(msg)
+        lat.append(perf() - h0)
+        if woke:
+            woke.clear()
+            await runner.sender.drain()
+        if progress and i % step == 0:
+            print(f"\r  day 2: {i * 100 // len(events):3d}%  {i / max(perf() - t0, 1e-9):8.0f} msgs/s", end="", file=sys.stderr)
+    await runner.advance_to(DAY_START + timedelta(seconds=DAY_SECONDS))
+    await runner.settle()
+    if progress:
+        print(file=sys.stderr)
+    return lat, perf() - t0
+
+
+def floor(path: Path, n: int) -> float:
+    """Single-row inserts, each its own BEGIN/INSERT/COMMIT, same pragmas: the SQLite ceiling for the engine."""
+    conn = sqlite3.connect(str(path), isolation_level=None)
+    for pragma in PRAGMAS:
+        conn.execute(pragma)
+    conn.execute("CREATE TABLE inbound (id TEXT PRIMARY KEY, ts TEXT NOT NULL) WITHOUT ROWID")
+    ts = DAY_START.isoformat()
+    t0 = time.perf_counter()
+    for i in range(n):
+        conn.execute("BEGIN")
+        conn.execute("INSERT INTO inbound(id, ts) VALUES (?, ?)", (f"d2-{i}", ts))
+        conn.execute("COMMIT")
+    seconds = time.perf_counter() - t0
+    conn.close()
+    return n / seconds
+
+
+def run(groups: int, members: int, db: Path, workdir: Path, progress: bool) -> dict:
+    if not 1 <= groups <= 0xFFFF or not 1 <= members <= 0xFFF:
+        raise SystemExit("--groups must be 1..65535 and --members 1..4095")
+    clock = VirtualClock(datetime(2026, 11, 30, 10, 0, tzinfo=TZ))
+    store = Store(connect(db))
+    engine = build_engine(store, load_playbook(ROOT / "data" / "playbook.yaml"), clock, [ADVISOR])
+    transport = FakeTransport(clock, keep=False)
+    runner = VirtualRunner(engine, Sender(store, transport, clock, GENEROUS), clock)
+    t0 = time.perf_counter()
+    asyncio.run(setup(engine, runner, clock, groups, members))
+    events = traffic(groups, members)
+    setup_s, sent_before = time.perf_counter() - t0, runner.sender.sent_count
+    if progress:
+        print(f"  set-up: {groups} groups x {members} members, {len(events)} messages to play ({setup_s:.1f}s)", file=sys.stderr)
+    lat, seconds = asyncio.run(play_day(engine, runner, clock, events, progress))
+    bot_msgs = runner.sender.sent_count - sent_before
+    store.db.conn.close()
+    floor_rate = floor(workdir / "floor.db", len(events))
+    lat_sorted = sorted(lat)
+    engine_rate = len(events) / seconds
+    return {
+        "engine_msgs_per_s": round(engine_rate, 1),
+        "floor_msgs_per_s": round(floor_rate, 1),
+        "ratio": round(floor_rate / engine_rate, 2),
+        "p99_ms": round(lat_sorted[int(0.99 * (len(lat_sorted) - 1))] * 1000, 3),
+        "p50_ms": round(lat_sorted[len(lat_sorted) // 2] * 1000, 3),
+        "max_ms": round(lat_sorted[-1] * 1000, 3),
+        "handle_share": round(sum(lat) / seconds, 3),  # fraction of the day's wall time spent inside handle()
+        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        "bot_msgs_per_group_day": round(bot_msgs / groups, 2),
+        "messages": len(events), "groups": groups, "members": members,
+        "seconds": round(seconds, 2), "setup_seconds": round(setup_s, 2),
+    }
+
+
+TARGETS = {"engine_msgs_per_s": (">=", 5000), "ratio": ("<=", 5), "p99_ms": ("<=", 5), "peak_rss_mb": ("<=", 300),
+           "bot_msgs_per_group_day": ("<=", 15)}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--groups", type=int, default=1000)
+    ap.add_argument("--members", type=int, default=100)
+    ap.add_argument("--db", type=Path, help="SQLite file for the engine (must not exist; default: a temp file)")
+    ap.add_argument("--json", action="store_true", help="print one JSON object and nothing else on stdout")
+    args = ap.parse_args()
+    if args.db is not None and args.db.exists():
+        raise SystemExit(f"{args.db} exists; the benchmark needs a fresh database")
+    with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
+        db = args.db or Path(tmp) / "bot.db"
+        result = run(args.groups, args.members, db, Path(tmp), progress=not args.json and sys.stderr.isatty())
+    if args.json:
+        print(json.dumps(result))
+        return
+    print(f"{result['groups']} groups x {result['members']} members, {result['messages']} messages in "
+          f"{result['seconds']}s (set-up {result['setup_seconds']}s)")
+    for key, value in result.items():
+        if key in TARGETS:
+            op, goal = TARGETS[key]
+            ok = value >= goal if op == ">=" else value <= goal
+            print(f"  {key:24} {value:>12}   target {op} {goal}  {'ok' if ok else 'MISSED'}")
+        elif key in ("floor_msgs_per_s", "p50_ms", "max_ms", "handle_share"):
+            print(f"  {key:24} {value:>12}")
+
+
+if __name__ == "__main__":
+    main()

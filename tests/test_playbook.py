@@ -1,0 +1,71 @@
+"""Playbook as data: the default loads; a bad playbook stops start-up naming file, field and problem."""
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+import yaml
+
+from bot.playbook import PlaybookError, load_playbook
+from conftest import PLAYBOOK, ROOT
+
+
+def write(tmp_path, mutate) -> str:
+    data = yaml.safe_load(PLAYBOOK.read_text(encoding="utf-8"))
+    mutate(data)
+    path = tmp_path / "bad.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return str(path)
+
+
+def test_default_playbook_is_faithful_to_the_seed():
+    pb = load_playbook(PLAYBOOK)
+    assert pb.course.title == "7天小白理财实操课" and pb.course.days == 7
+    assert pb.persona.title == "专属理财导师" and pb.persona.years >= 1
+    assert "家乡签到" in pb.opening.prompt
+    assert "我毕业啦" in pb.graduation.script
+    assert all(d.task and d.task.link.startswith("https://") for d in pb.days)
+    assert "打卡" in pb.settings.checkin_keywords and "✅" in pb.settings.checkin_keywords
+    assert pb.course.timezone == "Asia/Shanghai"
+
+
+@pytest.mark.parametrize("mutate, field, problem", [
+    (lambda d: d["days"][2]["task"].update(link="not a url"), "days[2].task.link", "http(s) URL"),
+    (lambda d: d["settings"].update(tally_time="25:00"), "settings.tally_time", "HH:MM"),
+    (lambda d: d["course"].pop("title"), "course.title", "is required"),
+    (lambda d: d["course"].update(timezone="Mars/Olympus"), "course.timezone", "unknown time zone"),
+    (lambda d: d["days"].pop(), "days", "each course day 1..7"),
+    (lambda d: d["texts"].update(tally="{count} {bogus}"), "texts.tally", "unknown placeholder {bogus}"),
+    (lambda d: d["persona"].update(nickname="x"), "persona.nickname", "not a known field"),
+    (lambda d: d["days"][0]["task"].update(due="11:00"), "days[0].task", "must be after"),
+])
+def test_bad_playbook_names_file_field_and_problem(tmp_path, mutate, field, problem):
+    path = write(tmp_path, mutate)
+    with pytest.raises(PlaybookError) as err:
+        load_playbook(path)
+    message = str(err.value)
+    assert message.startswith(path) and field in message and problem in message
+
+
+def test_unparseable_yaml_names_the_line(tmp_path):
+    path = tmp_path / "broken.yaml"
+    path.write_text("course:\n  title: [unclosed\n", encoding="utf-8")
+    with pytest.raises(PlaybookError, match=r"broken.yaml: line \d+: not valid YAML"):
+        load_playbook(path)
+
+
+def test_check_command_validates_without_running(tmp_path):
+    ok = subprocess.run([sys.executable, "main.py", "check", str(PLAYBOOK)], cwd=ROOT, capture_output=True, text=True)
+    assert ok.returncode == 0 and "ok" in ok.stdout
+    bad = write(tmp_path, lambda d: d["graduation"].update(day=3))
+    res = subprocess.run([sys.executable, "main.py", "check", bad], cwd=ROOT, capture_output=True, text=True)
+    assert res.returncode == 2
+    assert f"{bad}: graduation.day" in res.stderr and "Traceback" not in res.stderr
+
+
+def test_run_refuses_to_start_on_a_bad_playbook(tmp_path):
+    bad = write(tmp_path, lambda d: d["settings"].update(grace_minutes=-5))
+    res = subprocess.run([sys.executable, "main.py", "run", "--playbook", bad, "--db", str(tmp_path / "x.db")],
+                         cwd=ROOT, capture_output=True, text=True, input="", timeout=60)
+    assert res.returncode == 2 and "settings.grace_minutes" in res.stderr and "Traceback" not in res.stderr

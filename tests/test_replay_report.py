@@ -1,0 +1,91 @@
+"""replay + report --json: a recorded week of chat gives the right numbers; bad lines are reported and skipped."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from conftest import ROOT
+
+R = "r1@chatroom"
+
+
+def msg(ts, who, name, text, mid, **extra):
+    return {"ts": ts, "type": "message", "room": R, "topic": "理财2期", "from": who, "name": name, "text": text, "id": mid, **extra}
+
+
+WEEK = [
+    {"ts": "2026-11-30T10:00:00+08:00", "type": "join", "room": R, "topic": "理财2期",
+     "members": [{"id": "u1", "name": "张三"}, {"id": "u2", "name": "李四"}, {"id": "u3", "name": "王五"}]},
+    msg("2026-11-30T10:05:00+08:00", "adv", "导师", "/start 2026-12-01", "a1"),
+    msg("2026-11-30T20:10:00+08:00", "u1", "张三", "我来自四川成都", "h1"),
+    msg("2026-11-30T20:11:00+08:00", "u2", "李四", "坐标广东深圳", "h2"),
+    msg("2026-11-30T20:12:00+08:00", "u3", "王五", "明天去北京出差", "h3"),
+    msg("2026-12-01T10:00:00+08:00", "u1", "张三", "打卡", "c1"),
+    msg("2026-12-01T10:00:30+08:00", "u2", "李四", "✅", "c2"),
+    msg("2026-12-01T10:01:00+08:00", "u1", "张三", "再打卡一次", "c3"),
+    msg("2026-12-01T10:02:00+08:00", "u3", "王五", "还没打卡，晚点来", "c4"),
+    msg("2026-12-01T13:00:00+08:00", "u1", "张三", "实操完成", "p1"),
+    msg("2026-12-01T13:05:00+08:00", "u2", "李四", "", "p2", kind="image"),
+    msg("2026-12-02T09:30:00+08:00", "u1", "张三", "第2天打卡", "c5"),
+    msg("2026-12-02T09:30:00+08:00", "u1", "张三", "第2天打卡", "c5"),  # redelivered
+    "{not json",
+    msg("2026-12-02T11:00:00+08:00", "u2", "李四", "打卡", "c6"),
+    {"type": "message", "room": R, "from": "u3", "text": "打卡", "id": "c7"},  # no ts
+    msg("2026-12-03T00:30:00+08:00", "u3", "王五", "熬夜打卡", "c8"),  # 00:30 local on 12-03 is day 3
+    msg("2026-12-03T08:00:00+08:00", "u1", "张三", "打卡✅", "c9"),
+    msg("2026-12-07T20:40:00+08:00", "u1", "张三", "我毕业啦!", "g1"),
+    msg("2026-12-07T20:41:00+08:00", "u2", "李四", "我毕业啦！🎓", "g2"),
+]
+
+
+def run(*args):
+    return subprocess.run([sys.executable, "main.py", *args], cwd=ROOT, capture_output=True, text=True, timeout=120)
+
+
+def test_replay_then_report_json_gives_the_week_in_numbers(tmp_path):
+    chat_file = tmp_path / "week.jsonl"
+    chat_file.write_text("\n".join(x if isinstance(x, str) else json.dumps(x, ensure_ascii=False) for x in WEEK) + "\n", encoding="utf-8")
+    db, out = tmp_path / "week.db", tmp_path / "sent.jsonl"
+    res = run("replay", str(chat_file), "--db", str(db), "--out", str(out))
+    assert res.returncode == 0, res.stderr
+    assert f"{chat_file}:14: skipped: not JSON" in res.stderr
+    assert f"{chat_file}:16: skipped: missing ts" in res.stderr
+    assert "2 bad line(s) skipped" in res.stderr
+
+    report = json.loads(run("report", "--db", str(db), "--json").stdout)
+    (group,) = report["groups"]
+    assert group == {
+        "room": R, "topic": "理财2期", "state": "graduation", "course_day": 7, "start_date": "2026-12-01",
+        "members": ["u1", "u2", "u3"],
+        "hometowns": {"u1": {"province": "四川省", "city": "成都市"}, "u2": {"province": "广东省", "city": "深圳市"}},
+        "checkins": {"u1": [1, 2, 3], "u2": [1, 2], "u3": [3]},
+        "practice": {"u1": [1], "u2": [1]},
+        "graduates": ["u1", "u2"],
+    }
+
+    sent = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert all(set(s) == {"ts", "room", "to", "text", "mentions"} for s in sent)
+    texts = [s["text"] for s in sent]
+    assert any("家乡签到" in t for t in texts)
+    assert any("第2天打卡统计：2/3 人" in t for t in texts)
+    reminder = next(s for s in sent if "第1天还没打卡" in s["text"])
+    assert reminder["mentions"] == ["u3"] and reminder["ts"].startswith("2026-12-01T12:00")  # 20:00 local
+    assert any(t.startswith("✅ 打卡已记录：张三、李四（今日已打卡 2/3 人）") for t in texts)  # one batch for both
+    assert sum("打卡已记录" in t for t in texts) == 5  # day 1 batched, then 4 check-ins far apart
+
+    human = run("report", "--db", str(db)).stdout
+    assert "理财2期" in human and "毕业 2 人" in human
+
+
+def test_simulate_plays_a_whole_cohort_to_alumni(tmp_path):
+    db = tmp_path / "sim.db"
+    res = run("simulate", "--members", "25", "--seed", "7", "--start", "2026-12-01", "--db", str(db))
+    assert res.returncode == 0, res.stderr
+    assert "家乡签到" in res.stdout and "我毕业啦" in res.stdout and "校友" in res.stdout
+    (group,) = json.loads(run("report", "--db", str(db), "--json").stdout)["groups"]
+    assert group["state"] == "alumni" and len(group["members"]) == 25
+    assert 0 < len(group["graduates"]) <= 25 and len(group["hometowns"]) > 10
+    assert all(set(days) <= set(range(1, 8)) for days in group["checkins"].values())
+    same = run("simulate", "--members", "25", "--seed", "7", "--start", "2026-12-01", "--db", str(tmp_path / "again.db"))
+    assert same.stdout == res.stdout  # a seed makes it reproducible

@@ -7,7 +7,7 @@ import logging
 import os
 import sys
 import tempfile
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import click
@@ -33,6 +33,7 @@ def cli(verbose: bool) -> None:
     """WeChat study-group bot: 7-day course rituals (家乡签到, 打卡, 实操, 我毕业啦!) run by a state machine per group."""
     logging.basicConfig(level=logging.DEBUG if verbose else logging.INFO,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("apscheduler").setLevel(logging.DEBUG if verbose else logging.WARNING)
 
 
 @cli.command()
@@ -48,7 +49,9 @@ def check(playbook: Path) -> None:
 @PLAYBOOK_OPT
 @click.option("--db", type=click.Path(path_type=Path), default=config.DEFAULT_DB, show_default=True)
 @click.option("--speed", type=float, default=1.0, show_default=True, help="Sandbox clock speed (e.g. 1440: a day per minute).")
-def run(playbook: Path, db: Path, speed: float) -> None:
+@click.option("--clock-start", default=None, metavar="ISO-8601",
+              help="Sandbox only: the clock starts at this moment (e.g. 2026-12-01T08:00+08:00) instead of now.")
+def run(playbook: Path, db: Path, speed: float, clock_start: str | None) -> None:
     """Run the daemon: on WeChat if WECHATY_PUPPET_SERVICE_TOKEN is set, else the local terminal sandbox."""
     from bot.app import assemble
     from bot.clock import ScaledClock, SystemClock
@@ -65,7 +68,14 @@ def run(playbook: Path, db: Path, speed: float) -> None:
     else:
         from bot.transport.sandbox import SandboxTransport
 
-        clock = ScaledClock(speed) if speed != 1.0 else SystemClock()
+        origin = None
+        if clock_start:
+            try:
+                origin = datetime.fromisoformat(clock_start)
+                assert origin.tzinfo is not None
+            except (ValueError, AssertionError):
+                raise click.BadParameter("needs an ISO-8601 time with UTC offset", param_hint="--clock-start") from None
+        clock = ScaledClock(speed, origin) if (speed != 1.0 or origin) else SystemClock()
         transport = SandboxTransport(clock, pb.tz)
         click.echo(f"transport: {transport.name}; clock x{speed:g}; database {db}; advisors: {', '.join(sorted(config.advisors(pb))) or '(none)'}")
     bot = assemble(db, pb, clock, transport)

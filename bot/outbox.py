@@ -34,14 +34,18 @@ class Sender:
         self._backoff = pacing.backoff_seconds
         self._wake = asyncio.Event()
         self.sent_count = 0
+        interrupted = store.conn.execute(
+            "UPDATE outbox SET status = 'unknown', error = 'interrupted mid-send by a restart' WHERE status = 'sending'").rowcount
+        if interrupted:  # it may have reached WeChat before the crash: never blindly re-send
+            log.warning("%d message(s) were being sent when the bot stopped; marked unknown, not re-sent", interrupted)
 
     def wake(self) -> None:
         """Something was queued: look at the outbox now."""
         self._wake.set()
 
-    def allowed_at(self, room_or_contact: str) -> datetime:
-        """The earliest moment the budget allows the next message to this recipient."""
-        t = self.clock.now()
+    def allowed_at(self, room_or_contact: str, now: datetime | None = None) -> datetime:
+        """The earliest moment (not before `now`) the budget allows the next message to this recipient."""
+        t = now or self.clock.now()
         if self._paused_until and self._paused_until > t:
             t = self._paused_until
         if len(self._window) >= self.pacing.per_minute:
@@ -66,16 +70,23 @@ class Sender:
             for item in batch:
                 dest = item.out.room or item.out.to
                 now = self.clock.now()
-                if self.allowed_at(dest) > now:
+                if self.allowed_at(dest, now) > now:
                     return sent
+                with self.store.tx():
+                    self.store.mark_sent(item.id, now, "sending")
                 try:
                     await self.transport.say(item.out)
-                except SendError as exc:
+                except Exception as exc:
+                    if not isinstance(exc, SendError):  # an unexpected failure: it may have gone out
+                        log.exception("transport failed sending outbox #%s", item.id)
+                        exc = SendError(repr(exc), unknown=True)
                     if exc.unknown:  # may have reached WeChat: never blindly re-send
                         log.error("send of outbox #%s timed out; marked unknown, not re-sent: %s", item.id, exc)
                         with self.store.tx():
                             self.store.mark_sent(item.id, now, "unknown", str(exc))
                     else:
+                        with self.store.tx():
+                            self.store.mark_sent(item.id, now, "queued", str(exc))
                         self._paused_until = now + timedelta(seconds=self._backoff)
                         log.error("send failed (%s); pausing all sending for %.0fs", exc, self._backoff)
                         self._backoff = min(self._backoff * 2, self.pacing.backoff_max_seconds)
@@ -94,7 +105,11 @@ class Sender:
     async def run(self, speed: float = 1.0) -> None:
         """Forever: drain, then sleep until woken or until the budget lets the next message go."""
         while True:
-            await self.drain()
+            try:
+                await self.drain()
+            except Exception:  # the sender must outlive a bad row or a database hiccup
+                log.exception("outbox drain failed; retrying")
+                await asyncio.sleep(1)
             nxt = self.next_allowed()
             timeout = None if nxt is None else max((nxt - self.clock.now()).total_seconds() / speed, 0.01)
             self._wake.clear()

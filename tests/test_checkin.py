@@ -1,0 +1,252 @@
+"""打卡: members check in by saying so; the bot acknowledges in batches, reminds the laggards at 20:00
+(@-mentioning exactly them) and posts the tally with a streak leaderboard at 22:00."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from conftest import ROOM, local
+
+
+def start_course(chat, *members):
+    """Bind a course whose day 1 is 2026-12-01 and run to just after the day-1 lesson."""
+    chat.join(*members)
+    chat.say("adv", "/start 2026-12-01")
+    chat.until("2026-12-01 09:01")
+    chat.said()
+    assert chat.group().state == "in_course" and chat.group().course_day == 1
+
+
+def checked_in(chat, day):
+    return chat.store.done_on("checkins", ROOM, day)
+
+
+def acks(texts):
+    return [t for t in texts if t.startswith("✅ 打卡已记录")]
+
+
+def test_keyword_in_a_sentence_and_a_lone_tick_are_check_ins(chat):
+    start_course(chat, "alice", "bob", "carol")
+    chat.until("2026-12-01 09:30")
+    chat.say("alice", "今天的课学完了，打卡！")
+    chat.say("bob", "✅")
+    chat.advance(minutes=2)
+    assert checked_in(chat, 1) == {"alice", "bob"}
+    assert chat.said() == ["✅ 打卡已记录：alice、bob（今日已打卡 2/3 人）"]
+
+
+@pytest.mark.parametrize("text", ["好的✅", "还没打卡", "怎么打卡？"])
+def test_words_that_are_not_a_check_in(chat, text):
+    start_course(chat, "alice", "bob", "carol")
+    chat.say("carol", text)
+    chat.advance(minutes=10)
+    assert checked_in(chat, 1) == set()
+    assert chat.said() == []
+
+
+@pytest.mark.parametrize("text", ["我还没有打卡", "今天打卡了吗？"])
+def test_negations_and_questions_about_checking_in_are_not_check_ins(chat, text):
+    start_course(chat, "alice", "bob", "carol")
+    chat.say("carol", text)
+    chat.advance(minutes=10)
+    assert checked_in(chat, 1) == set()
+    assert chat.said() == []
+
+
+def test_checking_in_twice_the_same_day_counts_once(chat):
+    start_course(chat, "alice", "bob", "carol")
+    chat.until("2026-12-01 09:30")
+    chat.say("alice", "打卡")
+    chat.advance(minutes=2)
+    assert chat.said() == ["✅ 打卡已记录：alice（今日已打卡 1/3 人）"]
+
+    chat.until("2026-12-01 15:00")
+    chat.said()
+    chat.say("alice", "再打卡一次✅")
+    chat.advance(minutes=10)
+    assert chat.said() == []
+    assert chat.store.count("checkins", ROOM, "alice") == 1
+    chat.until("2026-12-01 22:01")
+    assert any("第1天打卡统计：1/3 人" in t for t in chat.said())
+
+
+def test_the_same_message_delivered_twice_counts_once(chat):
+    start_course(chat, "alice", "bob", "carol")
+    chat.say("alice", "打卡", msg_id="wx-42")
+    chat.say("alice", "打卡", msg_id="wx-42")
+    chat.advance(minutes=2)
+    assert chat.said() == ["✅ 打卡已记录：alice（今日已打卡 1/3 人）"]
+    assert chat.store.count("checkins", ROOM, "alice") == 1
+
+
+def test_the_day_is_the_shanghai_calendar_day_of_the_message(chat):
+    start_course(chat, "alice", "bob", "carol")
+    chat.say("alice", "打卡", at=local("2026-12-01 23:50"))
+    chat.say("bob", "打卡", at=local("2026-12-02 00:30"))  # after midnight in Shanghai, 16:30 UTC the day before
+    assert chat.store.days_by_member("checkins", ROOM) == {"alice": [1], "bob": [2]}
+    chat.until("2026-12-02 22:01")
+    assert any("第2天打卡统计：1/3 人" in t for t in chat.said())
+
+
+def test_streaks_on_the_tally_leaderboard(chat):
+    start_course(chat, "alice", "bob", "carol")
+    chat.say("alice", "打卡")
+    chat.say("bob", "打卡")
+    chat.until("2026-12-02 10:00")
+    chat.say("alice", "打卡")
+    chat.say("carol", "打卡")
+    chat.until("2026-12-03 10:00")
+    chat.say("alice", "打卡")
+    chat.say("bob", "打卡")
+    chat.said()
+
+    chat.until("2026-12-03 22:01")
+    [tally] = [t for t in chat.said() if "打卡统计" in t]
+    assert tally.splitlines() == [
+        "📊 第3天打卡统计：2/3 人，打卡率 67%",
+        "🔥 连续打卡榜：",
+        "1. alice 🔥3天",
+        "2. bob 🔥1天",    # day 2 missed: the streak starts again
+        "3. carol 🔥1天",  # checked in yesterday: still alive today
+    ]
+
+
+def test_tally_counts_and_rate(chat):
+    start_course(chat, "m1", "m2", "m3", "m4", "m5", "m6", "m7", "m8")
+    for m in ("m1", "m2", "m3"):
+        chat.say(m, "打卡")
+    chat.until("2026-12-01 22:01")
+    [tally] = [t for t in chat.said() if "打卡统计" in t]
+    assert tally.startswith("📊 第1天打卡统计：3/8 人，打卡率 38%")
+
+
+def test_the_tally_with_nobody_checked_in(chat):
+    start_course(chat, "alice", "bob")
+    chat.until("2026-12-01 22:01")
+    [tally] = [t for t in chat.said() if "打卡统计" in t]
+    assert "0/2 人，打卡率 0%" in tally and "（暂无）" in tally
+
+
+def test_the_reminder_mentions_exactly_those_not_checked_in(chat):
+    start_course(chat, "alice", "bob", "carol", "dave")
+    chat.say("alice", "打卡")
+    chat.say("carol", "✅")
+    chat.until("2026-12-01 19:59")
+    chat.said()
+
+    chat.until("2026-12-01 20:01")
+    [reminder] = chat.said_out()
+    assert reminder.text.startswith("⏰ 第1天还没打卡的同学，记得回复「打卡」哦～")
+    assert set(reminder.mentions) == {"bob", "dave"}
+    assert "@bob" in reminder.text and "@dave" in reminder.text and "@alice" not in reminder.text
+
+
+def test_nobody_is_reminded_when_everyone_checked_in(chat):
+    start_course(chat, "alice", "bob")
+    chat.say("alice", "打卡")
+    chat.say("bob", "打卡")
+    chat.until("2026-12-01 19:59")
+    chat.said()
+    chat.until("2026-12-01 20:30")
+    assert chat.said() == []
+
+
+def test_a_long_reminder_is_split_by_mentions_per_message(chat):
+    members = [f"同学{i:02d}" for i in range(1, 76)]
+    start_course(chat, *members)
+    early = members[:5]
+    for m in early:
+        chat.say(m, "打卡")
+    chat.until("2026-12-01 19:59")
+    chat.said()
+
+    chat.until("2026-12-01 20:05")
+    reminders = chat.said_out()
+    per = chat.pb.settings.mentions_per_message
+    assert per == 30
+    assert [len(r.mentions) for r in reminders] == [30, 30, 10]
+    assert reminders[0].text.startswith("⏰ 第1天还没打卡的同学")
+    mentioned = [m for r in reminders for m in r.mentions]
+    assert sorted(mentioned) == sorted(members[5:])  # each laggard once, nobody who checked in
+    for r in reminders:
+        assert len(re.findall(r"@同学\d\d", r.text)) == len(r.mentions)
+
+
+def test_fifty_check_ins_within_minutes_get_one_or_two_acknowledgements(chat):
+    members = [f"学员{i:02d}" for i in range(1, 51)]
+    start_course(chat, *members)
+    chat.until("2026-12-01 09:30")
+    for m in members:
+        chat.say(m, "打卡")
+        chat.advance(seconds=4)  # 50 check-ins over a little more than three minutes
+    chat.until("2026-12-01 09:45")
+
+    texts = chat.said()
+    assert 1 <= len(texts) <= 2
+    assert texts == acks(texts)
+    named = [n for t in texts for n in re.findall(r"学员\d\d", t)]
+    assert sorted(named) == members
+    assert "（今日已打卡 50/50 人）" in texts[-1]
+    assert len(checked_in(chat, 1)) == 50
+
+
+def test_acknowledgements_are_capped_per_day_and_the_tally_covers_the_rest(chat):
+    members = [f"m{i}" for i in range(1, 9)]
+    start_course(chat, *members)
+    chat.until("2026-12-01 09:30")
+    for m in members:  # one check-in every ten minutes: each would earn its own acknowledgement
+        chat.say(m, "打卡")
+        chat.advance(minutes=10)
+    texts = chat.said()
+    cap = chat.pb.settings.acks.max_per_day
+    assert cap == 6
+    assert len(acks(texts)) == cap
+    assert "m7" not in " ".join(texts) and "m8" not in " ".join(texts)
+    assert checked_in(chat, 1) == set(members)
+
+    chat.until("2026-12-01 22:01")
+    assert any("第1天打卡统计：8/8 人，打卡率 100%" in t for t in chat.said())
+
+    # the cap is per day: the next morning's check-in is acknowledged again
+    chat.until("2026-12-02 09:30")
+    chat.said()
+    chat.say("m1", "打卡")
+    chat.advance(minutes=2)
+    assert chat.said() == ["✅ 打卡已记录：m1（今日已打卡 1/8 人）"]
+
+
+def test_advisors_are_not_counted_as_members(chat):
+    start_course(chat, "alice", "bob", "adv")
+    chat.say("adv", "打卡")
+    chat.say("alice", "打卡")
+    chat.advance(minutes=2)
+    assert checked_in(chat, 1) == {"alice"}
+    assert chat.said() == ["✅ 打卡已记录：alice（今日已打卡 1/2 人）"]
+
+    chat.until("2026-12-01 20:01")
+    [reminder] = [o for o in chat.said_out() if o.text.startswith("⏰")]
+    assert reminder.mentions == ("bob",)
+    chat.until("2026-12-01 22:01")
+    assert any("第1天打卡统计：1/2 人，打卡率 50%" in t for t in chat.said())
+
+
+def test_members_who_left_are_not_counted(chat):
+    start_course(chat, "alice", "bob", "carol")
+    chat.say("alice", "打卡")
+    chat.leave("carol")
+    chat.until("2026-12-01 20:01")
+    texts = chat.said_out()
+    assert [r.mentions for r in texts if r.text.startswith("⏰")] == [("bob",)]
+    chat.until("2026-12-01 22:01")
+    assert any("第1天打卡统计：1/2 人" in t for t in chat.said())
+
+
+def test_a_check_in_just_before_midnight_is_still_acknowledged(chat):
+    start_course(chat, "alice", "bob", "carol")
+    chat.until("2026-12-01 23:59")
+    chat.said()
+    chat.say("alice", "打卡", at=local("2026-12-01 23:59:30"))  # its acknowledgement falls due after midnight
+    chat.until("2026-12-02 00:10")
+    assert chat.store.days_by_member("checkins", ROOM) == {"alice": [1]}
+    assert any("alice" in t for t in acks(chat.said()))

@@ -1,0 +1,55 @@
+"""The outbox: queued durably, sent in order under the send budget; failures back off, timeouts are not re-sent."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from bot.events import Outgoing
+from bot.transport import SendError
+from conftest import ROOM
+
+
+def queue(chat, *texts, room=ROOM):
+    with chat.store.tx():
+        for t in texts:
+            chat.engine.enqueue(Outgoing(room, None, t), chat.clock.now())
+
+
+def test_two_messages_to_one_room_are_at_least_a_second_apart(chat):
+    queue(chat, "一", "二", "三")
+    chat.said()
+    times = [s.ts for s in chat.transport.sent]
+    assert [s.out.text for s in chat.transport.sent] == ["一", "二", "三"]
+    assert all(b - a >= timedelta(seconds=1) for a, b in zip(times, times[1:]))
+
+
+def test_no_more_than_forty_messages_a_minute(chat):
+    for i in range(100):
+        queue(chat, f"群{i}", room=f"room{i}@chatroom")
+    chat.said()
+    times = [s.ts for s in chat.transport.sent]
+    assert len(times) == 100
+    for i in range(len(times) - 40):
+        assert times[i + 40] - times[i] >= timedelta(minutes=1)
+
+
+def test_a_send_error_pauses_sending_and_the_message_goes_later(chat):
+    chat.transport.fail_next = [SendError("network down")]
+    queue(chat, "重要通知")
+    chat.run(chat.sender.drain())
+    assert chat.transport.sent == [] and chat.store.queue_length() == 1
+    chat.said()
+    assert [s.out.text for s in chat.transport.sent] == ["重要通知"]
+    assert chat.store.queue_length() == 0
+
+
+def test_a_send_that_timed_out_is_marked_unknown_and_not_resent(chat):
+    chat.transport.fail_next = [SendError("timeout", unknown=True)]
+    queue(chat, "可能已发出", "下一条")
+    assert chat.said() == ["下一条"]
+    status = dict(chat.store.conn.execute("SELECT text, status FROM outbox").fetchall())
+    assert status == {"可能已发出": "unknown", "下一条": "sent"}
+
+
+def test_status_shows_budget_and_queue(chat):
+    queue(chat, "a", "b")
+    assert chat.sender.status().startswith("队列 2 条")

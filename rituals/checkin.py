@@ -25,13 +25,18 @@ def check_in(ctx: Ctx) -> None:
 
 
 def compose_ack(ctx: Ctx, rows: list[tuple]) -> str:
-    """'✅ 打卡已记录：张三、李四（今日已打卡 12/40 人）'; older unacknowledged days are covered by their tally."""
+    """'✅ 打卡已记录：张三、李四（今日已打卡 12/40 人）'; a check-in from an earlier day that its tally did not
+    cover (sent just before midnight) is named on its own line."""
     today = ctx.today()
-    who = [ctx.group.members.get(m, m) for m, day in rows if day == today]
-    if not who:
-        return ""
-    count = len(ctx.store.done_on("checkins", ctx.room, today))
-    return ctx.fmt(ctx.pb.texts.checkin_ack, names="、".join(who), count=count, members=len(ctx.member_list()), day=today)
+    names = ctx.group.members
+    lines = []
+    for day in sorted({d for _, d in rows if d < today}):
+        lines.append(f"✅ 打卡已记录（第{day}天）：{'、'.join(names.get(m, m) for m, d in rows if d == day)}")
+    who = [names.get(m, m) for m, day in rows if day == today]
+    if who:
+        count = len(ctx.store.done_on("checkins", ctx.room, today))
+        lines.append(ctx.fmt(ctx.pb.texts.checkin_ack, names="、".join(who), count=count, members=len(ctx.member_list()), day=today))
+    return "\n".join(lines)
 
 
 def streaks(days_by_member: dict[str, list[int]], day: int) -> dict[str, int]:
@@ -82,6 +87,7 @@ def tally(ctx: Ctx, action: Action) -> str:
     if ctx.group.state not in COURSE_STATES:
         return "not_applicable"
     ctx.say(_tally_text(ctx, action.day))
+    ctx.store.mark_acked("checkins", ctx.room, day=action.day)  # the tally names the day's check-ins
     if ctx.group.state == "graduation":  # congratulate graduates the daily cap held back
         ctx.engine.acks.flush(ctx, force=True)
     return "done"

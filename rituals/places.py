@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import re
 import warnings
+
+import emoji
 from functools import lru_cache
 
 with warnings.catch_warnings():
@@ -40,25 +42,31 @@ def hometown_answer(text: str) -> tuple[str, str | None, str | None] | None:
     a place ('明天去北京出差') is not an answer."""
     m = _MARKERS.match(text)
     candidate = m.group("place") if m else text
-    candidate = _SUFFIX.sub("", candidate.strip())
+    candidate = _SUFFIX.sub("", emoji.replace_emoji(candidate, "").strip())
     if not candidate or len(candidate) > 20:
         return None
     prov, city = locate(candidate)
     if prov is None and city is None:
         return None
-    if m is None and not _is_only_place(candidate, prov, city):
+    # marked answers may name a district after the city ('北京朝阳'); anything else must be just a place
+    if not _is_only_place(candidate, prov, city, leftover=4 if m else 0):
         return None
     return candidate, prov, city
 
 
-def _is_only_place(text: str, prov: str | None, city: str | None) -> bool:
-    """True if the text is a place name and little else (no verbs or chatter around it)."""
+def _is_only_place(text: str, prov: str | None, city: str | None, leftover: int = 0) -> bool:
+    """True if the text starts with the place name and at most `leftover` characters of a district follow
+    (no chatter around it: '我是第一次来深圳' and '在北京上班' are not answers)."""
+    forms = sorted({f for name in filter(None, (prov, city)) for f in (name, _short(name))}, key=len, reverse=True)
+    if not any(text.startswith(f) for f in forms):
+        return False
     rest = text
-    for name in filter(None, (prov, city)):
-        for form in sorted({name, _short(name)}, key=len, reverse=True):
-            rest = rest.replace(form, "", 1)
-    rest = re.sub(r"[\s,，、·\-/]+|省|市|区|县", "", rest)
-    return len(rest) == 0
+    for form in forms:
+        rest = rest.replace(form, "", 1)
+    if re.search(r"[\s,，。.!！?？、;；]", rest):
+        return False
+    rest = re.sub(r"[·\-/]+|省|市|区|县", "", rest)
+    return len(rest) <= leftover
 
 
 def _short(name: str) -> str:

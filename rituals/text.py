@@ -5,8 +5,8 @@ import re
 
 import emoji
 
-_NEGATED = re.compile(r"(没|沒|未|不|别|忘了|忘记|怎么|如何|哪里|在哪)\s*$")
-_QUESTION = re.compile(r"^\s*(吗|么|嘛|\?|？)")
+_NEGATED = re.compile(r"(没有?|沒有?|未|不用|不需要|不|别|忘了|忘记|怎么|如何|哪里|在哪)\s*$")
+_QUESTION = re.compile(r"^\s*[了没]?\s*(吗|么|嘛|没|\?|？)")
 _PUNCT = re.compile(r"[\s!！.。,，~～、…:：;；\-—_*#'\"“”‘’()（）\[\]【】]+")
 
 

@@ -186,9 +186,13 @@ class Store:
         cols = {"checkins": "member, day", "practice": "member, day", "hometowns": "member, province, city", "graduates": "member"}[table]
         return [tuple(r) for r in self.conn.execute(f"SELECT {cols} FROM {table} WHERE room = ? AND acked = 0 ORDER BY ts", (room,))]
 
-    def mark_acked(self, table: str, room: str) -> None:
+    def mark_acked(self, table: str, room: str, day: int | None = None) -> None:
+        """Everything (or one day's records) of the table is acknowledged."""
         assert table in ("checkins", "practice", "hometowns", "graduates")
-        self.conn.execute(f"UPDATE {table} SET acked = 1 WHERE room = ? AND acked = 0", (room,))
+        if day is None:
+            self.conn.execute(f"UPDATE {table} SET acked = 1 WHERE room = ? AND acked = 0", (room,))
+        else:
+            self.conn.execute(f"UPDATE {table} SET acked = 1 WHERE room = ? AND day = ? AND acked = 0", (room, day))
 
     # -- scheduled actions --------------------------------------------------------------------
     def fired(self, room: str) -> set[str]:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import click
 
-from bot import config
+from bot import config, instance_lock
 from bot.playbook import PlaybookError, load_playbook
 
 PLAYBOOK_OPT = click.option("--playbook", type=click.Path(path_type=Path), default=config.DEFAULT_PLAYBOOK,
@@ -58,13 +58,26 @@ def run(playbook: Path, db: Path, speed: float, clock_start: str | None) -> None
     from bot.daemon import run as run_daemon
 
     pb = _playbook_or_exit(playbook)
-    closed = None
-    if os.environ.get("WECHATY_PUPPET_SERVICE_TOKEN"):
+    try:
+        lock = instance_lock.acquire(db)  # noqa: F841 - held for the life of the process
+    except instance_lock.AlreadyRunning as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(4)
+    token = os.environ.get("WECHATY_PUPPET_SERVICE_TOKEN")
+    if token:
         from bot.transport.wechaty_adapter import WechatyTransport
 
+        endpoint = os.environ.get("WECHATY_PUPPET_SERVICE_ENDPOINT", "")
+        if not endpoint:
+            click.echo("WECHATY_PUPPET_SERVICE_TOKEN is set but WECHATY_PUPPET_SERVICE_ENDPOINT is not "
+                       "(host:port of the puppet service)", err=True)
+            sys.exit(2)
+        if speed != 1.0 or clock_start:
+            click.echo("--speed and --clock-start are for the sandbox only", err=True)
+            sys.exit(2)
         clock = SystemClock()
-        transport = WechatyTransport()
-        speed = 1.0
+        transport = WechatyTransport(endpoint, token, cache_dir=str(Path(db).resolve().parent / ".wechaty"))
+        where = f"wechaty (puppet service at {endpoint})"
     else:
         from bot.transport.sandbox import SandboxTransport
 
@@ -77,15 +90,14 @@ def run(playbook: Path, db: Path, speed: float, clock_start: str | None) -> None
                 raise click.BadParameter("needs an ISO-8601 time with UTC offset", param_hint="--clock-start") from None
         clock = ScaledClock(speed, origin) if (speed != 1.0 or origin) else SystemClock()
         transport = SandboxTransport(clock, pb.tz)
-        click.echo(f"transport: {transport.name}; clock x{speed:g}; database {db}; advisors: {', '.join(sorted(config.advisors(pb))) or '(none)'}")
+        where = f"{transport.name}; clock x{speed:g}"
+    click.echo(f"transport: {where}; database {db}; advisors: {', '.join(sorted(config.advisors(pb))) or '(none)'}")
     bot = assemble(db, pb, clock, transport)
-    if hasattr(transport, "closed"):
-        closed = transport.closed
     try:
-        asyncio.run(run_daemon(bot, transport, speed=speed, closed=closed))
+        asyncio.run(run_daemon(bot, transport, speed=speed, closed=getattr(transport, "closed", None)))
     except Exception as exc:  # a start-up failure is a clear message and a non-zero exit
         if type(exc).__name__ == "TransportStartError":
-            click.echo(f"cannot start {transport.name}: {exc}", err=True)
+            click.echo(f"cannot start: {exc}", err=True)
             sys.exit(3)
         raise
 
@@ -120,6 +132,11 @@ def replay(file: Path, db: Path, out: Path | None, playbook: Path) -> None:
     from bot.replayer import replay as play
 
     _playbook_or_exit(playbook)
+    try:
+        lock = instance_lock.acquire(db)  # noqa: F841 - a daemon on this database would double-send
+    except instance_lock.AlreadyRunning as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(4)
     handled, problems = play(file, db, playbook, out)
     click.echo(f"replayed {handled} event(s) from {file}; {len(problems)} bad line(s) skipped", err=True)
 

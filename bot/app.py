@@ -30,4 +30,5 @@ def assemble(db_path: str | Path, playbook: str | Path | Playbook, clock, transp
     engine = build_engine(store, pb, clock, config.advisors(pb))
     sender = Sender(store, transport, clock, pacing)
     engine.on_enqueue = sender.wake
+    engine.outbox_status = sender.status
     return Bot(store, pb, engine, sender)

@@ -23,6 +23,8 @@ class Ctx:
     group: Group | None = None
     message: Message | None = None
     actor: str | None = None
+    broadcast: bool = False  # a scheduled post (queued behind replies to people)
+    stale: bool = False  # a backlog message: recorded, not acted on
 
     @property
     def store(self):
@@ -38,11 +40,11 @@ class Ctx:
 
     def say(self, text: str, mentions: tuple[str, ...] | list[str] = ()) -> None:
         """Queue a message to this room."""
-        self.engine.enqueue(Outgoing(self.room, None, text, tuple(mentions)), self.now)
+        self.engine.enqueue(Outgoing(self.room, None, text, tuple(mentions)), self.now, self.broadcast)
 
     def say_to(self, contact: str, text: str) -> None:
         """Queue a private message."""
-        self.engine.enqueue(Outgoing(None, contact, text), self.now)
+        self.engine.enqueue(Outgoing(None, contact, text), self.now, self.broadcast)
 
     def reply(self, text: str) -> None:
         """Answer the sender of the current message (in the room, @-mentioning them)."""
@@ -68,8 +70,9 @@ class Ctx:
         return self.day_of(self.now)
 
     def request_ack(self) -> None:
-        """Ask for a batched acknowledgement of what was just recorded."""
-        self.engine.acks.request(self.group, self.now)
+        """Ask for a batched acknowledgement of what was just recorded (not for backlog messages)."""
+        if not self.stale:
+            self.engine.acks.request(self.group, self.now)
 
     def member_list(self) -> list[tuple[str, str]]:
         """Current members (advisors excluded), as (id, name)."""

@@ -13,6 +13,34 @@ from bot.app import Bot
 log = logging.getLogger("bot.daemon")
 
 
+async def supervise(bot: Bot, transport, check_seconds: float = 1.0, max_backoff: float = 60.0) -> None:
+    """Notice a dropped connection and reconnect with back-off; queued messages wait in the outbox meanwhile."""
+    delay = 1.0
+    while True:
+        await asyncio.sleep(check_seconds)
+        if getattr(transport, "connected", True):
+            continue
+        log.error("transport %s disconnected; reconnecting in %.0fs (outbox: %s)", transport.name, delay, bot.sender.status())
+        await asyncio.sleep(delay)
+        try:
+            await transport.stop()
+            await transport.start(bot.engine.handle)
+        except Exception as exc:  # noqa: BLE001 - keep trying, with back-off
+            log.error("reconnect failed: %s", exc)
+            delay = min(delay * 2, max_backoff)
+        else:
+            log.info("reconnected to %s", transport.name)
+            delay = 1.0
+            bot.sender.wake()
+
+
+async def report_budget(bot: Bot) -> None:
+    """Log the send budget and the queue now and then (also shown by /status)."""
+    while True:
+        await asyncio.sleep(300)
+        log.info("outbox: %s", bot.sender.status())
+
+
 async def run(bot: Bot, transport, speed: float = 1.0, tick_seconds: float = 1.0, closed: asyncio.Event | None = None) -> None:
     """Run until SIGINT/SIGTERM (or until `closed` is set, e.g. the sandbox's input ends)."""
     stop = closed or asyncio.Event()
@@ -35,11 +63,15 @@ async def run(bot: Bot, transport, speed: float = 1.0, tick_seconds: float = 1.0
     log.info("running on %s; %d group(s); outbox: %s", transport.name, len(bot.engine.groups), bot.sender.status())
     scheduler.start()
     sender = asyncio.create_task(bot.sender.run(speed))
+    supervisor = asyncio.create_task(supervise(bot, transport))
+    budget = asyncio.create_task(report_budget(bot))
     try:
         await stop.wait()
     finally:
         scheduler.shutdown(wait=False)
         sender.cancel()
+        supervisor.cancel()
+        budget.cancel()
         await transport.stop()
         await bot.sender.drain()
         bot.store.db.conn.close()

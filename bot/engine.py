@@ -39,6 +39,7 @@ class Engine:
         self._locks: dict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
         self._denied: set[tuple[str, str]] = set()  # (member, local date) told once that commands are for advisors
         self.on_enqueue: Callable[[], None] = lambda: None
+        self.outbox_status: Callable[[], str] = lambda: f"队列 {self.store.queue_length()} 条"
         for row in store.groups():
             self.groups[row["room"]] = Group.from_row(store, row)
 
@@ -54,9 +55,10 @@ class Engine:
                     self.commands[name] = spec
             self.action_handlers.update(r.actions)
 
-    def enqueue(self, out: Outgoing, now: datetime) -> None:
-        """Queue an outgoing message inside the current transaction; the sender is woken after commit."""
-        self.store.enqueue(out, now)
+    def enqueue(self, out: Outgoing, now: datetime, broadcast: bool = False) -> None:
+        """Queue an outgoing message inside the current transaction; the sender is woken after commit.
+        Scheduled broadcasts queue behind replies to people, so a busy morning never starves a reply."""
+        self.store.enqueue(out, now, 1 if broadcast else 0)
         self._wake = True
 
     def _commit_hook(self) -> None:
@@ -98,10 +100,15 @@ class Engine:
 
     def _on_message(self, msg: Message, now: datetime) -> None:
         group = self.groups.get(msg.room) if msg.room else None
-        ctx = Ctx(self, now, msg.room, group, msg, actor=msg.sender)
+        # a backlog message (redelivered on login) is recorded, but nothing is said or done because of it
+        stale = now - msg.ts > timedelta(minutes=self.playbook.settings.backlog_max_age_minutes)
+        ctx = Ctx(self, now, msg.room, group, msg, actor=msg.sender, stale=stale)
         cmd = parse_command(msg.text) if msg.kind == "text" else None
         if cmd is not None and (cmd.name in self.commands or msg.sender in self.advisors):
-            self._on_command(ctx, cmd)
+            if stale:
+                log.info("backlog command %r from %s at %s not executed", msg.text, msg.sender, msg.ts)
+            else:
+                self._on_command(ctx, cmd)
             return
         if group is None or msg.sender in self.advisors:
             return
@@ -223,7 +230,7 @@ class Engine:
                     continue
                 if action.due > now:
                     break
-                ctx = Ctx(self, now, group.room, group)
+                ctx = Ctx(self, now, group.room, group, broadcast=True)
                 try:
                     with self.store.tx():
                         if group.paused:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import random
 from collections import deque
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -19,6 +20,7 @@ class Pacing:
 
     per_minute: int = 40          # at most this many messages per rolling minute, all rooms together
     room_gap_seconds: float = 1.0  # at least this long between two messages to the same room
+    switch_jitter_seconds: tuple[float, float] = (1.0, 4.0)  # a random pause when switching recipients
     backoff_seconds: float = 5.0   # first pause after a send error (doubles, capped)
     backoff_max_seconds: float = 300.0
 
@@ -26,8 +28,11 @@ class Pacing:
 class Sender:
     """Drains the outbox in order, respecting the pacing; a failed send pauses all sending with back-off."""
 
-    def __init__(self, store: Store, transport: Transport, clock, pacing: Pacing = Pacing()) -> None:
+    def __init__(self, store: Store, transport: Transport, clock, pacing: Pacing = Pacing(), seed: int | None = None) -> None:
         self.store, self.transport, self.clock, self.pacing = store, transport, clock, pacing
+        self._rng = random.Random(seed)
+        self._last: tuple[str, datetime] | None = None  # (recipient, when) of the last send
+        self._switch_gap = self._draw_gap()
         self._window: deque[datetime] = deque()
         self._last_to: dict[str, datetime] = {}
         self._paused_until: datetime | None = None
@@ -53,25 +58,39 @@ class Sender:
         last = self._last_to.get(room_or_contact)
         if last is not None:
             t = max(t, last + timedelta(seconds=self.pacing.room_gap_seconds))
+        if self._last is not None and self._last[0] != room_or_contact:
+            t = max(t, self._last[1] + timedelta(seconds=self._switch_gap))
         return t
 
+    def _draw_gap(self) -> float:
+        low, high = self.pacing.switch_jitter_seconds
+        return self._rng.uniform(low, high)
+
     def next_allowed(self) -> datetime | None:
-        """When the head of the queue may go (None if the queue is empty)."""
-        head = self.store.queued(limit=1)
-        return self.allowed_at(head[0].out.room or head[0].out.to) if head else None
+        """When the next queued message may go (None if the queue is empty)."""
+        batch = self.store.queued(limit=50)
+        return min((self.allowed_at(i.out.room or i.out.to) for i in batch), default=None)
 
     async def drain(self) -> int:
-        """Send every queued message the budget allows right now; returns how many were sent."""
+        """Send every queued message the budget allows right now, in order per recipient; a recipient that
+        must wait does not hold up the others. Returns how many were sent."""
         sent = 0
         while True:
             batch = self.store.queued(limit=50)
-            if not batch:
-                return sent
+            waiting: set[str] = set()
+            progressed = False
             for item in batch:
                 dest = item.out.room or item.out.to
                 now = self.clock.now()
+                if dest in waiting:
+                    continue  # keep this recipient's order: nothing later to it goes first
                 if self.allowed_at(dest, now) > now:
-                    return sent
+                    last = self._last_to.get(dest)
+                    if last is None or last + timedelta(seconds=self.pacing.room_gap_seconds) <= now:
+                        return sent  # the budget or the switching pause holds everyone: keep global order
+                    waiting.add(dest)  # only this room must wait: others may go
+                    continue
+                progressed = True
                 with self.store.tx():
                     self.store.mark_sent(item.id, now, "sending")
                 try:
@@ -101,6 +120,11 @@ class Sender:
                 while len(self._window) > self.pacing.per_minute:
                     self._window.popleft()
                 self._last_to[dest] = now
+                if self._last is None or self._last[0] != dest:
+                    self._switch_gap = self._draw_gap()
+                self._last = (dest, now)
+            if not progressed:
+                return sent
 
     async def run(self, speed: float = 1.0) -> None:
         """Forever: drain, then sleep until woken or until the budget lets the next message go."""

@@ -97,7 +97,8 @@ def status(ctx: Ctx, cmd: Command) -> None:
         f"📋 {g.topic or g.room}：{g.state_name}{'（已暂停）' if g.paused else ''}",
         f"第{g.course_day}天/共{ctx.pb.course.days}天 · 第1天 {g.start_date}",
         f"成员 {len(members)} 人 · 家乡签到 {len(ctx.store.hometowns(ctx.room))} 人 · 今日打卡 {sum(1 for m, _ in members if m in done)} 人",
-        f"毕业 {len(ctx.store.graduates(ctx.room))} 人 · 待发送消息 {ctx.store.queue_length()} 条",
+        f"毕业 {len(ctx.store.graduates(ctx.room))} 人",
+        f"发送：{ctx.engine.outbox_status()}",
     ]
     ctx.reply("\n".join(lines))
 

@@ -57,6 +57,7 @@ class Acks(_Strict):
 
 class Settings(_Strict):
     grace_minutes: int = Field(default=60, ge=0, le=24 * 60)
+    backlog_max_age_minutes: int = Field(default=10, ge=1, le=7 * 24 * 60)
     checkin_keywords: list[str] = Field(default_factory=lambda: ["打卡", "✅"], min_length=1)
     practice_keywords: list[str] = Field(default_factory=lambda: ["实操完成", "作业已交"], min_length=1)
     graduation_keywords: list[str] = Field(default_factory=lambda: ["我毕业啦"], min_length=1)

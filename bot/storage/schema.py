@@ -101,6 +101,11 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX outbox_status ON outbox(status, id);
     """,
+    # 2: replies to people go before scheduled broadcasts (0 = reply, 1 = broadcast)
+    """
+    ALTER TABLE outbox ADD COLUMN priority INTEGER NOT NULL DEFAULT 0;
+    CREATE INDEX outbox_queue ON outbox(status, priority, id);
+    """,
 ]
 
 

@@ -207,17 +207,18 @@ class Store:
         return cur.rowcount == 1
 
     # -- outbox -------------------------------------------------------------------------------
-    def enqueue(self, out: Outgoing, now: datetime) -> int:
-        """Queue an outgoing message (inside the caller's transaction)."""
+    def enqueue(self, out: Outgoing, now: datetime, priority: int = 0) -> int:
+        """Queue an outgoing message (inside the caller's transaction); priority 0 = a reply, 1 = a broadcast."""
         cur = self.conn.execute(
-            "INSERT INTO outbox(room, to_id, text, mentions, created_at) VALUES (?, ?, ?, ?, ?)",
-            (out.room, out.to, out.text, json.dumps(list(out.mentions)), iso(now)))
+            "INSERT INTO outbox(room, to_id, text, mentions, created_at, priority) VALUES (?, ?, ?, ?, ?, ?)",
+            (out.room, out.to, out.text, json.dumps(list(out.mentions)), iso(now), priority))
         return cur.lastrowid
 
     def queued(self, limit: int = 100) -> list[QueuedMessage]:
-        """The oldest queued messages."""
+        """Queued messages in sending order: replies first, then broadcasts, each oldest first."""
         rows = self.conn.execute(
-            "SELECT id, room, to_id, text, mentions, created_at FROM outbox WHERE status = 'queued' ORDER BY id LIMIT ?", (limit,))
+            "SELECT id, room, to_id, text, mentions, created_at FROM outbox WHERE status = 'queued' "
+            "ORDER BY priority, id LIMIT ?", (limit,))
         return [QueuedMessage(i, Outgoing(room, to, text, tuple(json.loads(m))), c) for i, room, to, text, m, c in rows]
 
     def queue_length(self) -> int:

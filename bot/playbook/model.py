@@ -51,7 +51,7 @@ class Course(_Strict):
 
 class Acks(_Strict):
     gather_seconds: int = Field(default=60, ge=0, le=3600)
-    min_interval_minutes: int = Field(default=5, ge=1, le=720)
+    min_interval_minutes: float = Field(default=5, ge=0, le=720)
     max_per_day: int = Field(default=6, ge=0, le=100)
 
 

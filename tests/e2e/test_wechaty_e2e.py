@@ -1,0 +1,143 @@
+"""The real daemon on the real Wechaty gRPC protocol: a cohort played through the official mock puppet, a SIGKILL
+in the middle, a burst of 1,000 messages under the send budget. Assertions on what the bot really sent (Node side)
+and on `report --json`."""
+from __future__ import annotations
+
+import collections
+import time
+
+from conftest import TOKEN, Daemon, report
+
+ROOM = "study-1@chatroom"
+MEMBERS = {"u1": "张三", "u2": "李四", "u3": "王五"}
+
+
+def texts_to(gateway, room=ROOM):
+    return [m["text"] for m in gateway.sent() if m["room"] == room]
+
+
+def test_a_cohort_over_grpc_survives_sigkill(gateway, fast_playbook, tmp_path):
+    gw, db = gateway, tmp_path / "bot.db"
+    gw.contact("adv", "王导师")
+    for cid, name in MEMBERS.items():
+        gw.contact(cid, name)
+    gw.room(ROOM, "7天理财实操1期", ["adv"])
+
+    daemon = Daemon(gw, db, fast_playbook)
+    daemon.wait_log("transport: wechaty")
+    daemon.wait_log("running on wechaty")
+
+    gw.say("adv", "/start", room=ROOM)
+    gw.wait_sent(lambda m: "已绑定" in m["text"] and m["mentions"] == ["adv"], "the /start reply mentioning the advisor")
+    gw.wait_sent(lambda m: "家乡签到" in m["text"], "the hometown prompt")
+    if report(db)[ROOM]["state"] == "opening":  # before 09:00 local: begin day 1 now
+        gw.say("adv", "/next", room=ROOM)
+    gw.wait_sent(lambda m: "第1天：" in m["text"], "day 1's lesson")
+
+    gw.join(ROOM, list(MEMBERS), "adv")
+    gw.say("u1", "我来自四川成都", room=ROOM)
+    gw.say("u2", "坐标广东深圳", room=ROOM)
+    gw.wait_sent(lambda m: "家乡签到：" in m["text"] and "李四" in m["text"], "the hometown summary")
+    for cid in MEMBERS:
+        gw.say(cid, "打卡", room=ROOM)
+    gw.wait_sent(lambda m: "今日已打卡 3/3 人" in m["text"], "the batched check-in acknowledgement")
+
+    gw.say("adv", "/next", room=ROOM)
+    gw.wait_sent(lambda m: "第2天：" in m["text"], "day 2's lesson")
+    gw.say("u1", "第2天打卡✅", room=ROOM)
+    gw.say("u2", "实操完成", room=ROOM)
+    gw.say("u2", "打卡", room=ROOM)
+    gw.wait_sent(lambda m: "今日已打卡 2/3 人" in m["text"], "day 2's acknowledgement")
+
+    daemon.kill()  # SIGKILL mid-cohort
+    before = len(gw.sent())
+
+    daemon = Daemon(gw, db, fast_playbook)
+    daemon.wait_log("running on wechaty")
+    gw.say("adv", "/remind", room=ROOM)
+    reminder = gw.wait_sent(lambda m: "第2天还没打卡" in m["text"], "the /remind reminder")
+    assert reminder["mentions"] == ["u3"]
+    gw.say("u3", "打卡", room=ROOM)
+    gw.wait_sent(lambda m: "今日已打卡 3/3 人" in m["text"] and "王五" in m["text"], "u3's day 2 acknowledgement")
+
+    gw.say("adv", "/graduate", room=ROOM)
+    gw.wait_sent(lambda m: "我毕业啦" in m["text"], "the graduation ceremony")
+    gw.say("u1", "我毕业啦!", room=ROOM)
+    gw.say("u2", "我毕业啦！🎓", room=ROOM)
+    congrats = gw.wait_sent(lambda m: "恭喜李四毕业" in m["text"] or ("张三" in m["text"] and "李四" in m["text"] and "毕业" in m["text"]),
+                            "the congratulations")
+    assert "打卡 2 天" in congrats["text"] and "完成实操 1 次" in congrats["text"]
+
+    gw.say("adv", "/help")  # an advisor in a private chat: answered privately
+    gw.wait_sent(lambda m: m["to"] == "adv" and "导师指令" in m["text"], "a private /help reply")
+    gw.say("u1", "老师，请问定投怎么开始？")  # a member's private message: recorded, nothing breaks
+    gw.call("POST", "/friendship", {"contact": "newbie", "name": "小新", "hello": "我想报名理财课"})
+    gw.say("adv", "/status", room=ROOM)
+    status = gw.wait_sent(lambda m: "毕业典礼" in m["text"] and "发送：" in m["text"], "a /status after all that")
+    assert "毕业 2 人" in status["text"]
+
+    room_texts = texts_to(gw)
+    for once in ("开营第一件事", "第1天：", "第2天：", "现在请每位同学"):
+        assert sum(once in t for t in room_texts) == 1, f"{once!r} sent {sum(once in t for t in room_texts)} times"
+    assert all(n == 1 for n in collections.Counter(room_texts).values()), "a message was sent twice"
+    assert len(gw.sent()) > before
+
+    g = report(db)[ROOM]
+    assert g["checkins"] == {"u1": [1, 2], "u2": [1, 2], "u3": [1, 2]}
+    assert g["practice"] == {"u2": [2]}
+    assert g["hometowns"] == {"u1": {"province": "四川省", "city": "成都市"}, "u2": {"province": "广东省", "city": "深圳市"}}
+    assert g["graduates"] == ["u1", "u2"] and g["state"] == "graduation" and g["topic"] == "7天理财实操1期"
+    assert daemon.stop() == 0
+
+
+def test_a_burst_of_1000_messages_is_handled_within_the_send_budget(gateway, fast_playbook, tmp_path):
+    gw, db, room = gateway, tmp_path / "burst.db", "burst-1@chatroom"
+    gw.contact("adv", "王导师")
+    members = [f"b{i:03d}" for i in range(100)]
+    for cid in members:
+        gw.contact(cid, f"学员{cid}")
+    gw.room(room, "压力测试群", ["adv", *members])
+    daemon = Daemon(gw, db, fast_playbook)
+    daemon.wait_log("running on wechaty")
+    gw.say("adv", "/start", room=room)
+    gw.wait_sent(lambda m: m["room"] == room and "已绑定" in m["text"], "the /start reply")
+    if report(db)[room]["state"] == "opening":
+        gw.say("adv", "/next", room=room)
+    gw.wait_sent(lambda m: m["room"] == room and "第1天：" in m["text"], "day 1's lesson")
+
+    t0 = time.monotonic()
+    for cid in members:  # 100 members x 10 messages: one check-in each, the rest chatter
+        gw.call("POST", "/say-many", {"from": cid, "room": room, "text": "学习中", "count": 9})
+        gw.say(cid, "打卡", room=room)
+    while sum(len(d) for d in report(db)[room]["checkins"].values()) < 100 and time.monotonic() - t0 < 120:
+        time.sleep(0.5)
+    elapsed = time.monotonic() - t0
+    assert sum(len(d) for d in report(db)[room]["checkins"].values()) == 100
+    print(f"\n1,000 messages through gRPC into the engine in {elapsed:.1f}s ({1000 / elapsed:.0f} msg/s)")
+    time.sleep(5)  # let the acknowledgements go out
+
+    sent = [m for m in gw.sent() if m["room"] == room]
+    acks = [m for m in sent if "打卡已记录" in m["text"]]
+    assert 1 <= len(acks) <= 10, f"{len(acks)} acknowledgements for 100 check-ins"
+    stamps = sorted(m["ts"] for m in gw.sent())
+    assert all(b - a >= 60_000 for a, b in zip(stamps, stamps[40:])), "more than 40 messages in a minute"
+    room_stamps = [m["ts"] for m in sent]
+    assert all(b - a >= 990 for a, b in zip(room_stamps, room_stamps[1:])), "two messages to one room within 1 s"
+    assert daemon.stop() == 0
+
+
+def test_a_wrong_token_is_a_clear_error_and_a_nonzero_exit(gateway, fast_playbook, tmp_path):
+    daemon = Daemon(gateway, tmp_path / "x.db", fast_playbook, token="not-the-token")
+    output = daemon.output(timeout=60)
+    assert daemon.proc.returncode == 3
+    assert "cannot start" in output and "Traceback" not in output
+
+
+def test_a_second_daemon_on_the_same_database_refuses_to_start(gateway, fast_playbook, tmp_path):
+    db = tmp_path / "one.db"
+    first = Daemon(gateway, db, fast_playbook)
+    first.wait_log("running on wechaty")
+    second = Daemon(gateway, db, fast_playbook)
+    output = second.output(timeout=30)
+    assert second.proc.returncode == 4 and "already running" in output
+    assert first.proc.poll() is None and first.stop() == 0

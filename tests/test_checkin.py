@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from conftest import ROOM, local
+from harness import ROOM, local
 
 
 def start_course(chat, *members):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import ROOM
+from harness import ROOM
 
 
 def bind(chat, *members):

@@ -9,7 +9,7 @@ import sys
 import threading
 import time
 
-from conftest import ROOT
+from harness import ROOT
 
 
 class Daemon:

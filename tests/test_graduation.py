@@ -2,7 +2,7 @@
 their own numbers; on day 8 the group becomes an alumni group and its posts continue."""
 from __future__ import annotations
 
-from conftest import ROOM
+from harness import ROOM
 
 DAYS = [f"2026-12-0{d}" for d in range(1, 8)]  # course days 1..7
 

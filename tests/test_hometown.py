@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import ROOM
+from harness import ROOM
 
 SUMMARY = "已有 {n} 位同学签到，来自 {p} 个省份"
 

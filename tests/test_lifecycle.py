@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from bot.lifecycle import Group
-from conftest import ROOM, local
+from harness import ROOM, local
 
 
 def start_course(chat):

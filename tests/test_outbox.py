@@ -5,7 +5,7 @@ from datetime import timedelta
 
 from bot.events import Outgoing
 from bot.transport import SendError
-from conftest import ROOM
+from harness import ROOM
 
 
 def queue(chat, *texts, room=ROOM):

@@ -8,7 +8,7 @@ import pytest
 import yaml
 
 from bot.playbook import PlaybookError, load_playbook
-from conftest import PLAYBOOK, ROOT
+from harness import PLAYBOOK, ROOT
 
 
 def write(tmp_path, mutate) -> str:

@@ -2,7 +2,7 @@
 screenshot; at the due time the bot reminds only those who have not."""
 from __future__ import annotations
 
-from conftest import ROOM
+from harness import ROOM
 
 
 def start_course(chat, *members):

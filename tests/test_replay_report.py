@@ -5,7 +5,7 @@ import json
 import subprocess
 import sys
 
-from conftest import ROOT
+from harness import ROOT
 
 R = "r1@chatroom"
 

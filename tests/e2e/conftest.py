@@ -1,135 +1,12 @@
-"""End-to-end fixtures: the Node gateway serving the official mock puppet over real gRPC, and the real daemon
-(`main.py run`) as a subprocess connected to it."""
+"""Fixtures for the end-to-end tests (support code in e2e_support.py)."""
 from __future__ import annotations
 
-import json
-import os
-import queue
-import subprocess
-import sys
-import threading
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 import yaml
 
-ROOT = Path(__file__).resolve().parents[2]
-GATEWAY_DIR = ROOT / "tests" / "e2e" / "gateway"
-TOKEN = "e2e-token"
-
-
-class Gateway:
-    """The mock WeChat world: contacts, rooms, members speaking; and every message the bot really sent."""
-
-    def __init__(self) -> None:
-        assert (GATEWAY_DIR / "node_modules").is_dir(), f"run `npm install` in {GATEWAY_DIR} (scripts/test.sh does)"
-        self.proc = subprocess.Popen(["node", "gateway.mjs", "0", TOKEN], cwd=GATEWAY_DIR, stdout=subprocess.PIPE,
-                                     stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL, text=True)
-        self.port = self.control = 0
-        self.contacts: set[str] = set()
-        while not self.port:
-            line = self.proc.stdout.readline()
-            assert line, f"gateway exited early with {self.proc.wait()}"
-            word, _, value = line.strip().partition(" ")
-            if word == "CONTROL":
-                self.control = int(value)
-            elif word == "READY":
-                self.port = int(value)
-        threading.Thread(target=self.proc.stdout.read, daemon=True).start()  # keep the pipe drained
-
-    @property
-    def endpoint(self) -> str:
-        return f"127.0.0.1:{self.port}"
-
-    def call(self, method: str, path: str, body: dict | None = None):
-        data = json.dumps(body).encode() if body is not None else None
-        req = urllib.request.Request(f"http://127.0.0.1:{self.control}{path}", data=data, method=method,
-                                     headers={"content-type": "application/json"})
-        with urllib.request.urlopen(req, timeout=30) as resp:
-            return json.loads(resp.read())
-
-    def contact(self, cid: str, name: str) -> None:
-        """Create a contact once (the mock world is shared by the module's tests)."""
-        if cid not in self.contacts:
-            self.call("POST", "/contact", {"id": cid, "name": name})
-            self.contacts.add(cid)
-
-    def room(self, rid: str, topic: str, members: list[str]) -> None:
-        self.call("POST", "/room", {"id": rid, "topic": topic, "members": members})
-
-    def say(self, who: str, text: str, room: str | None = None, **extra) -> str:
-        where = {"room": room} if room else {"to": "bot"}
-        return self.call("POST", "/say", {"from": who, "text": text, **where, **extra})["id"]
-
-    def join(self, room: str, members: list[str], inviter: str) -> None:
-        self.call("POST", "/join", {"room": room, "members": members, "inviter": inviter})
-
-    def sent(self) -> list[dict]:
-        return self.call("GET", "/sent")
-
-    def wait_sent(self, predicate, what: str, timeout: float = 30) -> dict:
-        """The first message the bot sent that satisfies predicate, waiting for it."""
-        end = time.monotonic() + timeout
-        while time.monotonic() < end:
-            for m in self.sent():
-                if predicate(m):
-                    return m
-            time.sleep(0.2)
-        raise AssertionError(f"the bot never sent {what}; it sent:\n" + "\n".join(m["text"] for m in self.sent()))
-
-    def close(self) -> None:
-        self.proc.terminate()
-        self.proc.wait(10)
-
-
-class Daemon:
-    """`main.py run` against the gateway, its log collected line by line."""
-
-    def __init__(self, gateway: Gateway, db: Path, playbook: Path, token: str = TOKEN, advisors: str = "adv") -> None:
-        env = {k: v for k, v in os.environ.items() if not k.startswith("WECHATY")}
-        env.update(WECHATY_PUPPET_SERVICE_TOKEN=token, WECHATY_PUPPET_SERVICE_ENDPOINT=gateway.endpoint,
-                   BOT_ADVISORS=advisors, PYTHONUNBUFFERED="1")
-        self.proc = subprocess.Popen([sys.executable, "main.py", "run", "--db", str(db), "--playbook", str(playbook)],
-                                     cwd=ROOT, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                                     stderr=subprocess.STDOUT, text=True)
-        self.lines: queue.Queue[str] = queue.Queue()
-        self.log: list[str] = []
-        threading.Thread(target=self._pump, daemon=True).start()
-
-    def _pump(self) -> None:
-        for line in self.proc.stdout:
-            self.lines.put(line.rstrip("\n"))
-
-    def wait_log(self, needle: str, timeout: float = 30) -> str:
-        end = time.monotonic() + timeout
-        while time.monotonic() < end:
-            try:
-                line = self.lines.get(timeout=0.2)
-            except queue.Empty:
-                if self.proc.poll() is not None and self.lines.empty():
-                    break
-                continue
-            self.log.append(line)
-            if needle in line:
-                return line
-        raise AssertionError(f"daemon never logged {needle!r}; it logged:\n" + "\n".join(self.log))
-
-    def output(self, timeout: float = 30) -> str:
-        self.proc.wait(timeout)
-        time.sleep(0.2)
-        while not self.lines.empty():
-            self.log.append(self.lines.get())
-        return "\n".join(self.log)
-
-    def kill(self) -> None:
-        self.proc.kill()
-        self.proc.wait(10)
-
-    def stop(self) -> int:
-        self.proc.terminate()
-        return self.proc.wait(20)
+from e2e_support import ROOT, Gateway
 
 
 @pytest.fixture(scope="module")
@@ -147,9 +24,3 @@ def fast_playbook(tmp_path) -> Path:
     path = tmp_path / "playbook.yaml"
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     return path
-
-
-def report(db: Path) -> dict:
-    out = subprocess.run([sys.executable, "main.py", "report", "--db", str(db), "--json"], cwd=ROOT,
-                         capture_output=True, text=True, check=True)
-    return {g["room"]: g for g in json.loads(out.stdout)["groups"]}

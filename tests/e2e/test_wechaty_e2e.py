@@ -6,7 +6,7 @@ from __future__ import annotations
 import collections
 import time
 
-from conftest import TOKEN, Daemon, report
+from e2e_support import Daemon, report
 
 ROOM = "study-1@chatroom"
 MEMBERS = {"u1": "张三", "u2": "李四", "u3": "王五"}

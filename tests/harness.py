@@ -1,0 +1,97 @@
+"""The conversation harness: push what members and advisors say, read what the bot said and stored."""
+from __future__ import annotations
+
+import asyncio
+import itertools
+from datetime import datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from bot.clock import VirtualClock
+from bot.events import Member, MemberJoined, MemberLeft, Message
+from bot.outbox import Sender
+from bot.playbook import load_playbook
+from bot.storage import Store, connect
+from bot.transport.fake import FakeTransport
+from bot.virtual import VirtualRunner
+from rituals import build_engine
+
+ROOT = Path(__file__).resolve().parent.parent
+PLAYBOOK = ROOT / "data" / "playbook.yaml"
+TZ = ZoneInfo("Asia/Shanghai")
+ROOM = "room1@chatroom"
+ADVISOR = "adv"
+
+
+def local(s: str) -> datetime:
+    """'2026-12-01 09:30' in Asia/Shanghai."""
+    return datetime.fromisoformat(s).replace(tzinfo=TZ)
+
+
+class Chat:
+    """One bot over a real SQLite file, a fake transport and a virtual clock."""
+
+    _ids = itertools.count(1)
+
+    def __init__(self, db_path: Path, start: datetime, playbook=PLAYBOOK, advisors=(ADVISOR,)) -> None:
+        self.db_path, self.pb_path, self.advisors = db_path, playbook, advisors
+        self.clock = VirtualClock(start)
+        self.transport = FakeTransport(self.clock)
+        self._boot()
+        self.read = 0
+
+    def _boot(self) -> None:
+        self.db = connect(self.db_path)
+        self.store = Store(self.db)
+        self.pb = load_playbook(self.pb_path)
+        self.engine = build_engine(self.store, self.pb, self.clock, self.advisors)
+        self.sender = Sender(self.store, self.transport, self.clock)
+        self.runner = VirtualRunner(self.engine, self.sender, self.clock)
+
+    def restart(self) -> None:
+        """Drop every in-memory object and start again from the database file (like a new process)."""
+        self.db.conn.close()
+        self._boot()
+
+    def run(self, coro):
+        return asyncio.run(coro)
+
+    # -- what people do -----------------------------------------------------------------------
+    def say(self, sender: str, text: str, name: str | None = None, room: str | None = ROOM, at: datetime | None = None,
+            kind: str = "text", msg_id: str | None = None) -> str:
+        msg_id = msg_id or f"m{next(self._ids)}"
+        ts = at or self.clock.now()
+        self.run(self.runner.push(Message(msg_id, ts, room, sender, name or sender, text, topic="理财1期", kind=kind)))
+        return msg_id
+
+    def join(self, *members: str, room: str = ROOM) -> None:
+        ev = MemberJoined(f"j{next(self._ids)}", self.clock.now(), room, tuple(Member(m, m) for m in members), "理财1期")
+        self.run(self.runner.push(ev))
+
+    def leave(self, *members: str, room: str = ROOM) -> None:
+        ev = MemberLeft(f"l{next(self._ids)}", self.clock.now(), room, tuple(Member(m, m) for m in members), "理财1期")
+        self.run(self.runner.push(ev))
+
+    def advance(self, **delta: float) -> None:
+        self.run(self.runner.advance_to(self.clock.now() + timedelta(**delta)))
+
+    def until(self, when: str) -> None:
+        """Run the calendar up to a local time 'YYYY-MM-DD HH:MM'."""
+        self.run(self.runner.advance_to(local(when)))
+
+    # -- what the bot did ---------------------------------------------------------------------
+    def said(self) -> list[str]:
+        """Texts the bot sent since the last call (after letting paced messages out)."""
+        self.run(self.runner.settle())
+        new = self.transport.sent[self.read:]
+        self.read = len(self.transport.sent)
+        return [s.out.text for s in new]
+
+    def said_out(self) -> list:
+        self.run(self.runner.settle())
+        new = self.transport.sent[self.read:]
+        self.read = len(self.transport.sent)
+        return [s.out for s in new]
+
+    def group(self):
+        return self.engine.groups[ROOM]

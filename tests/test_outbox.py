@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from bot.events import Outgoing
+from bot.outbox import Pacing, Sender
 from bot.transport import SendError
 from harness import ROOM
 
@@ -53,3 +54,28 @@ def test_a_send_that_timed_out_is_marked_unknown_and_not_resent(chat):
 def test_status_shows_budget_and_queue(chat):
     queue(chat, "a", "b")
     assert chat.sender.status().startswith("队列 2 条")
+
+
+def test_replies_to_people_go_before_scheduled_broadcasts(chat):
+    with chat.store.tx():
+        for i in range(3):
+            chat.engine.enqueue(Outgoing(f"g{i}@chatroom", None, f"早课{i}"), chat.clock.now(), broadcast=True)
+        chat.engine.enqueue(Outgoing(ROOM, None, "@alice 已记录"), chat.clock.now())
+    assert chat.said()[0] == "@alice 已记录"
+
+
+def test_a_room_that_must_wait_does_not_hold_up_the_others(chat):
+    chat.sender = chat.runner.sender = Sender(chat.store, chat.transport, chat.clock, Pacing(room_gap_seconds=10))
+    queue(chat, "一", "二")
+    queue(chat, "别的群", room="other@chatroom")
+    chat.said()
+    order = [s.out.text for s in chat.transport.sent]
+    assert order == ["一", "别的群", "二"]  # 二 waits for the 10 s room gap; the other room does not
+
+
+def test_switching_recipients_pauses_a_random_few_seconds(chat):
+    for i in range(10):
+        queue(chat, f"群{i}", room=f"r{i}@chatroom")
+    chat.said()
+    gaps = [(b.ts - a.ts).total_seconds() for a, b in zip(chat.transport.sent, chat.transport.sent[1:])]
+    assert all(1.0 <= g <= 4.0 for g in gaps) and len(set(gaps)) > 1

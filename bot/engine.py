@@ -88,6 +88,7 @@ class Engine:
                     self._on_leave(event)
                 elif isinstance(event, FriendRequest):
                     log.info("friend request from %s (%s): %s", event.contact, event.name, event.hello)
+                    self.emit("friend_request", Ctx(self, now, None, actor=event.contact), event)
         except Exception:
             log.exception("event %s failed; recorded as seen so a redelivery does not loop", event.id)
             self.reload(getattr(event, "room", None))
@@ -109,6 +110,12 @@ class Engine:
                 log.info("backlog command %r from %s at %s not executed", msg.text, msg.sender, msg.ts)
             else:
                 self._on_command(ctx, cmd)
+            return
+        if msg.room is None:
+            if msg.sender not in self.advisors:
+                for router in self.routers:
+                    for handler in router.privates:
+                        handler(ctx)
             return
         if group is None or msg.sender in self.advisors:
             return
@@ -151,12 +158,19 @@ class Engine:
     def _on_join(self, ev: MemberJoined) -> None:
         """Members are tracked in every room the bot is in, so a later /start knows who is there."""
         group = self.groups.get(ev.room)
-        for m in ev.members:
-            if m.id in self.advisors:
-                continue
+        joined = [m for m in ev.members if m.id not in self.advisors]
+        for m in joined:
             self.store.upsert_member(ev.room, m.id, m.name, ev.ts)
             if group is not None:
                 group.members[m.id] = m.name
+        if joined:
+            self.emit("joined", Ctx(self, self.clock.now(), ev.room, group), joined)
+
+    def emit(self, event: str, ctx: Ctx, *args: object) -> None:
+        """Run every router's hooks for an engine event (inside the caller's transaction)."""
+        for router in self.routers:
+            for hook in router.hooks.get(event, ()):
+                hook(ctx, *args)
 
     def _on_leave(self, ev: MemberLeft) -> None:
         for m in ev.members:
@@ -183,6 +197,7 @@ class Engine:
         for mid, name in self.store.members(ctx.room):
             group.members[mid] = name
         self.catch_up(ctx)
+        self.emit("bound", ctx)
         return group
 
     def shift(self, ctx: Ctx, days: int) -> None:
@@ -253,6 +268,9 @@ class Engine:
                         self._drop_ack(group)
                     elif self.acks.flush(ctx):
                         ran += 1
+        if any(r.hooks.get("tick") for r in self.routers):
+            with self.store.tx():
+                self.emit("tick", Ctx(self, now, None, broadcast=True))
         self._commit_hook()
         return ran
 

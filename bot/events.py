@@ -66,9 +66,13 @@ Event = Message | MemberJoined | MemberLeft | FriendRequest
 
 @dataclass(frozen=True, slots=True)
 class Outgoing:
-    """Something the bot says: to a room (optionally @-mentioning members) or to one contact."""
+    """Something the bot does: says text to a room (optionally @-mentioning members) or to one contact
+    (action "say"), accepts a friend request (action "accept", ref = the request id, to = the contact), or
+    invites a contact into a room (action "invite", room and to)."""
 
     room: str | None
     to: str | None
     text: str
     mentions: tuple[str, ...] = field(default=())
+    action: str = "say"
+    ref: str | None = None

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bot.storage import Store
-from bot.transport import SendError, Transport
+from bot.transport import SendError, Transport, perform
 
 log = logging.getLogger("bot.outbox")
 
@@ -94,7 +94,7 @@ class Sender:
                 with self.store.tx():
                     self.store.mark_sent(item.id, now, "sending")
                 try:
-                    await self.transport.say(item.out)
+                    await perform(self.transport, item.out)
                 except Exception as exc:
                     if not isinstance(exc, SendError):  # an unexpected failure: it may have gone out
                         log.exception("transport failed sending outbox #%s", item.id)

@@ -25,6 +25,8 @@ class Router:
     messages: list[MessageRoute] = field(default_factory=list)
     commands: list[CommandSpec] = field(default_factory=list)
     actions: dict[str, ActionHandler] = field(default_factory=dict)
+    privates: list[MessageHandler] = field(default_factory=list)
+    hooks: dict[str, list[Callable]] = field(default_factory=dict)
 
     def message(self, *states: str, kinds: tuple[str, ...] = ("text",)) -> Callable[[MessageHandler], MessageHandler]:
         """Handle group messages from members while the group is in one of `states`."""
@@ -38,6 +40,24 @@ class Router:
         """Register a slash command (/name or ／name, or a Chinese alias)."""
         def deco(fn: Callable) -> Callable:
             self.commands.append(CommandSpec(name, aliases, usage, help, fn, advisor_only, needs_group))
+            return fn
+        return deco
+
+    def private(self) -> Callable[[MessageHandler], MessageHandler]:
+        """Handle private (1:1) messages from people who are not advisors."""
+        def deco(fn: MessageHandler) -> MessageHandler:
+            self.privates.append(fn)
+            return fn
+        return deco
+
+    def on(self, event: str) -> Callable[[Callable], Callable]:
+        """React to an engine event: 'friend_request' (ctx, request), 'joined' (ctx, members),
+        'bound' (ctx) after a group is bound, 'tick' (ctx) on every calendar tick."""
+        if event not in ("friend_request", "joined", "bound", "tick"):
+            raise ValueError(f"unknown engine event {event!r}")
+
+        def deco(fn: Callable) -> Callable:
+            self.hooks.setdefault(event, []).append(fn)
             return fn
         return deco
 

@@ -48,6 +48,13 @@ def _check_texts(pb: Playbook) -> list[str]:
     for d in pb.days:
         fields[f"days[{d.day - 1}].lesson"] = {"day"}
     fields.update({f"alumni.posts[{i}].text": set() for i in range(len(pb.alumni.posts))})
+    fields.update({"funnel.invite_text": {"topic", "start_date"}, "funnel.no_cohort_text": set(),
+                   "marketing.opt_out_confirm": set()})
+    fields.update({f"offers[{i}].template": {"title", "price", "discount", "deadline", "seats_left", "link"}
+                   for i in range(len(pb.offers))})
+    fields.update({f"coupons[{i}].text": {"amount", "min_invest", "valid_until"} for i in range(len(pb.coupons))})
+    if pb.survey is not None:
+        fields.update({"survey.invite": set(), "survey.done": set()})
     for path, allowed in fields.items():
         obj: object = pb
         for part in path.replace("[", ".").replace("]", "").split("."):

@@ -151,6 +151,83 @@ class Alumni(_Strict):
     _t = field_validator("time")(_check_time)
 
 
+class Funnel(_Strict):
+    """Friend request -> persona greeting -> invitation into the next cohort."""
+
+    accept_friends: bool = True
+    invite_text: str = "已邀请你加入「{course}」学习群「{topic}」，第1天是 {start_date}，记得通过邀请哦～"
+    no_cohort_text: str = "下一期「{course}」开课时间确定后，我会第一时间邀请你进群 😊"
+    invite_limit: int = Field(default=40, ge=1, le=500)  # above this many members WeChat sends an invitation card
+
+
+class Marketing(_Strict):
+    """Honest marketing: opt-out is honoured, pushes are capped."""
+
+    opt_out_keywords: list[str] = Field(default_factory=lambda: ["退订", "TD"], min_length=1)
+    opt_out_confirm: str = "已为你退订营销消息，之后不会再给你推送优惠信息。课程通知不受影响。"
+    group_cap_per_day: int = Field(default=2, ge=0, le=20)  # marketing posts per group per day
+    private_cap_per_week: int = Field(default=3, ge=0, le=50)  # default for members who did not say in the survey
+
+
+class Offer(_Strict):
+    """A paid course offer; its messages are rendered from live data (true seats and a real deadline)."""
+
+    id: str = Field(pattern=r"^[A-Za-z0-9_-]+$")
+    title: str = Field(min_length=1)
+    price: float = Field(gt=0)
+    discount: float = Field(gt=0, le=1)  # 0.18 = 1.8折
+    deadline: str  # ISO-8601 with UTC offset
+    seats: int = Field(ge=1)
+    link: str
+    template: str = "🔥 {title}：原价{price}元，限时{discount}，{deadline}截止，剩余{seats_left}个名额 👉 {link}"
+
+    @field_validator("deadline")
+    @classmethod
+    def _deadline(cls, v: str) -> str:
+        from datetime import datetime as _dt
+        try:
+            d = _dt.fromisoformat(v)
+        except ValueError:
+            raise ValueError(f"must be an ISO-8601 time, got {v!r}") from None
+        if d.tzinfo is None:
+            raise ValueError(f"needs a UTC offset (e.g. +08:00), got {v!r}")
+        return v
+
+
+class Coupon(_Strict):
+    """A threshold coupon: amount off an investment of at least min_invest, valid until a date."""
+
+    id: str = Field(pattern=r"^[A-Za-z0-9_-]+$")
+    amount: int = Field(gt=0)
+    min_invest: int = Field(gt=0)
+    valid_until: str  # ISO-8601 with UTC offset
+    text: str = "🎁 满{min_invest}元减{amount}元理财券，{valid_until}前有效，回复「领券」领取"
+
+
+class SurveyQuestion(_Strict):
+    id: str = Field(pattern=r"^[A-Za-z0-9_-]+$")
+    kind: str = Field(pattern=r"^(single|multiple|text)$")
+    text: str = Field(min_length=1)
+    options: list[str] = Field(default_factory=list)
+    use: str | None = Field(default=None, pattern=r"^(offer_frequency|channel)$")  # what the answer steers
+
+    @model_validator(mode="after")
+    def _options(self) -> "SurveyQuestion":
+        if self.kind != "text" and len(self.options) < 2:
+            raise ValueError(f"a {self.kind} choice question needs at least 2 options")
+        return self
+
+
+class Survey(_Strict):
+    """问卷调研 in a private chat, rewarded with a coupon pack."""
+
+    invite: str = "🎁 花1分钟填个小问卷，送你一份理财券包！回复「问卷」开始"
+    start_keywords: list[str] = Field(default_factory=lambda: ["问卷", "填问卷"], min_length=1)
+    questions: list[SurveyQuestion] = Field(min_length=1)
+    reward: list[str] = Field(default_factory=list)  # coupon ids
+    done: str = "感谢填写！券包已发放 🎉"
+
+
 class Playbook(_Strict):
     version: int = 1
     persona: Persona
@@ -162,6 +239,11 @@ class Playbook(_Strict):
     days: list[Day] = Field(min_length=1)
     graduation: Graduation
     alumni: Alumni
+    funnel: Funnel = Funnel()
+    marketing: Marketing = Marketing()
+    offers: list[Offer] = Field(default_factory=list)
+    coupons: list[Coupon] = Field(default_factory=list)
+    survey: Survey | None = None
 
     @model_validator(mode="after")
     def _calendar(self) -> "Playbook":
@@ -176,6 +258,15 @@ class Playbook(_Strict):
         for i, post in enumerate(self.alumni.posts):
             if post.day < self.alumni.day:
                 raise ValueError(f"alumni.posts[{i}].day: {post.day} is before alumni.day {self.alumni.day}")
+        coupon_ids = {c.id for c in self.coupons}
+        if self.survey is not None:
+            for cid in self.survey.reward:
+                if cid not in coupon_ids:
+                    raise ValueError(f"survey.reward: no coupon with id {cid!r}")
+        for kind, items in (("offers", self.offers), ("coupons", self.coupons)):
+            ids = [i.id for i in items]
+            if len(set(ids)) != len(ids):
+                raise ValueError(f"{kind}: ids must be unique, got {ids}")
         if self.alumni.close_day is not None and self.alumni.close_day <= max([self.alumni.day] + [p.day for p in self.alumni.posts]):
             raise ValueError("alumni.close_day: must come after the alumni day and every alumni post")
         return self

@@ -106,6 +106,100 @@ MIGRATIONS: list[str] = [
     ALTER TABLE outbox ADD COLUMN priority INTEGER NOT NULL DEFAULT 0;
     CREATE INDEX outbox_queue ON outbox(status, priority, id);
     """,
+    # 3: the conversion funnel: contacts and their stages, invitations, offers, coupons, surveys, marketing log
+    """
+    ALTER TABLE outbox ADD COLUMN action TEXT NOT NULL DEFAULT 'say';
+    ALTER TABLE outbox ADD COLUMN ref TEXT;
+    CREATE TABLE contacts (
+        contact TEXT PRIMARY KEY,
+        name TEXT NOT NULL DEFAULT '',
+        source TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        opted_out_at TEXT,
+        offer_frequency TEXT,
+        channel TEXT
+    ) WITHOUT ROWID;
+    CREATE TABLE funnel (
+        id INTEGER PRIMARY KEY,
+        contact TEXT NOT NULL,
+        stage TEXT NOT NULL,
+        room TEXT,
+        ts TEXT NOT NULL,
+        detail TEXT
+    );
+    CREATE INDEX funnel_contact ON funnel(contact, stage);
+    CREATE TABLE invites (
+        contact TEXT NOT NULL,
+        room TEXT NOT NULL,
+        ts TEXT NOT NULL,
+        method TEXT NOT NULL,
+        PRIMARY KEY (contact, room)
+    ) WITHOUT ROWID;
+    CREATE TABLE offers (
+        id TEXT PRIMARY KEY,
+        title TEXT NOT NULL,
+        price REAL NOT NULL,
+        discount REAL NOT NULL,
+        deadline TEXT NOT NULL,
+        seats INTEGER NOT NULL,
+        link TEXT NOT NULL,
+        template TEXT NOT NULL,
+        created_by TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        closed_at TEXT,
+        close_reason TEXT
+    ) WITHOUT ROWID;
+    CREATE TABLE offer_posts (
+        offer TEXT NOT NULL,
+        target TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        ts TEXT NOT NULL,
+        PRIMARY KEY (offer, target, kind)
+    ) WITHOUT ROWID;
+    CREATE TABLE enrollments (
+        offer TEXT NOT NULL,
+        member TEXT NOT NULL,
+        room TEXT,
+        ts TEXT NOT NULL,
+        by TEXT NOT NULL,
+        PRIMARY KEY (offer, member)
+    ) WITHOUT ROWID;
+    CREATE TABLE coupon_posts (
+        coupon TEXT NOT NULL,
+        target TEXT NOT NULL,
+        ts TEXT NOT NULL,
+        PRIMARY KEY (coupon, target)
+    ) WITHOUT ROWID;
+    CREATE TABLE coupon_claims (
+        coupon TEXT NOT NULL,
+        member TEXT NOT NULL,
+        room TEXT,
+        ts TEXT NOT NULL,
+        by TEXT NOT NULL,
+        PRIMARY KEY (coupon, member)
+    ) WITHOUT ROWID;
+    CREATE TABLE surveys (
+        contact TEXT PRIMARY KEY,
+        state TEXT NOT NULL,
+        question INTEGER NOT NULL DEFAULT 0,
+        started_at TEXT NOT NULL,
+        completed_at TEXT
+    ) WITHOUT ROWID;
+    CREATE TABLE survey_answers (
+        contact TEXT NOT NULL,
+        question TEXT NOT NULL,
+        answer TEXT NOT NULL,
+        ts TEXT NOT NULL,
+        PRIMARY KEY (contact, question)
+    ) WITHOUT ROWID;
+    CREATE TABLE marketing_log (
+        id INTEGER PRIMARY KEY,
+        target TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        ts TEXT NOT NULL
+    );
+    CREATE INDEX marketing_target ON marketing_log(target, ts);
+    """,
 ]
 
 

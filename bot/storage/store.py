@@ -210,16 +210,17 @@ class Store:
     def enqueue(self, out: Outgoing, now: datetime, priority: int = 0) -> int:
         """Queue an outgoing message (inside the caller's transaction); priority 0 = a reply, 1 = a broadcast."""
         cur = self.conn.execute(
-            "INSERT INTO outbox(room, to_id, text, mentions, created_at, priority) VALUES (?, ?, ?, ?, ?, ?)",
-            (out.room, out.to, out.text, json.dumps(list(out.mentions)), iso(now), priority))
+            "INSERT INTO outbox(room, to_id, text, mentions, created_at, priority, action, ref) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (out.room, out.to, out.text, json.dumps(list(out.mentions)), iso(now), priority, out.action, out.ref))
         return cur.lastrowid
 
     def queued(self, limit: int = 100) -> list[QueuedMessage]:
         """Queued messages in sending order: replies first, then broadcasts, each oldest first."""
         rows = self.conn.execute(
-            "SELECT id, room, to_id, text, mentions, created_at FROM outbox WHERE status = 'queued' "
+            "SELECT id, room, to_id, text, mentions, created_at, action, ref FROM outbox WHERE status = 'queued' "
             "ORDER BY priority, id LIMIT ?", (limit,))
-        return [QueuedMessage(i, Outgoing(room, to, text, tuple(json.loads(m))), c) for i, room, to, text, m, c in rows]
+        return [QueuedMessage(i, Outgoing(room, to, text, tuple(json.loads(m)), action, ref), c)
+                for i, room, to, text, m, c, action, ref in rows]
 
     def queue_length(self) -> int:
         return self.conn.execute("SELECT COUNT(*) FROM outbox WHERE status = 'queued'").fetchone()[0]

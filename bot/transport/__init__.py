@@ -16,6 +16,18 @@ class SendError(Exception):
         self.unknown = unknown
 
 
+async def perform(transport: "Transport", out: Outgoing) -> None:
+    """Carry out one outbox entry on a transport, by its action."""
+    if out.action == "say":
+        await transport.say(out)
+    elif out.action == "accept":
+        await transport.accept_friend(out.ref or "", out.to or "")
+    elif out.action == "invite":
+        await transport.invite(out.room or "", out.to or "")
+    else:
+        raise SendError(f"unknown outbox action {out.action!r}")
+
+
 class Transport(Protocol):
     """Events in (via the handler given to start), messages out (say)."""
 
@@ -26,6 +38,12 @@ class Transport(Protocol):
 
     async def say(self, out: Outgoing) -> None:
         """Deliver one message; raise SendError on failure."""
+
+    async def accept_friend(self, request_id: str, contact: str) -> None:
+        """Accept a friend request; raise SendError on failure."""
+
+    async def invite(self, room: str, contact: str) -> None:
+        """Add a contact to a room (WeChat turns it into an invitation card for groups over 40 members)."""
 
     async def stop(self) -> None:
         """Disconnect."""

@@ -34,5 +34,11 @@ class FakeTransport:
         if self.keep:
             self.sent.append(Sent(self.clock.now(), out))
 
+    async def accept_friend(self, request_id: str, contact: str) -> None:
+        await self.say(Outgoing(None, contact, "", action="accept", ref=request_id))
+
+    async def invite(self, room: str, contact: str) -> None:
+        await self.say(Outgoing(room, contact, "", action="invite"))
+
     async def stop(self) -> None:
         self.on_event = None

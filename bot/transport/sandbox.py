@@ -99,6 +99,12 @@ class SandboxTransport:
         body = out.text.replace("\n", "\n    ")
         self._print(f"[{self._stamp()}] 🤖 → {where}: {body}")
 
+    async def accept_friend(self, request_id: str, contact: str) -> None:
+        self._print(f"[{self._stamp()}] 🤖 accepts the friend request of {contact}")
+
+    async def invite(self, room: str, contact: str) -> None:
+        self._print(f"[{self._stamp()}] 🤖 invites {contact} into {room}")
+
     async def stop(self) -> None:
         if self._task:
             self._task.cancel()

@@ -373,6 +373,25 @@ class WechatyTransport:
         except Exception as e:  # grpc status, dropped stream: the request may have been acted on
             raise SendError(f"send to {conversation} failed: {e!r}", unknown=True) from e
 
+    async def accept_friend(self, request_id: str, contact: str) -> None:
+        """Accept a friend request by its id."""
+        await self._call(f"accept friend request {request_id}", self._bot.puppet.friendship_accept(request_id))
+
+    async def invite(self, room: str, contact: str) -> None:
+        """Add a contact to a room (WeChat sends an invitation card for groups over 40 members)."""
+        await self._call(f"invite {contact} into {room}", self._bot.puppet.room_add(room, contact))
+
+    async def _call(self, what: str, coro: Any) -> None:
+        if not self.connected:
+            coro.close()
+            raise SendError("wechaty transport is not connected")
+        try:
+            await asyncio.wait_for(coro, timeout=self.send_timeout)
+        except asyncio.TimeoutError as e:
+            raise SendError(f"{what} timed out after {self.send_timeout:g}s", unknown=True) from e
+        except Exception as e:  # the request may have been acted on
+            raise SendError(f"{what} failed: {e!r}", unknown=True) from e
+
     async def _mention_prefix(self, out: Outgoing) -> str:
         """'@Name\u2005' for each mentioned member not already @-named in the text (as room.say does)."""
         parts = []

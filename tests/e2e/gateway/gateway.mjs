@@ -14,7 +14,8 @@
 //   POST /join       {room, members:[ids], inviter}       -> {ok}
 //   POST /leave      {room, members:[ids], remover}       -> {ok}
 //   POST /friendship {contact, name?, hello}              -> {id}   (friendship id)
-//   GET  /sent       -> [{ts, room, to, text, mentions:[ids], kind}]  every message the BOT sent
+//   GET  /sent       -> [{ts, room, to, text, mentions:[ids], kind}]  every message the BOT sent (kind text|file),
+//                       friend request it accepted (kind accept) and room invitation it made (kind invite)
 //   POST /reset      -> {ok}   clears the /sent log (the mock world keeps its contacts and rooms)
 //
 // Install with `npm install` (it keeps package-lock.json as is). `npm ci` refuses this lock: the
@@ -77,6 +78,19 @@ puppet.messageSendFile = async (conversationId, file) => {
   const id = await origSendFile(conversationId, file)
   record(conversationId, file.name, [], 'file')
   return id
+}
+
+// Friend acceptances and room invitations are no-ops in PuppetMock: record them (kind 'accept' / 'invite'),
+// and let an invitee into a room of at most 40 members at once (a bigger group needs the invitee to accept a card).
+puppet.friendshipAccept = async friendshipId => {
+  const payload = friendships.get(friendshipId)
+  sent.push({ ts: Date.now(), room: null, to: payload?.contactId ?? null, text: '', mentions: [], kind: 'accept' })
+}
+puppet.roomAdd = async (roomId, contactId) => {
+  sent.push({ ts: Date.now(), room: roomId, to: contactId, text: '', mentions: [], kind: 'invite' })
+  const r = room(roomId)
+  const payload = await puppet.roomPayload(roomId)
+  if ((payload.memberIdList || []).length < 40) r.add(contact(contactId)).by(contact(botId))
 }
 
 // No friendship helper in the mock: keep payloads here and emit the event ourselves.

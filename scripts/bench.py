@@ -1,19 +1,20 @@
 """Throughput benchmark: one course day of realistic traffic for G groups x M members through the real engine.
 
 Set-up (not timed): a real SQLite file, the default playbook, the engine with every ritual, a fake transport
-and a virtual clock; every group is bound by an advisor (/start, day 1 = DAY1) and its members join; the
-calendar then runs through the opening evening and day 1 up to day 2 08:00.
+and a virtual clock; every group is bound by an advisor (/start, day 1 = DAY1), its members join, and the
+calendar runs through the opening evening and day 1 up to day 2 08:00.
 
-Measured: day 2, 08:00-23:00 Asia/Shanghai, all groups' messages in time order. Each member checks in with
-probability 0.8, completes the practice with probability 0.6 (a third of them by screenshot), sends ~3 chat
-messages (half of them texts not seen before); 2% of all messages are redelivered with the same id. Before each message the virtual clock is
-advanced with runner.advance_to (scheduled lessons, tasks, reminders, tallies and batched acks fire on the
-way, and the outbox is drained by a Sender whose pacing is generous so it never holds the engine back).
+Measured: day 2, 08:00-23:00 Asia/Shanghai, every group's messages in time order. Each member checks in with
+probability 0.8, completes the practice with probability 0.6 (a third by screenshot) and sends ~3 chat
+messages (half of them texts nobody sent before); 2% of messages are redelivered with the same id. Before a
+message the virtual clock moves on with runner.advance_to, so lessons, tasks, reminders, tallies and batched
+acks fire in between; the outbox is drained when the engine queues something (pacing is generous, so sending
+never holds the engine back, but every bot message is counted).
 
-  engine_msgs_per_s       messages handled / wall seconds of the whole day (handles + ticks + drains)
-  p99_ms                  99th percentile of the wall time of one engine.handle() call
-  floor_msgs_per_s        the same number of single-row inserts, one transaction each, same pragmas
-  ratio                   floor / engine (how far the engine is from "one committed row per message")
+  engine_msgs_per_s       messages / wall seconds of the whole day phase (handles + ticks + drains)
+  p99_ms                  99th percentile wall time of one engine.handle() call
+  floor_msgs_per_s        the same message ids inserted one row per transaction, same pragmas
+  ratio                   floor / engine: the engine's cost in units of "one committed row per message"
   peak_rss_mb             ru_maxrss of this process
   bot_msgs_per_group_day  bot messages sent during the day / groups
 
@@ -24,7 +25,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
 import random
 import resource
 import sqlite3
@@ -208,20 +208,19 @@ def main() -> None:
     if args.db is not None and args.db.exists():
         raise SystemExit(f"{args.db} exists; the benchmark needs a fresh database")
     with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
-        db = args.db or Path(tmp) / "bot.db"
-        result = run(args.groups, args.members, db, Path(tmp), progress=not args.json and sys.stderr.isatty())
+        result = run(args.groups, args.members, args.db or Path(tmp) / "bot.db", Path(tmp),
+                     progress=not args.json and sys.stderr.isatty())
     if args.json:
         print(json.dumps(result))
         return
-    print(f"{result['groups']} groups x {result['members']} members, {result['messages']} messages in "
-          f"{result['seconds']}s (set-up {result['setup_seconds']}s)")
-    for key, value in result.items():
-        if key in TARGETS:
-            op, goal = TARGETS[key]
-            ok = value >= goal if op == ">=" else value <= goal
-            print(f"  {key:24} {value:>12}   target {op} {goal}  {'ok' if ok else 'MISSED'}")
-        elif key in ("floor_msgs_per_s", "p50_ms", "max_ms", "handle_share"):
-            print(f"  {key:24} {value:>12}")
+    print(f"{result['groups']} groups x {result['members']} members: {result['messages']} messages in "
+          f"{result['seconds']}s (set-up {result['setup_seconds']}s, not timed)")
+    for key in ("engine_msgs_per_s", "floor_msgs_per_s", "ratio", "p99_ms", "p50_ms", "max_ms", "handle_share",
+                "peak_rss_mb", "bot_msgs_per_group_day"):
+        op, goal = TARGETS.get(key, (None, None))
+        verdict = "" if op is None else f"   target {op} {goal}  " + (
+            "ok" if (result[key] >= goal if op == ">=" else result[key] <= goal) else "MISSED")
+        print(f"  {key:24} {result[key]:>10}{verdict}")
 
 
 if __name__ == "__main__":

@@ -39,6 +39,8 @@ class Store:
         self.db = db
         self.conn = db.conn
         self._depth = 0
+        from bot.storage.funnel import FunnelStore  # noqa: PLC0415 - funnel.py imports iso from here
+        self.funnel = FunnelStore(self)
 
     # -- transactions -------------------------------------------------------------------------
     @contextlib.contextmanager

@@ -1,0 +1,54 @@
+"""The marketing gate: every promotional push goes through here. Opted-out people are left alone, pushes are
+capped per group per day and per person by the frequency they asked for; ritual messages never come here."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
+
+from bot.events import Outgoing
+
+if TYPE_CHECKING:
+    from bot.context import Ctx
+
+# survey answers for offer frequency -> (pushes, per period)
+FREQUENCY = {"每周一次": (1, timedelta(days=7)), "每月一次": (1, timedelta(days=30)), "不需要": (0, timedelta(days=7))}
+
+
+def _local_midnight(ctx: "Ctx") -> datetime:
+    local = ctx.now.astimezone(ctx.pb.tz)
+    return local.replace(hour=0, minute=0, second=0, microsecond=0)
+
+
+def may_push_private(ctx: "Ctx", contact: str) -> bool:
+    """Not opted out, and under the person's own frequency cap (or the playbook's default)."""
+    funnel = ctx.store.funnel
+    if funnel.opted_out(contact):
+        return False
+    info = funnel.contact(contact)
+    cap, period = FREQUENCY.get((info or {}).get("offer_frequency") or "",
+                                (ctx.pb.marketing.private_cap_per_week, timedelta(days=7)))
+    return funnel.marketing_since(contact, ctx.now - period) < cap
+
+
+def may_push_group(ctx: "Ctx", room: str) -> bool:
+    """Under the group's daily cap of marketing posts."""
+    return ctx.store.funnel.marketing_since(room, _local_midnight(ctx)) < ctx.pb.marketing.group_cap_per_day
+
+
+def push_private(ctx: "Ctx", contact: str, text: str, kind: str) -> bool:
+    """Queue a promotional private message if allowed; True if queued."""
+    if not may_push_private(ctx, contact):
+        return False
+    ctx.say_to(contact, text)
+    ctx.store.funnel.log_marketing(contact, kind, ctx.now)
+    return True
+
+
+def push_group(ctx: "Ctx", room: str, text: str, kind: str) -> bool:
+    """Queue a promotional group post if allowed; True if queued."""
+    if not may_push_group(ctx, room):
+        return False
+    ctx.engine.enqueue(Outgoing(room, None, text), ctx.now, broadcast=True)
+    ctx.store.funnel.log_marketing(room, kind, ctx.now)
+    return True
+

@@ -68,63 +68,70 @@ class Sender:
 
     def next_allowed(self) -> datetime | None:
         """When the next queued message may go (None if the queue is empty)."""
-        batch = self.store.queued(limit=50)
-        return min((self.allowed_at(i.out.room or i.out.to) for i in batch), default=None)
+        return self._pick(self.store.queued(limit=50), self.clock.now())[1]
+
+    def _pick(self, batch: list, now: datetime) -> tuple[object | None, datetime | None]:
+        """(the entry to send now, or None; the earliest moment something could go). Entries go in order per
+        recipient; a recipient waiting out its room gap does not hold up others, but the per-minute budget, a
+        back-off pause and the switching pause hold everyone (so the global order is kept)."""
+        waiting: set[str] = set()
+        earliest = None
+        for item in batch:
+            dest = item.out.room or item.out.to
+            if dest in waiting:
+                continue
+            at = self.allowed_at(dest, now)
+            if at <= now:
+                return item, now
+            earliest = at if earliest is None else min(earliest, at)
+            last = self._last_to.get(dest)
+            if last is None or last + timedelta(seconds=self.pacing.room_gap_seconds) <= now:
+                return None, earliest  # held by a global limit
+            waiting.add(dest)
+        return None, earliest
 
     async def drain(self) -> int:
         """Send every queued message the budget allows right now, in order per recipient; a recipient that
         must wait does not hold up the others. Returns how many were sent."""
         sent = 0
         while True:
-            batch = self.store.queued(limit=50)
-            waiting: set[str] = set()
-            progressed = False
-            for item in batch:
-                dest = item.out.room or item.out.to
-                now = self.clock.now()
-                if dest in waiting:
-                    continue  # keep this recipient's order: nothing later to it goes first
-                if self.allowed_at(dest, now) > now:
-                    last = self._last_to.get(dest)
-                    if last is None or last + timedelta(seconds=self.pacing.room_gap_seconds) <= now:
-                        return sent  # the budget or the switching pause holds everyone: keep global order
-                    waiting.add(dest)  # only this room must wait: others may go
-                    continue
-                progressed = True
-                with self.store.tx():
-                    self.store.mark_sent(item.id, now, "sending")
-                try:
-                    await perform(self.transport, item.out)
-                except Exception as exc:
-                    if not isinstance(exc, SendError):  # an unexpected failure: it may have gone out
-                        log.exception("transport failed sending outbox #%s", item.id)
-                        exc = SendError(repr(exc), unknown=True)
-                    if exc.unknown:  # may have reached WeChat: never blindly re-send
-                        log.error("send of outbox #%s timed out; marked unknown, not re-sent: %s", item.id, exc)
-                        with self.store.tx():
-                            self.store.mark_sent(item.id, now, "unknown", str(exc))
-                    else:
-                        with self.store.tx():
-                            self.store.mark_sent(item.id, now, "queued", str(exc))
-                        self._paused_until = now + timedelta(seconds=self._backoff)
-                        log.error("send failed (%s); pausing all sending for %.0fs", exc, self._backoff)
-                        self._backoff = min(self._backoff * 2, self.pacing.backoff_max_seconds)
-                        return sent
+            now = self.clock.now()
+            item, _ = self._pick(self.store.queued(limit=50), now)
+            if item is None:
+                return sent
+            dest = item.out.room or item.out.to
+            with self.store.tx():
+                self.store.mark_sent(item.id, now, "sending")
+            try:
+                await perform(self.transport, item.out)
+            except Exception as exc:
+                if not isinstance(exc, SendError):  # an unexpected failure: it may have gone out
+                    log.exception("transport failed sending outbox #%s", item.id)
+                    exc = SendError(repr(exc), unknown=True)
+                if exc.unknown:  # may have reached WeChat: never blindly re-send
+                    log.error("send of outbox #%s timed out; marked unknown, not re-sent: %s", item.id, exc)
+                    with self.store.tx():
+                        self.store.mark_sent(item.id, now, "unknown", str(exc))
                 else:
                     with self.store.tx():
-                        self.store.mark_sent(item.id, self.clock.now())
-                    self._backoff = self.pacing.backoff_seconds
-                    sent += 1
-                    self.sent_count += 1
-                self._window.append(now)
-                while len(self._window) > self.pacing.per_minute:
-                    self._window.popleft()
-                self._last_to[dest] = now
-                if self._last is None or self._last[0] != dest:
-                    self._switch_gap = self._draw_gap()
-                self._last = (dest, now)
-            if not progressed:
-                return sent
+                        self.store.mark_sent(item.id, now, "queued", str(exc))
+                    self._paused_until = now + timedelta(seconds=self._backoff)
+                    log.error("send failed (%s); pausing all sending for %.0fs", exc, self._backoff)
+                    self._backoff = min(self._backoff * 2, self.pacing.backoff_max_seconds)
+                    return sent
+            else:
+                with self.store.tx():
+                    self.store.mark_sent(item.id, self.clock.now())
+                self._backoff = self.pacing.backoff_seconds
+                sent += 1
+                self.sent_count += 1
+            self._window.append(now)
+            while len(self._window) > self.pacing.per_minute:
+                self._window.popleft()
+            self._last_to[dest] = now
+            if self._last is None or self._last[0] != dest:
+                self._switch_gap = self._draw_gap()
+            self._last = (dest, now)
 
     async def run(self, speed: float = 1.0) -> None:
         """Forever: drain, then sleep until woken or until the budget lets the next message go."""

@@ -8,7 +8,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from bot.clock import VirtualClock
-from bot.events import Member, MemberJoined, MemberLeft, Message
+from bot.events import FriendRequest, Member, MemberJoined, MemberLeft, Message
 from bot.outbox import Sender
 from bot.playbook import load_playbook
 from bot.storage import Store, connect
@@ -71,6 +71,12 @@ class Chat:
     def leave(self, *members: str, room: str = ROOM) -> None:
         ev = MemberLeft(f"l{next(self._ids)}", self.clock.now(), room, tuple(Member(m, m) for m in members), "理财1期")
         self.run(self.runner.push(ev))
+
+    def befriend(self, contact: str, name: str = "", hello: str = "", request_id: str | None = None) -> str:
+        """Someone sends the advisor's account a friend request."""
+        request_id = request_id or f"f{next(self._ids)}"
+        self.run(self.runner.push(FriendRequest(request_id, self.clock.now(), contact, name or contact, hello)))
+        return request_id
 
     def advance(self, **delta: float) -> None:
         self.run(self.runner.advance_to(self.clock.now() + timedelta(**delta)))

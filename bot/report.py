@@ -1,27 +1,31 @@
 """The per-group report: lifecycle, members, hometowns, check-ins, practice, graduates."""
 from __future__ import annotations
 
+from bot.report_funnel import group_funnel, overall_funnel
 from bot.storage import Store
 
 
-def build(store: Store) -> dict:
-    """{"groups": [...]} in the documented JSON shape."""
+def build(store: Store, course_days: int = 7) -> dict:
+    """{"groups": [...], "funnel": {...}} in the documented JSON shape."""
     groups = []
     for row in store.groups():
         room = row["room"]
+        members = [m for m, _ in store.members(room)]
+        checkins = store.days_by_member("checkins", room)
         groups.append({
             "room": room,
             "topic": row["topic"],
             "state": row["state"],
             "course_day": row["course_day"],
             "start_date": row["start_date"],
-            "members": [m for m, _ in store.members(room)],
+            "members": members,
             "hometowns": store.hometowns(room),
-            "checkins": store.days_by_member("checkins", room),
+            "checkins": checkins,
             "practice": store.days_by_member("practice", room),
             "graduates": store.graduates(room),
+            "funnel": group_funnel(store, room, members, checkins, course_days),
         })
-    return {"groups": groups}
+    return {"groups": groups, "funnel": overall_funnel(store)}
 
 
 def render(report: dict) -> str:
@@ -40,4 +44,16 @@ def render(report: dict) -> str:
         days = "  ".join(f"D{d}:{n}" for d, n in sorted(by_day.items())) or "—"
         out.append(f"  每日打卡 {days}")
         out.append(f"  完成实操 {sum(len(v) for v in g['practice'].values())} 次 · 毕业 {len(g['graduates'])} 人")
+        out.append("  转化 " + _funnel_line(g["funnel"]))
+    if report["groups"]:
+        out.append("■ 全部 " + _funnel_line(report["funnel"]))
     return "\n".join(out) if out else "（还没有绑定任何学习群）"
+
+
+_LABELS = {"friends_added": "加好友", "greeted": "已问候", "invited": "已邀请", "joined": "进群", "graduated": "毕业",
+           "offer_shown": "看到优惠", "enrolled": "报名", "coupons_pushed": "发券", "coupons_claimed": "领券",
+           "survey_completed": "完成问卷", "opted_out": "退订"}
+
+
+def _funnel_line(f: dict) -> str:
+    return " · ".join(f"{label} {f[key]}" for key, label in _LABELS.items() if key in f)

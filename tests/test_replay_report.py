@@ -55,6 +55,10 @@ def test_replay_then_report_json_gives_the_week_in_numbers(tmp_path):
 
     report = json.loads(run("report", "--db", str(db), "--json").stdout)
     (group,) = report["groups"]
+    funnel = group.pop("funnel")
+    assert funnel["checkin_days"] == {"0": 0, "1": 1, "2": 1, "3": 1, "4": 0, "5": 0, "6": 0, "7": 0}
+    assert (funnel["joined"], funnel["hometown_given"], funnel["practice_done"], funnel["graduated"]) == (3, 2, 2, 2)
+    assert report["funnel"]["graduated"] == 2 and report["funnel"]["checked_in"] == 3
     assert group == {
         "room": R, "topic": "理财2期", "state": "graduation", "course_day": 7, "start_date": "2026-12-01",
         "members": ["u1", "u2", "u3"],

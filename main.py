@@ -141,6 +141,30 @@ def replay(file: Path, db: Path, out: Path | None, playbook: Path) -> None:
     click.echo(f"replayed {handled} event(s) from {file}; {len(problems)} bad line(s) skipped", err=True)
 
 
+@cli.command("import-contacts")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--db", type=click.Path(path_type=Path), required=True)
+@PLAYBOOK_OPT
+def import_contacts(file: Path, db: Path, playbook: Path) -> None:
+    """Add contacts from a CSV (id,name) and queue the free-course invitation for each (safe while the daemon runs)."""
+    from bot.contacts_import import ImportFileError, import_contacts as run_import
+    from bot.storage import Store, connect
+
+    pb = _playbook_or_exit(playbook)
+    # no instance lock: the daemon on this database is the normal case; WAL + busy_timeout let both write
+    store = Store(connect(db))
+    try:
+        result = run_import(store, pb, file)
+    except ImportFileError as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(2)
+    finally:
+        store.conn.close()
+    for problem in result.bad:
+        click.echo(f"{file}: {problem} (skipped)", err=True)
+    click.echo(f"{file}: {result.summary()}")
+
+
 @cli.command()
 @click.option("--db", type=click.Path(exists=True, dir_okay=False, path_type=Path), required=True)
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable (see README for the shape).")

@@ -142,7 +142,8 @@ class Sender:
                 log.exception("outbox drain failed; retrying")
                 await asyncio.sleep(1)
             nxt = self.next_allowed()
-            timeout = None if nxt is None else max((nxt - self.clock.now()).total_seconds() / speed, 0.01)
+            # idle: look again every few seconds (another process, e.g. import-contacts, may have queued rows)
+            timeout = 5.0 if nxt is None else max((nxt - self.clock.now()).total_seconds() / speed, 0.01)
             self._wake.clear()
             try:
                 await asyncio.wait_for(self._wake.wait(), timeout)

@@ -1,0 +1,68 @@
+"""退订: a member who says 退订 / TD in a private chat gets no more marketing (ritual messages are unaffected);
+「恢复订阅」 turns marketing back on."""
+from __future__ import annotations
+
+import re
+
+from bot.context import Ctx
+from bot.router import Router
+from rituals.text import strip_emoji
+
+router = Router("optout")
+RESUBSCRIBE_KEYWORDS = ("恢复订阅",)
+ALREADY = "已退订，不会再给你推送优惠信息～回复「恢复订阅」可重新接收。"
+RESUBSCRIBED = "已恢复订阅 👌 之后会按你的偏好推送优惠信息，回复「退订」可随时退订。"
+NOT_OPTED_OUT = "你目前没有退订，无需恢复～"
+_EDGES = re.compile(r"^[\W_]+|[\W_]+$")
+
+
+def normalize(text: str) -> str:
+    """The whole message without emoji and surrounding spaces/punctuation, case-folded: ' TD！🙏' -> 'td'."""
+    return _EDGES.sub("", strip_emoji(text)).casefold()
+
+
+def is_opt_out(ctx: Ctx, text: str) -> bool:
+    """Is the whole message one of the playbook's opt-out keywords?"""
+    return normalize(text) in {normalize(k) for k in ctx.pb.marketing.opt_out_keywords}
+
+
+def is_resubscribe(text: str) -> bool:
+    """Is the whole message a request to receive marketing again?"""
+    return normalize(text) in RESUBSCRIBE_KEYWORDS
+
+
+def is_keyword(ctx: Ctx, text: str) -> bool:
+    """Is the message this module's business (other private handlers leave it alone)?"""
+    return is_opt_out(ctx, text) or is_resubscribe(text)
+
+
+def withdraw_queued(ctx: Ctx, contact: str) -> int:
+    """Promotional private messages still waiting in the outbox (queued as broadcasts) are not sent after an opt-out."""
+    return ctx.store.conn.execute(
+        "UPDATE outbox SET status = 'withdrawn', error = 'opted out before it was sent' "
+        "WHERE status = 'queued' AND room IS NULL AND to_id = ? AND action = 'say' AND priority = 1", (contact,)).rowcount
+
+
+@router.private()
+def opt_out(ctx: Ctx) -> None:
+    """Record an opt-out (even from a backlog: stopping wins), confirm it once; 恢复订阅 (not from a backlog) undoes it."""
+    msg = ctx.message
+    if msg.kind != "text" or not is_keyword(ctx, msg.text) or (ctx.stale and not is_opt_out(ctx, msg.text)):
+        return
+    funnel = ctx.store.funnel
+    funnel.ensure_contact(msg.sender, msg.name, "private", msg.ts)
+    if is_opt_out(ctx, msg.text):
+        if funnel.set_opt_out(msg.sender, msg.ts):
+            funnel.stage(msg.sender, "opted_out", msg.ts, detail=msg.text.strip())
+            withdraw_queued(ctx, msg.sender)
+            reply = ctx.fmt(ctx.pb.marketing.opt_out_confirm)
+        else:
+            reply = ALREADY
+    elif funnel.opted_out(msg.sender):
+        ctx.store.conn.execute("UPDATE contacts SET opted_out_at = NULL WHERE contact = ?", (msg.sender,))
+        funnel.stage(msg.sender, "resubscribed", msg.ts)
+        reply = RESUBSCRIBED
+    else:
+        reply = NOT_OPTED_OUT
+    if not ctx.stale:
+        ctx.reply(reply)

@@ -1,0 +1,136 @@
+"""退订: a member who asks to stop in a private chat gets no more marketing; course rituals are unaffected."""
+from __future__ import annotations
+
+import pytest
+
+from bot import marketing
+from bot.context import Ctx
+from harness import ROOM, local
+
+CONFIRM = "已为你退订营销消息，之后不会再给你推送优惠信息。课程通知不受影响。"
+
+
+def dm(chat, who, text, **kw):
+    """A private (1:1) message to the bot."""
+    return chat.say(who, text, room=None, **kw)
+
+
+def ctx(chat):
+    return Ctx(chat.engine, chat.clock.now(), None)
+
+
+@pytest.mark.parametrize("text", ["退订", "TD", "td", " Td ", "退订！", "退订🙏", "【TD】", "退订。。"])
+def test_the_keyword_alone_opts_out_and_is_confirmed(chat, text):
+    dm(chat, "alice", text)
+    assert chat.said() == [CONFIRM]
+    assert chat.store.funnel.opted_out("alice")
+    assert chat.store.funnel.stages("alice") == ["opted_out"]
+    assert chat.store.funnel.contact("alice")["source"] == "private"
+
+
+@pytest.mark.parametrize("text", ["我想退订吗", "TDD", "怎么退订", "你好", "退 订 是什么"])
+def test_other_private_words_are_not_an_opt_out_and_get_no_reply(chat, text):
+    dm(chat, "alice", text)
+    assert chat.said() == []
+    assert not chat.store.funnel.opted_out("alice")
+
+
+def test_opting_out_twice_is_confirmed_once_and_recorded_once(chat):
+    dm(chat, "alice", "退订")
+    assert chat.said() == [CONFIRM]
+    dm(chat, "alice", "TD")
+    (again,) = chat.said()
+    assert again.startswith("已退订")
+    assert chat.store.funnel.stages("alice") == ["opted_out"]
+
+
+def test_the_confirmation_goes_privately_to_the_person(chat):
+    dm(chat, "alice", "退订")
+    (out,) = chat.said_out()
+    assert out.room is None and out.to == "alice"
+
+
+def test_an_opted_out_person_gets_no_marketing_push(chat):
+    assert marketing.may_push_private(ctx(chat), "alice")
+    dm(chat, "alice", "退订")
+    chat.said()
+    c = ctx(chat)
+    with chat.store.tx():
+        assert not marketing.push_private(c, "alice", "🔥 限时优惠", "offer")
+    assert chat.said() == []
+    assert chat.store.funnel.marketing_since("alice", local("2026-01-01 00:00")) == 0
+
+
+def test_an_opted_out_member_is_skipped_by_the_survey_invitation(chat):
+    chat.join("alice", "bob")
+    dm(chat, "alice", "退订")
+    chat.said()
+    chat.say("adv", "/survey")
+    said = chat.said_out()
+    assert [o.to for o in said if o.room is None] == ["bob"]
+    (told,) = [o.text for o in said if o.room == ROOM]
+    assert "已私聊邀请 1 人" in told and "跳过 1 人" in told
+
+
+def test_an_opted_out_member_is_still_reminded_to_check_in_in_the_group(chat):
+    chat.join("alice", "bob")
+    dm(chat, "alice", "退订")
+    chat.say("adv", "/start 2026-12-01")
+    chat.until("2026-12-01 19:59")
+    chat.said()
+    chat.until("2026-12-01 20:01")
+    reminders = [o for o in chat.said_out() if o.text.startswith("⏰ 第1天还没打卡")]
+    assert len(reminders) == 1 and reminders[0].room == ROOM
+    assert set(reminders[0].mentions) == {"alice", "bob"}
+
+
+def test_an_opted_out_member_still_gets_check_in_acknowledgements(chat):
+    chat.join("alice", "bob")
+    dm(chat, "alice", "退订")
+    chat.say("adv", "/start 2026-12-01")
+    chat.until("2026-12-01 09:30")
+    chat.said()
+    chat.say("alice", "打卡")
+    chat.advance(minutes=2)
+    assert chat.said() == ["✅ 打卡已记录：alice（今日已打卡 1/2 人）"]
+
+
+def test_opting_out_in_the_group_is_not_a_private_opt_out(chat):
+    chat.join("alice")
+    chat.say("alice", "退订")
+    assert chat.said() == []
+    assert not chat.store.funnel.opted_out("alice")
+
+
+def test_resubscribing_turns_marketing_back_on(chat):
+    dm(chat, "alice", "退订")
+    chat.said()
+    dm(chat, "alice", "恢复订阅")
+    (reply,) = chat.said()
+    assert reply.startswith("已恢复订阅")
+    assert not chat.store.funnel.opted_out("alice")
+    assert marketing.may_push_private(ctx(chat), "alice")
+    dm(chat, "alice", "退订")
+    assert chat.said() == [CONFIRM]  # a new opt-out is confirmed in full again
+    assert chat.store.funnel.stages("alice") == ["opted_out", "resubscribed", "opted_out"]
+
+
+def test_resubscribing_without_having_opted_out_changes_nothing(chat):
+    dm(chat, "alice", "恢复订阅")
+    (reply,) = chat.said()
+    assert "没有退订" in reply
+    assert chat.store.funnel.stages("alice") == []
+
+
+def test_an_opt_out_survives_a_restart(chat):
+    dm(chat, "alice", "退订")
+    chat.said()
+    chat.restart()
+    assert not marketing.may_push_private(ctx(chat), "alice")
+
+
+def test_an_opt_out_in_a_backlog_is_honoured_without_a_reply(chat):
+    chat.advance(hours=2)
+    dm(chat, "alice", "退订", at=local("2026-11-30 10:30"))  # delivered late, on login
+    assert chat.said() == []
+    assert chat.store.funnel.opted_out("alice")

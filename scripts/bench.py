@@ -38,7 +38,6 @@ from zoneinfo import ZoneInfo
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-
 from bot.clock import VirtualClock  # noqa: E402
 from bot.events import Member, MemberJoined, Message  # noqa: E402
 from bot.outbox import Pacing, Sender  # noqa: E402
@@ -62,6 +61,7 @@ CHAT_TEXTS = ("老师好", "这个基金怎么选？", "谢谢老师👍", "收�
 CHAT_TEMPLATES = ("我定投了{n}元", "{n}元该怎么分配？", "余额宝里有{n}块", "基金{n}怎么样")  # texts nobody sent before
 GENEROUS = Pacing(per_minute=10**9, room_gap_seconds=0, switch_jitter_seconds=(0.0, 0.0))  # never holds a send back
 
+
 # One event = one int, so 400k+ of them stay small: time | group | member | sequence | kind (time first = time order).
 def pack(t: int, g: int, m: int, seq: int, kind: int) -> int:
     return t << 40 | g << 24 | m << 12 | seq << 2 | kind
@@ -73,10 +73,9 @@ def unpack(e: int) -> tuple[int, int, int, int, int]:
 
 def text_of(g: int, m: int, seq: int, kind: int) -> str:
     h = (g * 7919 + m * 104729 + seq * 31) & 0xFFFFFF  # deterministic, so a redelivery says the same
-    if kind == CHECKIN:
-        return CHECKIN_TEXTS[h % len(CHECKIN_TEXTS)]
-    if kind in (PRACTICE, IMAGE):
-        return PRACTICE_TEXTS[h % len(PRACTICE_TEXTS)] if kind == PRACTICE else "[图片]"
+    if kind != CHAT:
+        texts = {CHECKIN: CHECKIN_TEXTS, PRACTICE: PRACTICE_TEXTS, IMAGE: ("[图片]",)}[kind]
+        return texts[h % len(texts)]
     if h % 2:
         return CHAT_TEXTS[h // 2 % len(CHAT_TEXTS)]
     return CHAT_TEMPLATES[h // 2 % len(CHAT_TEMPLATES)].format(n=h // 8 % 100000)
@@ -112,8 +111,7 @@ async def setup(engine, runner, clock, groups: int, members: int) -> None:
 
 async def play_day(engine, runner, clock, events: array, progress: bool) -> tuple[array, float]:
     """Feed the day's events; returns (per-handle latencies in seconds, wall seconds of the whole phase)."""
-    lat, step = array("d"), max(len(events) // 20, 1)
-    woke = []
+    lat, step, woke = array("d"), max(len(events) // 20, 1), []
     engine.on_enqueue = lambda: woke.append(1)  # like the daemon: the sender looks at the outbox when woken
     perf = time.perf_counter
     t0 = perf()
@@ -177,15 +175,12 @@ def run(groups: int, members: int, db: Path, workdir: Path, progress: bool) -> d
     bot_msgs = runner.sender.sent_count - sent_before
     store.db.conn.close()
     floor_rate = floor(workdir / "floor.db", events)
-    lat_sorted = sorted(lat)
-    engine_rate = len(events) / seconds
+    ms, engine_rate = sorted(lat), len(events) / seconds
     return {
-        "engine_msgs_per_s": round(engine_rate, 1),
-        "floor_msgs_per_s": round(floor_rate, 1),
+        "engine_msgs_per_s": round(engine_rate, 1), "floor_msgs_per_s": round(floor_rate, 1),
         "ratio": round(floor_rate / engine_rate, 2),
-        "p99_ms": round(lat_sorted[int(0.99 * (len(lat_sorted) - 1))] * 1000, 3),
-        "p50_ms": round(lat_sorted[len(lat_sorted) // 2] * 1000, 3),
-        "max_ms": round(lat_sorted[-1] * 1000, 3),
+        "p99_ms": round(ms[int(0.99 * (len(ms) - 1))] * 1000, 3), "p50_ms": round(ms[len(ms) // 2] * 1000, 3),
+        "max_ms": round(ms[-1] * 1000, 3),
         "handle_share": round(sum(lat) / seconds, 3),  # fraction of the day's wall time spent inside handle()
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
         "bot_msgs_per_group_day": round(bot_msgs / groups, 2),

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import collections
 import time
+from datetime import datetime, timedelta, timezone
 
 from e2e_support import Daemon, report
 
@@ -13,7 +14,7 @@ MEMBERS = {"u1": "张三", "u2": "李四", "u3": "王五"}
 
 
 def texts_to(gateway, room=ROOM):
-    return [m["text"] for m in gateway.sent() if m["room"] == room]
+    return [m["text"] for m in gateway.sent() if m["room"] == room and m["kind"] == "text"]
 
 
 def test_a_cohort_over_grpc_survives_sigkill(gateway, fast_playbook, tmp_path):
@@ -141,3 +142,33 @@ def test_a_second_daemon_on_the_same_database_refuses_to_start(gateway, fast_pla
     output = second.output(timeout=30)
     assert second.proc.returncode == 4 and "already running" in output
     assert first.proc.poll() is None and first.stop() == 0
+
+
+def test_from_friend_request_to_study_group_over_grpc(gateway, fast_playbook, tmp_path):
+    gw, db, room = gateway, tmp_path / "funnel.db", "funnel-1@chatroom"
+    gw.contact("adv", "王导师")
+    gw.room(room, "理财3期", ["adv"])
+    daemon = Daemon(gw, db, fast_playbook)
+    daemon.wait_log("running on wechaty")
+    day1 = (datetime.now(timezone(timedelta(hours=8))) + timedelta(days=3)).date()
+    gw.say("adv", f"/start {day1}", room=room)
+    gw.wait_sent(lambda m: m["room"] == room and "已绑定" in m["text"], "the /start reply")
+
+    gw.call("POST", "/friendship", {"contact": "newbie", "name": "小新", "hello": "我想报名理财课"})
+    gw.wait_sent(lambda m: m["kind"] == "accept" and m["to"] == "newbie", "the friend request accepted")
+    gw.wait_sent(lambda m: m["to"] == "newbie" and "专属理财导师" in m["text"], "the persona greeting")
+    gw.wait_sent(lambda m: m["kind"] == "invite" and m["room"] == room and m["to"] == "newbie", "the room invitation")
+    gw.wait_sent(lambda m: m["to"] == "newbie" and "理财3期" in m["text"] and str(day1) in m["text"], "the invitation text")
+
+    deadline = time.monotonic() + 20
+    while report(db)[room]["funnel"]["joined"] < 1 and time.monotonic() < deadline:
+        time.sleep(0.3)
+    funnel = report(db)[room]["funnel"]
+    assert (funnel["friends_added"], funnel["greeted"], funnel["invited"], funnel["joined"]) == (1, 1, 1, 1)
+
+    gw.say("newbie", "退订")
+    gw.wait_sent(lambda m: m["to"] == "newbie" and "已为你退订" in m["text"], "the opt-out confirmation")
+    gw.say("adv", "/survey", room=room)
+    gw.wait_sent(lambda m: m["room"] == room and "问卷" in m["text"] and m["mentions"] == ["adv"], "the /survey summary")
+    assert not [m for m in gw.sent() if m["to"] == "newbie" and "问卷" in m["text"]], "an opted-out member was messaged"
+    assert daemon.stop() == 0

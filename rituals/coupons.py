@@ -1,0 +1,143 @@
+"""满减券: threshold coupons pushed to a group or privately to a segment through the marketing gate, and claimed
+once per member (「领券」, or an advisor's /claimed) while still valid."""
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime
+
+from bot.commands import Command, UsageError
+from bot.context import Ctx
+from bot.marketing import push_group, push_private
+from bot.playbook.model import Coupon
+from bot.router import Router
+from bot.storage.offers import OfferStore
+from rituals.offers import local_time, resolve_member
+from rituals.text import bare
+
+router = Router("coupons")
+CLAIM_WORDS = ("领券", "我要领券")
+GROUP_STATES = ("bound", "opening", "in_course", "graduation", "alumni")
+SEGMENTS = {"graduates": "本群已毕业的同学", "all": "本群所有成员"}
+
+
+def valid_until(coupon: Coupon) -> datetime:
+    return datetime.fromisoformat(coupon.valid_until)
+
+
+def describe(ctx: Ctx, coupon: Coupon) -> str:
+    """'满10000元减400元理财券（12月31日 23:59前有效）'."""
+    return f"满{coupon.min_invest}元减{coupon.amount}元理财券（{local_time(ctx, valid_until(coupon))}前有效）"
+
+
+def get_coupon(ctx: Ctx, coupon_id: str) -> Coupon:
+    """The playbook's coupon with this id, or a UsageError naming the ones there are."""
+    for coupon in ctx.pb.coupons:
+        if coupon.id == coupon_id:
+            return coupon
+    raise UsageError(f"没有券「{coupon_id}」（现有：{'、'.join(c.id for c in ctx.pb.coupons) or '无'}）。")
+
+
+def _text(ctx: Ctx, coupon: Coupon) -> str:
+    values = {**ctx.pb.persona_vars(), "amount": coupon.amount, "min_invest": coupon.min_invest,
+              "valid_until": local_time(ctx, valid_until(coupon))}
+    return coupon.text.format(**values).strip()
+
+
+def _push_members(ctx: Ctx, db: OfferStore, coupon: Coupon, members: list[tuple[str, str]]) -> str:
+    """Private pushes through the gate; the advisor's summary of who got it and who was skipped why."""
+    sent = opted = capped = before = 0
+    for member, name in members:
+        ctx.store.funnel.ensure_contact(member, name, "group", ctx.now)
+        if db.was_pushed(coupon.id, member):
+            before += 1
+        elif ctx.store.funnel.opted_out(member):
+            opted += 1
+        elif push_private(ctx, member, _text(ctx, coupon), "coupon"):
+            db.coupon_pushed(coupon.id, member, ctx.now)
+            db.stage_once(member, "coupon_pushed", ctx.now, ctx.room, coupon.id)
+            sent += 1
+        else:
+            capped += 1
+    skipped = opted + capped + before
+    return f"已私发「{coupon.id}」给 {sent} 人；跳过 {skipped} 人（已退订 {opted}、超出推送频率 {capped}、之前已发过 {before}）。"
+
+
+@router.command("coupon", "发券", usage="/coupon 券编号 [graduates|all]",
+                help="发券：不带对象发到本群；graduates 私发本群毕业学员，all 私发本群所有成员（已退订、超频的跳过）",
+                needs_group=False)
+def push_coupon(ctx: Ctx, cmd: Command) -> None:
+    if ctx.room is None:
+        raise UsageError("请在群里使用（私发对象是这个群的成员）。")
+    if not 1 <= len(cmd.argv) <= 2 or (len(cmd.argv) == 2 and cmd.argv[1] not in SEGMENTS):
+        raise UsageError("对象只能是 graduates 或 all。" if len(cmd.argv) == 2 else "需要一个券编号。")
+    coupon = get_coupon(ctx, cmd.argv[0])
+    if valid_until(coupon) <= ctx.now:
+        ctx.reply(f"「{coupon.id}」已于{local_time(ctx, valid_until(coupon))}过期，不能再发放。")
+        return
+    db = OfferStore(ctx.store.conn)
+    members = ctx.member_list()
+    if len(cmd.argv) == 2:
+        if cmd.argv[1] == "graduates":
+            graduated = set(ctx.store.graduates(ctx.room))
+            members = [(m, n) for m, n in members if m in graduated]
+        if not members:
+            ctx.reply(f"{SEGMENTS[cmd.argv[1]]}一个也没有，没有发送。")
+            return
+        ctx.reply(_push_members(replace(ctx, broadcast=True), db, coupon, members))  # behind replies to people
+        return
+    if not push_group(ctx, ctx.room, _text(ctx, coupon), "coupon"):
+        ctx.reply(f"本群今天的推广消息已达上限（每天{ctx.pb.marketing.group_cap_per_day}条），「{coupon.id}」没有发送。")
+        return
+    db.coupon_pushed(coupon.id, ctx.room, ctx.now)
+    for member, _ in members:
+        db.stage_once(member, "coupon_pushed", ctx.now, ctx.room, coupon.id)
+
+
+def _claim(ctx: Ctx, member: str, coupon: Coupon, by: str) -> str:
+    """Record a claim once; the words for the person."""
+    db = OfferStore(ctx.store.conn)
+    room = ctx.room or db.pushed_room(member, coupon.id)  # a claim in private counts for the group it came through
+    if not db.claim(coupon.id, member, room, ctx.now, by):
+        return f"已经领过这张券啦：{describe(ctx, coupon)}"
+    ctx.store.funnel.stage(member, "coupon_claimed", ctx.now, room, coupon.id)
+    return f"🎉 领取成功：{describe(ctx, coupon)}"
+
+
+def _claim_latest(ctx: Ctx) -> None:
+    """「领券」: the most recent coupon pushed to this person or their rooms that is still valid."""
+    member = ctx.message.sender
+    db = OfferStore(ctx.store.conn)
+    rooms = [ctx.room] if ctx.room else db.rooms_of(member)
+    coupons = {c.id: c for c in ctx.pb.coupons}
+    pushed = [coupons[c] for c in db.pushed_to([member, *rooms]) if c in coupons]
+    valid = [c for c in pushed if valid_until(c) > ctx.now]
+    if valid:
+        ctx.reply(_claim(ctx, member, valid[0], "member"))
+    else:
+        ctx.reply("这张券已经过期了，下次活动再来哦～" if pushed else "目前没有可以领取的券哦～")
+
+
+@router.message(*GROUP_STATES)
+def claim_in_group(ctx: Ctx) -> None:
+    if bare(ctx.message.text) in CLAIM_WORDS and not ctx.stale:
+        _claim_latest(ctx)
+
+
+@router.private()
+def claim_in_private(ctx: Ctx) -> None:
+    if ctx.message.kind == "text" and bare(ctx.message.text) in CLAIM_WORDS and not ctx.stale:
+        _claim_latest(ctx)
+
+
+@router.command("claimed", "登记领券", usage="/claimed @成员 券编号", help="登记成员已领券（每人每券一次，过期不能领）",
+                needs_group=False)
+def claimed(ctx: Ctx, cmd: Command) -> None:
+    if len(cmd.argv) < 2:
+        raise UsageError("需要成员和券编号。")
+    coupon = get_coupon(ctx, cmd.argv[-1])
+    member = resolve_member(ctx, " ".join(cmd.argv[:-1]))
+    name = ctx.store.names(ctx.room).get(member, member) if ctx.room else member
+    if valid_until(coupon) <= ctx.now:
+        ctx.reply(f"「{coupon.id}」已于{local_time(ctx, valid_until(coupon))}过期，不能再领。")
+        return
+    ctx.reply(f"{name}：{_claim(ctx, member, coupon, ctx.actor)}")

@@ -1,0 +1,230 @@
+"""高价课 offers with real numbers: true seats left and a real deadline, countdowns, closing when it is over."""
+from __future__ import annotations
+
+import logging
+import re
+from datetime import datetime, timedelta
+
+from bot.commands import Command, UsageError
+from bot.context import Ctx
+from bot.events import Outgoing
+from bot.marketing import push_group
+from bot.playbook.loader import false_claims
+from bot.playbook.model import Offer
+from bot.router import Router
+from bot.storage.offers import OfferRow, OfferStore
+
+router = Router("offers")
+log = logging.getLogger("bot.offers")
+COUNTDOWN_HOURS = (24, 2)
+COUNTDOWN = "⏰「{title}」距截止还有{left}（{deadline}截止），剩余{seats_left}个名额 👉 {link}"
+CLOSED = {"deadline": "已截止", "sold_out": "名额已满"}
+CLOSED_POST = "📢「{title}」{state}，本期报名结束，感谢大家的关注。"
+
+
+def offers(ctx: Ctx) -> OfferStore:
+    """The offer tables, with the playbook's offers loaded (idempotent: an existing id is never overwritten)."""
+    db = OfferStore(ctx.store.conn)
+    for o in ctx.pb.offers:
+        db.add(o.id, o.title, o.price, o.discount, datetime.fromisoformat(o.deadline), o.seats, o.link, o.template,
+               "playbook", ctx.now)
+    return db
+
+
+def local_time(ctx: Ctx, ts: datetime) -> str:
+    """'12月20日 23:59' in the course's time zone (with the year if it is not this year)."""
+    t, now = ts.astimezone(ctx.pb.tz), ctx.now.astimezone(ctx.pb.tz)
+    return f"{'' if t.year == now.year else f'{t.year}年'}{t.month}月{t.day}日 {t:%H:%M}"
+
+
+def money(x: float) -> str:
+    """999.0 -> '999', 179.82 -> '179.82'."""
+    return f"{x:.2f}".rstrip("0").rstrip(".")
+
+
+def time_left(ctx: Ctx, deadline: datetime) -> str:
+    """The true time until the deadline, rounded down: '23小时59分', '45分钟'."""
+    minutes = max(int((deadline - ctx.now) / timedelta(minutes=1)), 0)
+    h, m = divmod(minutes, 60)
+    return f"{h}小时{f'{m}分' if m else ''}" if h else f"{m}分钟"
+
+
+def render(ctx: Ctx, db: OfferStore, offer: OfferRow, template: str | None = None) -> tuple[str, list[tuple[str, str]]]:
+    """The offer's text from live data, and the false claims it would make (then it must not be sent)."""
+    left = db.seats_left(offer)
+    values = {**ctx.pb.persona_vars(), "title": offer.title, "price": money(offer.price),
+              "final_price": money(offer.price * offer.discount), "discount": f"{money(offer.discount * 10)}折",
+              "deadline": local_time(ctx, offer.deadline), "seats_left": left, "link": offer.link,
+              "left": time_left(ctx, offer.deadline)}
+    text = (template or offer.template).format(**values).strip()
+    return text, false_claims(text, left, offer.deadline, ctx.pb.tz, ctx.now)
+
+
+def close_if_over(ctx: Ctx, db: OfferStore, offer: OfferRow) -> str | None:
+    """Close an offer past its deadline or out of seats, saying so once in every room it was shown in;
+    the close reason ('deadline' | 'sold_out'), or None while it is open."""
+    if offer.closed_at is not None:
+        return offer.close_reason
+    reason = "deadline" if ctx.now >= offer.deadline else "sold_out" if db.seats_left(offer) == 0 else None
+    if reason is None or not db.close(offer.id, reason, ctx.now):
+        return reason
+    text = CLOSED_POST.format(title=offer.title, state=CLOSED[reason])
+    for room in db.rooms(offer.id):
+        if db.mark(offer.id, room, "closed", ctx.now):  # a notice that it is over, not a promotion: not capped
+            ctx.engine.enqueue(Outgoing(room, None, text), ctx.now, broadcast=True)
+    return reason
+
+
+def _countdowns(ctx: Ctx, db: OfferStore, offer: OfferRow) -> None:
+    """The tightest countdown now due (24 h, then 2 h before), once per room the offer was shown in before it."""
+    due = [h for h in COUNTDOWN_HOURS if offer.deadline - ctx.now <= timedelta(hours=h)]
+    if not due:
+        return
+    hours = min(due)
+    kind = f"countdown_{hours}h"
+    for room in db.rooms(offer.id, before=offer.deadline - timedelta(hours=hours)):
+        if db.posted(offer.id, room, kind) or db.posted(offer.id, room, f"{kind}_refused"):
+            continue
+        text, claims = render(ctx, db, offer, COUNTDOWN)
+        if claims:
+            log.error("offer %s: countdown refused, it would claim %s", offer.id, claims)
+            db.mark(offer.id, room, f"{kind}_refused", ctx.now)
+        elif push_group(ctx, room, text, "offer_countdown"):
+            db.mark(offer.id, room, kind, ctx.now)
+        else:
+            log.debug("offer %s: %s countdown to %s held back by the group cap", offer.id, kind, room)
+
+
+@router.on("tick")
+def tick(ctx: Ctx) -> None:
+    """Close offers that are over; send the countdowns that are due."""
+    db = offers(ctx)
+    for offer in db.all(open_only=True):
+        try:
+            with ctx.store.tx():
+                if close_if_over(ctx, db, offer) is None:
+                    _countdowns(ctx, db, offer)
+        except Exception:
+            log.exception("offer %s: tick failed", offer.id)
+
+
+def get_offer(db: OfferStore, offer_id: str) -> OfferRow:
+    """The offer with this id, or a UsageError naming the ones there are."""
+    offer = db.get(offer_id)
+    if offer is None:
+        ids = "、".join(o.id for o in db.all()) or "（还没有）"
+        raise UsageError(f"没有优惠「{offer_id}」（现有：{ids}）。")
+    return offer
+
+
+def resolve_member(ctx: Ctx, spec: str) -> str:
+    """A contact id from '@显示名' (a current member of this room), an @-mention, or a contact id the bot knows."""
+    if len(ctx.message.mentions) == 1:
+        return ctx.message.mentions[0]
+    name = spec.strip().lstrip("@").strip()
+    members = ctx.member_list() if ctx.room else []
+    if any(m == name for m, _ in members):
+        return name
+    ids = [m for m, n in members if n == name]
+    if len(ids) > 1:
+        raise UsageError(f"群里有{len(ids)}位成员叫「{name}」，请改用微信号。")
+    if ids:
+        return ids[0]
+    if not spec.startswith("@") and OfferStore(ctx.store.conn).known(name):
+        return name
+    raise UsageError(f"找不到成员「{spec}」。")
+
+
+def _need(ok: object, problem: str) -> None:
+    """Raise a UsageError naming the problem unless ok."""
+    if not ok:
+        raise UsageError(problem)
+
+
+def _parse_new(ctx: Ctx, argv: list[str]) -> tuple:
+    """The /offer arguments, each checked; a UsageError names the first one that is wrong."""
+    _need(len(argv) == 7, f"需要7项，收到{len(argv)}项。")
+    oid, title, price, discount, deadline, seats, link = argv
+    _need(re.fullmatch(r"[A-Za-z0-9_-]+", oid), f"编号「{oid}」只能用字母、数字、-、_。")
+    try:
+        price_v, d = float(price), float(discount[:-1]) / 10 if discount.endswith("折") else float(discount)
+    except ValueError:
+        raise UsageError(f"价格「{price}」或折扣「{discount}」不是数字。") from None
+    _need(price_v > 0 and 0 < d < 1, "价格要大于0，折扣要在0和1之间（0.18 或 1.8折）。")
+    try:
+        when = datetime.fromisoformat(deadline)
+    except ValueError:
+        raise UsageError(f"截止「{deadline}」不是时间（如 2026-12-20T23:59+08:00）。") from None
+    when = when if when.tzinfo else when.replace(tzinfo=ctx.pb.tz)
+    _need(when > ctx.now, f"截止时间 {local_time(ctx, when)} 已经过了。")
+    _need(seats.isdigit() and int(seats) >= 1, f"名额「{seats}」要是正整数。")
+    _need(re.fullmatch(r"https?://\S+", link), f"链接「{link}」要以 http:// 或 https:// 开头。")
+    return oid, title, price_v, d, when, int(seats), link
+
+
+@router.command("offer", "优惠", usage="/offer 编号 标题 价格 折扣 截止 名额 链接",
+                help="创建优惠，如 /offer vip 进阶课 999 0.18 2026-12-20T23:59+08:00 20 https://x.y/z", needs_group=False)
+def create(ctx: Ctx, cmd: Command) -> None:
+    oid, title, price, discount, deadline, seats, link = _parse_new(ctx, cmd.argv)
+    db = offers(ctx)
+    if not db.add(oid, title, price, discount, deadline, seats, link, Offer.model_fields["template"].default, ctx.actor, ctx.now):
+        ctx.reply(f"已经有优惠「{oid}」了，没有改动。")
+        return
+    text, _ = render(ctx, db, db.get(oid))
+    ctx.reply(f"已创建优惠「{oid}」，用 /push {oid} 推送：\n{text}")
+
+
+@router.command("offers", "优惠列表", usage="/offers", help="列出优惠：状态、真实剩余名额、截止时间", needs_group=False)
+def list_offers(ctx: Ctx, cmd: Command) -> None:
+    db = offers(ctx)
+    lines = [f"{o.id}「{o.title}」{CLOSED.get(o.close_reason or '', '进行中')} · 剩余{db.seats_left(o)}/{o.seats} · "
+             f"{local_time(ctx, o.deadline)}截止 · 推送过{len(db.rooms(o.id))}个群" for o in db.all()]
+    ctx.reply("\n".join(lines) or "还没有优惠。")
+
+
+@router.command("push", "推送", usage="/push 优惠编号", help="在本群推送优惠（受每群每天推送上限限制）", needs_group=False)
+def push(ctx: Ctx, cmd: Command) -> None:
+    if ctx.room is None:
+        raise UsageError("请在要推送的群里使用。")
+    if len(cmd.argv) != 1:
+        raise UsageError("需要一个优惠编号。")
+    db = offers(ctx)
+    offer = get_offer(db, cmd.argv[0])
+    reason = close_if_over(ctx, db, offer)
+    if reason:
+        ctx.reply(f"「{offer.title}」{CLOSED[reason]}，不能再推送。")
+        return
+    text, claims = render(ctx, db, offer)
+    if claims:
+        ctx.reply(f"文案里的「{claims[0][0]}」不属实（实际剩余{db.seats_left(offer)}个名额，{local_time(ctx, offer.deadline)}截止），"
+                  "没有发送。请改用 {seats_left} 和 {deadline}。")
+        return
+    if not push_group(ctx, ctx.room, text, "offer"):
+        ctx.reply(f"本群今天的推广消息已达上限（每天{ctx.pb.marketing.group_cap_per_day}条），「{offer.title}」没有发送。")
+        return
+    db.mark(offer.id, ctx.room, "post", ctx.now)
+    for member, _ in ctx.member_list():
+        db.stage_once(member, "offer_shown", ctx.now, ctx.room, offer.id)
+
+
+@router.command("enrolled", "报名", usage="/enrolled @成员 优惠编号", help="记录成员报名（名额随之减少）", needs_group=False)
+def enrolled(ctx: Ctx, cmd: Command) -> None:
+    if len(cmd.argv) < 2:
+        raise UsageError("需要成员和优惠编号。")
+    db = offers(ctx)
+    offer = get_offer(db, cmd.argv[-1])
+    member = resolve_member(ctx, " ".join(cmd.argv[:-1]))
+    name = ctx.store.names(ctx.room).get(member, member) if ctx.room else member
+    reason = close_if_over(ctx, db, offer)
+    if reason:
+        ctx.reply(f"「{offer.title}」{CLOSED[reason]}，不能再报名。")
+        return
+    shown = [r for r in db.rooms(offer.id) if r in db.rooms_of(member)]
+    room = ctx.room or (shown[0] if shown else None)  # an enrolment noted in private counts for the group it was shown in
+    if not db.enroll(offer.id, member, room, ctx.now, ctx.actor):
+        ctx.reply(f"{name} 已经报名过「{offer.title}」了，没有重复记录。")
+        return
+    db.stage_once(member, "enrolled", ctx.now, room, offer.id)
+    left = db.seats_left(offer)
+    ctx.reply(f"已记录 {name} 报名「{offer.title}」，剩余 {left}/{offer.seats} 个名额。" + ("名额已满，优惠已关闭。" if not left else ""))
+    close_if_over(ctx, db, offer)

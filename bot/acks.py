@@ -32,11 +32,14 @@ class AckBatcher:
         if group.ack_due is not None:
             return
         cfg = self.engine.playbook.settings.acks
+        if group.ack_day == local_day(self.engine.playbook, group.start_date, now) and group.acks_today >= cfg.max_per_day:
+            return  # today's acknowledgements are spent: the evening tally names everyone
         due = now + timedelta(seconds=cfg.gather_seconds)
         if group.last_ack_at is not None:
             due = max(due, group.last_ack_at + timedelta(minutes=cfg.min_interval_minutes))
         group.ack_due = due
         self.engine.store.update_group(group.room, ack_due=iso(due))
+        self.engine.schedule(group)
 
     def flush(self, ctx: "Ctx", force: bool = False) -> bool:
         """Post one acknowledgement naming everything recorded since the last one; True if posted.

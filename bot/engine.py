@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import asyncio
+import heapq
 import logging
 from collections import defaultdict
 from datetime import date, datetime, timedelta
@@ -40,8 +41,10 @@ class Engine:
         self._denied: set[tuple[str, str]] = set()  # (member, local date) told once that commands are for advisors
         self.on_enqueue: Callable[[], None] = lambda: None
         self.outbox_status: Callable[[], str] = lambda: f"队列 {self.store.queue_length()} 条"
+        self._due: list[tuple[datetime, str]] = []  # (when, room): a heap of the groups' next due moments
         for row in store.groups():
             self.groups[row["room"]] = Group.from_row(store, row)
+            self.schedule(self.groups[row["room"]])
 
     # -- wiring -------------------------------------------------------------------------------
     def include_routers(self, *routers: Router) -> None:
@@ -186,6 +189,7 @@ class Engine:
             self.groups.pop(room, None)
         else:
             self.groups[room] = Group.from_row(self.store, row)
+            self.schedule(self.groups[room])
 
     def bind(self, ctx: Ctx, start: date, topic: str) -> Group:
         """Bind a room to the playbook with day 1 on `start`, then run what is already due."""
@@ -197,6 +201,7 @@ class Engine:
         for mid, name in self.store.members(ctx.room):
             group.members[mid] = name
         self.catch_up(ctx)
+        self.schedule(group)
         self.emit("bound", ctx)
         return group
 
@@ -207,6 +212,7 @@ class Engine:
         group.cursor = 0
         self.store.update_group(group.room, start_date=group.start_date.isoformat())
         self.catch_up(ctx)
+        self.schedule(group)
 
     def run_now(self, ctx: Ctx, key: str) -> None:
         """Run one calendar action now, ahead of its time, unless it already ran."""
@@ -229,49 +235,76 @@ class Engine:
                 self._mark(group, action, ctx.now, "before_start")
 
     # -- scheduled actions --------------------------------------------------------------------
+    def _next_at(self, group: Group) -> datetime | None:
+        """The group's next due moment: its first unfired calendar action or its pending acknowledgement."""
+        if group.state == "closed":
+            return None
+        cal = actions(self.playbook, group.start_date)
+        while group.cursor < len(cal) and cal[group.cursor].key in group.fired:
+            group.cursor += 1
+        best = cal[group.cursor].due if group.cursor < len(cal) else None
+        if group.ack_due is not None and (best is None or group.ack_due < best):
+            best = group.ack_due
+        return best
+
+    def schedule(self, group: Group) -> None:
+        """(Re)file a group in the due heap; call whenever its next moment may have moved earlier."""
+        when = self._next_at(group)
+        if when is not None:
+            heapq.heappush(self._due, (when, group.room))
+
     def tick(self) -> int:
         """Run every scheduled action and acknowledgement that is due; returns how many ran."""
         now = self.clock.now()
         ran = 0
-        grace = timedelta(minutes=self.playbook.settings.grace_minutes)
-        for group in list(self.groups.values()):
-            if group.state == "closed":
-                continue
-            cal = actions(self.playbook, group.start_date)
-            while group.cursor < len(cal):
-                action = cal[group.cursor]
-                if action.key in group.fired:
-                    group.cursor += 1
-                    continue
-                if action.due > now:
-                    break
-                ctx = Ctx(self, now, group.room, group, broadcast=True)
-                try:
-                    with self.store.tx():
-                        if group.paused:
-                            self._mark(group, action, now, "paused")
-                        elif now - action.due > grace:
-                            log.warning("%s %s was due %s, missed beyond the grace window: skipped", group.room, action.key, action.due)
-                            self._mark(group, action, now, "missed")
-                        else:
-                            self._run(ctx, action)
-                            ran += 1
-                except Exception:
-                    log.exception("%s: action %s failed", group.room, action.key)
-                    with self.store.tx():
-                        self._mark(group, action, now, "error")
-                group.cursor += 1
-            if group.ack_due is not None and group.ack_due <= now:
-                with self.store.tx():
-                    ctx = Ctx(self, now, group.room, group)
-                    if group.paused:
-                        self._drop_ack(group)
-                    elif self.acks.flush(ctx):
-                        ran += 1
+        rooms: dict[str, None] = {}
+        while self._due and self._due[0][0] <= now:
+            rooms[heapq.heappop(self._due)[1]] = None
+        for room in rooms:
+            group = self.groups.get(room)
+            if group is not None:
+                ran += self._tick_group(group, now)
+                self.schedule(group)
         if any(r.hooks.get("tick") for r in self.routers):
             with self.store.tx():
                 self.emit("tick", Ctx(self, now, None, broadcast=True))
         self._commit_hook()
+        return ran
+
+    def _tick_group(self, group: Group, now: datetime) -> int:
+        ran = 0
+        grace = timedelta(minutes=self.playbook.settings.grace_minutes)
+        cal = actions(self.playbook, group.start_date)
+        while group.state != "closed" and group.cursor < len(cal):
+            action = cal[group.cursor]
+            if action.key in group.fired:
+                group.cursor += 1
+                continue
+            if action.due > now:
+                break
+            ctx = Ctx(self, now, group.room, group, broadcast=True)
+            try:
+                with self.store.tx():
+                    if group.paused:
+                        self._mark(group, action, now, "paused")
+                    elif now - action.due > grace:
+                        log.warning("%s %s was due %s, missed beyond the grace window: skipped", group.room, action.key, action.due)
+                        self._mark(group, action, now, "missed")
+                    else:
+                        self._run(ctx, action)
+                        ran += 1
+            except Exception:
+                log.exception("%s: action %s failed", group.room, action.key)
+                with self.store.tx():
+                    self._mark(group, action, now, "error")
+            group.cursor += 1
+        if group.ack_due is not None and group.ack_due <= now:
+            with self.store.tx():
+                ctx = Ctx(self, now, group.room, group)
+                if group.paused:
+                    self._drop_ack(group)
+                elif self.acks.flush(ctx):
+                    ran += 1
         return ran
 
     def _drop_ack(self, group: Group) -> None:
@@ -279,17 +312,24 @@ class Engine:
         self.store.update_group(group.room, ack_due=None)
 
     def next_due(self) -> datetime | None:
-        """The earliest moment something is scheduled (for virtual clocks and the daemon's sleep)."""
+        """The earliest moment something is scheduled (for virtual clocks): the due heap, and what routers
+        report through their 'due' hooks (e.g. an offer's next countdown)."""
         best = None
-        for group in self.groups.values():
-            if group.state == "closed":
-                continue
-            for action in actions(self.playbook, group.start_date)[group.cursor:]:
-                if action.key not in group.fired:
-                    best = action.due if best is None or action.due < best else best
-                    break
-            if group.ack_due is not None and (best is None or group.ack_due < best):
-                best = group.ack_due
+        while self._due:
+            when, room = self._due[0]
+            group = self.groups.get(room)
+            actual = self._next_at(group) if group is not None else None
+            if actual == when:
+                best = when
+                break
+            heapq.heappop(self._due)  # stale: the group moved on (or was refiled earlier)
+            if actual is not None:
+                heapq.heappush(self._due, (actual, room))
+        for router in self.routers:
+            for hook in router.hooks.get("due", ()):
+                when = hook(self)
+                if when is not None and (best is None or when < best):
+                    best = when
         return best
 
     def _run(self, ctx: Ctx, action: Action) -> None:

@@ -52,8 +52,9 @@ class Router:
 
     def on(self, event: str) -> Callable[[Callable], Callable]:
         """React to an engine event: 'friend_request' (ctx, request), 'joined' (ctx, members),
-        'bound' (ctx) after a group is bound, 'tick' (ctx) on every calendar tick."""
-        if event not in ("friend_request", "joined", "bound", "tick"):
+        'bound' (ctx) after a group is bound, 'tick' (ctx) on every calendar tick, 'due' (engine) -> the next
+        moment the feature needs a tick (or None), so virtual clocks stop there."""
+        if event not in ("friend_request", "joined", "bound", "tick", "due"):
             raise ValueError(f"unknown engine event {event!r}")
 
         def deco(fn: Callable) -> Callable:

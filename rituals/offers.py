@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import logging
 import re
+import weakref
 from datetime import datetime, timedelta
 
 from bot.commands import Command, UsageError
@@ -19,6 +20,7 @@ log = logging.getLogger("bot.offers")
 COUNTDOWN_HOURS = (24, 2)
 COUNTDOWN = "⏰「{title}」距截止还有{left}（{deadline}截止），剩余{seats_left}个名额 👉 {link}"
 CLOSED = {"deadline": "已截止", "sold_out": "名额已满"}
+RETRY_HELD = timedelta(minutes=30)
 CLOSED_POST = "📢「{title}」{state}，本期报名结束，感谢大家的关注。"
 
 
@@ -75,11 +77,13 @@ def close_if_over(ctx: Ctx, db: OfferStore, offer: OfferRow) -> str | None:
     return reason
 
 
-def _countdowns(ctx: Ctx, db: OfferStore, offer: OfferRow) -> None:
-    """The tightest countdown now due (24 h, then 2 h before), once per room the offer was shown in before it."""
+def _countdowns(ctx: Ctx, db: OfferStore, offer: OfferRow) -> bool:
+    """The tightest countdown now due (24 h, then 2 h before), once per room the offer was shown in before it;
+    True if the group cap held one back."""
+    held = False
     due = [h for h in COUNTDOWN_HOURS if offer.deadline - ctx.now <= timedelta(hours=h)]
     if not due:
-        return
+        return held
     hours = min(due)
     kind = f"countdown_{hours}h"
     for room in db.rooms(offer.id, before=offer.deadline - timedelta(hours=hours)):
@@ -93,19 +97,43 @@ def _countdowns(ctx: Ctx, db: OfferStore, offer: OfferRow) -> None:
             db.mark(offer.id, room, kind, ctx.now)
         else:
             log.debug("offer %s: %s countdown to %s held back by the group cap", offer.id, kind, room)
+            held = True
+    return held
+
+
+# per engine: the next moment an offer needs attention (a countdown or a deadline); absent = look now
+_next_check: "weakref.WeakKeyDictionary[object, datetime | None]" = weakref.WeakKeyDictionary()
+
+
+def replan(ctx: Ctx) -> None:
+    """Offers changed (created, pushed, enrolled): look at them on the next tick."""
+    _next_check.pop(ctx.engine, None)
+
+
+@router.on("due")
+def next_check(engine: object) -> datetime | None:
+    """When the offers next need a tick (so a virtual clock stops there)."""
+    return _next_check.get(engine, engine.clock.now())
 
 
 @router.on("tick")
 def tick(ctx: Ctx) -> None:
-    """Close offers that are over; send the countdowns that are due."""
+    """Close offers that are over; send the countdowns that are due (only at the moments that matter)."""
+    planned = _next_check.get(ctx.engine, ctx.now)
+    if planned is None or ctx.now < planned:
+        return
     db = offers(ctx)
+    upcoming = []
     for offer in db.all(open_only=True):
         try:
             with ctx.store.tx():
-                if close_if_over(ctx, db, offer) is None:
-                    _countdowns(ctx, db, offer)
+                if close_if_over(ctx, db, offer) is None and _countdowns(ctx, db, offer):
+                    upcoming.append(ctx.now + RETRY_HELD)  # a countdown held back by the group cap: try again later
         except Exception:
             log.exception("offer %s: tick failed", offer.id)
+        marks = [offer.deadline - timedelta(hours=h) for h in COUNTDOWN_HOURS] + [offer.deadline]
+        upcoming += [m for m in marks if m > ctx.now]
+    _next_check[ctx.engine] = min(upcoming, default=None)
 
 
 def get_offer(db: OfferStore, offer_id: str) -> OfferRow:
@@ -170,6 +198,7 @@ def create(ctx: Ctx, cmd: Command) -> None:
     if not db.add(oid, title, price, discount, deadline, seats, link, Offer.model_fields["template"].default, ctx.actor, ctx.now):
         ctx.reply(f"已经有优惠「{oid}」了，没有改动。")
         return
+    replan(ctx)
     text, _ = render(ctx, db, db.get(oid))
     ctx.reply(f"已创建优惠「{oid}」，用 /push {oid} 推送：\n{text}")
 
@@ -203,6 +232,7 @@ def push(ctx: Ctx, cmd: Command) -> None:
         ctx.reply(f"本群今天的推广消息已达上限（每天{ctx.pb.marketing.group_cap_per_day}条），「{offer.title}」没有发送。")
         return
     db.mark(offer.id, ctx.room, "post", ctx.now)
+    replan(ctx)
     for member, _ in ctx.member_list():
         db.stage_once(member, "offer_shown", ctx.now, ctx.room, offer.id)
 
@@ -225,6 +255,7 @@ def enrolled(ctx: Ctx, cmd: Command) -> None:
         ctx.reply(f"{name} 已经报名过「{offer.title}」了，没有重复记录。")
         return
     db.stage_once(member, "enrolled", ctx.now, room, offer.id)
+    replan(ctx)
     left = db.seats_left(offer)
     ctx.reply(f"已记录 {name} 报名「{offer.title}」，剩余 {left}/{offer.seats} 个名额。" + ("名额已满，优惠已关闭。" if not left else ""))
     close_if_over(ctx, db, offer)

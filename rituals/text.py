@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 import emoji
 
@@ -27,11 +28,16 @@ def only_emoji(text: str, wanted: str) -> bool:
     return bool(items) and not rest and all(i == wanted.replace("\ufe0f", "") for i in items)
 
 
+@lru_cache(maxsize=256)
+def _is_emoji(keyword: str) -> bool:
+    return emoji.purely_emoji(keyword)
+
+
 def says(text: str, keyword: str) -> bool:
     """Does the text affirm the keyword? Emoji keywords must stand alone; word keywords may sit in a
     sentence but not after a negation or as a question ('还没打卡', '怎么打卡', '打卡吗？')."""
-    if emoji.purely_emoji(keyword):
-        return only_emoji(text, keyword)
+    if _is_emoji(keyword):
+        return keyword.replace("\ufe0f", "") in text and only_emoji(text, keyword)
     start = text.find(keyword)
     while start != -1:
         before, after = text[:start], text[start + len(keyword):]

@@ -195,7 +195,9 @@ def test_after_downtime_only_the_countdown_still_true_is_sent(chat):
     chat.say("adv", VIP)
     chat.say("adv", "/push vip")
     chat.said()
-    chat.until("2026-12-03 18:30")  # the bot was down over the 24-hour mark
+    chat.restart()
+    chat.clock.set(local("2026-12-03 18:30"))  # the bot was down over the 24-hour mark
+    chat.advance(seconds=1)
     assert chat.said() == ["⏰「进阶课」距截止还有1小时30分（12月3日 20:00截止），剩余20个名额 👉 https://x.y/z"]
 
 

@@ -93,3 +93,45 @@ def test_simulate_plays_a_whole_cohort_to_alumni(tmp_path):
     assert all(set(days) <= set(range(1, 8)) for days in group["checkins"].values())
     same = run("simulate", "--members", "25", "--seed", "7", "--start", "2026-12-01", "--db", str(tmp_path / "again.db"))
     assert same.stdout == res.stdout  # a seed makes it reproducible
+
+
+def test_replay_drives_the_funnel_from_friend_request_to_enrolment(tmp_path):
+    R2 = "r2@chatroom"
+
+    def private(ts, who, text, mid):
+        return {"ts": ts, "type": "message", "room": None, "from": who, "name": who, "text": text, "id": mid}
+
+    lines = [
+        {"ts": "2026-11-28T09:00:00+08:00", "type": "friendship", "room": None, "from": "f1", "name": "小新", "text": "想学理财", "id": "fr1"},
+        {"ts": "2026-11-28T09:05:00+08:00", "type": "friendship", "room": None, "from": "f2", "name": "小美", "text": "", "id": "fr2"},
+        {"ts": "2026-11-29T10:00:00+08:00", "type": "message", "room": R2, "topic": "理财3期", "from": "adv", "name": "导师",
+         "text": "/start 2026-12-01", "id": "s1"},
+        {"ts": "2026-11-29T10:01:00+08:00", "type": "join", "room": R2, "topic": "理财3期",
+         "members": [{"id": "f1", "name": "小新"}, {"id": "f2", "name": "小美"}]},
+        private("2026-11-29T11:00:00+08:00", "f2", "TD", "p1"),
+        private("2026-11-29T12:00:00+08:00", "f1", "问卷", "p2"),
+        private("2026-11-29T12:01:00+08:00", "f1", "1 3", "p3"),
+        private("2026-11-29T12:02:00+08:00", "f1", "2", "p4"),
+        private("2026-11-29T12:03:00+08:00", "f1", "1", "p5"),
+        private("2026-11-29T12:04:00+08:00", "f1", "想学定投", "p6"),
+        {"ts": "2026-11-29T13:00:00+08:00", "type": "message", "room": R2, "topic": "理财3期", "from": "adv", "name": "导师",
+         "text": "/push advanced", "id": "s2"},
+        {"ts": "2026-11-29T13:10:00+08:00", "type": "message", "room": R2, "topic": "理财3期", "from": "adv", "name": "导师",
+         "text": "/enrolled f1 advanced", "id": "s3"},
+    ]
+    chat_file, db, out = tmp_path / "funnel.jsonl", tmp_path / "funnel.db", tmp_path / "sent.jsonl"
+    chat_file.write_text("\n".join(json.dumps(x, ensure_ascii=False) for x in lines) + "\n", encoding="utf-8")
+    res = run("replay", str(chat_file), "--db", str(db), "--out", str(out))
+    assert res.returncode == 0, res.stderr
+    report = json.loads(run("report", "--db", str(db), "--json").stdout)
+    (group,) = report["groups"]
+    f = group["funnel"]
+    assert (f["friends_added"], f["greeted"], f["invited"], f["joined"]) == (2, 2, 2, 2)
+    assert (f["survey_started"], f["survey_completed"], f["opted_out"]) == (1, 1, 1)
+    assert (f["offer_shown"], f["enrolled"]) == (2, 1)
+    sent = [json.loads(x) for x in out.read_text(encoding="utf-8").splitlines()]
+    assert any(s["to"] == "f1" and "专属理财导师" in s["text"] for s in sent)
+    offer = next(s for s in sent if s["room"] == R2 and "基金投资进阶训练营" in s["text"])
+    assert "剩余30个名额" in offer["text"] and "1.8折" in offer["text"]
+    after_opt_out = [s["text"] for s in sent if s["to"] == "f2" and s["ts"] >= "2026-11-29T03:00"]
+    assert after_opt_out == ["已为你退订营销消息，之后不会再给你推送优惠信息。课程通知不受影响。"], "an opted-out person was messaged"

@@ -29,9 +29,7 @@ class Message:
 
 
 @dataclass(frozen=True, slots=True)
-class MemberJoined:
-    """One or more members joined a room."""
-
+class _Membership:
     id: str
     ts: datetime
     room: str
@@ -40,14 +38,13 @@ class MemberJoined:
 
 
 @dataclass(frozen=True, slots=True)
-class MemberLeft:
-    """One or more members left (or were removed from) a room."""
+class MemberJoined(_Membership):
+    """One or more members joined a room."""
 
-    id: str
-    ts: datetime
-    room: str
-    members: tuple[Member, ...]
-    topic: str = ""
+
+@dataclass(frozen=True, slots=True)
+class MemberLeft(_Membership):
+    """One or more members left (or were removed from) a room."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -307,21 +307,17 @@ class WechatyTransport:
         return room
 
     async def _room_join(self, payload: Any) -> MemberJoined:
-        room = await self._room(payload.room_id)
-        members = await self._members(list(payload.invited_ids))
-        return MemberJoined(
-            id=f"room-join:{payload.room_id}:{payload.timestamp}:{'+'.join(m.id for m in members)}",
-            ts=_utc(payload.timestamp),
-            room=payload.room_id,
-            members=members,
-            topic=room.payload.topic or "",
-        )
+        return await self._membership(MemberJoined, "room-join", payload, payload.invited_ids)
 
     async def _room_leave(self, payload: Any) -> MemberLeft:
+        return await self._membership(MemberLeft, "room-leave", payload, payload.removed_ids)
+
+    async def _membership(self, cls: type, kind: str, payload: Any, ids: Any) -> Any:
+        """A join or leave event; the SDK gives it no id, so one is made from what identifies it."""
         room = await self._room(payload.room_id)
-        members = await self._members(list(payload.removed_ids))
-        return MemberLeft(
-            id=f"room-leave:{payload.room_id}:{payload.timestamp}:{'+'.join(m.id for m in members)}",
+        members = await self._members(list(ids))
+        return cls(
+            id=f"{kind}:{payload.room_id}:{payload.timestamp}:{'+'.join(m.id for m in members)}",
             ts=_utc(payload.timestamp),
             room=payload.room_id,
             members=members,

@@ -9,9 +9,11 @@ from rituals.text import says_any
 
 router = Router("checkin")
 COURSE_STATES = ("in_course", "graduation")
+# day 1 may begin before its lesson is posted (the group is still in its opening): count what members do by the calendar
+RECORDING_STATES = ("opening", *COURSE_STATES)
 
 
-@router.message(*COURSE_STATES)
+@router.message(*RECORDING_STATES)
 def check_in(ctx: Ctx) -> None:
     """A message with a check-in keyword records today's check-in once."""
     msg = ctx.message

@@ -8,13 +8,15 @@ from rituals.text import says_any
 
 router = Router("practice")
 COURSE_STATES = ("in_course", "graduation")
+# day 1 may begin before its lesson is posted (the group is still in its opening): count what members do by the calendar
+RECORDING_STATES = ("opening", *COURSE_STATES)
 
 
 def _task(ctx: Ctx, day: int):
     return ctx.pb.day(day).task if 1 <= day <= ctx.pb.course.days else None
 
 
-@router.message(*COURSE_STATES, kinds=("text", "image"))
+@router.message(*RECORDING_STATES, kinds=("text", "image"))
 def completed(ctx: Ctx) -> None:
     """'实操完成' / '作业已交' or a screenshot records today's practice once."""
     msg = ctx.message

@@ -250,3 +250,14 @@ def test_a_check_in_just_before_midnight_is_still_acknowledged(chat):
     chat.until("2026-12-02 00:10")
     assert chat.store.days_by_member("checkins", ROOM) == {"alice": [1]}
     assert any("alice" in t for t in acks(chat.said()))
+
+
+def test_a_check_in_on_day_one_before_the_lesson_counts(chat):
+    chat.join("alice")
+    chat.say("adv", "/start 2026-12-01")
+    chat.until("2026-12-01 07:30")  # still the opening: the 09:00 lesson has not been posted
+    chat.said()
+    chat.say("alice", "打卡")
+    chat.advance(minutes=2)
+    assert chat.store.days_by_member("checkins", ROOM) == {"alice": [1]}
+    assert any("打卡已记录：alice" in t for t in chat.said())

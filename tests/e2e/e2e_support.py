@@ -21,9 +21,9 @@ TOKEN = "e2e-token"
 class Gateway:
     """The mock WeChat world: contacts, rooms, members speaking; and every message the bot really sent."""
 
-    def __init__(self) -> None:
+    def __init__(self, port: int = 0) -> None:
         assert (GATEWAY_DIR / "node_modules").is_dir(), f"run `npm install` in {GATEWAY_DIR} (scripts/test.sh does)"
-        self.proc = subprocess.Popen(["node", "gateway.mjs", "0", TOKEN], cwd=GATEWAY_DIR, stdout=subprocess.PIPE,
+        self.proc = subprocess.Popen(["node", "gateway.mjs", str(port), TOKEN], cwd=GATEWAY_DIR, stdout=subprocess.PIPE,
                                      stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL, text=True)
         self.port = self.control = 0
         self.contacts: set[str] = set()

@@ -7,7 +7,7 @@ import collections
 import time
 from datetime import datetime, timedelta, timezone
 
-from e2e_support import Daemon, report
+from e2e_support import Daemon, Gateway, report
 
 ROOM = "study-1@chatroom"
 MEMBERS = {"u1": "张三", "u2": "李四", "u3": "王五"}
@@ -119,6 +119,9 @@ def test_a_burst_of_1000_messages_is_handled_within_the_send_budget(gateway, fas
 
     sent = [m for m in gw.sent() if m["room"] == room]
     acks = [m for m in sent if "打卡已记录" in m["text"]]
+    gaps = [(b["ts"] - a["ts"]) / 1000 for a, b in zip(sent, sent[1:])]
+    print(f"{len(acks)} acknowledgement(s) for 100 check-ins; {len(sent)} bot messages to the room, "
+          f"smallest gap {min(gaps, default=0):.2f}s")
     assert 1 <= len(acks) <= 10, f"{len(acks)} acknowledgements for 100 check-ins"
     stamps = sorted(m["ts"] for m in gw.sent())
     assert all(b - a >= 60_000 for a, b in zip(stamps, stamps[40:])), "more than 40 messages in a minute"
@@ -166,9 +169,47 @@ def test_from_friend_request_to_study_group_over_grpc(gateway, fast_playbook, tm
     funnel = report(db)[room]["funnel"]
     assert (funnel["friends_added"], funnel["greeted"], funnel["invited"], funnel["joined"]) == (1, 1, 1, 1)
 
+    gw.say("adv", "/push advanced", room=room)
+    offer = gw.wait_sent(lambda m: m["room"] == room and "基金投资进阶训练营" in m["text"], "the offer")
+    assert "剩余30个名额" in offer["text"] and "1.8折" in offer["text"]
+    gw.say("adv", "/enrolled newbie advanced", room=room)
+    gw.wait_sent(lambda m: m["room"] == room and "剩余 29/30" in m["text"], "the enrolment with the true seats left")
+    funnel = report(db)[room]["funnel"]
+    assert (funnel["offer_shown"], funnel["enrolled"]) == (1, 1)
+
     gw.say("newbie", "退订")
     gw.wait_sent(lambda m: m["to"] == "newbie" and "已为你退订" in m["text"], "the opt-out confirmation")
     gw.say("adv", "/survey", room=room)
     gw.wait_sent(lambda m: m["room"] == room and "问卷" in m["text"] and m["mentions"] == ["adv"], "the /survey summary")
     assert not [m for m in gw.sent() if m["to"] == "newbie" and "问卷" in m["text"]], "an opted-out member was messaged"
     assert daemon.stop() == 0
+
+
+def test_an_unreachable_endpoint_is_a_clear_error_and_a_nonzero_exit(fast_playbook, tmp_path):
+    class Nowhere:
+        endpoint = "127.0.0.1:9"  # discard port: nothing listens
+
+    daemon = Daemon(Nowhere(), tmp_path / "x.db", fast_playbook)
+    output = daemon.output(timeout=60)
+    assert daemon.proc.returncode == 3 and "cannot start" in output and "Traceback" not in output
+
+
+def test_the_daemon_reconnects_when_the_puppet_service_comes_back(fast_playbook, tmp_path):
+    first = Gateway()
+    port = first.port
+    first.contact("adv", "王导师")
+    first.room("rc-1@chatroom", "重连测试群", ["adv"])
+    daemon = Daemon(first, tmp_path / "rc.db", fast_playbook)
+    daemon.wait_log("running on wechaty")
+    first.close()  # the puppet service goes away
+    daemon.wait_log("disconnected", timeout=30)
+    second = Gateway(port=port)
+    try:
+        second.contact("adv", "王导师")
+        second.room("rc-1@chatroom", "重连测试群", ["adv"])
+        daemon.wait_log("reconnected", timeout=60)
+        second.say("adv", "/help", room="rc-1@chatroom")
+        second.wait_sent(lambda m: "导师指令" in m["text"], "a reply after reconnecting")
+        assert daemon.stop() == 0
+    finally:
+        second.close()

@@ -13,7 +13,7 @@ from bot.calendar import Action, actions, local_day
 from bot.commands import Command, CommandSpec, UsageError, parse_command
 from bot.context import Ctx
 from bot.events import Event, FriendRequest, MemberJoined, MemberLeft, Message, Outgoing
-from bot.lifecycle import STATE_NAMES, Group, TransitionNotAllowed
+from bot.lifecycle import Group, TransitionNotAllowed
 from bot.playbook import Playbook
 from bot.router import Router
 from bot.storage import Store
@@ -339,6 +339,3 @@ class Engine:
     def _mark(self, group: Group, action: Action, now: datetime, status: str) -> None:
         self.store.mark_fired(group.room, action.key, action.due, now, status)
         group.fired.add(action.key)
-
-    def state_label(self, group: Group) -> str:
-        return STATE_NAMES[group.state]

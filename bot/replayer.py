@@ -38,7 +38,9 @@ def replay(path: Path, db: Path, playbook: Path, out: Path | None) -> tuple[int,
     if out is not None:
         with out.open("w", encoding="utf-8") as fh:
             for s in transport.sent:
-                fh.write(json.dumps({"ts": iso(s.ts), "room": s.out.room, "to": s.out.to, "text": s.out.text,
-                                     "mentions": list(s.out.mentions)}, ensure_ascii=False) + "\n")
+                row = {"ts": iso(s.ts), "room": s.out.room, "to": s.out.to, "text": s.out.text, "mentions": list(s.out.mentions)}
+                if s.out.action != "say":  # a friend request accepted or a room invitation
+                    row["action"] = s.out.action
+                fh.write(json.dumps(row, ensure_ascii=False) + "\n")
     bot.store.db.conn.close()
     return len(events), problems

@@ -69,7 +69,7 @@ def test_replay_then_report_json_gives_the_week_in_numbers(tmp_path):
     }
 
     sent = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
-    assert all(set(s) == {"ts", "room", "to", "text", "mentions"} for s in sent)
+    assert all(set(s) == {"ts", "room", "to", "text", "mentions"} for s in sent)  # messages only: no friends here
     texts = [s["text"] for s in sent]
     assert any("家乡签到" in t for t in texts)
     assert any("第2天打卡统计：2/3 人" in t for t in texts)
@@ -131,6 +131,7 @@ def test_replay_drives_the_funnel_from_friend_request_to_enrolment(tmp_path):
     assert (f["offer_shown"], f["enrolled"]) == (2, 1)
     sent = [json.loads(x) for x in out.read_text(encoding="utf-8").splitlines()]
     assert any(s["to"] == "f1" and "专属理财导师" in s["text"] for s in sent)
+    assert [(s["action"], s["to"]) for s in sent if "action" in s] == [("accept", "f1"), ("accept", "f2"), ("invite", "f1"), ("invite", "f2")]
     offer = next(s for s in sent if s["room"] == R2 and "基金投资进阶训练营" in s["text"])
     assert "剩余30个名额" in offer["text"] and "1.8折" in offer["text"]
     after_opt_out = [s["text"] for s in sent if s["to"] == "f2" and s["ts"] >= "2026-11-29T03:00"]

@@ -39,7 +39,7 @@ class AckBatcher:
             due = max(due, group.last_ack_at + timedelta(minutes=cfg.min_interval_minutes))
         group.ack_due = due
         self.engine.store.update_group(group.room, ack_due=iso(due))
-        self.engine.schedule(group)
+        self.engine.timetable.schedule(group)
 
     def flush(self, ctx: "Ctx", force: bool = False) -> bool:
         """Post one acknowledgement naming everything recorded since the last one; True if posted.

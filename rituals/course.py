@@ -62,8 +62,8 @@ def next_day(ctx: Ctx, cmd: Command) -> None:
     else:
         ctx.reply(f"当前状态是「{group.state_name}」，不能进入下一天，什么也没有改变。")
         return
-    ctx.engine.shift(ctx, max(target - today, 0))
-    ctx.engine.run_now(ctx, f"lesson:{ctx.today()}")
+    ctx.engine.timetable.shift(ctx, max(target - today, 0))
+    ctx.engine.timetable.run_now(ctx, f"lesson:{ctx.today()}")
     ctx.reply(f"已进入第{ctx.group.course_day}天。")
 
 

@@ -7,6 +7,7 @@ from datetime import date, datetime
 from statemachine import State, StateMachine
 from statemachine.exceptions import TransitionNotAllowed
 
+from bot.persisted import PersistedState
 from bot.storage import Store, from_iso
 
 __all__ = ["Group", "Lifecycle", "TransitionNotAllowed", "STATE_NAMES"]
@@ -40,7 +41,7 @@ class Lifecycle(StateMachine):
 
 
 @dataclass
-class Group:
+class Group(PersistedState):
     """One bound study group: its row, its machine, and what has been fired for it."""
 
     store: Store
@@ -73,19 +74,11 @@ class Group:
         g.members = store.names(g.room)
         return g
 
-    # python-statemachine reads and writes this attribute; the setter persists and audits.
-    @property
-    def state(self) -> str:
-        return self._state
-
-    @state.setter
-    def state(self, value: str) -> None:
-        old, self._state = self._state, value
-        if self._pending is None:  # machine initialisation over a restored model
-            return
+    def _persist(self, old: str, new: str) -> None:
+        """Write the new state and day, with a history row naming the event, time and actor."""
         event, ts, actor = self._pending
-        self.store.update_group(self.room, state=value, course_day=self.course_day)
-        self.store.add_history(self.room, old, value, event, self.course_day, ts, actor)
+        self.store.update_group(self.room, state=new, course_day=self.course_day)
+        self.store.add_history(self.room, old, new, event, self.course_day, ts, actor)
 
     @property
     def machine(self) -> Lifecycle:

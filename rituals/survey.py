@@ -12,6 +12,7 @@ from statemachine import State, StateMachine
 from bot.commands import Command, UsageError
 from bot.context import Ctx
 from bot.marketing import push_private
+from bot.persisted import PersistedState
 from bot.playbook.model import Survey, SurveyQuestion
 from bot.router import Router
 from bot.storage import Store, iso
@@ -34,7 +35,7 @@ class SurveyFlow(StateMachine):
 
 
 @dataclass
-class SurveyRun:
+class SurveyRun(PersistedState):
     """One member's survey: its `surveys` row and its machine; every transition is written back."""
 
     store: Store
@@ -42,7 +43,7 @@ class SurveyRun:
     _state: str
     question: int  # index of the question being asked (= questions answered)
     total: int
-    _ts: datetime | None = None  # set while a transition runs
+    _pending: datetime | None = None  # the transition's time, set while it runs
     _machine: SurveyFlow | None = None
 
     @classmethod
@@ -55,21 +56,14 @@ class SurveyRun:
         store.conn.execute("INSERT OR IGNORE INTO surveys(contact, state, started_at) VALUES (?, 'invited', ?)", (contact, iso(ts)))
         return cls.load(store, contact, total)
 
-    # python-statemachine reads and writes this attribute; the setter persists.
-    @property
-    def state(self) -> str:
-        return self._state
-
-    @state.setter
-    def state(self, value: str) -> None:
-        old, self._state = self._state, value
-        if self._ts is None:  # machine initialisation over a restored row
-            return
-        fields: dict[str, object] = {"state": value, "question": self.question}
+    def _persist(self, old: str, new: str) -> None:
+        """Write the state and question index back to the member's `surveys` row."""
+        ts = self._pending
+        fields: dict[str, object] = {"state": new, "question": self.question}
         if old == "invited":
-            fields["started_at"] = iso(self._ts)
-        if value == "done":
-            fields["completed_at"] = iso(self._ts)
+            fields["started_at"] = iso(ts)
+        if new == "done":
+            fields["completed_at"] = iso(ts)
         cols = ", ".join(f"{k} = ?" for k in fields)
         self.store.conn.execute(f"UPDATE surveys SET {cols} WHERE contact = ?", (*fields.values(), self.contact))
 
@@ -81,11 +75,11 @@ class SurveyRun:
         """Fire an event; the new state and question index are persisted."""
         if self._machine is None:
             self._machine = SurveyFlow(model=self)
-        self._ts = ts
+        self._pending = ts
         try:
             self._machine.send(event)
         finally:
-            self._ts = None
+            self._pending = None
 
 
 def _choice(options: list[str], token: str) -> int | None:

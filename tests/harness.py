@@ -72,6 +72,15 @@ class Chat:
         ev = MemberLeft(f"l{next(self._ids)}", self.clock.now(), room, tuple(Member(m, m) for m in members), "理财1期")
         self.run(self.runner.push(ev))
 
+    def start_course(self, *members: str) -> None:
+        """Members join, the advisor binds a course whose day 1 is 2026-12-01, and the calendar runs to just after
+        the day-1 lesson (what was said so far is read and dropped)."""
+        self.join(*members)
+        self.say(ADVISOR, "/start 2026-12-01")
+        self.until("2026-12-01 09:01")
+        self.said()
+        assert self.group().state == "in_course" and self.group().course_day == 1
+
     def befriend(self, contact: str, name: str = "", hello: str = "", request_id: str | None = None) -> str:
         """Someone sends the advisor's account a friend request."""
         request_id = request_id or f"f{next(self._ids)}"

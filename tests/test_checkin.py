@@ -9,15 +9,6 @@ import pytest
 from harness import ROOM, local
 
 
-def start_course(chat, *members):
-    """Bind a course whose day 1 is 2026-12-01 and run to just after the day-1 lesson."""
-    chat.join(*members)
-    chat.say("adv", "/start 2026-12-01")
-    chat.until("2026-12-01 09:01")
-    chat.said()
-    assert chat.group().state == "in_course" and chat.group().course_day == 1
-
-
 def checked_in(chat, day):
     return chat.store.done_on("checkins", ROOM, day)
 
@@ -27,7 +18,7 @@ def acks(texts):
 
 
 def test_keyword_in_a_sentence_and_a_lone_tick_are_check_ins(chat):
-    start_course(chat, "alice", "bob", "carol")
+    chat.start_course("alice", "bob", "carol")
     chat.until("2026-12-01 09:30")
     chat.say("alice", "今天的课学完了，打卡！")
     chat.say("bob", "✅")
@@ -38,7 +29,7 @@ def test_keyword_in_a_sentence_and_a_lone_tick_are_check_ins(chat):
 
 @pytest.mark.parametrize("text", ["好的✅", "还没打卡", "怎么打卡？"])
 def test_words_that_are_not_a_check_in(chat, text):
-    start_course(chat, "alice", "bob", "carol")
+    chat.start_course("alice", "bob", "carol")
     chat.say("carol", text)
     chat.advance(minutes=10)
     assert checked_in(chat, 1) == set()
@@ -47,7 +38,7 @@ def test_words_that_are_not_a_check_in(chat, text):
 
 @pytest.mark.parametrize("text", ["我还没有打卡", "今天打卡了吗？"])
 def test_negations_and_questions_about_checking_in_are_not_check_ins(chat, text):
-    start_course(chat, "alice", "bob", "carol")
+    chat.start_course("alice", "bob", "carol")
     chat.say("carol", text)
     chat.advance(minutes=10)
     assert checked_in(chat, 1) == set()
@@ -55,7 +46,7 @@ def test_negations_and_questions_about_checking_in_are_not_check_ins(chat, text)
 
 
 def test_checking_in_twice_the_same_day_counts_once(chat):
-    start_course(chat, "alice", "bob", "carol")
+    chat.start_course("alice", "bob", "carol")
     chat.until("2026-12-01 09:30")
     chat.say("alice", "打卡")
     chat.advance(minutes=2)
@@ -72,7 +63,7 @@ def test_checking_in_twice_the_same_day_counts_once(chat):
 
 
 def test_the_same_message_delivered_twice_counts_once(chat):
-    start_course(chat, "alice", "bob", "carol")
+    chat.start_course("alice", "bob", "carol")
     chat.say("alice", "打卡", msg_id="wx-42")
     chat.say("alice", "打卡", msg_id="wx-42")
     chat.advance(minutes=2)
@@ -81,7 +72,7 @@ def test_the_same_message_delivered_twice_counts_once(chat):
 
 
 def test_the_day_is_the_shanghai_calendar_day_of_the_message(chat):
-    start_course(chat, "alice", "bob", "carol")
+    chat.start_course("alice", "bob", "carol")
     chat.say("alice", "打卡", at=local("2026-12-01 23:50"))
     chat.say("bob", "打卡", at=local("2026-12-02 00:30"))  # after midnight in Shanghai, 16:30 UTC the day before
     assert chat.store.days_by_member("checkins", ROOM) == {"alice": [1], "bob": [2]}
@@ -90,7 +81,7 @@ def test_the_day_is_the_shanghai_calendar_day_of_the_message(chat):
 
 
 def test_streaks_on_the_tally_leaderboard(chat):
-    start_course(chat, "alice", "bob", "carol")
+    chat.start_course("alice", "bob", "carol")
     chat.say("alice", "打卡")
     chat.say("bob", "打卡")
     chat.until("2026-12-02 10:00")
@@ -113,7 +104,7 @@ def test_streaks_on_the_tally_leaderboard(chat):
 
 
 def test_tally_counts_and_rate(chat):
-    start_course(chat, "m1", "m2", "m3", "m4", "m5", "m6", "m7", "m8")
+    chat.start_course("m1", "m2", "m3", "m4", "m5", "m6", "m7", "m8")
     for m in ("m1", "m2", "m3"):
         chat.say(m, "打卡")
     chat.until("2026-12-01 22:01")
@@ -122,14 +113,14 @@ def test_tally_counts_and_rate(chat):
 
 
 def test_the_tally_with_nobody_checked_in(chat):
-    start_course(chat, "alice", "bob")
+    chat.start_course("alice", "bob")
     chat.until("2026-12-01 22:01")
     [tally] = [t for t in chat.said() if "打卡统计" in t]
     assert "0/2 人，打卡率 0%" in tally and "（暂无）" in tally
 
 
 def test_the_reminder_mentions_exactly_those_not_checked_in(chat):
-    start_course(chat, "alice", "bob", "carol", "dave")
+    chat.start_course("alice", "bob", "carol", "dave")
     chat.say("alice", "打卡")
     chat.say("carol", "✅")
     chat.until("2026-12-01 19:59")
@@ -143,7 +134,7 @@ def test_the_reminder_mentions_exactly_those_not_checked_in(chat):
 
 
 def test_nobody_is_reminded_when_everyone_checked_in(chat):
-    start_course(chat, "alice", "bob")
+    chat.start_course("alice", "bob")
     chat.say("alice", "打卡")
     chat.say("bob", "打卡")
     chat.until("2026-12-01 19:59")
@@ -154,7 +145,7 @@ def test_nobody_is_reminded_when_everyone_checked_in(chat):
 
 def test_a_long_reminder_is_split_by_mentions_per_message(chat):
     members = [f"同学{i:02d}" for i in range(1, 76)]
-    start_course(chat, *members)
+    chat.start_course(*members)
     early = members[:5]
     for m in early:
         chat.say(m, "打卡")
@@ -175,7 +166,7 @@ def test_a_long_reminder_is_split_by_mentions_per_message(chat):
 
 def test_fifty_check_ins_within_minutes_get_one_or_two_acknowledgements(chat):
     members = [f"学员{i:02d}" for i in range(1, 51)]
-    start_course(chat, *members)
+    chat.start_course(*members)
     chat.until("2026-12-01 09:30")
     for m in members:
         chat.say(m, "打卡")
@@ -193,7 +184,7 @@ def test_fifty_check_ins_within_minutes_get_one_or_two_acknowledgements(chat):
 
 def test_acknowledgements_are_capped_per_day_and_the_tally_covers_the_rest(chat):
     members = [f"m{i}" for i in range(1, 9)]
-    start_course(chat, *members)
+    chat.start_course(*members)
     chat.until("2026-12-01 09:30")
     for m in members:  # one check-in every ten minutes: each would earn its own acknowledgement
         chat.say(m, "打卡")
@@ -217,7 +208,7 @@ def test_acknowledgements_are_capped_per_day_and_the_tally_covers_the_rest(chat)
 
 
 def test_advisors_are_not_counted_as_members(chat):
-    start_course(chat, "alice", "bob", "adv")
+    chat.start_course("alice", "bob", "adv")
     chat.say("adv", "打卡")
     chat.say("alice", "打卡")
     chat.advance(minutes=2)
@@ -232,7 +223,7 @@ def test_advisors_are_not_counted_as_members(chat):
 
 
 def test_members_who_left_are_not_counted(chat):
-    start_course(chat, "alice", "bob", "carol")
+    chat.start_course("alice", "bob", "carol")
     chat.say("alice", "打卡")
     chat.leave("carol")
     chat.until("2026-12-01 20:01")
@@ -243,7 +234,7 @@ def test_members_who_left_are_not_counted(chat):
 
 
 def test_a_check_in_just_before_midnight_is_still_acknowledged(chat):
-    start_course(chat, "alice", "bob", "carol")
+    chat.start_course("alice", "bob", "carol")
     chat.until("2026-12-01 23:59")
     chat.said()
     chat.say("alice", "打卡", at=local("2026-12-01 23:59:30"))  # its acknowledgement falls due after midnight

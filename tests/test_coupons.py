@@ -13,14 +13,6 @@ C400 = "🎁 满10000元减400元理财券，12月31日 23:59前有效，回复�
 C1600 = "🎁 满50000元减1600元理财券，12月31日 23:59前有效，回复「领券」领取"
 
 
-def start_course(chat, *members):
-    """Bind a course whose day 1 is 2026-12-01 and run to just after the day-1 lesson."""
-    chat.join(*members)
-    chat.say("adv", "/start 2026-12-01")
-    chat.until("2026-12-01 09:01")
-    chat.said()
-
-
 def to_graduation(chat, *graduates):
     chat.until("2026-12-07 20:31")
     for member in graduates:
@@ -48,7 +40,7 @@ def opt_out(chat, member):
 
 
 def test_a_coupon_posted_to_the_group_is_claimed_once_per_member(chat):
-    start_course(chat, "alice", "bob", "carol")
+    chat.start_course("alice", "bob", "carol")
     chat.say("adv", "/发券 c400")
     assert chat.said() == [C400]
 
@@ -64,7 +56,7 @@ def test_a_coupon_posted_to_the_group_is_claimed_once_per_member(chat):
 
 
 def test_graduates_get_it_privately_and_opted_out_members_never_do(chat):
-    start_course(chat, "alice", "bob", "carol")
+    chat.start_course("alice", "bob", "carol")
     to_graduation(chat, "alice", "bob")
     opt_out(chat, "bob")
     chat.say("adv", "/coupon c1600 graduates")
@@ -86,7 +78,7 @@ def test_graduates_get_it_privately_and_opted_out_members_never_do(chat):
 
 
 def test_a_coupon_posted_in_the_group_can_be_claimed_in_private(chat):
-    start_course(chat, "alice", "bob")
+    chat.start_course("alice", "bob")
     chat.say("adv", "/coupon c400")
     chat.said()
     chat.say("bob", "我要领券", room=None)
@@ -95,7 +87,7 @@ def test_a_coupon_posted_in_the_group_can_be_claimed_in_private(chat):
 
 
 def test_members_over_their_own_frequency_are_skipped(chat):
-    start_course(chat, "alice", "bob")
+    chat.start_course("alice", "bob")
     chat.store.funnel.ensure_contact("bob", "bob", "group", local("2026-11-30 10:00"))
     chat.store.funnel.set_preference("bob", "offer_frequency", "每月一次")  # bob's survey answer
     chat.say("adv", "/coupon c400 all")
@@ -108,7 +100,7 @@ def test_members_over_their_own_frequency_are_skipped(chat):
 
 
 def test_the_most_recent_valid_coupon_is_the_one_claimed(chat):
-    start_course(chat, "alice", "bob")
+    chat.start_course("alice", "bob")
     chat.say("adv", "/coupon c400")
     chat.advance(minutes=5)
     chat.say("adv", "/coupon c1600 all")
@@ -118,7 +110,7 @@ def test_the_most_recent_valid_coupon_is_the_one_claimed(chat):
 
 
 def test_an_expired_coupon_is_never_pushed_and_cannot_be_claimed(chat):
-    start_course(chat, "alice", "bob")
+    chat.start_course("alice", "bob")
     chat.say("adv", "/coupon c400")
     chat.until("2027-01-01 10:00")
     chat.said()
@@ -135,7 +127,7 @@ def test_an_expired_coupon_is_never_pushed_and_cannot_be_claimed(chat):
 
 
 def test_the_advisor_records_a_claim_once(chat):
-    start_course(chat, "alice", "bob")
+    chat.start_course("alice", "bob")
     chat.say("adv", "/claimed @alice c2800")
     chat.say("adv", "/登记领券 alice c2800")
     assert chat.said() == ["@adv alice：🎉 领取成功：满100000元减2800元理财券（12月31日 23:59前有效）",
@@ -144,7 +136,7 @@ def test_the_advisor_records_a_claim_once(chat):
 
 
 def test_bad_coupon_commands_say_what_is_wrong(chat):
-    start_course(chat, "alice")
+    chat.start_course("alice")
     chat.say("adv", "/coupon c999")
     chat.say("adv", "/coupon c400 friends")
     chat.say("adv", "/coupon c400 graduates")

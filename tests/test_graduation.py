@@ -7,13 +7,6 @@ from harness import ROOM
 DAYS = [f"2026-12-0{d}" for d in range(1, 8)]  # course days 1..7
 
 
-def start_course(chat, *members):
-    chat.join(*members)
-    chat.say("adv", "/start 2026-12-01")
-    chat.until("2026-12-01 09:01")
-    chat.said()
-
-
 def to_ceremony(chat):
     chat.until("2026-12-07 20:31")
     chat.said()
@@ -25,7 +18,7 @@ def graduates(chat):
 
 
 def test_the_ceremony_opens_on_day_seven_at_half_past_eight(chat):
-    start_course(chat, "alice", "bob")
+    chat.start_course("alice", "bob")
     chat.until("2026-12-07 20:29")
     chat.said()
     assert chat.group().state == "in_course" and chat.group().course_day == 7
@@ -40,7 +33,7 @@ def test_the_ceremony_opens_on_day_seven_at_half_past_eight(chat):
 
 
 def test_each_way_of_saying_it_records_a_graduate_once(chat):
-    start_course(chat, "alice", "bob", "carol", "dave")
+    chat.start_course("alice", "bob", "carol", "dave")
     to_ceremony(chat)
     chat.say("alice", "我毕业啦")
     chat.say("bob", "我毕业啦!")
@@ -63,7 +56,7 @@ def test_each_way_of_saying_it_records_a_graduate_once(chat):
 
 
 def test_the_congratulation_names_the_members_own_numbers(chat):
-    start_course(chat, "alice", "bob")
+    chat.start_course("alice", "bob")
     for n, day in enumerate(DAYS, 1):
         chat.until(f"{day} 13:00")
         chat.say("alice", "打卡")
@@ -84,7 +77,7 @@ def test_the_congratulation_names_the_members_own_numbers(chat):
 
 
 def test_saying_it_before_the_ceremony_records_nothing(chat):
-    start_course(chat, "alice", "bob")
+    chat.start_course("alice", "bob")
     chat.until("2026-12-07 20:00")
     chat.said()
     chat.say("alice", "我毕业啦!")
@@ -99,7 +92,7 @@ def test_saying_it_before_the_ceremony_records_nothing(chat):
 
 
 def test_the_group_becomes_an_alumni_group_and_its_posts_continue(chat):
-    start_course(chat, "alice", "bob")
+    chat.start_course("alice", "bob")
     to_ceremony(chat)
     chat.say("alice", "我毕业啦!")
     chat.until("2026-12-08 09:59")
@@ -122,7 +115,7 @@ def test_the_group_becomes_an_alumni_group_and_its_posts_continue(chat):
 
 
 def test_the_course_days_run_in_order_to_graduation(chat):
-    start_course(chat, "alice")
+    chat.start_course("alice")
     chat.until("2026-12-08 10:01")
     rows = [(h["to_state"], h["event"], h["course_day"]) for h in chat.store.history(ROOM)]
     assert rows == [

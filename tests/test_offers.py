@@ -13,14 +13,6 @@ VIP = "/offer vip 进阶课 999 0.18 2026-12-03T20:00+08:00 20 https://x.y/z"
 VIP_TEXT = "🔥 进阶课：原价999元，限时1.8折，12月3日 20:00截止，剩余{}个名额 👉 https://x.y/z"
 
 
-def start_course(chat, *members):
-    """Bind a course whose day 1 is 2026-12-01 and run to just after the day-1 lesson."""
-    chat.join(*members)
-    chat.say("adv", "/start 2026-12-01")
-    chat.until("2026-12-01 09:01")
-    chat.said()
-
-
 def about(chat, word="进阶课"):
     """What the bot said since the last look that mentions the offer (lessons and tallies left out)."""
     return [t for t in chat.said() if word in t]
@@ -67,7 +59,7 @@ def test_a_true_literal_claim_loads_but_is_refused_once_it_is_no_longer_true(tmp
 
 
 def test_the_offer_is_rendered_from_live_data(chat):
-    start_course(chat, "alice", "bob", "carol")
+    chat.start_course("alice", "bob", "carol")
     chat.say("adv", VIP)
     assert chat.said() == ["@adv 已创建优惠「vip」，用 /push vip 推送：\n" + VIP_TEXT.format(20)]
     chat.say("adv", "/推送 vip")
@@ -106,7 +98,7 @@ def test_bad_offer_arguments_say_what_is_wrong(chat, args, problem):
 
 
 def test_seats_left_goes_down_with_each_enrolment(chat):
-    start_course(chat, "alice", "bob", "carol")
+    chat.start_course("alice", "bob", "carol")
     chat.say("ming", "大家好", name="小明")
     chat.say("adv", VIP)
     chat.say("adv", "/enrolled @alice vip")
@@ -121,7 +113,7 @@ def test_seats_left_goes_down_with_each_enrolment(chat):
 
 
 def test_enrolment_replies(chat):
-    start_course(chat, "alice", "bob")
+    chat.start_course("alice", "bob")
     chat.say("adv", VIP)
     chat.said()
     chat.say("adv", "/enrolled @alice vip")
@@ -140,7 +132,7 @@ def test_enrolment_replies(chat):
 
 
 def test_the_offer_closes_when_the_seats_run_out(chat):
-    start_course(chat, "alice", "bob", "carol")
+    chat.start_course("alice", "bob", "carol")
     chat.say("adv", "/offer duo 小班课 499 0.5 2026-12-20T23:59+08:00 2 https://x.y/z")
     chat.say("adv", "/push duo")
     chat.said()
@@ -161,7 +153,7 @@ def test_the_offer_closes_when_the_seats_run_out(chat):
 
 
 def test_countdowns_come_once_then_the_offer_closes_at_the_deadline(chat):
-    start_course(chat, "alice", "bob")
+    chat.start_course("alice", "bob")
     chat.say("adv", VIP)
     chat.say("adv", "/push vip")
     chat.say("adv", "/enrolled @alice vip")
@@ -202,7 +194,7 @@ def test_after_downtime_only_the_countdown_still_true_is_sent(chat):
 
 
 def test_the_group_cap_holds_back_a_third_push_and_says_so(chat):
-    start_course(chat, "alice", "bob")
+    chat.start_course("alice", "bob")
     chat.say("adv", VIP)
     chat.say("adv", "/push vip")
     chat.say("adv", "/coupon c400")

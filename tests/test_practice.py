@@ -5,19 +5,12 @@ from __future__ import annotations
 from harness import ROOM
 
 
-def start_course(chat, *members):
-    chat.join(*members)
-    chat.say("adv", "/start 2026-12-01")
-    chat.until("2026-12-01 09:01")
-    chat.said()
-
-
 def practised(chat, day):
     return chat.store.done_on("practice", ROOM, day)
 
 
 def test_the_task_is_posted_at_noon_with_its_link(chat):
-    start_course(chat, "alice", "bob")
+    chat.start_course("alice", "bob")
     chat.until("2026-12-01 11:59")
     assert chat.said() == []
     chat.until("2026-12-01 12:01")
@@ -31,7 +24,7 @@ def test_the_task_is_posted_at_noon_with_its_link(chat):
 
 
 def test_words_and_a_screenshot_record_the_days_practice(chat):
-    start_course(chat, "alice", "bob", "carol", "dave")
+    chat.start_course("alice", "bob", "carol", "dave")
     chat.until("2026-12-01 12:30")
     chat.said()
     chat.say("alice", "实操完成")
@@ -47,7 +40,7 @@ def test_words_and_a_screenshot_record_the_days_practice(chat):
 
 
 def test_the_due_reminder_mentions_only_those_who_have_not_done_it(chat):
-    start_course(chat, "alice", "bob", "carol")
+    chat.start_course("alice", "bob", "carol")
     chat.until("2026-12-01 13:00")
     chat.say("alice", "实操完成")
     chat.say("carol", "[图片]", kind="image")
@@ -63,7 +56,7 @@ def test_the_due_reminder_mentions_only_those_who_have_not_done_it(chat):
 
 
 def test_no_due_reminder_when_everyone_has_done_it(chat):
-    start_course(chat, "alice", "bob")
+    chat.start_course("alice", "bob")
     chat.until("2026-12-01 13:00")
     chat.say("alice", "实操完成")
     chat.say("bob", "作业已交")
@@ -74,7 +67,7 @@ def test_no_due_reminder_when_everyone_has_done_it(chat):
 
 
 def test_practice_counts_once_per_member_per_day(chat):
-    start_course(chat, "alice", "bob")
+    chat.start_course("alice", "bob")
     chat.until("2026-12-01 13:00")
     chat.said()
     chat.say("alice", "实操完成")
@@ -98,7 +91,7 @@ def test_practice_counts_once_per_member_per_day(chat):
 
 
 def test_a_practice_message_is_not_a_check_in_and_a_check_in_is_not_practice(chat):
-    start_course(chat, "alice", "bob")
+    chat.start_course("alice", "bob")
     chat.until("2026-12-01 13:00")
     chat.say("alice", "实操完成")
     chat.say("bob", "打卡")
@@ -107,7 +100,7 @@ def test_a_practice_message_is_not_a_check_in_and_a_check_in_is_not_practice(cha
 
 
 def test_day_seven_is_due_at_seven_in_the_evening(chat):
-    start_course(chat, "alice", "bob")
+    chat.start_course("alice", "bob")
     chat.until("2026-12-07 13:00")
     chat.say("alice", "作业已交")
     chat.until("2026-12-07 18:59")

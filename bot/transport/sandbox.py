@@ -4,6 +4,8 @@
     adv: /start            the advisor (id 'adv' by default) starts a course here
     :img alice             alice posts a screenshot
     :join bob carol        members join;  :leave bob   a member leaves
+    :friend dan 想学理财    dan sends the bot a friend request (with a hello)
+    :dm dan 退订            dan writes to the bot in a private chat
     :room ID               switch to another room;  :time  show the bot's clock;  :quit
 """
 from __future__ import annotations
@@ -13,7 +15,7 @@ import uuid
 import sys
 from typing import TextIO
 
-from bot.events import Member, MemberJoined, MemberLeft, Message, Outgoing
+from bot.events import FriendRequest, Member, MemberJoined, MemberLeft, Message, Outgoing
 from bot.transport import EventHandler
 
 HELP = __doc__.split("\n\n", 1)[1]
@@ -30,6 +32,7 @@ class SandboxTransport:
         self.stdin, self.stdout = stdin, stdout
         self._seen: set[tuple[str, str]] = set()
         self._task: asyncio.Task | None = None
+        self._on_event: EventHandler | None = None
         self.closed = asyncio.Event()
 
     def _print(self, text: str) -> None:
@@ -40,6 +43,7 @@ class SandboxTransport:
         return self.clock.now().astimezone(self.tz).strftime("%m-%d %H:%M")
 
     async def start(self, on_event: EventHandler) -> None:
+        self._on_event = on_event
         self._print(HELP)
         self._task = asyncio.create_task(self._read(on_event))
 
@@ -78,6 +82,10 @@ class SandboxTransport:
             elif cmd == "leave":
                 self._seen.difference_update({(self.room, m) for m in args})
                 await on_event(MemberLeft(self._id(), self.clock.now(), self.room, tuple(Member(m, m) for m in args), self.topic))
+            elif cmd == "friend" and args:
+                await on_event(FriendRequest(self._id(), self.clock.now(), args[0], args[0], " ".join(args[1:])))
+            elif cmd == "dm" and len(args) >= 2:
+                await on_event(Message(self._id(), self.clock.now(), None, args[0], args[0], " ".join(args[1:])))
             elif cmd == "img" and args:
                 await self._ensure_joined(args[0], on_event)
                 await on_event(Message(self._id(), self.clock.now(), self.room, args[0], args[0], "[图片]", self.topic, kind="image"))
@@ -103,7 +111,12 @@ class SandboxTransport:
         self._print(f"[{self._stamp()}] 🤖 accepts the friend request of {contact}")
 
     async def invite(self, room: str, contact: str) -> None:
-        self._print(f"[{self._stamp()}] 🤖 invites {contact} into {room}")
+        """Print the invitation, and let the invitee accept it (they join the room a moment later)."""
+        self._print(f"[{self._stamp()}] 🤖 invites {contact} into {room}; {contact} joins")
+        if self._on_event is not None:
+            self._seen.add((room, contact))
+            event = MemberJoined(self._id(), self.clock.now(), room, (Member(contact, contact),), room)
+            asyncio.get_running_loop().call_soon(lambda: asyncio.ensure_future(self._on_event(event)))
 
     async def stop(self) -> None:
         if self._task:

@@ -32,7 +32,8 @@ def group_funnel(store: Store, room: str, members: list[str], checkins: dict[str
         "enrolled": _one(store, "SELECT COUNT(*) FROM enrollments WHERE room = ?", here),
         "coupons_pushed": _one(store, _STAGE.format(stage="coupon_pushed") + " AND f.room = ?", here),
         "coupons_claimed": _one(store, "SELECT COUNT(*) FROM coupon_claims WHERE room = ?", here),
-        "survey_started": _one(store, f"SELECT COUNT(*) FROM surveys WHERE contact IN ({member_set})", tuple(members)),
+        "survey_started": _one(store, f"SELECT COUNT(*) FROM surveys WHERE state != 'invited' AND contact IN ({member_set})",
+                               tuple(members)),
         "survey_completed": _one(store, f"SELECT COUNT(*) FROM surveys WHERE completed_at IS NOT NULL AND contact IN ({member_set})",
                                  tuple(members)),
         "opted_out": _one(store, f"SELECT COUNT(*) FROM contacts WHERE opted_out_at IS NOT NULL AND contact IN ({member_set})",
@@ -56,7 +57,7 @@ def overall_funnel(store: Store) -> dict:
         "enrolled": _one(store, "SELECT COUNT(DISTINCT member) FROM enrollments", none),
         "coupons_pushed": _one(store, _STAGE.format(stage="coupon_pushed"), none),
         "coupons_claimed": _one(store, "SELECT COUNT(*) FROM coupon_claims", none),
-        "survey_started": _one(store, "SELECT COUNT(*) FROM surveys", none),
+        "survey_started": _one(store, "SELECT COUNT(*) FROM surveys WHERE state != 'invited'", none),
         "survey_completed": _one(store, "SELECT COUNT(*) FROM surveys WHERE completed_at IS NOT NULL", none),
         "opted_out": _one(store, "SELECT COUNT(*) FROM contacts WHERE opted_out_at IS NOT NULL", none),
     }

@@ -239,3 +239,13 @@ def test_expired_coupons_are_not_handed_out_and_the_member_is_told(chat):
     assert said[-1] == "感谢填写！不过券包里的券已经过期，没能发放，抱歉 🙏"
     assert claims(chat, "alice") == []
     assert survey_row(chat, "alice")[0] == "done"
+
+
+def test_the_report_counts_a_survey_as_started_only_once_the_member_answers(chat, tmp_path):
+    from bot import report
+    chat.start_course("alice", "bob")
+    chat.say("adv", "/survey")
+    chat.say("alice", "问卷", room=None)
+    chat.said()
+    funnel = report.build(chat.store)["groups"][0]["funnel"]
+    assert (funnel["survey_started"], funnel["survey_completed"]) == (1, 0)  # bob was only invited

@@ -168,13 +168,15 @@ def import_contacts(file: Path, db: Path, playbook: Path) -> None:
 @cli.command()
 @click.option("--db", type=click.Path(exists=True, dir_okay=False, path_type=Path), required=True)
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable (see README for the shape).")
-def report(db: Path, as_json: bool) -> None:
-    """Per group: state, day, members, hometowns, check-ins, practice, graduates."""
+@PLAYBOOK_OPT
+def report(db: Path, as_json: bool, playbook: Path) -> None:
+    """Per group: state, day, members, hometowns, check-ins, practice, graduates, and the conversion funnel."""
     from bot import report as rep
     from bot.storage import Store, connect
 
+    pb = _playbook_or_exit(playbook)
     store = Store(connect(db))
-    data = rep.build(store)
+    data = rep.build(store, pb.course.days)
     click.echo(json.dumps(data, ensure_ascii=False, indent=2) if as_json else rep.render(data))
 
 

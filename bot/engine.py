@@ -106,8 +106,11 @@ class Engine:
         ctx = Ctx(self, now, msg.room, group, msg, actor=msg.sender, stale=stale)
         cmd = parse_command(msg.text) if msg.kind == "text" else None
         if cmd is not None and (cmd.name in self.commands or msg.sender in self.advisors):
-            if stale:
+            if stale:  # sent while the bot was away: running it now could do the wrong thing at the wrong time
                 log.info("backlog command %r from %s at %s not executed", msg.text, msg.sender, msg.ts)
+                if msg.sender in self.advisors:
+                    when = msg.ts.astimezone(self.playbook.tz).strftime("%m-%d %H:%M")
+                    Ctx(self, now, msg.room, group, msg).reply(f"{when} 发的 {cmd.prefix}{cmd.name} 是机器人离线期间收到的，已过期没有执行；如仍需要请重新发送。")
             else:
                 self._on_command(ctx, cmd)
             return

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections import defaultdict
+import weakref
 from datetime import date, datetime, timedelta
 from typing import Callable, Iterable
 
@@ -34,7 +34,8 @@ class Engine:
         self.commands: dict[str, CommandSpec] = {}
         self.action_handlers: dict[str, Callable] = {}
         self.groups: dict[str, Group] = {}
-        self._locks: dict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
+        # one lock per group (or private chat) while an event of it is handled; weak, so idle chats cost nothing
+        self._locks: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
         self._denied: set[tuple[str, str]] = set()  # (member, local date) told once that commands are for advisors
         self.on_enqueue: Callable[[], None] = lambda: None
         self.outbox_status: Callable[[], str] = lambda: f"队列 {self.store.queue_length()} 条"
@@ -70,7 +71,10 @@ class Engine:
     async def handle(self, event: Event) -> None:
         """Process one inbound event exactly once (by id), under its group's lock."""
         key = getattr(event, "room", None) or f"contact:{getattr(event, 'sender', getattr(event, 'contact', ''))}"
-        async with self._locks[key]:
+        lock = self._locks.get(key)
+        if lock is None:
+            lock = self._locks[key] = asyncio.Lock()
+        async with lock:
             self.handle_now(event)
 
     def handle_now(self, event: Event) -> None:

@@ -36,7 +36,8 @@ class Engine:
         self.groups: dict[str, Group] = {}
         # one lock per group (or private chat) while an event of it is handled; weak, so idle chats cost nothing
         self._locks: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
-        self._denied: set[tuple[str, str]] = set()  # (member, local date) told once that commands are for advisors
+        self._denied: set[str] = set()  # members told today that commands are for advisors (once a day each)
+        self._denied_day = ""
         self.on_enqueue: Callable[[], None] = lambda: None
         self.outbox_status: Callable[[], str] = lambda: f"队列 {self.store.queue_length()} 条"
         self.timetable = Timetable(self)
@@ -142,10 +143,12 @@ class Engine:
             return
         if spec.advisor_only and sender not in self.advisors:
             # a member's command changes nothing; tell them once a day, not on every attempt
-            key = (sender, ctx.now.astimezone(self.playbook.tz).date().isoformat())
+            today = ctx.now.astimezone(self.playbook.tz).date().isoformat()
             log.info("ignored %s%s from non-advisor %s", cmd.prefix, cmd.name, sender)
-            if key not in self._denied:
-                self._denied.add(key)
+            if self._denied_day != today:
+                self._denied_day, self._denied = today, set()
+            if sender not in self._denied:
+                self._denied.add(sender)
                 ctx.reply("这个指令只有导师可以使用哦～")
             return
         if spec.needs_group and ctx.group is None and spec.name != "start":

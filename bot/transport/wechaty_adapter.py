@@ -22,6 +22,7 @@ Facts about the pinned SDK that shape this code (see tests/e2e/smoke_adapter.py 
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import logging
 import os
 import socket
@@ -119,6 +120,7 @@ class WechatyTransport:
         self._queue: asyncio.Queue[asyncio.Task[Event | None]] = asyncio.Queue()
         self._runner: asyncio.Task[None] | None = None
         self._consumer: asyncio.Task[None] | None = None
+        self._roster_task: asyncio.Task[None] | None = None
         self._logged_in = asyncio.Event()
         self._stopping = False
         self._ever_logged_in = False
@@ -154,6 +156,7 @@ class WechatyTransport:
         if self._logged_in.is_set():
             self._ever_logged_in = True
             log.info("wechaty logged in as %s via %s", self.self_id, self.endpoint)
+            self._roster_task = asyncio.create_task(self._roster(), name="wechaty-roster")
             return
         login.cancel()
         if self._runner.done():
@@ -163,6 +166,28 @@ class WechatyTransport:
             reason = f"no login within {self.login_timeout:g}s"
         await self.stop()
         raise TransportStartError(f"wechaty at {self.endpoint}: {reason}")
+
+    async def _roster(self) -> None:
+        """Deliver each room's current members as one join event, so a group bound later knows who is in it before
+        anyone speaks. The id is a digest of the member list: an unchanged room is a redelivery the engine ignores."""
+        puppet = self._bot.puppet
+        try:
+            room_ids = await asyncio.wait_for(puppet.room_list(), timeout=self.send_timeout)
+        except Exception as e:  # noqa: BLE001 - the roster is a convenience; events still flow
+            log.warning("room list unavailable: %r", e)
+            return
+        for room_id in room_ids:
+            try:
+                payload = await asyncio.wait_for(puppet.room_payload(room_id), timeout=self.send_timeout)
+                ids = sorted(m for m in payload.member_ids if m != self.self_id)  # the raw gRPC response
+                members = await self._members(ids)
+            except Exception as e:  # noqa: BLE001
+                log.warning("room %s: no member list (%r)", room_id, e)
+                continue
+            if members and self._on_event is not None:
+                digest = hashlib.sha1("+".join(ids).encode()).hexdigest()[:16]
+                await self._on_event(MemberJoined(f"roster:{room_id}:{digest}", datetime.now(timezone.utc), room_id,
+                                                  members, payload.topic or ""))
 
     async def _run(self) -> None:
         """Wechaty.start() minus its catch-all: connect, bridge events, stream until the stream ends."""
@@ -186,7 +211,7 @@ class WechatyTransport:
     async def stop(self) -> None:
         """Disconnect: stop the background tasks, then the SDK (which also stops the remote puppet)."""
         self._stopping = True
-        tasks = [t for t in (self._runner, self._consumer) if t is not None]
+        tasks = [t for t in (self._runner, self._consumer, self._roster_task) if t is not None]
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)  # outcomes already reported by _run
@@ -202,7 +227,7 @@ class WechatyTransport:
                     puppet.channel.close()
         if self._scheduler is not None and self._scheduler.running:
             self._scheduler.shutdown(wait=False)
-        self._runner = self._consumer = None
+        self._runner = self._consumer = self._roster_task = None
         self._bot = self._scheduler = None
         self._logged_in.clear()
 

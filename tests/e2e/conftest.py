@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from e2e_support import ROOT, Gateway
+from e2e_support import ROOT, Daemon, Gateway
 
 
 @pytest.fixture(scope="module")
@@ -24,3 +24,13 @@ def fast_playbook(tmp_path) -> Path:
     path = tmp_path / "playbook.yaml"
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     return path
+
+
+@pytest.fixture(autouse=True)
+def no_daemon_left_behind():
+    """Whatever a test asserted, none of its daemons stays connected to the shared gateway."""
+    yield
+    while Daemon.running:
+        daemon = Daemon.running.pop()
+        if daemon.proc.poll() is None:
+            daemon.kill()

@@ -85,6 +85,8 @@ class Gateway:
 class Daemon:
     """`main.py run` against the gateway, its log collected line by line."""
 
+    running: list["Daemon"] = []  # killed after each test, so a failed test cannot leave a second bot connected
+
     def __init__(self, gateway: Gateway, db: Path, playbook: Path, token: str = TOKEN, advisors: str = "adv") -> None:
         env = {k: v for k, v in os.environ.items() if not k.startswith("WECHATY")}
         env.update(WECHATY_PUPPET_SERVICE_TOKEN=token, WECHATY_PUPPET_SERVICE_ENDPOINT=gateway.endpoint,
@@ -95,6 +97,7 @@ class Daemon:
         self.lines: queue.Queue[str] = queue.Queue()
         self.log: list[str] = []
         threading.Thread(target=self._pump, daemon=True).start()
+        Daemon.running.append(self)
 
     def _pump(self) -> None:
         for line in self.proc.stdout:

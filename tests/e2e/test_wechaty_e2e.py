@@ -102,6 +102,7 @@ def test_a_burst_of_1000_messages_is_handled_within_the_send_budget(gateway, fas
     daemon.wait_log("running on wechaty")
     gw.say("adv", "/start", room=room)
     gw.wait_sent(lambda m: m["room"] == room and "已绑定" in m["text"], "the /start reply")
+    assert len(report(db)[room]["members"]) == 100  # the room's roster arrived at login, before anyone spoke
     if report(db)[room]["state"] == "opening":
         gw.say("adv", "/next", room=room)
     gw.wait_sent(lambda m: m["room"] == room and "第1天：" in m["text"], "day 1's lesson")

@@ -69,9 +69,10 @@ async def run(bot: Bot, transport, speed: float = 1.0, tick_seconds: float = 1.0
         await stop.wait()
     finally:
         scheduler.shutdown(wait=False)
-        sender.cancel()
-        supervisor.cancel()
-        budget.cancel()
-        await transport.stop()
-        await bot.sender.drain()
-        bot.store.db.conn.close()
+        for task in (supervisor, budget):
+            task.cancel()
+        try:
+            await bot.sender.stop(sender)  # the send in flight finishes; the rest stays queued for the next start
+        finally:
+            await transport.stop()
+            bot.store.db.conn.close()

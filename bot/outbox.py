@@ -39,6 +39,7 @@ class Sender:
         self._backoff = pacing.backoff_seconds
         self._wake = asyncio.Event()
         self.sent_count = 0
+        self._stopping = False
         interrupted = store.conn.execute(
             "UPDATE outbox SET status = 'unknown', error = 'interrupted mid-send by a restart' WHERE status = 'sending'").rowcount
         if interrupted:  # it may have reached WeChat before the crash: never blindly re-send
@@ -94,7 +95,7 @@ class Sender:
         """Send every queued message the budget allows right now, in order per recipient; a recipient that
         must wait does not hold up the others. Returns how many were sent."""
         sent = 0
-        while True:
+        while not self._stopping:
             now = self.clock.now()
             item, _ = self._pick(self.store.queued(limit=50), now)
             if item is None:
@@ -132,15 +133,27 @@ class Sender:
             if self._last is None or self._last[0] != dest:
                 self._switch_gap = self._draw_gap()
             self._last = (dest, now)
+        return sent
+
+    async def stop(self, task: asyncio.Task, timeout: float = 10.0) -> None:
+        """Let the send in flight finish (a cancelled send would be left 'unknown'), then end the run() task."""
+        self._stopping = True
+        self.wake()
+        try:
+            await asyncio.wait_for(task, timeout)
+        except (asyncio.TimeoutError, asyncio.CancelledError):
+            pass
 
     async def run(self, speed: float = 1.0) -> None:
-        """Forever: drain, then sleep until woken or until the budget lets the next message go."""
-        while True:
+        """Until stopped: drain, then sleep until woken or until the budget lets the next message go."""
+        while not self._stopping:
             try:
                 await self.drain()
             except Exception:  # the sender must outlive a bad row or a database hiccup
                 log.exception("outbox drain failed; retrying")
                 await asyncio.sleep(1)
+            if self._stopping:
+                break
             nxt = self.next_allowed()
             # idle: look again every few seconds (another process, e.g. import-contacts, may have queued rows)
             timeout = 5.0 if nxt is None else max((nxt - self.clock.now()).total_seconds() / speed, 0.01)

@@ -79,3 +79,23 @@ def test_switching_recipients_pauses_a_random_few_seconds(chat):
     chat.said()
     gaps = [(b.ts - a.ts).total_seconds() for a, b in zip(chat.transport.sent, chat.transport.sent[1:])]
     assert all(1.0 <= g <= 4.0 for g in gaps) and len(set(gaps)) > 1
+
+
+def test_a_graceful_stop_lets_the_send_in_flight_finish(chat):
+    import asyncio
+
+    async def slow_say(out):
+        await asyncio.sleep(0.05)
+        chat.transport.sent.append(out)
+
+    chat.transport.say = slow_say
+    queue(chat, "正在发送")
+
+    async def go():
+        task = asyncio.create_task(chat.sender.run())
+        await asyncio.sleep(0.01)  # the send is in flight
+        await chat.sender.stop(task)
+        return task.done()
+
+    assert chat.run(go()) is True
+    assert chat.store.conn.execute("SELECT status FROM outbox").fetchall() == [("sent",)]

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import json
-import os
-import queue
 import subprocess
 import sys
 import threading
 import time
 import urllib.request
 from pathlib import Path
+
+from daemon_process import DaemonProcess
 
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -82,55 +82,16 @@ class Gateway:
         self.proc.wait(10)
 
 
-class Daemon:
-    """`main.py run` against the gateway, its log collected line by line."""
+class Daemon(DaemonProcess):
+    """`main.py run` against the gateway."""
 
     running: list["Daemon"] = []  # killed after each test, so a failed test cannot leave a second bot connected
 
     def __init__(self, gateway: Gateway, db: Path, playbook: Path, token: str = TOKEN, advisors: str = "adv") -> None:
-        env = {k: v for k, v in os.environ.items() if not k.startswith("WECHATY")}
-        env.update(WECHATY_PUPPET_SERVICE_TOKEN=token, WECHATY_PUPPET_SERVICE_ENDPOINT=gateway.endpoint,
-                   BOT_ADVISORS=advisors, PYTHONUNBUFFERED="1")
-        self.proc = subprocess.Popen([sys.executable, "main.py", "run", "--db", str(db), "--playbook", str(playbook)],
-                                     cwd=ROOT, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                                     stderr=subprocess.STDOUT, text=True)
-        self.lines: queue.Queue[str] = queue.Queue()
-        self.log: list[str] = []
-        threading.Thread(target=self._pump, daemon=True).start()
+        env = {**self.base_env(), "WECHATY_PUPPET_SERVICE_TOKEN": token,
+               "WECHATY_PUPPET_SERVICE_ENDPOINT": gateway.endpoint, "BOT_ADVISORS": advisors}
+        super().__init__(["--db", str(db), "--playbook", str(playbook)], env)
         Daemon.running.append(self)
-
-    def _pump(self) -> None:
-        for line in self.proc.stdout:
-            self.lines.put(line.rstrip("\n"))
-
-    def wait_log(self, needle: str, timeout: float = 30) -> str:
-        end = time.monotonic() + timeout
-        while time.monotonic() < end:
-            try:
-                line = self.lines.get(timeout=0.2)
-            except queue.Empty:
-                if self.proc.poll() is not None and self.lines.empty():
-                    break
-                continue
-            self.log.append(line)
-            if needle in line:
-                return line
-        raise AssertionError(f"daemon never logged {needle!r}; it logged:\n" + "\n".join(self.log))
-
-    def output(self, timeout: float = 30) -> str:
-        self.proc.wait(timeout)
-        time.sleep(0.2)
-        while not self.lines.empty():
-            self.log.append(self.lines.get())
-        return "\n".join(self.log)
-
-    def kill(self) -> None:
-        self.proc.kill()
-        self.proc.wait(10)
-
-    def stop(self) -> int:
-        self.proc.terminate()
-        return self.proc.wait(20)
 
 
 def report(db: Path) -> dict:

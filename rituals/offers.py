@@ -17,11 +17,8 @@ from bot.storage.offers import OfferRow, OfferStore
 
 router = Router("offers")
 log = logging.getLogger("bot.offers")
-COUNTDOWN_HOURS = (24, 2)
-COUNTDOWN = "⏰「{title}」距截止还有{left}（{deadline}截止），剩余{seats_left}个名额 👉 {link}"
 CLOSED = {"deadline": "已截止", "sold_out": "名额已满"}
 RETRY_HELD = timedelta(minutes=30)
-CLOSED_POST = "📢「{title}」{state}，本期报名结束，感谢大家的关注。"
 
 
 def offers(ctx: Ctx) -> OfferStore:
@@ -70,7 +67,7 @@ def close_if_over(ctx: Ctx, db: OfferStore, offer: OfferRow) -> str | None:
     reason = "deadline" if ctx.now >= offer.deadline else "sold_out" if db.seats_left(offer) == 0 else None
     if reason is None or not db.close(offer.id, reason, ctx.now):
         return reason
-    text = CLOSED_POST.format(title=offer.title, state=CLOSED[reason])
+    text = ctx.pb.marketing.closed_text.format(title=offer.title, state=CLOSED[reason])
     for room in db.rooms(offer.id):
         if db.mark(offer.id, room, "closed", ctx.now):  # a notice that it is over, not a promotion: not capped
             ctx.engine.enqueue(Outgoing(room, None, text), ctx.now, broadcast=True)
@@ -81,7 +78,7 @@ def _countdowns(ctx: Ctx, db: OfferStore, offer: OfferRow) -> bool:
     """The tightest countdown now due (24 h, then 2 h before), once per room the offer was shown in before it;
     True if the group cap held one back."""
     held = False
-    due = [h for h in COUNTDOWN_HOURS if offer.deadline - ctx.now <= timedelta(hours=h)]
+    due = [h for h in ctx.pb.marketing.countdown_hours if offer.deadline - ctx.now <= timedelta(hours=h)]
     if not due:
         return held
     hours = min(due)
@@ -89,7 +86,7 @@ def _countdowns(ctx: Ctx, db: OfferStore, offer: OfferRow) -> bool:
     for room in db.rooms(offer.id, before=offer.deadline - timedelta(hours=hours)):
         if db.posted(offer.id, room, kind) or db.posted(offer.id, room, f"{kind}_refused"):
             continue
-        text, claims = render(ctx, db, offer, COUNTDOWN)
+        text, claims = render(ctx, db, offer, ctx.pb.marketing.countdown_text)
         if claims:
             log.error("offer %s: countdown refused, it would claim %s", offer.id, claims)
             db.mark(offer.id, room, f"{kind}_refused", ctx.now)
@@ -131,7 +128,7 @@ def tick(ctx: Ctx) -> None:
                     upcoming.append(ctx.now + RETRY_HELD)  # a countdown held back by the group cap: try again later
         except Exception:
             log.exception("offer %s: tick failed", offer.id)
-        marks = [offer.deadline - timedelta(hours=h) for h in COUNTDOWN_HOURS] + [offer.deadline]
+        marks = [offer.deadline - timedelta(hours=h) for h in ctx.pb.marketing.countdown_hours] + [offer.deadline]
         upcoming += [m for m in marks if m > ctx.now]
     _next_check[ctx.engine] = min(upcoming, default=None)
 

@@ -39,6 +39,8 @@ def test_default_playbook_is_faithful_to_the_seed():
     (lambda d: d["texts"].update(tally="{count} {bogus}"), "texts.tally", "unknown placeholder {bogus}"),
     (lambda d: d["persona"].update(nickname="x"), "persona.nickname", "not a known field"),
     (lambda d: d["days"][0]["task"].update(due="11:00"), "days[0].task", "must be after"),
+    (lambda d: d["marketing"].update(countdown_hours=[24, 0]), "marketing.countdown_hours", "between 1 and 720"),
+    (lambda d: d["marketing"].update(closed_text="{title}{seats}"), "marketing.closed_text", "unknown placeholder {seats}"),
 ])
 def test_bad_playbook_names_file_field_and_problem(tmp_path, mutate, field, problem):
     path = write(tmp_path, mutate)

@@ -52,7 +52,9 @@ def _check_texts(pb: Playbook) -> list[str]:
         fields[f"days[{d.day - 1}].lesson"] = {"day"}
     fields.update({f"alumni.posts[{i}].text": set() for i in range(len(pb.alumni.posts))})
     fields.update({"funnel.invite_text": {"topic", "start_date"}, "funnel.no_cohort_text": set(),
-                   "marketing.opt_out_confirm": set()})
+                   "marketing.opt_out_confirm": set(),
+                   "marketing.countdown_text": {"title", "price", "final_price", "discount", "deadline", "seats_left", "link", "left"},
+                   "marketing.closed_text": {"title", "state"}})
     fields.update({f"offers[{i}].template": {"title", "price", "final_price", "discount", "deadline", "seats_left", "link"}
                    for i in range(len(pb.offers))})
     fields.update({f"coupons[{i}].text": {"amount", "min_invest", "valid_until"} for i in range(len(pb.coupons))})

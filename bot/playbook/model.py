@@ -167,6 +167,16 @@ class Marketing(_Strict):
     opt_out_confirm: str = "已为你退订营销消息，之后不会再给你推送优惠信息。课程通知不受影响。"
     group_cap_per_day: int = Field(default=2, ge=0, le=20)  # marketing posts per group per day
     private_cap_per_week: int = Field(default=3, ge=0, le=50)  # default for members who did not say in the survey
+    countdown_hours: list[int] = Field(default_factory=lambda: [24, 2])  # offer countdowns, hours before the deadline
+    countdown_text: str = "⏰「{title}」距截止还有{left}（{deadline}截止），剩余{seats_left}个名额 👉 {link}"
+    closed_text: str = "📢「{title}」{state}，本期报名结束，感谢大家的关注。"
+
+    @field_validator("countdown_hours")
+    @classmethod
+    def _hours(cls, v: list[int]) -> list[int]:
+        if any(h <= 0 or h > 24 * 30 for h in v) or len(set(v)) != len(v):
+            raise ValueError(f"must be distinct hours between 1 and 720, got {v}")
+        return sorted(v, reverse=True)
 
 
 class Offer(_Strict):

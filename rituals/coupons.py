@@ -3,7 +3,6 @@ once per member (「领券」, or an advisor's /claimed) while still valid."""
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime
 
 from bot.commands import Command, UsageError
 from bot.context import Ctx
@@ -20,13 +19,9 @@ GROUP_STATES = ("bound", "opening", "in_course", "graduation", "alumni")
 SEGMENTS = {"graduates": "本群已毕业的同学", "all": "本群所有成员"}
 
 
-def valid_until(coupon: Coupon) -> datetime:
-    return datetime.fromisoformat(coupon.valid_until)
-
-
 def describe(ctx: Ctx, coupon: Coupon) -> str:
     """'满10000元减400元理财券（12月31日 23:59前有效）'."""
-    return f"满{coupon.min_invest}元减{coupon.amount}元理财券（{local_time(ctx, valid_until(coupon))}前有效）"
+    return f"满{coupon.min_invest}元减{coupon.amount}元理财券（{local_time(ctx, coupon.expires)}前有效）"
 
 
 def get_coupon(ctx: Ctx, coupon_id: str) -> Coupon:
@@ -39,7 +34,7 @@ def get_coupon(ctx: Ctx, coupon_id: str) -> Coupon:
 
 def _text(ctx: Ctx, coupon: Coupon) -> str:
     values = {**ctx.pb.persona_vars(), "amount": coupon.amount, "min_invest": coupon.min_invest,
-              "valid_until": local_time(ctx, valid_until(coupon))}
+              "valid_until": local_time(ctx, coupon.expires)}
     return coupon.text.format(**values).strip()
 
 
@@ -71,8 +66,8 @@ def push_coupon(ctx: Ctx, cmd: Command) -> None:
     if not 1 <= len(cmd.argv) <= 2 or (len(cmd.argv) == 2 and cmd.argv[1] not in SEGMENTS):
         raise UsageError("对象只能是 graduates 或 all。" if len(cmd.argv) == 2 else "需要一个券编号。")
     coupon = get_coupon(ctx, cmd.argv[0])
-    if valid_until(coupon) <= ctx.now:
-        ctx.reply(f"「{coupon.id}」已于{local_time(ctx, valid_until(coupon))}过期，不能再发放。")
+    if coupon.expires <= ctx.now:
+        ctx.reply(f"「{coupon.id}」已于{local_time(ctx, coupon.expires)}过期，不能再发放。")
         return
     db = OfferStore(ctx.store.conn)
     members = ctx.member_list()
@@ -110,7 +105,7 @@ def _claim_latest(ctx: Ctx) -> None:
     rooms = [ctx.room] if ctx.room else db.rooms_of(member)
     coupons = {c.id: c for c in ctx.pb.coupons}
     pushed = [coupons[c] for c in db.pushed_to([member, *rooms]) if c in coupons]
-    valid = [c for c in pushed if valid_until(c) > ctx.now]
+    valid = [c for c in pushed if c.expires > ctx.now]
     if valid:
         ctx.reply(_claim(ctx, member, valid[0], "member"))
     else:
@@ -137,7 +132,7 @@ def claimed(ctx: Ctx, cmd: Command) -> None:
     coupon = get_coupon(ctx, cmd.argv[-1])
     member = resolve_member(ctx, " ".join(cmd.argv[:-1]))
     name = ctx.store.names(ctx.room).get(member, member) if ctx.room else member
-    if valid_until(coupon) <= ctx.now:
-        ctx.reply(f"「{coupon.id}」已于{local_time(ctx, valid_until(coupon))}过期，不能再领。")
+    if coupon.expires <= ctx.now:
+        ctx.reply(f"「{coupon.id}」已于{local_time(ctx, coupon.expires)}过期，不能再领。")
         return
     ctx.reply(f"{name}：{_claim(ctx, member, coupon, ctx.actor)}")

@@ -59,7 +59,7 @@ def opt_out(ctx: Ctx) -> None:
         else:
             reply = ALREADY
     elif funnel.opted_out(msg.sender):
-        ctx.store.conn.execute("UPDATE contacts SET opted_out_at = NULL WHERE contact = ?", (msg.sender,))
+        funnel.clear_opt_out(msg.sender)
         funnel.stage(msg.sender, "resubscribed", msg.ts)
         reply = RESUBSCRIBED
     else:

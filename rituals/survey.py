@@ -16,6 +16,7 @@ from bot.persisted import PersistedState
 from bot.playbook.model import Survey, SurveyQuestion
 from bot.router import Router
 from bot.storage import Store, iso
+from bot.storage.offers import OfferStore
 from rituals.optout import is_keyword, normalize
 
 router = Router("survey")
@@ -134,11 +135,11 @@ def _record(ctx: Ctx, q: SurveyQuestion, answer: str) -> None:
 def _complete(ctx: Ctx, survey: Survey) -> None:
     """Record the reward's coupons (never an expired one: the member is told) and thank the member."""
     contact = ctx.message.sender
-    expiry = {c.id: datetime.fromisoformat(c.valid_until) for c in ctx.pb.coupons}
+    expiry = {c.id: c.expires for c in ctx.pb.coupons}
     given = [c for c in survey.reward if expiry[c] > ctx.now]
+    claims = OfferStore(ctx.store.conn)
     for coupon in given:
-        ctx.store.conn.execute("INSERT OR IGNORE INTO coupon_claims(coupon, member, room, ts, by) VALUES (?, ?, NULL, ?, 'survey')",
-                               (coupon, contact, iso(ctx.now)))
+        claims.claim(coupon, contact, None, ctx.now, "survey")
     ctx.store.funnel.stage(contact, "survey_completed", ctx.now, detail=",".join(given) or None)
     if len(given) == len(survey.reward):
         ctx.reply(ctx.fmt(survey.done))

@@ -167,7 +167,7 @@ def _check_offers(pb: Playbook) -> list[str]:
             if (int(m.group(1)), int(m.group(2))) != (coupon.min_invest, coupon.amount):
                 problems.append(f"coupons[{i}].text: false claim 「{m.group(0)}」: the coupon is "
                                 f"满{coupon.min_invest}减{coupon.amount} (use {{min_invest}} and {{amount}})")
-        for claim, why in deadline_claims(coupon.text, datetime.fromisoformat(coupon.valid_until), pb.tz):
+        for claim, why in deadline_claims(coupon.text, coupon.expires, pb.tz):
             problems.append(f"coupons[{i}].text: false claim 「{claim}」: {why.replace('deadline', 'coupon is valid until')}")
     return problems
 

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import re
-from datetime import time
+from datetime import datetime, time
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -194,9 +194,8 @@ class Offer(_Strict):
     @field_validator("deadline")
     @classmethod
     def _deadline(cls, v: str) -> str:
-        from datetime import datetime as _dt
         try:
-            d = _dt.fromisoformat(v)
+            d = datetime.fromisoformat(v)
         except ValueError:
             raise ValueError(f"must be an ISO-8601 time, got {v!r}") from None
         if d.tzinfo is None:
@@ -212,6 +211,11 @@ class Coupon(_Strict):
     min_invest: int = Field(gt=0)
     valid_until: str  # ISO-8601 with UTC offset
     text: str = "🎁 满{min_invest}元减{amount}元理财券，{valid_until}前有效，回复「领券」领取"
+
+    @property
+    def expires(self) -> datetime:
+        """valid_until as an aware datetime."""
+        return datetime.fromisoformat(self.valid_until)
 
 
 class SurveyQuestion(_Strict):

@@ -60,6 +60,10 @@ class FunnelStore:
         cur = self.conn.execute("UPDATE contacts SET opted_out_at = ? WHERE contact = ? AND opted_out_at IS NULL", (iso(ts), contact))
         return cur.rowcount == 1
 
+    def clear_opt_out(self, contact: str) -> None:
+        """The contact wants marketing again."""
+        self.conn.execute("UPDATE contacts SET opted_out_at = NULL WHERE contact = ?", (contact,))
+
     def opted_out(self, contact: str) -> bool:
         row = self.conn.execute("SELECT opted_out_at FROM contacts WHERE contact = ?", (contact,)).fetchone()
         return bool(row and row[0])

@@ -40,6 +40,8 @@ def test_default_playbook_is_faithful_to_the_seed():
     (lambda d: d["persona"].update(nickname="x"), "persona.nickname", "not a known field"),
     (lambda d: d["days"][0]["task"].update(due="11:00"), "days[0].task", "must be after"),
     (lambda d: d["marketing"].update(countdown_hours=[24, 0]), "marketing.countdown_hours", "between 1 and 720"),
+    (lambda d: d["coupons"][0].update(valid_until="2026-12-31"), "coupons[0].valid_until", "needs a UTC offset"),
+    (lambda d: d["offers"][0].update(deadline="soon"), "offers[0].deadline", "must be an ISO-8601 time"),
     (lambda d: d["marketing"].update(closed_text="{title}{seats}"), "marketing.closed_text", "unknown placeholder {seats}"),
 ])
 def test_bad_playbook_names_file_field_and_problem(tmp_path, mutate, field, problem):

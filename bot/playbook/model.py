@@ -26,6 +26,17 @@ def _check_time(value: str) -> str:
     return value
 
 
+def _check_moment(value: str) -> str:
+    """An ISO-8601 time with a UTC offset (deadlines, expiry)."""
+    try:
+        moment = datetime.fromisoformat(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"must be an ISO-8601 time, got {value!r}") from None
+    if moment.tzinfo is None:
+        raise ValueError(f"needs a UTC offset (e.g. +08:00), got {value!r}")
+    return value
+
+
 class Persona(_Strict):
     name: str = Field(min_length=1)
     title: str = Field(min_length=1)
@@ -191,16 +202,7 @@ class Offer(_Strict):
     link: str
     template: str = "🔥 {title}：原价{price}元，限时{discount}，{deadline}截止，剩余{seats_left}个名额 👉 {link}"
 
-    @field_validator("deadline")
-    @classmethod
-    def _deadline(cls, v: str) -> str:
-        try:
-            d = datetime.fromisoformat(v)
-        except ValueError:
-            raise ValueError(f"must be an ISO-8601 time, got {v!r}") from None
-        if d.tzinfo is None:
-            raise ValueError(f"needs a UTC offset (e.g. +08:00), got {v!r}")
-        return v
+    _d = field_validator("deadline")(_check_moment)
 
 
 class Coupon(_Strict):
@@ -211,6 +213,8 @@ class Coupon(_Strict):
     min_invest: int = Field(gt=0)
     valid_until: str  # ISO-8601 with UTC offset
     text: str = "🎁 满{min_invest}元减{amount}元理财券，{valid_until}前有效，回复「领券」领取"
+
+    _v = field_validator("valid_until")(_check_moment)
 
     @property
     def expires(self) -> datetime:

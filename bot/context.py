@@ -1,12 +1,13 @@
 """What a handler gets: the moment, the group, the message, and ways to speak."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
 
 from bot.calendar import local_day
 from bot.events import Message, Outgoing
+from bot.language import Reading
 from bot.lifecycle import Group
 
 if TYPE_CHECKING:
@@ -25,6 +26,14 @@ class Ctx:
     actor: str | None = None
     broadcast: bool = False  # a scheduled post (queued behind replies to people)
     stale: bool = False  # a backlog message: recorded, not acted on
+    _reading: Reading | None = field(default=None, repr=False)
+
+    @property
+    def reading(self) -> Reading:
+        """What the current message says, read once by the language layer and shared by every ritual."""
+        if self._reading is None:
+            self._reading = self.engine.reader.read(self.message.text, private=self.room is None)
+        return self._reading
 
     @property
     def store(self):

@@ -11,6 +11,7 @@ from bot.acks import AckBatcher
 from bot.commands import Command, CommandSpec, UsageError, parse_command
 from bot.context import Ctx
 from bot.events import Event, FriendRequest, MemberJoined, MemberLeft, Message, Outgoing
+from bot.language import Reader
 from bot.lifecycle import Group, TransitionNotAllowed
 from bot.playbook import Playbook
 from bot.router import Router
@@ -29,6 +30,7 @@ class Engine:
         self.playbook = playbook
         self.clock = clock
         self.advisors = frozenset(advisors)
+        self.reader = Reader.with_additions(playbook.language)
         self.acks = AckBatcher(self)
         self.routers: list[Router] = []
         self.commands: dict[str, CommandSpec] = {}

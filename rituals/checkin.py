@@ -5,7 +5,6 @@ from bot.calendar import Action
 from bot.commands import Command, UsageError
 from bot.context import Ctx
 from bot.router import Router
-from rituals.text import says_any
 
 router = Router("checkin")
 COURSE_STATES = ("in_course", "graduation")
@@ -15,9 +14,9 @@ RECORDING_STATES = ("opening", *COURSE_STATES)
 
 @router.message(*RECORDING_STATES)
 def check_in(ctx: Ctx) -> None:
-    """A message with a check-in keyword records today's check-in once."""
+    """A message that says the member checked in (the language layer decides) records today's check-in once."""
     msg = ctx.message
-    if not says_any(msg.text, ctx.pb.settings.checkin_keywords):
+    if not ctx.reading.checkin:
         return
     day = ctx.day_of(msg.ts)
     if not 1 <= day <= ctx.pb.course.days:

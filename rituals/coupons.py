@@ -11,7 +11,6 @@ from bot.playbook.model import Coupon
 from bot.router import Router
 from bot.storage.offers import OfferStore
 from rituals.offers import local_time, resolve_member
-from rituals.text import bare
 
 router = Router("coupons")
 CLAIM_WORDS = ("领券", "我要领券")
@@ -114,13 +113,13 @@ def _claim_latest(ctx: Ctx) -> None:
 
 @router.message(*GROUP_STATES)
 def claim_in_group(ctx: Ctx) -> None:
-    if bare(ctx.message.text) in CLAIM_WORDS and not ctx.stale:
+    if ctx.reading.is_one_of(CLAIM_WORDS) and not ctx.stale:
         _claim_latest(ctx)
 
 
 @router.private()
 def claim_in_private(ctx: Ctx) -> None:
-    if ctx.message.kind == "text" and bare(ctx.message.text) in CLAIM_WORDS and not ctx.stale:
+    if ctx.message.kind == "text" and ctx.reading.is_one_of(CLAIM_WORDS) and not ctx.stale:
         _claim_latest(ctx)
 
 

@@ -5,7 +5,6 @@ from bot.calendar import Action
 from bot.commands import Command, UsageError
 from bot.context import Ctx
 from bot.router import Router
-from rituals.text import bare
 
 router = Router("graduation")
 
@@ -13,6 +12,10 @@ router = Router("graduation")
 def _open_ceremony(ctx: Ctx, actor: str) -> None:
     ctx.group.transition("graduate", ctx.now, actor)
     ctx.say(ctx.fmt(ctx.pb.graduation.script))
+    early = ctx.store.early_graduates(ctx.room)
+    if early:  # they said it before the ceremony: tell them once, now, that it counts from here
+        names = ctx.store.names(ctx.room)
+        ctx.say_mentioning(ctx.fmt(ctx.pb.graduation.early), [(m, names.get(m, m)) for m in early])
 
 
 @router.action("graduation")
@@ -32,11 +35,18 @@ def graduate_cmd(ctx: Ctx, cmd: Command) -> None:
 
 @router.message("graduation", "alumni")
 def i_graduated(ctx: Ctx) -> None:
-    """'我毕业啦!' (any punctuation, with or without emoji) records a graduate once."""
-    if bare(ctx.message.text) not in ctx.pb.settings.graduation_keywords:
+    """'我毕业啦!' / '我毕业了！' / '毕业啦毕业啦🎉' records a graduate once."""
+    if not ctx.reading.graduation:
         return
     if ctx.store.add_graduate(ctx.room, ctx.message.sender, ctx.message.ts, ctx.message.id):
         ctx.request_ack()
+
+
+@router.message("opening", "in_course")
+def too_early(ctx: Ctx) -> None:
+    """'我毕业啦' before the ceremony is not a graduation; the member is told once, when the ceremony opens."""
+    if ctx.reading.graduation:
+        ctx.store.add_early_graduate(ctx.room, ctx.message.sender, ctx.message.ts)
 
 
 def compose_ack(ctx: Ctx, rows: list[tuple]) -> str:

@@ -4,7 +4,6 @@ from __future__ import annotations
 from bot.calendar import Action
 from bot.context import Ctx
 from bot.router import Router
-from rituals.places import hometown_answer
 
 router = Router("hometown")
 
@@ -21,12 +20,13 @@ def open_course(ctx: Ctx, action: Action) -> str:
 
 @router.message("opening", "in_course", "graduation")
 def answer(ctx: Ctx) -> None:
-    """Record a member's hometown (a later marked answer corrects it)."""
-    found = hometown_answer(ctx.message.text)
+    """Record a member's hometown; a later answer replaces it only when the member says it is a correction."""
+    found = ctx.reading.hometown
     if found is None:
         return
-    text, province, city = found
-    ctx.store.set_hometown(ctx.room, ctx.message.sender, province, city, text, ctx.message.ts)
+    if not found.correction and ctx.store.has_hometown(ctx.room, ctx.message.sender):
+        return  # '我是四川人，在上海工作' after answering: chatter, not a new answer
+    ctx.store.set_hometown(ctx.room, ctx.message.sender, found.province, found.city, found.text, ctx.message.ts)
     ctx.request_ack()
 
 

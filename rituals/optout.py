@@ -1,39 +1,19 @@
-"""退订: a member who says 退订 / TD in a private chat gets no more marketing (ritual messages are unaffected);
-「恢复订阅」 turns marketing back on."""
+"""退订: a member who asks in a private chat (退订, TD, 「请帮我退订」, 「不要再给我发优惠信息了」) gets no more
+marketing (ritual messages are unaffected); 「恢复订阅」 turns marketing back on. The language layer decides what was said."""
 from __future__ import annotations
-
-import re
 
 from bot.context import Ctx
 from bot.router import Router
-from rituals.text import strip_emoji
 
 router = Router("optout")
-RESUBSCRIBE_KEYWORDS = ("恢复订阅",)
 ALREADY = "已退订，不会再给你推送优惠信息～回复「恢复订阅」可重新接收。"
 RESUBSCRIBED = "已恢复订阅 👌 之后会按你的偏好推送优惠信息，回复「退订」可随时退订。"
 NOT_OPTED_OUT = "你目前没有退订，无需恢复～"
-_EDGES = re.compile(r"^[\W_]+|[\W_]+$")
 
 
-def normalize(text: str) -> str:
-    """The whole message without emoji and surrounding spaces/punctuation, case-folded: ' TD！🙏' -> 'td'."""
-    return _EDGES.sub("", strip_emoji(text)).casefold()
-
-
-def is_opt_out(ctx: Ctx, text: str) -> bool:
-    """Is the whole message one of the playbook's opt-out keywords?"""
-    return normalize(text) in {normalize(k) for k in ctx.pb.marketing.opt_out_keywords}
-
-
-def is_resubscribe(text: str) -> bool:
-    """Is the whole message a request to receive marketing again?"""
-    return normalize(text) in RESUBSCRIBE_KEYWORDS
-
-
-def is_keyword(ctx: Ctx, text: str) -> bool:
-    """Is the message this module's business (other private handlers leave it alone)?"""
-    return is_opt_out(ctx, text) or is_resubscribe(text)
+def is_keyword(ctx: Ctx) -> bool:
+    """Is the current message this module's business (other private handlers leave it alone)?"""
+    return ctx.message.kind == "text" and (ctx.reading.optout or ctx.reading.resubscribe)
 
 
 def withdraw_queued(ctx: Ctx, contact: str) -> int:
@@ -47,11 +27,11 @@ def withdraw_queued(ctx: Ctx, contact: str) -> int:
 def opt_out(ctx: Ctx) -> None:
     """Record an opt-out (even from a backlog: stopping wins), confirm it once; 恢复订阅 (not from a backlog) undoes it."""
     msg = ctx.message
-    if msg.kind != "text" or not is_keyword(ctx, msg.text) or (ctx.stale and not is_opt_out(ctx, msg.text)):
+    if not is_keyword(ctx) or (ctx.stale and not ctx.reading.optout):
         return
     funnel = ctx.store.funnel
     funnel.ensure_contact(msg.sender, msg.name, "private", msg.ts)
-    if is_opt_out(ctx, msg.text):
+    if ctx.reading.optout:
         if funnel.set_opt_out(msg.sender, msg.ts):
             funnel.stage(msg.sender, "opted_out", msg.ts, detail=msg.text.strip())
             withdraw_queued(ctx, msg.sender)

@@ -4,7 +4,6 @@ from __future__ import annotations
 from bot.calendar import Action
 from bot.context import Ctx
 from bot.router import Router
-from rituals.text import says_any
 
 router = Router("practice")
 COURSE_STATES = ("in_course", "graduation")
@@ -20,7 +19,7 @@ def _task(ctx: Ctx, day: int):
 def completed(ctx: Ctx) -> None:
     """'实操完成' / '作业已交' or a screenshot records today's practice once."""
     msg = ctx.message
-    if msg.kind == "text" and not says_any(msg.text, ctx.pb.settings.practice_keywords):
+    if msg.kind == "text" and not ctx.reading.practice:
         return
     day = ctx.day_of(msg.ts)
     if _task(ctx, day) is None:
@@ -30,9 +29,14 @@ def completed(ctx: Ctx) -> None:
 
 
 def compose_ack(ctx: Ctx, rows: list[tuple]) -> str:
-    today = ctx.today()
-    who = [ctx.group.members.get(m, m) for m, day in rows if day == today]
-    return ctx.fmt(ctx.pb.texts.practice_ack, names="、".join(who), day=today) if who else ""
+    """'📝 实操已完成：张三、李四', one line per course day (a completion sent just before midnight keeps its day)."""
+    names = ctx.group.members
+    lines = []
+    for day in sorted({d for _, d in rows}):
+        who = "、".join(names.get(m, m) for m, d in rows if d == day)
+        line = ctx.fmt(ctx.pb.texts.practice_ack, names=who, day=day)
+        lines.append(line if day == ctx.today() else f"{line}（第{day}天）")
+    return "\n".join(lines)
 
 
 @router.action("task")

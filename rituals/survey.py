@@ -17,7 +17,8 @@ from bot.playbook.model import Survey, SurveyQuestion
 from bot.router import Router
 from bot.storage import Store, iso
 from bot.storage.offers import OfferStore
-from rituals.optout import is_keyword, normalize
+from bot.language.normalize import normalize as _normalize
+from rituals.optout import is_keyword
 
 router = Router("survey")
 ALREADY_DONE = "你已经填过问卷啦，券包也已发放，感谢支持 🙏"
@@ -81,6 +82,11 @@ class SurveyRun(PersistedState):
             self._machine.send(event)
         finally:
             self._pending = None
+
+
+def normalize(text: str) -> str:
+    """An answer or option made comparable: half-width, simplified, no emoji or surrounding punctuation ('２.' -> '2')."""
+    return _normalize(text, limit=200).strip(" .,;:!?~、")
 
 
 def _choice(options: list[str], token: str) -> int | None:
@@ -162,9 +168,9 @@ def _paused(ctx: Ctx, contact: str) -> bool:
 def on_private(ctx: Ctx) -> None:
     """Start (「问卷」), answer the current question, or resume; anything else is left alone."""
     survey, msg = ctx.pb.survey, ctx.message
-    if survey is None or ctx.stale or (msg.kind == "text" and is_keyword(ctx, msg.text)):
+    if survey is None or ctx.stale or is_keyword(ctx):
         return
-    starting = msg.kind == "text" and normalize(msg.text) in {normalize(k) for k in survey.start_keywords}
+    starting = msg.kind == "text" and ctx.reading.is_one_of(survey.start_keywords)
     total = len(survey.questions)
     run = SurveyRun.load(ctx.store, msg.sender, total)
     if run is None or run.state == "invited":

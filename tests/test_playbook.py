@@ -26,7 +26,7 @@ def test_default_playbook_is_faithful_to_the_seed():
     assert "家乡签到" in pb.opening.prompt
     assert "我毕业啦" in pb.graduation.script
     assert all(d.task and d.task.link.startswith("https://") for d in pb.days)
-    assert "打卡" in pb.settings.checkin_keywords and "✅" in pb.settings.checkin_keywords
+    assert "签到打卡" in pb.language["checkin"]["words"]  # an operator's own phrase, added to the layer's defaults
     assert pb.course.timezone == "Asia/Shanghai"
 
 

@@ -69,9 +69,6 @@ class Acks(_Strict):
 class Settings(_Strict):
     grace_minutes: int = Field(default=60, ge=0, le=24 * 60)
     backlog_max_age_minutes: int = Field(default=10, ge=1, le=7 * 24 * 60)
-    checkin_keywords: list[str] = Field(default_factory=lambda: ["打卡", "✅"], min_length=1)
-    practice_keywords: list[str] = Field(default_factory=lambda: ["实操完成", "作业已交"], min_length=1)
-    graduation_keywords: list[str] = Field(default_factory=lambda: ["我毕业啦"], min_length=1)
     mentions_per_message: int = Field(default=30, ge=1, le=200)
     acks: Acks = Acks()
     lesson_time: str = "09:00"
@@ -81,12 +78,20 @@ class Settings(_Strict):
 
     _t = field_validator("lesson_time", "checkin_reminder_time", "tally_time")(_check_time)
 
-    @field_validator("checkin_keywords", "practice_keywords", "graduation_keywords")
+    @model_validator(mode="before")
     @classmethod
-    def _nonblank(cls, v: list[str]) -> list[str]:
-        if any(not k.strip() for k in v):
-            raise ValueError("keywords must not be blank")
-        return v
+    def _moved(cls, data: object) -> object:
+        return _moved_keywords(data, ("checkin_keywords", "practice_keywords", "graduation_keywords"), "settings")
+
+
+def _moved_keywords(data: object, keys: tuple[str, ...], section: str) -> object:
+    """Keyword lists now live in the `language:` section: say so instead of 'extra fields not permitted'."""
+    if isinstance(data, dict):
+        for key in keys:
+            if key in data:
+                raise ValueError(f"{section}.{key} has moved: add words under `language:` (e.g. language.checkin.words), "
+                                 "see bot/language/cues.yaml for the keys")
+    return data
 
 
 class Texts(_Strict):
@@ -140,6 +145,8 @@ class Graduation(_Strict):
     script: str = Field(min_length=1)
     congrats: str = "🎓 恭喜{name}毕业！打卡 {checkins} 天，完成实操 {tasks} 次 👏"
     congrats_batch: str = "🎓 恭喜毕业：{lines}"
+    # to members who said 我毕业啦 before the ceremony: posted once when it opens, with their @-mentions
+    early: str = "🎓 毕业典礼开始啦！之前提前说了「我毕业啦」的同学，现在再发一次就正式毕业啦～"
 
     _t = field_validator("time")(_check_time)
 
@@ -174,13 +181,17 @@ class Funnel(_Strict):
 class Marketing(_Strict):
     """Honest marketing: opt-out is honoured, pushes are capped."""
 
-    opt_out_keywords: list[str] = Field(default_factory=lambda: ["退订", "TD"], min_length=1)
     opt_out_confirm: str = "已为你退订营销消息，之后不会再给你推送优惠信息。课程通知不受影响。"
     group_cap_per_day: int = Field(default=2, ge=0, le=20)  # marketing posts per group per day
     private_cap_per_week: int = Field(default=3, ge=0, le=50)  # default for members who did not say in the survey
     countdown_hours: list[int] = Field(default_factory=lambda: [24, 2])  # offer countdowns, hours before the deadline
     countdown_text: str = "⏰「{title}」距截止还有{left}（{deadline}截止），剩余{seats_left}个名额 👉 {link}"
     closed_text: str = "📢「{title}」{state}，本期报名结束，感谢大家的关注。"
+
+    @model_validator(mode="before")
+    @classmethod
+    def _moved(cls, data: object) -> object:
+        return _moved_keywords(data, ("opt_out_keywords",), "marketing")
 
     @field_validator("countdown_hours")
     @classmethod
@@ -262,6 +273,18 @@ class Playbook(_Strict):
     offers: list[Offer] = Field(default_factory=list)
     coupons: list[Coupon] = Field(default_factory=list)
     survey: Survey | None = None
+    # words the language layer listens for, added to its defaults (bot/language/cues.yaml): same keys
+    language: dict = Field(default_factory=dict)
+
+    @field_validator("language")
+    @classmethod
+    def _language(cls, v: dict) -> dict:
+        from bot.language.cues import problems  # noqa: PLC0415 - the layer knows its own keys
+
+        found = problems(v)
+        if found:
+            raise ValueError("; ".join(found))
+        return v
 
     @model_validator(mode="after")
     def _calendar(self) -> "Playbook":

@@ -200,6 +200,15 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX marketing_target ON marketing_log(target, ts);
     """,
+    # 4: members who said 我毕业啦 before the ceremony (told once when it opens)
+    """
+    CREATE TABLE early_graduates (
+        room TEXT NOT NULL,
+        member TEXT NOT NULL,
+        ts TEXT NOT NULL,
+        PRIMARY KEY (room, member)
+    ) WITHOUT ROWID;
+    """,
 ]
 
 

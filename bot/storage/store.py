@@ -178,6 +178,16 @@ class Store:
         assert table in ("checkins", "practice")
         return self.conn.execute(f"SELECT COUNT(*) FROM {table} WHERE room = ? AND member = ?", (room, member)).fetchone()[0]
 
+    def add_early_graduate(self, room: str, member: str, ts: datetime) -> None:
+        """Someone said 我毕业啦 before the ceremony (kept once per member)."""
+        self.conn.execute("INSERT OR IGNORE INTO early_graduates(room, member, ts) VALUES (?, ?, ?)", (room, member, iso(ts)))
+
+    def early_graduates(self, room: str) -> list[str]:
+        """Who said 我毕业啦 before the ceremony and has not graduated since, in the order they said it."""
+        return [m for (m,) in self.conn.execute(
+            "SELECT e.member FROM early_graduates e LEFT JOIN graduates g ON g.room = e.room AND g.member = e.member "
+            "WHERE e.room = ? AND g.member IS NULL ORDER BY e.ts, e.member", (room,))]
+
     def graduates(self, room: str) -> list[str]:
         return [m for (m,) in self.conn.execute("SELECT member FROM graduates WHERE room = ? ORDER BY ts, member", (room,))]
 

@@ -1,0 +1,34 @@
+"""A message cut into clauses: split on punctuation and spaces, each clause remembering how it ended."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_SPLIT = re.compile(r"([\s,.;:!?，。！？；：、~～…]+)")
+
+
+@dataclass(frozen=True, slots=True)
+class Clause:
+    text: str
+    asked: bool = False  # ended with a question mark
+    spaced: bool = False  # only a space separates it from the next clause ('湖南 益阳')
+
+
+def clauses(text: str, glue: frozenset[str] = frozenset()) -> list[Clause]:
+    """'还没 打卡，明天补?' -> [Clause('还没打卡'), Clause('明天补', asked=True)]. Across a space only, a fragment that
+    is a scope word (in `glue`: '没', '还没', '晚点') stays with what follows, and spaced-out letters ('实 操 完 成')
+    are read as one word."""
+    parts = _SPLIT.split(text)
+    out: list[Clause] = []
+    piece = ""
+    for i in range(0, len(parts), 2):
+        frag = parts[i]
+        sep = parts[i + 1] if i + 1 < len(parts) else ""
+        piece += frag
+        nxt = parts[i + 2] if i + 2 < len(parts) else ""
+        if sep.isspace() and nxt and (piece in glue or (len(frag) == 1 and len(nxt) == 1)):
+            continue
+        if piece:
+            out.append(Clause(piece, "?" in sep, sep.isspace()))
+        piece = ""
+    return out

@@ -1,0 +1,110 @@
+"""家乡签到 answers: where a member says they are from, inside a greeting or a longer sentence."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.language.clauses import Clause
+from bot.language.cues import Cues
+from bot.language.places import Gazetteer, Mention
+from bot.language.scope import Scope
+
+STRONG, PLAIN = 2, 1  # a place after 来自/老家/家乡 outranks a place standing alone
+
+
+@dataclass(frozen=True, slots=True)
+class Hometown:
+    """A hometown answer: full official names (city None where only a province was given)."""
+
+    province: str
+    city: str | None
+    correction: bool  # the member said they are correcting an earlier answer
+    text: str  # the words of the answer as written (normalised)
+
+
+def _strip(text: str, words: tuple[str, ...]) -> str:
+    """The text with leading filler words removed, repeatedly ('的小伙伴报到' -> '')."""
+    changed = True
+    while text and changed:
+        changed = False
+        for w in words:
+            if text.startswith(w):
+                text, changed = text[len(w):], True
+                break
+    return text
+
+
+class HometownReader:
+    """Finds the member's own hometown among the places a message names."""
+
+    def __init__(self, cues: Cues, scope: Scope) -> None:
+        self.scope = scope
+        self.gazetteer = Gazetteer(cues.place_aliases, cues.words("hometown", "not_places"))
+        self.cues = cues.words("hometown", "cues")
+        self.weak = cues.words("hometown", "weak_cues")
+        self.tail = cues.words("hometown", "tail")
+        self.elsewhere = cues.words("hometown", "elsewhere")
+        self.not_after = cues.words("hometown", "not_after")
+        self.corrections = cues.words("hometown", "corrections")
+        self.others = cues.words("hometown", "others")
+        self.people = cues.words("hometown", "people")
+        self.cue_ends = tuple(self.cues) + tuple(self.weak)
+
+    def read(self, text: str, parts: list[Clause]) -> Hometown | None:
+        """The hometown the message gives, or None (a place in ordinary chat is not an answer)."""
+        best: tuple[int, Mention, str] | None = None
+        cue_before = False  # the previous clause was a cue with no place ('家乡签到：' / '坐标')
+        for clause, mentions in self._places(parts):
+            for m in mentions:
+                rank = self._rank(clause, m, cue_before)
+                if rank and (best is None or rank > best[0]):
+                    best = (rank, m, clause.text[m.start:m.end])
+            cue_before = not mentions and clause.text.endswith(self.cue_ends)
+        if best is None:
+            return None
+        _, m, words = best
+        return Hometown(m.province, m.city, self.corrections.within(text), words)
+
+    def _places(self, parts: list[Clause]) -> list[tuple[Clause, list[Mention]]]:
+        """Each clause with the places it names; a place split by a space is read as one ('湖南 益阳')."""
+        out: list[tuple[Clause, list[Mention]]] = []
+        for clause in parts:
+            found = self.gazetteer.find(clause.text)
+            if out and found and found[0].start == 0:
+                prev, prev_found = out[-1]
+                if prev.spaced and prev_found and prev_found[-1].end == len(prev.text):
+                    joined = Clause(prev.text + clause.text, clause.asked, clause.spaced)
+                    out[-1] = (joined, self.gazetteer.find(joined.text))
+                    continue
+            out.append((clause, found))
+        return out
+
+    def _rank(self, clause: Clause, m: Mention, cue_before: bool) -> int:
+        text = self.scope.clean(clause.text)
+        before, after = text[:m.start], text[m.end:].split("不是")[0]  # '是云南曲靖不是云南昭通'
+        if after.startswith(self.not_after) or self.scope.asks(clause) or before.endswith(("不是", "不在")):
+            return 0  # '北京大学', '上海今天下雨了吗'
+        cue = max((before.rfind(c) + len(c) for c in self.cues if c in before), default=-1) if self.cues.within(before) else -1
+        if cue >= 0:
+            gap = before[cue:]
+            if self.others.within(before[:cue]):
+                return 0  # '我老公老家是湖南的'
+            if len(gap) <= 6 and not self.elsewhere.within(gap):
+                return STRONG
+        if self.elsewhere.within(before) or after.startswith(self.elsewhere):
+            return 0  # '明天去北京出差', '在深圳工作'
+        if self.others.within(before):
+            return 0
+        lead = _strip(before, self.weak + self.tail)
+        if lead == "" and self._answer_tail(after):
+            return STRONG if cue_before else PLAIN  # '四川成都', '我是山东的', '河北保定的老李', '东莞的打工人报到'
+        return 0
+
+    def _answer_tail(self, after: str) -> bool:
+        """What may follow a place in an answer: fillers ('的小伙伴报到'), a person ('的老李，今年48'), '人在上海'."""
+        rest = _strip(after, self.tail)
+        if rest == "" or (after.startswith("的") and rest.startswith(self.people)):
+            return True
+        if after.startswith("人在") or (after.startswith("人") and rest.startswith("在")):
+            return True  # '安徽合肥人在杭州': who they are, then where they are
+        person = next((p for p in self.people if rest.startswith(p)), None)
+        return person is not None and len(_strip(rest[len(person):], self.tail)) <= 1  # '重庆妹子一枚

@@ -1,0 +1,146 @@
+"""The rituals' intents other than the hometown: check-in, practice, graduation, opt-out, question."""
+from __future__ import annotations
+
+import re
+
+from bot.language.clauses import Clause
+from bot.language.cues import Cues
+from bot.language.normalize import CAP, DONE
+from bot.language.scope import Scope
+
+_DAY = re.compile(r"^(?:day|d|第)?\s*[0-9一二三四五六七八九十]{1,2}\s*天?$|^(?:今天|今日)$")
+_PARTICLES = ("了", "啦", "吧", "啊", "哈", "呀", "哦", "谢谢", "了谢谢", "行吗", "好吗")
+_GRADUATED = re.compile(r"^(?:我|我也|终于|我终于|我们|我们也|我也终于|顺利|成功)?毕业$")
+
+
+def _strip_particles(text: str) -> str:
+    for p in sorted(_PARTICLES, key=len, reverse=True):
+        if text.endswith(p):
+            text = text[: -len(p)]
+    return text
+
+
+def _inside(spans: list[tuple[int, int]], start: int, end: int) -> bool:
+    return any(s <= start and end <= e or (s < end and start < e) for s, e in spans)
+
+
+class Intents:
+    """Recognisers over clauses; each answers only what it is sure of."""
+
+    def __init__(self, cues: Cues, scope: Scope) -> None:
+        self.scope = scope
+        self.checkin_words = cues.words("checkin", "words")
+        self.checkin_compounds = cues.words("checkin", "compounds")
+        self.subjects = cues.words("practice", "subjects")
+        self.done = cues.words("practice", "done")
+        self.practice_compounds = cues.words("practice", "compounds")
+        self.graduation_words = cues.words("graduation", "words")
+        self.graduation_compounds = cues.words("graduation", "compounds")
+        self.optout_words = cues.words("optout", "words")
+        self.optout_stop = cues.words("optout", "stop")
+        self.optout_send = cues.words("optout", "send")
+        self.optout_others = cues.words("optout", "others")
+        self.optout_keep = cues.words("optout", "keep")
+        self.optout_polite = cues.words("optout", "polite")
+        self.resubscribe_words = cues.words("resubscribe")
+        self.landmarks = cues.words("checkin", "landmarks")
+        self.contexts = cues.words("checkin", "contexts")
+        self.optout_marketing = cues.words("optout", "marketing")
+        self.greetings = frozenset(cues.words("question", "greetings"))
+        self.retract = cues.words("scope", "retract")
+        self.places = None  # set by the reader: a place right before 打卡 is a visit ('故宫打卡')
+
+    def retracted(self, parts: list[Clause]) -> bool:
+        """'打卡……算了明天吧', '上次说退订是开玩笑的': the message takes itself back."""
+        return any(self.retract.within(c.text) for c in parts)
+
+    def _keyword(self, parts: list[Clause], words: tuple[str, ...], compounds: tuple[str, ...], visit: bool = False) -> bool:
+        for clause in parts:
+            found = words.spans(clause.text)
+            if not found:
+                continue
+            blocked = compounds.spans(clause.text)
+            for start, end in found:
+                if visit and self._visiting(clause.text[:start]):
+                    continue
+                if not _inside(blocked, start, end) and self.scope.affirms(clause, start, end):
+                    return True
+        return False
+
+    def _visiting(self, before: str) -> bool:
+        """'故宫打卡', '在西安大雁塔打卡了', '成都大熊猫基地打卡': a place visited, not the course."""
+        if before.endswith(self.landmarks) or self.contexts.within(before):
+            return True
+        return self.places is not None and any(m.end >= len(before) - 3 for m in self.places.find(before))
+
+    def checkin(self, parts: list[Clause]) -> bool:
+        """'打卡' / 'Day2打卡' / '已打卡' / a lone ✅; not '还没打卡', '打卡在哪里打', '上班打卡'."""
+        marks = [c.text.replace(DONE, "") == "" for c in parts]
+        if any(marks) and all(m or _DAY.match(c.text) for m, c in zip(marks, parts)):
+            return True  # '✅', 'Day3 ✔️'
+        return not self.retracted(parts) and self._keyword(parts, self.checkin_words, self.checkin_compounds, visit=True)
+
+    def practice(self, parts: list[Clause]) -> bool:
+        """'实操完成' / '作业已交' / '已完成实操' / '实操搞定✌️'; not '实操怎么做', '实操完成不了'."""
+        if self.retracted(parts):
+            return False
+        for i, clause in enumerate(parts):
+            subjects = self.subjects.spans(clause.text)
+            if not subjects or _inside(self.practice_compounds.spans(clause.text), *subjects[0]):
+                continue
+            done = self.done.spans(clause.text)
+            if done:
+                if any(self.scope.affirms(clause, s, e) for s, e in done):
+                    return True
+                continue
+            if self.scope.asks(clause) or not self.scope.affirms(clause, 0, 0):
+                continue
+            # '实操 ✅', '实操：已开户并买入100元', '作业：写下理财目标，已完成': the subject heads, a later clause says done
+            for later in parts[i + 1:]:
+                if later.text == DONE or (later.text.startswith(("已", "完成", "搞定", "ok", "done"))
+                                          and self.scope.affirms(later, 0, 0)):
+                    return True
+        return False
+
+    def graduation(self, parts: list[Clause]) -> bool:
+        """'我毕业啦' / '我毕业了！' / '毕业啦毕业啦🎉' / a lone 🎓; not '什么时候毕业', '北京大学毕业的'."""
+        if parts and all(c.text.replace(CAP, "") == "" for c in parts):
+            return True
+        if self.retracted(parts):
+            return False
+        texts = [Clause(c.text.replace(CAP, ""), c.asked) for c in parts]
+        if any(_GRADUATED.match(c.text) and not c.asked for c in texts):
+            return True
+        return self._keyword(texts, self.graduation_words, self.graduation_compounds)
+
+    def optout(self, parts: list[Clause]) -> bool:
+        """'退订' / 'TD' / '请帮我退订，谢谢' / '不要再给我发优惠信息了'; not '退订了还能上课吗？'."""
+        if self.retracted(parts):
+            return False
+        for i, clause in enumerate(parts):
+            text = clause.text
+            if self.optout_keep.within(text) or self.optout_others.within(text):
+                continue
+            polite = self.optout_polite.within(text)
+            nxt = parts[i + 1] if i + 1 < len(parts) else None
+            # '退订 是什么', 'TD？什么意思': a short question right after asks about the word
+            asks = self.scope.asks(clause) or (nxt is not None and len(nxt.text) <= 5 and self.scope.asks(nxt)
+                                               and any(w in nxt.text for w in ("什么", "啥", "怎么", "哪", "意思")))
+            words = self.optout_words.spans(text)
+            if words and (polite or not asks) and self.scope.affirms(Clause(text), *words[0]) or (words and polite):
+                return True
+            stops = self.optout_stop.spans(text)
+            if stops and not asks:
+                for s, e in self.optout_send.spans(text):
+                    # '不要再给我发优惠信息了', '别再推送了', '别发了' - not '不用发我资料了'
+                    if s >= stops[0][1] and (self.optout_marketing.within(text) or _strip_particles(text[e:]) == ""):
+                        return True
+        return False
+
+    def resubscribe(self, parts: list[Clause]) -> bool:
+        """'恢复订阅'."""
+        return any(self.resubscribe_words.within(c.text) and not self.scope.asks(c) for c in parts)
+
+    def question(self, parts: list[Clause]) -> bool:
+        """A private message that asks something ('请问怎么开户', '退订了还能上课吗？')."""
+        return any(self.scope.asks(c) for c in parts if c.text not in self.greetings)

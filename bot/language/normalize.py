@@ -1,0 +1,69 @@
+"""A member's message made comparable: simplified characters, half-width, emoji and kaomoji out, typos fixed."""
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+import emoji
+import opencc
+
+MAX_CHARS = 1000  # what a recogniser reads of one message: a check-in with a long reflection still fits
+DONE = "✓"  # what ✅ ✔️ ☑️ 👌 ✌️ 🆗 become: a 'done' mark (alone, a check-in)
+CAP = "🎓"  # a mortarboard stays: alone it says 'I graduated'
+
+_T2S = opencc.OpenCC("t2s")
+_DONE_EMOJI = {"✅", "✔", "☑", "👌", "✌", "🆗", "💯"}
+
+
+def _emoji_class() -> str:
+    """Every code point that occurs in an emoji (but not ASCII, CJK or the marks kept), as one regex class."""
+    points = {ch for e in emoji.EMOJI_DATA for ch in e}
+    points |= {"\u200d", "\ufe0f", "\ufe0e", "\u20e3"}
+    points -= {c for c in points if ord(c) < 0x80} | _DONE_EMOJI | {CAP}
+    codes, ranges = sorted(map(ord, points)), []
+    for code in codes:  # consecutive code points as ranges: a short class is a fast class
+        if ranges and code == ranges[-1][1] + 1:
+            ranges[-1][1] = code
+        else:
+            ranges.append([code, code])
+    return "".join(re.escape(chr(a)) if a == b else f"{re.escape(chr(a))}-{re.escape(chr(b))}" for a, b in ranges)
+
+
+_EMOJI = re.compile(f"[{_emoji_class()}]+")
+_DONE = re.compile("[" + "".join(_DONE_EMOJI) + "][\ufe0f\U0001F3FB-\U0001F3FF]*")
+# WeChat's own emoticons are typed as [微笑] [强] [捂脸]; they say nothing a ritual listens for
+_BRACKET = re.compile(r"\[[^\[\]\s]{1,5}\]")
+# kaomoji and decoration: runs of symbols that are neither CJK, letters, digits nor the marks kept
+_NOISE = re.compile(r"[^\w\u4e00-\u9fff✓🎓?!.,;:，。！？；：、~～…\s]+|[_ﾟ゚ﾞ゙ーｰ]+")
+_KANA = re.compile(r"[\u3040-\u30ff\uff66-\uff9f]+")
+_REPEAT = re.compile(r"([?!.,~，。！？~、…])\1+")
+_SPACE = re.compile(r"\s+")
+_PLAIN = re.compile(r"[\u4e00-\u9fffa-zA-Z0-9\s?!.,;:~…，。！？；：、～]*")
+_MENTION = re.compile(r"@[^\s@]{1,20}[\s\u2005]")  # '@李老师 打卡': WeChat ends a mention with a space
+_QUOTES = re.compile("[\"'“”‘’「」『』《》〈〉@#]")  # quoted words stay in their sentence: '发“打卡”两个字吗'
+_SPACED_ASCII = re.compile(r"\b([a-z]) (?=[a-z]\b)")  # 'T D' -> 'td'
+
+
+
+def normalize(text: str, typos: dict[str, str] | None = None, limit: int = MAX_CHARS) -> str:
+    """'我來自廣東廣州！！！😄[強]' -> '我来自广东广州!'; '打咔✅' -> '打卡✓' (linear; reads at most `limit` chars)."""
+    text = _MENTION.sub(" ", text[:limit])
+    text = unicodedata.normalize("NFKC", text)
+    text = _T2S.convert(_QUOTES.sub("", text))
+    if _PLAIN.fullmatch(text) is None:  # most messages are plain words: no emoji, kaomoji or brackets to clear
+        text = _DONE.sub(f" {DONE} ", text).replace(CAP, f" {CAP} ")
+        text = _EMOJI.sub(" ", text)
+        text = _BRACKET.sub(" ", text)
+        text = _KANA.sub(" ", text)
+        text = _NOISE.sub(" ", text)
+    text = _SPACED_ASCII.sub(r"\1", _REPEAT.sub(r"\1", text).lower())
+    if typos:
+        text = _typo_pattern(tuple(typos)).sub(lambda m: typos[m.group(0)], text)
+    return _SPACE.sub(" ", text).strip()
+
+
+@lru_cache(maxsize=8)
+def _typo_pattern(wrong: tuple[str, ...]) -> re.Pattern:
+    """One pass over the text for every typo, longest first."""
+    return re.compile("|".join(map(re.escape, sorted(wrong, key=len, reverse=True))) or r"(?!x)x")

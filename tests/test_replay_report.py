@@ -136,3 +136,44 @@ def test_replay_drives_the_funnel_from_friend_request_to_enrolment(tmp_path):
     assert "剩余30个名额" in offer["text"] and "1.8折" in offer["text"]
     after_opt_out = [s["text"] for s in sent if s["to"] == "f2" and s["ts"] >= "2026-11-29T03:00"]
     assert after_opt_out == ["已为你退订营销消息，之后不会再给你推送优惠信息。课程通知不受影响。"], "an opted-out person was messaged"
+
+
+REAL_WEEK = [  # how members of a real study group write: greetings, chatter, corrections, excuses, typos
+    {"ts": "2026-11-30T10:00:00+08:00", "type": "join", "room": R, "topic": "理财2期",
+     "members": [{"id": f"m{i}", "name": f"学员{i}"} for i in range(1, 7)]},
+    msg("2026-11-30T10:05:00+08:00", "adv", "导师", "/start 2026-12-01", "a1"),
+    msg("2026-11-30T20:05:00+08:00", "m1", "学员1", "大家好，我来自四川成都", "h1"),
+    msg("2026-11-30T20:06:00+08:00", "m2", "学员2", "家乡签到：广西桂林", "h2"),
+    msg("2026-11-30T20:07:00+08:00", "m3", "学员3", "老家山东青岛，现在在北京工作", "h3"),
+    msg("2026-11-30T20:08:00+08:00", "m4", "学员4", "我是北京大学毕业的", "h4"),
+    msg("2026-11-30T20:09:00+08:00", "m5", "学员5", "我来自北京朝阳区", "h5"),
+    msg("2026-11-30T20:10:00+08:00", "m2", "学员2", "更正一下，家乡是江苏苏州", "h6"),
+    msg("2026-11-30T20:11:00+08:00", "m6", "学员6", "我來自廣東廣州🌸", "h7"),
+    msg("2026-12-01T09:10:00+08:00", "m1", "学员1", "今日打卡！", "c1"),
+    msg("2026-12-01T09:11:00+08:00", "m2", "学员2", "今天没时间打卡了，明天补上", "c2"),
+    msg("2026-12-01T09:12:00+08:00", "m3", "学员3", "打卡在哪里打", "c3"),
+    msg("2026-12-01T09:13:00+08:00", "m4", "学员4", "周末去了个网红打卡地", "c4"),
+    msg("2026-12-01T09:14:00+08:00", "m5", "学员5", "打咔✅", "c5"),
+    msg("2026-12-01T13:00:00+08:00", "m1", "学员1", "今天的实操做完了", "p1"),
+    msg("2026-12-01T13:01:00+08:00", "m3", "学员3", "实操完成不了", "p2"),
+    msg("2026-12-01T13:02:00+08:00", "m5", "学员5", "打卡，实操也完成了✅", "p3"),
+    msg("2026-12-07T19:00:00+08:00", "m6", "学员6", "我毕业了！", "g0"),  # before the ceremony: not yet
+    msg("2026-12-07T20:40:00+08:00", "m1", "学员1", "我毕业了！", "g1"),
+    msg("2026-12-07T20:41:00+08:00", "m5", "学员5", "毕业啦毕业啦🎉", "g2"),
+    msg("2026-12-07T20:42:00+08:00", "m3", "学员3", "毕业典礼几点开始？", "g3"),
+]
+
+
+def test_a_recorded_week_written_the_way_members_write(tmp_path):
+    chat_file = tmp_path / "week.jsonl"
+    chat_file.write_text("\n".join(json.dumps(x, ensure_ascii=False) for x in REAL_WEEK) + "\n", encoding="utf-8")
+    db = tmp_path / "week.db"
+    assert run("replay", str(chat_file), "--db", str(db)).returncode == 0
+    (group,) = json.loads(run("report", "--db", str(db), "--json").stdout)["groups"]
+    assert group["hometowns"] == {
+        "m1": {"province": "四川省", "city": "成都市"}, "m2": {"province": "江苏省", "city": "苏州市"},
+        "m3": {"province": "山东省", "city": "青岛市"}, "m5": {"province": "北京市", "city": "北京市"},
+        "m6": {"province": "广东省", "city": "广州市"}}
+    assert group["checkins"] == {"m1": [1], "m5": [1]}
+    assert group["practice"] == {"m1": [1], "m5": [1]}
+    assert group["graduates"] == ["m1", "m5"]

@@ -1,6 +1,7 @@
 """家乡签到 answers: where a member says they are from, inside a greeting or a longer sentence."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from bot.language.clauses import Clause
@@ -8,7 +9,8 @@ from bot.language.cues import Cues
 from bot.language.places import Gazetteer, Mention
 from bot.language.scope import Scope
 
-STRONG, PLAIN = 2, 1  # a place after 来自/老家/家乡 outranks a place standing alone
+STRONG, PLAIN = 2, 1
+_AREA = re.compile(r"^[\u4e00-\u9fff]{1,6}(?:区|县|镇|乡|村|街道)[的人]?$")  # a place after 来自/老家/家乡 outranks a place standing alone
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,6 +92,8 @@ class HometownReader:
                 return 0  # '我老公老家是湖南的'
             if len(gap) <= 6 and not self.elsewhere.within(gap):
                 return STRONG
+        if m.weak:
+            return 0  # a county's short name counts only right after 来自 / 老家 / 家乡
         if self.elsewhere.within(before) or after.startswith(self.elsewhere):
             return 0  # '明天去北京出差', '在深圳工作'
         if self.others.within(before):
@@ -104,6 +108,8 @@ class HometownReader:
         rest = _strip(after, self.tail)
         if rest == "" or (after.startswith("的") and rest.startswith(self.people)):
             return True
+        if _AREA.match(rest):
+            return True  # '苏州工业园区', '成都高新区': a part of the city the gazetteer does not list
         if after.startswith("人在") or (after.startswith("人") and rest.startswith("在")):
             return True  # '安徽合肥人在杭州': who they are, then where they are
         person = next((p for p in self.people if rest.startswith(p)), None)

@@ -21,6 +21,7 @@ class Mention:
     province: str
     city: str | None
     level: int  # the deepest level named (1 province, 2 prefecture, 3 county/district)
+    weak: bool = False  # a county's short name alone ('婺源'): a place only where the member says 'from'
 
 
 class Gazetteer:
@@ -59,6 +60,12 @@ class Gazetteer:
                 out.append(place)
         return out
 
+    def _county(self, form: str) -> list[Place]:
+        """A county by its short name ('婺源', '阳朔'): kept, but only as a weak reading."""
+        if form in self.not_places:
+            return []
+        return [p for p, short in self.index[form] if p.level == 3 and short and p.name.endswith(("县", "旗"))]
+
     def find(self, text: str) -> list[Mention]:
         """Runs of place names in the text, each resolved; an ambiguous run is left out."""
         hits = [(end - len(form) + 1, end + 1, form) for end, form in self._automaton.iter_long(text)]
@@ -77,11 +84,15 @@ class Gazetteer:
 
     def _resolve(self, run: list[tuple[int, int, str]]) -> Mention | None:
         first = run[0][2]
+        weak = False
         options = [self._standalone(first)] + [[p for p, _ in self.index[form]] for _, _, form in run[1:]]
         if not options[0]:
             if len(run) == 1:
-                return None
-            options[0] = [p for p, _ in self.index[first]]
+                options[0], weak = self._county(first), True
+                if not options[0]:
+                    return None
+            else:
+                options[0] = [p for p, _ in self.index[first]]
         # the run names one place from the outside in: keep the readings whose provinces agree
         provinces = set.intersection(*({p.province for p in opts} for opts in options))
         if not provinces:
@@ -102,7 +113,7 @@ class Gazetteer:
             chosen.append(opts[0])
         deepest = max(chosen, key=lambda p: p.level)
         city = deepest.city if deepest.level >= 2 else CITY_PROVINCES.get(deepest.code[:2])
-        return Mention(run[0][0], run[len(chosen) - 1][1], deepest.province, city, deepest.level)
+        return Mention(run[0][0], run[len(chosen) - 1][1], deepest.province, city, deepest.level, weak)
 
 
 def known_place(name: str) -> bool:

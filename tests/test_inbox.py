@@ -77,3 +77,15 @@ def test_every_kind_of_event_survives_the_inbox_unchanged(chat):
               MemberJoined("b", now + timedelta(seconds=1), ROOM, (Member("u1", "张三"), Member("u2", "")), "理财1期"),
               FriendRequest("c", now, "u3", "王五", "想学理财")]
     assert [decode(encode(e)) for e in events] == events
+
+
+def test_an_event_that_breaks_even_the_error_path_cannot_block_the_inbox(chat, monkeypatch):
+    chat.start_course("alice")
+
+    def broken(event, row=None):
+        raise RuntimeError("the database said no")
+
+    received(chat, message(chat, "alice", "打卡", "poison"))
+    monkeypatch.setattr(chat.engine, "handle_now", broken)
+    chat.run(chat.engine.inbox.process())
+    assert chat.store.inbox_length() == 0

@@ -223,10 +223,10 @@ class Store:
     def queued(self, limit: int = 100, aged_before: datetime | None = None) -> list[QueuedMessage]:
         """Queued messages in sending order: broadcasts queued before `aged_before` first (so replies never starve
         them), then replies, then broadcasts, each oldest first."""
-        cols = "id, room, to_id, text, mentions, created_at, action, ref"
+        cols = "id, room, to_id, text, mentions, created_at, action, ref, priority"
         rows = list(self.conn.execute(
             f"SELECT {cols} FROM outbox WHERE status = 'queued' ORDER BY priority, id LIMIT ?", (limit,)))
-        if aged_before is not None:
+        if aged_before is not None and rows and rows[0][-1] == 0:  # only replies can be ahead of an aged broadcast
             cutoff = iso(aged_before)
             oldest = self.conn.execute(  # id order is creation order, so the aged ones are a prefix
                 f"SELECT {cols} FROM outbox WHERE status = 'queued' AND priority = 1 ORDER BY id LIMIT ?", (limit,))
@@ -235,7 +235,7 @@ class Store:
                 ids = {r[0] for r in aged}
                 rows = (aged + [r for r in rows if r[0] not in ids])[:limit]
         return [QueuedMessage(i, Outgoing(room, to, text, tuple(json.loads(m)), action, ref), c)
-                for i, room, to, text, m, c, action, ref in rows]
+                for i, room, to, text, m, c, action, ref, _ in rows]
 
     def replies_since(self, since: datetime, person: str | None = None, room: str | None = None) -> int:
         """How many replies to members were queued since `since`: to one person, or in one room."""

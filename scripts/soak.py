@@ -86,7 +86,8 @@ def flood_private(groups: int, flood: int) -> None:
     last = max(lessons.values()).astimezone(TZ)
     print(f"(a) {flood} private 「领券」 from one member at 08:59, {groups} groups with a 09:00 lesson:")
     print(f"    lessons out: {len(lessons)}/{groups}; the last at {last:%H:%M:%S}; "
-          f"replies to the flooder: {sum(1 for s in sent if s.out.to == 'flooder')}")
+          f"replies to the flooder: {sum(1 for s in sent if s.out.to == 'flooder')} "
+          f"({world.engine.replies.dropped} replies held back by the limits)")
 
 
 def flood_group(flood: int) -> None:

@@ -27,8 +27,9 @@ def assemble(db_path: str | Path, playbook: str | Path | Playbook, clock, transp
 
     pb = playbook if isinstance(playbook, Playbook) else load_playbook(playbook)
     store = Store(connect(db_path))
-    engine = build_engine(store, pb, clock, config.advisors(pb))
-    sender = Sender(store, transport, clock, pacing)
+    advisors = config.advisors(pb)
+    engine = build_engine(store, pb, clock, advisors)
+    sender = Sender(store, transport, clock, pacing, advisors=advisors)
     engine.on_enqueue = sender.wake
     engine.outbox_status = sender.status
     return Bot(store, pb, engine, sender)

@@ -47,13 +47,20 @@ class Ctx:
         """Fill a playbook text with the persona placeholders and `values`."""
         return template.format(**self.pb.persona_vars(), **values).strip()
 
+    @property
+    def asked(self) -> Message | None:
+        """The member's message this answers (replies are limited); None for advisors and scheduled posts."""
+        if self.broadcast or self.message is None or self.message.sender in self.engine.advisors:
+            return None
+        return self.message
+
     def say(self, text: str, mentions: tuple[str, ...] | list[str] = ()) -> None:
-        """Queue a message to this room."""
-        self.engine.enqueue(Outgoing(self.room, None, text, tuple(mentions)), self.now, self.broadcast)
+        """Queue a message to this room (an answer to a member counts against their reply limit)."""
+        self.engine.enqueue(Outgoing(self.room, None, text, tuple(mentions)), self.now, self.broadcast, self.asked)
 
     def say_to(self, contact: str, text: str) -> None:
-        """Queue a private message."""
-        self.engine.enqueue(Outgoing(None, contact, text), self.now, self.broadcast)
+        """Queue a private message (an answer to a member counts against their reply limit)."""
+        self.engine.enqueue(Outgoing(None, contact, text), self.now, self.broadcast, self.asked)
 
     def reply(self, text: str) -> None:
         """Answer the sender of the current message (in the room, @-mentioning them)."""

@@ -13,9 +13,11 @@ from bot.app import Bot
 log = logging.getLogger("bot.daemon")
 
 
-async def supervise(bot: Bot, transport, check_seconds: float = 1.0, max_backoff: float = 60.0) -> None:
-    """Notice a dropped connection and reconnect with back-off; queued messages wait in the outbox meanwhile."""
-    delay = 1.0
+async def supervise(bot: Bot, transport, check_seconds: float = 1.0, max_backoff: float = 60.0,
+                    first_delay: float = 1.0) -> None:
+    """Notice a dropped connection and reconnect with back-off; queued messages wait in the outbox meanwhile, and
+    the sender's own back-off (from sends that failed during the outage) is reset once the connection is back."""
+    delay = first_delay
     while True:
         await asyncio.sleep(check_seconds)
         if getattr(transport, "connected", True):
@@ -24,14 +26,14 @@ async def supervise(bot: Bot, transport, check_seconds: float = 1.0, max_backoff
         await asyncio.sleep(delay)
         try:
             await transport.stop()
-            await transport.start(bot.engine.handle)
+            await transport.start(bot.engine.inbox.receive)
         except Exception as exc:  # noqa: BLE001 - keep trying, with back-off
             log.error("reconnect failed: %s", exc)
             delay = min(delay * 2, max_backoff)
         else:
             log.info("reconnected to %s", transport.name)
-            delay = 1.0
-            bot.sender.wake()
+            delay = first_delay
+            bot.sender.connection_back()
 
 
 async def report_budget(bot: Bot) -> None:
@@ -59,7 +61,8 @@ async def run(bot: Bot, transport, speed: float = 1.0, tick_seconds: float = 1.0
     scheduler.add_job(tick, "interval", seconds=tick_seconds, id="calendar", max_instances=1, coalesce=True,
                       misfire_grace_time=None)
     await tick()  # catch up at once after downtime
-    await transport.start(bot.engine.handle)
+    inbox = asyncio.create_task(bot.engine.inbox.run())  # first what a crash left in the inbox, then what arrives
+    await transport.start(bot.engine.inbox.receive)  # receiving only stores the event and wakes the inbox task
     log.info("running on %s; %d group(s); outbox: %s", transport.name, len(bot.engine.groups), bot.sender.status())
     scheduler.start()
     sender = asyncio.create_task(bot.sender.run(speed))
@@ -69,8 +72,14 @@ async def run(bot: Bot, transport, speed: float = 1.0, tick_seconds: float = 1.0
         await stop.wait()
     finally:
         scheduler.shutdown(wait=False)
-        for task in (supervisor, budget):
+        for task in (supervisor, budget, inbox):
             task.cancel()
+        try:  # what was received before the stop is handled now if it is quick; the rest waits in the inbox
+            await asyncio.wait_for(bot.engine.inbox.process(), 5)
+        except (asyncio.TimeoutError, asyncio.CancelledError):
+            pass
+        except Exception:
+            log.exception("inbox processing at stop failed; the events stay in the inbox")
         try:
             await bot.sender.stop(sender)  # the send in flight finishes; the rest stays queued for the next start
         finally:

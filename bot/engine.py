@@ -1,9 +1,7 @@
 """The engine: dedupes events, loads a group under its lock, routes to the rituals, runs the calendar."""
 from __future__ import annotations
 
-import asyncio
 import logging
-import weakref
 from datetime import date, datetime, timedelta
 from typing import Callable, Iterable
 
@@ -11,9 +9,12 @@ from bot.acks import AckBatcher
 from bot.commands import Command, CommandSpec, UsageError, parse_command
 from bot.context import Ctx
 from bot.events import Event, FriendRequest, MemberJoined, MemberLeft, Message, Outgoing
+from bot.inbox import Inbox
 from bot.language import Reader
 from bot.lifecycle import Group, TransitionNotAllowed
+from bot.outbox import unknown_note
 from bot.playbook import Playbook
+from bot.replies import ReplyLimit
 from bot.router import Router
 from bot.storage import Store
 from bot.timetable import Timetable
@@ -36,12 +37,12 @@ class Engine:
         self.commands: dict[str, CommandSpec] = {}
         self.action_handlers: dict[str, Callable] = {}
         self.groups: dict[str, Group] = {}
-        # one lock per group (or private chat) while an event of it is handled; weak, so idle chats cost nothing
-        self._locks: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
+        self.inbox = Inbox(self)  # events are stored, then handled one at a time in order (no per-group locks needed)
+        self.replies = ReplyLimit(self)
         self._denied: set[str] = set()  # members told today that commands are for advisors (once a day each)
         self._denied_day = ""
         self.on_enqueue: Callable[[], None] = lambda: None
-        self.outbox_status: Callable[[], str] = lambda: f"队列 {self.store.queue_length()} 条"
+        self.outbox_status: Callable[[], str] = lambda: f"队列 {self.store.queue_length()} 条" + unknown_note(self.store)
         self.timetable = Timetable(self)
         for row in store.groups():
             self.groups[row["room"]] = Group.from_row(store, row)
@@ -59,11 +60,16 @@ class Engine:
                     self.commands[name] = spec
             self.action_handlers.update(r.actions)
 
-    def enqueue(self, out: Outgoing, now: datetime, broadcast: bool = False) -> None:
+    def enqueue(self, out: Outgoing, now: datetime, broadcast: bool = False, asked: Message | None = None) -> bool:
         """Queue an outgoing message inside the current transaction; the sender is woken after commit.
-        Scheduled broadcasts queue behind replies to people, so a busy morning never starves a reply."""
-        self.store.enqueue(out, now, 1 if broadcast else 0)
+        Scheduled broadcasts queue behind replies to people, so a busy morning never starves a reply; a reply to a
+        member's message (`asked`) is dropped when that person or room has had its share (bot/replies.py).
+        True if queued."""
+        if asked is not None and not self.replies.allow(out, asked, now):
+            return False
+        self.store.enqueue(out, now, 1 if broadcast else 0, (asked.sender, asked.id, asked.text) if asked else None)
         self._wake = True
+        return True
 
     def _commit_hook(self) -> None:
         if getattr(self, "_wake", False):
@@ -72,19 +78,17 @@ class Engine:
 
     # -- inbound ------------------------------------------------------------------------------
     async def handle(self, event: Event) -> None:
-        """Process one inbound event exactly once (by id), under its group's lock."""
-        key = getattr(event, "room", None) or f"contact:{getattr(event, 'sender', getattr(event, 'contact', ''))}"
-        lock = self._locks.get(key)
-        if lock is None:
-            lock = self._locks[key] = asyncio.Lock()
-        async with lock:
-            self.handle_now(event)
+        """Store the event in the inbox, then process the inbox (each event exactly once, by id, in order)."""
+        self.inbox.append(event)
+        await self.inbox.process()
 
-    def handle_now(self, event: Event) -> None:
-        """Synchronous core of handle() (the caller holds the group's lock)."""
+    def handle_now(self, event: Event, inbox_row: int | None = None) -> None:
+        """Process one event; its inbox row (if any) is deleted in the same transaction as its effects."""
         now = self.clock.now()
         try:
             with self.store.tx():
+                if inbox_row is not None:
+                    self.store.inbox_done(inbox_row)
                 if not self.store.remember(event.id, event.ts):
                     return
                 if isinstance(event, Message):
@@ -100,6 +104,8 @@ class Engine:
             log.exception("event %s failed; recorded as seen so a redelivery does not loop", event.id)
             self.reload(getattr(event, "room", None))
             with self.store.tx():
+                if inbox_row is not None:
+                    self.store.inbox_done(inbox_row)
                 self.store.remember(event.id, event.ts)
             if isinstance(event, Message) and parse_command(event.text) and event.sender in self.advisors:
                 with self.store.tx():

@@ -4,14 +4,26 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
+import re
 from collections import deque
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Iterable
 
+from bot.events import Outgoing
 from bot.storage import Store
 from bot.transport import SendError, Transport, perform
 
 log = logging.getLogger("bot.outbox")
+
+# What WeChat (or a puppet service) says when it throttles an account.
+LIMITED = re.compile(r"频繁|too frequent|limit", re.IGNORECASE)
+
+
+def unknown_note(store: Store) -> str:
+    """' · ⚠️ N 条发送中断…' when interrupted sends need checking by hand, else ''."""
+    n = store.unknown_sends()
+    return f" · ⚠️ {n} 条消息发送中断、不确定是否已送达，请人工核对" if n else ""
 
 
 @dataclass(frozen=True)
@@ -23,13 +35,18 @@ class Pacing:
     switch_jitter_seconds: tuple[float, float] = (1.0, 4.0)  # a random pause when switching recipients
     backoff_seconds: float = 5.0   # first pause after a send error (doubles, capped)
     backoff_max_seconds: float = 300.0
+    limited_after_failures: int = 3  # this many failed sends in a row (while connected) look like account limiting
+    limited_backoff_seconds: float = 60.0  # the first pause once WeChat seems to be limiting the account
+    broadcast_aging_seconds: float = 60.0  # a scheduled post queued this long goes before newer replies
 
 
 class Sender:
     """Drains the outbox in order, respecting the pacing; a failed send pauses all sending with back-off."""
 
-    def __init__(self, store: Store, transport: Transport, clock, pacing: Pacing = Pacing(), seed: int | None = None) -> None:
+    def __init__(self, store: Store, transport: Transport, clock, pacing: Pacing = Pacing(), seed: int | None = None,
+                 advisors: Iterable[str] = ()) -> None:
         self.store, self.transport, self.clock, self.pacing = store, transport, clock, pacing
+        self.advisors = sorted(advisors)
         self._rng = random.Random(seed)
         self._last: tuple[str, datetime] | None = None  # (recipient, when) of the last send
         self._switch_gap = self._draw_gap()
@@ -37,13 +54,44 @@ class Sender:
         self._last_to: dict[str, datetime] = {}
         self._paused_until: datetime | None = None
         self._backoff = pacing.backoff_seconds
+        self._failures = 0  # failed sends in a row while connected
+        self._limited = False  # in an episode of account limiting (the advisors were told)
         self._wake = asyncio.Event()
         self.sent_count = 0
         self._stopping = False
-        interrupted = store.conn.execute(
-            "UPDATE outbox SET status = 'unknown', error = 'interrupted mid-send by a restart' WHERE status = 'sending'").rowcount
-        if interrupted:  # it may have reached WeChat before the crash: never blindly re-send
-            log.warning("%d message(s) were being sent when the bot stopped; marked unknown, not re-sent", interrupted)
+        with store.tx():
+            interrupted = store.mark_interrupted()
+            if interrupted:  # it may have reached WeChat before the crash: never blindly re-send, but say so
+                log.warning("%d message(s) were being sent when the bot stopped; marked unknown, not re-sent", len(interrupted))
+                lines = "\n".join(f"· {dest}：{text[:30]}" for dest, text in interrupted[:5])
+                self._tell_advisors(f"⚠️ 机器人上次停止时有 {len(interrupted)} 条消息正在发送，无法确认是否已送达（没有重发）：\n"
+                                    f"{lines}\n请人工核对，必要时手动补发。/status 和 report 里也能看到。")
+        self._rebuild_window()
+
+    def _tell_advisors(self, text: str) -> None:
+        """Queue a private notice to every advisor, at reply priority (it goes out once sending is allowed)."""
+        for adv in self.advisors:
+            self.store.enqueue(Outgoing(None, adv, text), self.clock.now(), 0)
+
+    def _rebuild_window(self) -> None:
+        """The send budget survives restarts: the last minute's sends (and sends that may have happened) count."""
+        now = self.clock.now()
+        horizon = max(60.0, self.pacing.room_gap_seconds, self.pacing.switch_jitter_seconds[1])
+        for when, dest in self.store.sends_since(now - timedelta(seconds=horizon)):
+            when = min(when, now)  # a clock set back (sandbox --clock-start) must not push sends into the future
+            if when > now - timedelta(minutes=1):
+                self._window.append(when)
+            self._last_to[dest] = max(self._last_to.get(dest, when), when)
+            self._last = (dest, when)
+        while len(self._window) > self.pacing.per_minute:
+            self._window.popleft()
+
+    def connection_back(self) -> None:
+        """The transport reconnected: errors from the outage say nothing about now, so send again at once."""
+        self._paused_until = None
+        self._backoff = self.pacing.backoff_seconds
+        self._failures = 0
+        self.wake()
 
     def wake(self) -> None:
         """Something was queued: look at the outbox now."""
@@ -69,7 +117,10 @@ class Sender:
 
     def next_allowed(self) -> datetime | None:
         """When the next queued message may go (None if the queue is empty)."""
-        return self._pick(self.store.queued(limit=50), self.clock.now())[1]
+        return self._pick(self._queued(self.clock.now()), self.clock.now())[1]
+
+    def _queued(self, now: datetime) -> list:
+        return self.store.queued(limit=50, aged_before=now - timedelta(seconds=self.pacing.broadcast_aging_seconds))
 
     def _pick(self, batch: list, now: datetime) -> tuple[object | None, datetime | None]:
         """(the entry to send now, or None; the earliest moment something could go). Entries go in order per
@@ -97,7 +148,7 @@ class Sender:
         sent = 0
         while not self._stopping:
             now = self.clock.now()
-            item, _ = self._pick(self.store.queued(limit=50), now)
+            item, _ = self._pick(self._queued(now), now)
             if item is None:
                 return sent
             dest = item.out.room or item.out.to
@@ -109,6 +160,7 @@ class Sender:
                 if not isinstance(exc, SendError):  # an unexpected failure: it may have gone out
                     log.exception("transport failed sending outbox #%s", item.id)
                     exc = SendError(repr(exc), unknown=True)
+                limited = self._failed(exc)
                 if exc.unknown:  # may have reached WeChat: never blindly re-send
                     log.error("send of outbox #%s timed out; marked unknown, not re-sent: %s", item.id, exc)
                     with self.store.tx():
@@ -116,14 +168,22 @@ class Sender:
                 else:
                     with self.store.tx():
                         self.store.mark_sent(item.id, now, "queued", str(exc))
+                if not exc.unknown or limited:
+                    if limited:
+                        self._backoff = max(self._backoff, self.pacing.limited_backoff_seconds)
                     self._paused_until = now + timedelta(seconds=self._backoff)
                     log.error("send failed (%s); pausing all sending for %.0fs", exc, self._backoff)
                     self._backoff = min(self._backoff * 2, self.pacing.backoff_max_seconds)
-                    return sent
+                    if not exc.unknown:
+                        return sent
             else:
                 with self.store.tx():
                     self.store.mark_sent(item.id, self.clock.now())
                 self._backoff = self.pacing.backoff_seconds
+                self._failures = 0
+                if self._limited:
+                    self._limited = False
+                    log.warning("sending works again; the account limiting episode is over")
                 sent += 1
                 self.sent_count += 1
             self._window.append(now)
@@ -134,6 +194,23 @@ class Sender:
                 self._switch_gap = self._draw_gap()
             self._last = (dest, now)
         return sent
+
+    def _failed(self, exc: SendError) -> bool:
+        """Count a failed send; True if WeChat seems to be limiting the account (then the advisors are told, once
+        per episode). Failures while disconnected are the connection's, not the account's."""
+        if not getattr(self.transport, "connected", True):
+            return False
+        self._failures += 1
+        if not (LIMITED.search(str(exc)) or self._failures >= self.pacing.limited_after_failures):
+            return False
+        if not self._limited:
+            self._limited = True
+            log.error("WeChat seems to be limiting the account (%s); pausing all sending and telling the advisors", exc)
+            with self.store.tx():
+                self._tell_advisors(f"⚠️ 微信可能在限制这个账号发消息（{str(exc)[:80]}），机器人已暂停发送并逐步重试；"
+                                    "恢复后会自动继续，队列里的消息不会丢。请暂时不要手动大量发消息。")
+            self.wake()
+        return True
 
     async def stop(self, task: asyncio.Task, timeout: float = 10.0) -> None:
         """Let the send in flight finish (a cancelled send would be left 'unknown'), then end the run() task."""
@@ -167,4 +244,5 @@ class Sender:
         """The budget and the queue, for /status and logs."""
         now = self.clock.now()
         used = sum(1 for t in self._window if t > now - timedelta(minutes=1))
-        return f"队列 {self.store.queue_length()} 条 · 本分钟已发 {used}/{self.pacing.per_minute}"
+        paused = "（微信限流，已暂停发送）" if self._limited else ""
+        return f"队列 {self.store.queue_length()} 条 · 本分钟已发 {used}/{self.pacing.per_minute}{paused}" + unknown_note(self.store)

@@ -24,8 +24,9 @@ def build(store: Store, course_days: int = 7) -> dict:
             "practice": store.days_by_member("practice", room),
             "graduates": store.graduates(room),
             "funnel": group_funnel(store, room, members, checkins, course_days),
+            "unknown_sends": store.unknown_sends(room),
         })
-    return {"groups": groups, "funnel": overall_funnel(store)}
+    return {"groups": groups, "funnel": overall_funnel(store), "unknown_sends": store.unknown_sends()}
 
 
 def render(report: dict) -> str:
@@ -45,8 +46,13 @@ def render(report: dict) -> str:
         out.append(f"  每日打卡 {days}")
         out.append(f"  完成实操 {sum(len(v) for v in g['practice'].values())} 次 · 毕业 {len(g['graduates'])} 人")
         out.append("  转化 " + _funnel_line(g["funnel"]))
+        if g.get("unknown_sends"):
+            out.append(f"  ⚠️ {g['unknown_sends']} 条消息发送时被中断，不确定是否已送达：请到群里人工核对，必要时手动补发")
     if report["groups"]:
         out.append("■ 全部 " + _funnel_line(report["funnel"]))
+    private = report.get("unknown_sends", 0) - sum(g.get("unknown_sends", 0) for g in report["groups"])
+    if private > 0:
+        out.append(f"⚠️ {private} 条私聊消息发送时被中断，不确定是否已送达：请人工核对")
     return "\n".join(out) if out else "（还没有绑定任何学习群）"
 
 

@@ -100,6 +100,8 @@ def status(ctx: Ctx, cmd: Command) -> None:
         f"毕业 {len(ctx.store.graduates(ctx.room))} 人",
         f"发送：{ctx.engine.outbox_status()}",
     ]
+    if unknown := ctx.store.unknown_sends(ctx.room):
+        lines.append(f"⚠️ 本群有 {unknown} 条消息发送时被中断，不确定是否已送达，请人工核对")
     ctx.reply("\n".join(lines))
 
 

@@ -45,7 +45,7 @@ class Chat:
         self.store = Store(self.db)
         self.pb = load_playbook(self.pb_path)
         self.engine = build_engine(self.store, self.pb, self.clock, self.advisors)
-        self.sender = Sender(self.store, self.transport, self.clock)
+        self.sender = Sender(self.store, self.transport, self.clock, advisors=self.advisors)
         self.runner = VirtualRunner(self.engine, self.sender, self.clock)
 
     def restart(self) -> None:

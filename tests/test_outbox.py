@@ -99,3 +99,111 @@ def test_a_graceful_stop_lets_the_send_in_flight_finish(chat):
 
     assert chat.run(go()) is True
     assert chat.store.conn.execute("SELECT status FROM outbox").fetchall() == [("sent",)]
+
+
+def rolling_max(times, seconds=60):
+    """The most sends in any window of `seconds`."""
+    times = sorted(times)
+    best, j = 0, 0
+    for i, t in enumerate(times):
+        while t - times[j] >= timedelta(seconds=seconds):
+            j += 1
+        best = max(best, i - j + 1)
+    return best
+
+
+def test_the_send_window_survives_a_restart(chat):
+    queue(chat, *(f"第{i}条" for i in range(30)))
+    chat.said()
+    chat.restart()  # 30 went out in the last 30 s: only 10 more may go before the first is a minute old
+    queue(chat, *(f"又{i}条" for i in range(30)))
+    chat.said()
+    times = [s.ts for s in chat.transport.sent]
+    assert len(times) == 60 and rolling_max(times) == 40
+    assert all(b - a >= timedelta(seconds=1) for a, b in zip(times, times[1:]))  # the room gap too
+
+
+def test_a_send_cut_off_by_a_crash_counts_as_sent_is_not_resent_and_the_advisors_are_told(chat):
+    queue(chat, "发到一半")
+    with chat.store.tx():
+        (item,) = chat.store.queued()
+        chat.store.mark_sent(item.id, chat.clock.now(), "sending")  # then kill -9
+    chat.restart()
+    queue(chat, "下一条")
+    out = chat.said_out()
+    assert out[0].to == "adv" and "1 条消息正在发送" in out[0].text and "发到一半" in out[0].text
+    assert [o.text for o in out[1:]] == ["下一条"]
+    assert chat.store.unknown_sends() == 1
+
+
+def test_an_interrupted_send_shows_in_status_and_in_the_report(chat):
+    from bot import report
+
+    chat.start_course("alice")
+    queue(chat, "发到一半")
+    with chat.store.tx():
+        (item,) = chat.store.queued()
+        chat.store.mark_sent(item.id, chat.clock.now(), "unknown", "timeout")
+    chat.say("adv", "/status")
+    (status,) = [t for t in chat.said() if "📋" in t]
+    assert "1 条消息发送中断" in status and "本群有 1 条消息发送时被中断" in status
+    data = report.build(chat.store)
+    assert data["groups"][0]["unknown_sends"] == 1 and data["unknown_sends"] == 1
+    assert "1 条消息发送时被中断，不确定是否已送达：请到群里人工核对" in report.render(data)
+
+
+def test_wechat_limiting_the_account_pauses_sending_and_tells_the_advisors_once(chat):
+    chat.transport.fail_next = [SendError("发送过于频繁，请稍后再试"), SendError("too frequent")]
+    queue(chat, "一", "二")
+    start = chat.clock.now()
+    out = chat.said_out()
+    assert [o.text for o in out if o.room] == ["一", "二"]
+    notices = [o for o in out if o.to == "adv"]
+    assert len(notices) == 1 and "限制" in notices[0].text
+    assert chat.transport.sent[0].ts - start >= timedelta(seconds=60)  # paused with back-off, not 5 s
+
+
+def test_three_failed_sends_in_a_row_are_taken_as_limiting(chat):
+    chat.transport.fail_next = [SendError("rpc error")] * 3
+    queue(chat, "一")
+    assert sorted(o.to or o.room for o in chat.said_out()) == ["adv", ROOM]  # the notice, then (or after) the message
+
+
+def test_failures_while_disconnected_are_not_limiting_and_the_back_off_resets_on_reconnect(chat):
+    chat.transport.connected = False
+    chat.transport.fail_next = [SendError("wechaty transport is not connected")] * 6
+    queue(chat, "重连后第一条")
+    for _ in range(6):  # the outage: each attempt fails and the pause doubles
+        chat.clock.set(chat.sender.next_allowed())
+        chat.run(chat.sender.drain())
+    assert chat.sender.next_allowed() - chat.clock.now() > timedelta(seconds=60)
+    chat.transport.connected = True
+    chat.sender.connection_back()  # what supervise() calls when the puppet service is back
+    assert chat.sender.next_allowed() - chat.clock.now() <= timedelta(seconds=5)
+    assert chat.said() == ["重连后第一条"]  # and no limiting notice: it was the connection, not the account
+
+
+def test_supervise_resets_the_senders_back_off_when_the_connection_returns(chat):
+    import asyncio
+
+    from bot.app import Bot
+    from bot.daemon import supervise
+
+    chat.transport.connected = False
+    calls = []
+    chat.sender.connection_back = lambda: calls.append("reset")
+
+    async def reconnect(on_event):
+        chat.transport.connected = True
+
+    chat.transport.start = reconnect
+    bot = Bot(chat.store, chat.pb, chat.engine, chat.sender)
+
+    async def go():
+        task = asyncio.create_task(supervise(bot, chat.transport, check_seconds=0, first_delay=0))
+        while not calls:
+            await asyncio.sleep(0)
+        task.cancel()
+
+    chat.run(go())
+    assert calls == ["reset"]

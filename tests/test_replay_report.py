@@ -65,7 +65,7 @@ def test_replay_then_report_json_gives_the_week_in_numbers(tmp_path):
         "hometowns": {"u1": {"province": "四川省", "city": "成都市"}, "u2": {"province": "广东省", "city": "深圳市"}},
         "checkins": {"u1": [1, 2, 3], "u2": [1, 2], "u3": [3]},
         "practice": {"u1": [1], "u2": [1]},
-        "graduates": ["u1", "u2"],
+        "graduates": ["u1", "u2"], "unknown_sends": 0,
     }
 
     sent = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]

@@ -66,11 +66,20 @@ class Acks(_Strict):
     max_per_day: int = Field(default=6, ge=0, le=100)
 
 
+class Replies(_Strict):
+    """Replies to members (not advisors): a few per person, a cap per room, identical answers once, per window."""
+
+    per_person: int = Field(default=8, ge=1, le=100)
+    per_room: int = Field(default=6, ge=1, le=1000)
+    window_minutes: float = Field(default=10, gt=0, le=24 * 60)
+
+
 class Settings(_Strict):
     grace_minutes: int = Field(default=60, ge=0, le=24 * 60)
     backlog_max_age_minutes: int = Field(default=10, ge=1, le=7 * 24 * 60)
     mentions_per_message: int = Field(default=30, ge=1, le=200)
     acks: Acks = Acks()
+    replies: Replies = Replies()
     lesson_time: str = "09:00"
     checkin_reminder_time: str = "20:00"
     tally_time: str = "22:00"

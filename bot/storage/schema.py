@@ -200,7 +200,22 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX marketing_target ON marketing_log(target, ts);
     """,
-    # 4: members who said 我毕业啦 before the ceremony (told once when it opens)
+    # 4: hardened for real groups: a durable inbox (an event is stored before it is processed); replies carry the
+    # person they answer and the message (id, text) that asked (limited per person and per room, repeats once); the send window is rebuilt from sent_at after a restart
+    """
+    CREATE TABLE inbox (
+        id INTEGER PRIMARY KEY,
+        event TEXT NOT NULL,
+        received_at TEXT NOT NULL
+    );
+    ALTER TABLE outbox ADD COLUMN person TEXT;
+    ALTER TABLE outbox ADD COLUMN cause TEXT;
+    ALTER TABLE outbox ADD COLUMN asked TEXT;
+    CREATE INDEX outbox_person ON outbox(person, created_at) WHERE person IS NOT NULL;
+    CREATE INDEX outbox_room_replies ON outbox(room, created_at) WHERE person IS NOT NULL;
+    CREATE INDEX outbox_sent_at ON outbox(sent_at) WHERE sent_at IS NOT NULL;
+    """,
+    # 5: members who said 我毕业啦 before the ceremony (told once when it opens)
     """
     CREATE TABLE early_graduates (
         room TEXT NOT NULL,

@@ -1,0 +1,119 @@
+"""The durable inbox: a received event is stored (text capped) before anything scans it, and processed in order by
+one task, so a crash loses nothing received and a slow event never blocks receiving."""
+from __future__ import annotations
+
+import asyncio
+import functools
+import json
+import logging
+from dataclasses import fields as dataclass_fields, replace
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from bot.events import Event, FriendRequest, Member, MemberJoined, MemberLeft, Message
+
+if TYPE_CHECKING:
+    from bot.engine import Engine
+
+log = logging.getLogger("bot.inbox")
+
+MAX_TEXT_CHARS = 2000  # longer texts are cut here, at the edge: no recogniser ever scans more than this
+_KEEP = 10_000  # stored events also kept in memory (not decoded again) unless this many are waiting
+_KINDS = {"message": Message, "join": MemberJoined, "leave": MemberLeft, "friendship": FriendRequest}
+_NAMES = {cls: name for name, cls in _KINDS.items()}
+
+
+def bounded(event: Event) -> Event:
+    """The event with its free text cut to MAX_TEXT_CHARS."""
+    if isinstance(event, Message) and len(event.text) > MAX_TEXT_CHARS:
+        return replace(event, text=event.text[:MAX_TEXT_CHARS])
+    if isinstance(event, FriendRequest) and len(event.hello) > MAX_TEXT_CHARS:
+        return replace(event, hello=event.hello[:MAX_TEXT_CHARS])
+    return event
+
+
+def encode(event: Event) -> str:
+    """One JSON line for an event."""
+    fields = {name: getattr(event, name) for name in _field_names(type(event))}
+    fields["ts"] = event.ts.isoformat()
+    if "members" in fields:
+        fields["members"] = [[m.id, m.name] for m in event.members]
+    if "mentions" in fields:
+        fields["mentions"] = list(event.mentions)
+    return json.dumps({"type": _NAMES[type(event)], **fields}, ensure_ascii=False)
+
+
+@functools.cache
+def _field_names(cls: type) -> tuple[str, ...]:
+    return tuple(f.name for f in dataclass_fields(cls))
+
+
+def decode(line: str) -> Event:
+    """The event encode() wrote."""
+    fields = json.loads(line)
+    cls = _KINDS[fields.pop("type")]
+    fields["ts"] = datetime.fromisoformat(fields["ts"])
+    if "members" in fields:
+        fields["members"] = tuple(Member(i, n) for i, n in fields["members"])
+    if "mentions" in fields:
+        fields["mentions"] = tuple(fields["mentions"])
+    return cls(**fields)
+
+
+class Inbox:
+    """Appends received events to the inbox table and drains it, one event at a time, through the engine."""
+
+    def __init__(self, engine: "Engine") -> None:
+        self.engine = engine
+        self._wake = asyncio.Event()
+        self._draining = asyncio.Lock()
+        self._fresh: dict[int, Event] = {}  # row id -> the event as stored (the row is the truth after a restart)
+
+    def append(self, event: Event) -> None:
+        """Store the event (text capped), committed before anything reads it."""
+        event = bounded(event)
+        # one statement outside any transaction commits on its own (the connection is in autocommit mode)
+        row_id = self.engine.store.inbox_add(encode(event), self.engine.clock.now())
+        if len(self._fresh) < _KEEP:
+            self._fresh[row_id] = event
+
+    async def receive(self, event: Event) -> None:
+        """The transport's callback: store the event and wake the processor; never waits for processing."""
+        self.append(event)
+        self._wake.set()
+
+    async def process(self) -> int:
+        """Handle every stored event in order (each row is deleted in the transaction of its effects)."""
+        handled = 0
+        async with self._draining:
+            while rows := self.engine.store.inbox_next():
+                for row_id, line in rows:
+                    if handled:
+                        await asyncio.sleep(0)  # let the calendar, the sender and the transport run in between
+                    handled += 1
+                    try:
+                        event = self._fresh.pop(row_id, None) or decode(line)
+                    except Exception:  # a row this code cannot read must not block the ones behind it
+                        log.exception("inbox row %s is unreadable; dropped: %.200s", row_id, line)
+                        with self.engine.store.tx():
+                            self.engine.store.inbox_done(row_id)
+                        continue
+                    try:
+                        self.engine.handle_now(event, row_id)
+                    except Exception:  # handle_now records failures itself; this is the last line of defence
+                        log.exception("event %s could not be handled; dropped from the inbox", event.id)
+                        with self.engine.store.tx():
+                            self.engine.store.inbox_done(row_id)
+        return handled
+
+    async def run(self) -> None:
+        """Forever: drain what is stored (first what a crash left behind), then wait for the next event."""
+        while True:
+            self._wake.clear()
+            try:
+                await self.process()
+            except Exception:  # the processor must outlive a database hiccup
+                log.exception("inbox processing failed; retrying")
+                await asyncio.sleep(1)
+                continue
+            await self._wake.wait()

@@ -12,6 +12,7 @@ from bot.commands import Command, CommandSpec, UsageError, parse_command
 from bot.context import Ctx
 from bot.events import Event, FriendRequest, MemberJoined, MemberLeft, Message, Outgoing
 from bot.lifecycle import Group, TransitionNotAllowed
+from bot.names import clean_event
 from bot.playbook import Playbook
 from bot.router import Router
 from bot.storage import Store
@@ -81,6 +82,7 @@ class Engine:
     def handle_now(self, event: Event) -> None:
         """Synchronous core of handle() (the caller holds the group's lock)."""
         now = self.clock.now()
+        event = clean_event(event)  # display names are input: sanitised once, where they enter
         try:
             with self.store.tx():
                 if not self.store.remember(event.id, event.ts):
@@ -92,7 +94,8 @@ class Engine:
                 elif isinstance(event, MemberLeft):
                     self._on_leave(event)
                 elif isinstance(event, FriendRequest):
-                    log.info("friend request from %s (%s): %s", event.contact, event.name, event.hello)
+                    # the note is a private text: never logged (it is kept in the funnel until the retention purge)
+                    log.info("friend request from %s (%s), note of %d character(s)", event.contact, event.name, len(event.hello))
                     self.emit("friend_request", Ctx(self, now, None, actor=event.contact), event)
         except Exception:
             log.exception("event %s failed; recorded as seen so a redelivery does not loop", event.id)

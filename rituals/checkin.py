@@ -4,6 +4,7 @@ from __future__ import annotations
 from bot.calendar import Action
 from bot.commands import Command, UsageError
 from bot.context import Ctx
+from bot.names import display_name
 from bot.router import Router
 from rituals.text import says_any
 
@@ -30,11 +31,10 @@ def compose_ack(ctx: Ctx, rows: list[tuple]) -> str:
     """'✅ 打卡已记录：张三、李四（今日已打卡 12/40 人）'; a check-in from an earlier day that its tally did not
     cover (sent just before midnight) is named on its own line."""
     today = ctx.today()
-    names = ctx.group.members
     lines = []
     for day in sorted({d for _, d in rows if d < today}):
-        lines.append(f"✅ 打卡已记录（第{day}天）：{'、'.join(names.get(m, m) for m, d in rows if d == day)}")
-    who = [names.get(m, m) for m, day in rows if day == today]
+        lines.append(f"✅ 打卡已记录（第{day}天）：{'、'.join(ctx.name_of(m) for m, d in rows if d == day)}")
+    who = [ctx.name_of(m) for m, day in rows if day == today]
     if who:
         count = len(ctx.store.done_on("checkins", ctx.room, today))
         lines.append(ctx.fmt(ctx.pb.texts.checkin_ack, names="、".join(who), count=count, members=len(ctx.member_list()), day=today))
@@ -62,7 +62,7 @@ def _tally_text(ctx: Ctx, day: int) -> str:
     current = {m for m, _ in members}
     st = streaks(ctx.store.days_by_member("checkins", ctx.room), day)
     names = dict(members)
-    top = sorted(((n, names[m]) for m, n in st.items() if m in current and n > 0), key=lambda x: (-x[0], x[1]))
+    top = sorted(((n, display_name(names[m], m)) for m, n in st.items() if m in current and n > 0), key=lambda x: (-x[0], x[1]))
     size = ctx.pb.settings.leaderboard_size
     board = "\n".join(f"{i}. {name} 🔥{n}天" for i, (n, name) in enumerate(top[:size], 1)) or "（暂无）"
     return ctx.fmt(ctx.pb.texts.tally, day=day, count=count, members=len(members), rate=rate, leaderboard=board)

@@ -131,7 +131,7 @@ def claimed(ctx: Ctx, cmd: Command) -> None:
         raise UsageError("需要成员和券编号。")
     coupon = get_coupon(ctx, cmd.argv[-1])
     member = resolve_member(ctx, " ".join(cmd.argv[:-1]))
-    name = ctx.store.names(ctx.room).get(member, member) if ctx.room else member
+    name = ctx.name_of(member)
     if coupon.expires <= ctx.now:
         ctx.reply(f"「{coupon.id}」已于{local_time(ctx, coupon.expires)}过期，不能再领。")
         return

@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from bot.calendar import Action
 from bot.commands import Command, UsageError
 from bot.context import Ctx
+from bot.names import display_name
 from bot.router import Router
 
 router = Router("course")
@@ -106,7 +107,7 @@ def status(ctx: Ctx, cmd: Command) -> None:
 @router.command("members", "成员", usage="/members", help="列出本群成员")
 def members(ctx: Ctx, cmd: Command) -> None:
     ms = ctx.member_list()
-    names = "、".join(n or m for m, n in ms[:50]) + (f" 等{len(ms)}人" if len(ms) > 50 else "")
+    names = "、".join(display_name(n, m) for m, n in ms[:50]) + (f" 等{len(ms)}人" if len(ms) > 50 else "")
     ctx.reply(f"成员 {len(ms)} 人：{names or '（暂无）'}")
 
 

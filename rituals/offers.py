@@ -241,7 +241,7 @@ def enrolled(ctx: Ctx, cmd: Command) -> None:
     db = offers(ctx)
     offer = get_offer(db, cmd.argv[-1])
     member = resolve_member(ctx, " ".join(cmd.argv[:-1]))
-    name = ctx.store.names(ctx.room).get(member, member) if ctx.room else member
+    name = ctx.name_of(member)
     reason = close_if_over(ctx, db, offer)
     if reason:
         ctx.reply(f"「{offer.title}」{CLOSED[reason]}，不能再报名。")

@@ -31,7 +31,7 @@ def completed(ctx: Ctx) -> None:
 
 def compose_ack(ctx: Ctx, rows: list[tuple]) -> str:
     today = ctx.today()
-    who = [ctx.group.members.get(m, m) for m, day in rows if day == today]
+    who = [ctx.name_of(m) for m, day in rows if day == today]
     return ctx.fmt(ctx.pb.texts.practice_ack, names="、".join(who), day=today) if who else ""
 
 

@@ -12,6 +12,7 @@ from statemachine import State, StateMachine
 from bot.commands import Command, UsageError
 from bot.context import Ctx
 from bot.marketing import push_private
+from bot.names import clean_text
 from bot.persisted import PersistedState
 from bot.playbook.model import Survey, SurveyQuestion
 from bot.router import Router
@@ -189,7 +190,8 @@ def on_private(ctx: Ctx) -> None:
     q = survey.questions[run.question]
     answer = parse_answer(q, msg.text) if msg.kind == "text" else None
     if answer is None:
-        got = f"「{msg.text.strip()[:20]}」" if msg.kind == "text" and msg.text.strip() else "这条消息"
+        echo = clean_text(msg.text, 20) if msg.kind == "text" else ""
+        got = f"「{echo}」" if echo else "这条消息"
         ctx.reply(f"没看懂{got} 😅 {_hint(q)}\n{question_text(survey, run.question)}")
         return
     _record(ctx, q, answer)

@@ -32,6 +32,7 @@ from datetime import datetime, timezone
 from typing import Any, Callable
 
 from bot.events import Event, FriendRequest, Member, MemberJoined, MemberLeft, Message, Outgoing
+from bot.names import display_name
 from bot.transport import EventHandler, SendError
 
 log = logging.getLogger("bot.transport.wechaty")
@@ -423,7 +424,7 @@ class WechatyTransport:
             except Exception as e:  # noqa: BLE001 - unknown contact: keep the mention id, skip the name
                 log.warning("mention %s: no contact payload (%r)", cid, e)
                 continue
-            name = contact.name or cid
+            name = display_name(contact.name, cid)  # the SDK's raw name: line breaks, bidi, 10,000 characters
             if f"@{name}" not in out.text:
                 parts.append(f"@{name}{AT_SEPARATOR}")
         return "".join(parts)

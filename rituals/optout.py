@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import weakref
 
 from bot.context import Ctx
 from bot.router import Router
@@ -13,6 +14,10 @@ RESUBSCRIBE_KEYWORDS = ("恢复订阅",)
 ALREADY = "已退订，不会再给你推送优惠信息～回复「恢复订阅」可重新接收。"
 RESUBSCRIBED = "已恢复订阅 👌 之后会按你的偏好推送优惠信息，回复「退订」可随时退订。"
 NOT_OPTED_OUT = "你目前没有退订，无需恢复～"
+GROUP_HINT = "退订请私聊我发送「退订」哦～群里发的不算退订。"
+GROUP_STATES = ("bound", "opening", "in_course", "graduation", "alumni")
+# per engine: (local day, members hinted today): one hint per member per day, however often they type it
+_hinted: "weakref.WeakKeyDictionary[object, tuple[str, set[str]]]" = weakref.WeakKeyDictionary()
 _EDGES = re.compile(r"^[\W_]+|[\W_]+$")
 
 
@@ -66,3 +71,18 @@ def opt_out(ctx: Ctx) -> None:
         reply = NOT_OPTED_OUT
     if not ctx.stale:
         ctx.reply(reply)
+
+
+@router.message(*GROUP_STATES)
+def opt_out_in_group(ctx: Ctx) -> None:
+    """退订 / TD typed in the group changes nothing (an opt-out is private): a short hint to send it privately."""
+    if ctx.stale or not is_opt_out(ctx, ctx.message.text):
+        return
+    today = ctx.now.astimezone(ctx.pb.tz).date().isoformat()
+    day, hinted = _hinted.get(ctx.engine, ("", set()))
+    if day != today:
+        day, hinted = today, set()
+        _hinted[ctx.engine] = (day, hinted)
+    if ctx.message.sender not in hinted:
+        hinted.add(ctx.message.sender)
+        ctx.reply(GROUP_HINT)

@@ -9,6 +9,7 @@ from bot.events import Event, FriendRequest, Member, MemberJoined, MemberLeft, M
 
 MAX_NAME = 20
 MAX_TOPIC = 30
+MAX_TEXT = 4000  # a message is cut here: keyword checks look at no more (and stay fast)
 FALLBACK = "同学"
 # control (Cc), format (Cf: bidi overrides, zero-width), private use, surrogates, unassigned, line/paragraph separators
 _DROP = {"Cc", "Cf", "Co", "Cs", "Cn", "Zl", "Zp"}
@@ -42,9 +43,10 @@ def topic(text: object) -> str:
 
 
 def clean_event(event: Event) -> Event:
-    """The event with every display name and topic sanitised (where names enter the bot)."""
+    """The event with every display name and topic sanitised and its text bounded (where input enters the bot)."""
     if isinstance(event, Message):
-        return replace(event, name=display_name(event.name, event.sender), topic=topic(event.topic))
+        text = event.text[:MAX_TEXT] if isinstance(event.text, str) else ""
+        return replace(event, name=display_name(event.name, event.sender), topic=topic(event.topic), text=text)
     if isinstance(event, FriendRequest):
         return replace(event, name=display_name(event.name, event.contact))
     if isinstance(event, (MemberJoined, MemberLeft)):

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from bot.calendar import Action
-from bot.commands import Command, UsageError
+from bot.commands import Command, UsageError, shown, whole_number
 from bot.context import Ctx
 from bot.names import display_name
 from bot.router import Router
@@ -98,10 +98,12 @@ def tally(ctx: Ctx, action: Action) -> str:
 def _day_arg(ctx: Ctx, cmd: Command) -> int:
     if not cmd.args:
         day = ctx.today()
-    elif cmd.args.isdigit():
-        day = int(cmd.args)
+    elif (n := whole_number(cmd.args, 999)) is not None:
+        day = n
+    elif cmd.args.isascii() and cmd.args.isdigit():
+        day = 0  # a number with many digits: out of range below
     else:
-        raise UsageError(f"「{cmd.args}」不是天数。")
+        raise UsageError(f"「{shown(cmd.args)}」不是天数。")
     if not 1 <= day <= ctx.pb.course.days:
         raise UsageError(f"课程只有第1到第{ctx.pb.course.days}天。")
     return day

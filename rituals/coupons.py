@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from bot.commands import Command, UsageError
+from bot.commands import Command, UsageError, shown
 from bot.context import Ctx
 from bot.marketing import push_group, push_private
 from bot.playbook.model import Coupon
@@ -29,7 +29,7 @@ def get_coupon(ctx: Ctx, coupon_id: str) -> Coupon:
     for coupon in ctx.pb.coupons:
         if coupon.id == coupon_id:
             return coupon
-    raise UsageError(f"没有券「{coupon_id}」（现有：{'、'.join(c.id for c in ctx.pb.coupons) or '无'}）。")
+    raise UsageError(f"没有券「{shown(coupon_id)}」（现有：{'、'.join(c.id for c in ctx.pb.coupons) or '无'}）。")
 
 
 def _text(ctx: Ctx, coupon: Coupon) -> str:

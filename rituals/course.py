@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from bot.calendar import Action
-from bot.commands import Command, UsageError
+from bot.commands import Command, UsageError, shown
 from bot.context import Ctx
 from bot.names import display_name
 from bot.router import Router
@@ -41,7 +41,7 @@ def start(ctx: Ctx, cmd: Command) -> None:
         try:
             day1 = date.fromisoformat(cmd.args)
         except ValueError:
-            raise UsageError(f"「{cmd.args}」不是日期。") from None
+            raise UsageError(f"「{shown(cmd.args)}」不是日期。") from None
     if not today - timedelta(days=ctx.pb.course.days - 1) <= day1 <= today + timedelta(days=90):
         raise UsageError(f"开课日期要在 {today - timedelta(days=ctx.pb.course.days - 1)} 到 {today + timedelta(days=90)} 之间。")
     ctx.engine.bind(ctx, day1, ctx.message.topic)

@@ -22,6 +22,7 @@ from rituals.optout import is_keyword, normalize
 
 router = Router("survey")
 ALREADY_DONE = "你已经填过问卷啦，券包也已发放，感谢支持 🙏"
+MAX_ANSWER = 500
 _SPLIT = re.compile(r"[\s,，、;；/]+")
 
 
@@ -88,7 +89,8 @@ def _choice(options: list[str], token: str) -> int | None:
     """'2', '２.' or the option's text -> its index."""
     t = normalize(token)
     if t.isdecimal():
-        return int(t) - 1 if 1 <= int(t) <= len(options) else None
+        n = int(t) if len(t) <= 3 else 0  # never int() a number of thousands of digits
+        return n - 1 if 1 <= n <= len(options) else None
     return next((i for i, o in enumerate(options) if normalize(o) == t), None)
 
 
@@ -96,7 +98,7 @@ def parse_answer(q: SurveyQuestion, text: str) -> str | None:
     """The answer to store (an option, a JSON list of options, or the text); None if it does not answer."""
     text = text.strip()
     if q.kind == "text":
-        return text or None
+        return text[:MAX_ANSWER] or None  # a free-text answer is kept short
     whole = _choice(q.options, text)
     if q.kind == "single":
         return q.options[whole] if whole is not None else None

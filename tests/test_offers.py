@@ -86,7 +86,7 @@ def test_the_playbook_offer_is_loaded_once(chat):
     ("vip 进阶课 九百 0.18 2026-12-20T23:59+08:00 20 https://x.y/z", "价格「九百」或折扣「0.18」不是数字。"),
     ("vip 进阶课 999 0.18 2026-11-01T23:59+08:00 20 https://x.y/z", "截止时间 11月1日 23:59 已经过了。"),
     ("vip 进阶课 999 0.18 下周五 20 https://x.y/z", "截止「下周五」不是时间"),
-    ("vip 进阶课 999 0.18 2026-12-20T23:59+08:00 很多 https://x.y/z", "名额「很多」要是正整数。"),
+    ("vip 进阶课 999 0.18 2026-12-20T23:59+08:00 很多 https://x.y/z", "名额「很多」要是1到100000的整数。"),
     ("vip 进阶课 999 0.18 2026-12-20T23:59+08:00 20 x.y/z", "链接「x.y/z」要以 http:// 或 https:// 开头。"),
 ])
 def test_bad_offer_arguments_say_what_is_wrong(chat, args, problem):

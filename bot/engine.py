@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta
 from typing import Callable, Iterable
 
 from bot.acks import AckBatcher
-from bot.commands import Command, CommandSpec, UsageError, parse_command
+from bot.commands import Command, CommandSpec, UsageError, parse_command, shown
 from bot.context import Ctx
 from bot.events import Event, FriendRequest, MemberJoined, MemberLeft, Message, Outgoing
 from bot.lifecycle import Group, TransitionNotAllowed
@@ -118,7 +118,7 @@ class Engine:
                 log.info("backlog command %r from %s at %s not executed", msg.text, msg.sender, msg.ts)
                 if msg.sender in self.advisors:
                     when = msg.ts.astimezone(self.playbook.tz).strftime("%m-%d %H:%M")
-                    Ctx(self, now, msg.room, group, msg).reply(f"{when} 发的 {cmd.prefix}{cmd.name} 是机器人离线期间收到的，已过期没有执行；如仍需要请重新发送。")
+                    Ctx(self, now, msg.room, group, msg).reply(f"{when} 发的 {cmd.prefix}{shown(cmd.name)} 是机器人离线期间收到的，已过期没有执行；如仍需要请重新发送。")
             else:
                 self._on_command(ctx, cmd)
             return
@@ -142,7 +142,7 @@ class Engine:
         spec = self.commands.get(cmd.name)
         sender = ctx.message.sender
         if spec is None:
-            ctx.reply(f"未知指令 {cmd.prefix}{cmd.name}，发送 /help 查看可用指令。")
+            ctx.reply(f"未知指令 {cmd.prefix}{shown(cmd.name)}，发送 /help 查看可用指令。")
             return
         if spec.advisor_only and sender not in self.advisors:
             # a member's command changes nothing; tell them once a day, not on every attempt

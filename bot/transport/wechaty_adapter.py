@@ -33,6 +33,7 @@ from typing import Any, Callable
 
 from bot.events import Event, FriendRequest, Member, MemberJoined, MemberLeft, Message, Outgoing
 from bot.names import display_name
+from bot.redact import redact
 from bot.transport import EventHandler, SendError
 
 log = logging.getLogger("bot.transport.wechaty")
@@ -107,6 +108,12 @@ class WechatyTransport:
     ) -> None:
         if not endpoint:
             raise ValueError("endpoint is required (without it the SDK asks an internet discovery service)")
+        # the SDK warns with the token at every start (PuppetService.__init__): mask it in every log record, and
+        # take it out of the environment so the SDK does not also warn about "two tokens"
+        redact(token)
+        for key in ("WECHATY_PUPPET_SERVICE_TOKEN", "TOKEN", "token"):
+            if os.environ.get(key) == token:
+                del os.environ[key]
         self.endpoint = endpoint
         self.token = token
         self.cache_dir = cache_dir

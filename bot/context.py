@@ -54,6 +54,11 @@ class Ctx:
         else:
             self.say(f"@{display_name(self.message.name, self.message.sender)} {text}", (self.message.sender,))
 
+    def tell_advisor(self, text: str) -> None:
+        """Answer the advisor privately: results about one member (an enrolment, a claim, who opted out) are not
+        the group's business."""
+        self.say_to(self.actor or self.message.sender, text)
+
     def say_mentioning(self, text: str, members: list[tuple[str, str]]) -> None:
         """Post `text` and @-mention members, split across messages of at most mentions_per_message each."""
         per = self.pb.settings.mentions_per_message

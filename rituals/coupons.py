@@ -78,7 +78,7 @@ def push_coupon(ctx: Ctx, cmd: Command) -> None:
         if not members:
             ctx.reply(f"{SEGMENTS[cmd.argv[1]]}一个也没有，没有发送。")
             return
-        ctx.reply(_push_members(replace(ctx, broadcast=True), db, coupon, members))  # behind replies to people
+        ctx.tell_advisor(_push_members(replace(ctx, broadcast=True), db, coupon, members))  # who opted out: privately
         return
     if not push_group(ctx, ctx.room, _text(ctx, coupon), "coupon"):
         ctx.reply(f"本群今天的推广消息已达上限（每天{ctx.pb.marketing.group_cap_per_day}条），「{coupon.id}」没有发送。")
@@ -133,6 +133,6 @@ def claimed(ctx: Ctx, cmd: Command) -> None:
     member = resolve_member(ctx, " ".join(cmd.argv[:-1]))
     name = ctx.name_of(member)
     if coupon.expires <= ctx.now:
-        ctx.reply(f"「{coupon.id}」已于{local_time(ctx, coupon.expires)}过期，不能再领。")
+        ctx.tell_advisor(f"「{coupon.id}」已于{local_time(ctx, coupon.expires)}过期，不能再领。")
         return
-    ctx.reply(f"{name}：{_claim(ctx, member, coupon, ctx.actor)}")
+    ctx.tell_advisor(f"{name}：{_claim(ctx, member, coupon, ctx.actor)}")

@@ -250,15 +250,15 @@ def enrolled(ctx: Ctx, cmd: Command) -> None:
     name = ctx.name_of(member)
     reason = close_if_over(ctx, db, offer)
     if reason:
-        ctx.reply(f"「{offer.title}」{CLOSED[reason]}，不能再报名。")
+        ctx.tell_advisor(f"「{offer.title}」{CLOSED[reason]}，不能再报名。")
         return
     shown = [r for r in db.rooms(offer.id) if r in db.rooms_of(member)]
     room = ctx.room or (shown[0] if shown else None)  # an enrolment noted in private counts for the group it was shown in
     if not db.enroll(offer.id, member, room, ctx.now, ctx.actor):
-        ctx.reply(f"{name} 已经报名过「{offer.title}」了，没有重复记录。")
+        ctx.tell_advisor(f"{name} 已经报名过「{offer.title}」了，没有重复记录。")
         return
     db.stage_once(member, "enrolled", ctx.now, room, offer.id)
     replan(ctx)
     left = db.seats_left(offer)
-    ctx.reply(f"已记录 {name} 报名「{offer.title}」，剩余 {left}/{offer.seats} 个名额。" + ("名额已满，优惠已关闭。" if not left else ""))
+    ctx.tell_advisor(f"已记录 {name} 报名「{offer.title}」，剩余 {left}/{offer.seats} 个名额。" + ("名额已满，优惠已关闭。" if not left else ""))
     close_if_over(ctx, db, offer)

@@ -227,4 +227,4 @@ def invite(ctx: Ctx, cmd: Command) -> None:
             invited += 1
         else:
             skipped += 1
-    ctx.reply(f"已私聊邀请 {invited} 人填写问卷；跳过 {skipped} 人（已退订或超出推送频率）；{before} 人之前已邀请或已填写。")
+    ctx.tell_advisor(f"已私聊邀请 {invited} 人填写问卷；跳过 {skipped} 人（已退订或超出推送频率）；{before} 人之前已邀请或已填写。")

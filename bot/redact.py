@@ -9,7 +9,8 @@ _secrets: set[str] = set()
 _installed = False
 
 
-def _scrub(text: str) -> str:
+def scrub(text: str) -> str:
+    """The text with every registered secret masked (for what is printed without logging)."""
     for secret in _secrets:
         text = text.replace(secret, MASK)
     return text
@@ -25,11 +26,11 @@ def _redacting_factory(base):
         except Exception:  # noqa: BLE001 - a malformed record is left for the handler to report
             return record
         if any(s in message for s in _secrets):
-            record.msg, record.args = _scrub(message), None
+            record.msg, record.args = scrub(message), None
         if record.exc_info and record.exc_info[1] is not None:
             text = "".join(traceback.format_exception(*record.exc_info)).rstrip("\n")
             if any(s in text for s in _secrets):
-                record.exc_text, record.exc_info = _scrub(text), None
+                record.exc_text, record.exc_info = scrub(text), None
         return record
     return factory
 

@@ -33,7 +33,7 @@ from typing import Any, Callable
 
 from bot.events import Event, FriendRequest, Member, MemberJoined, MemberLeft, Message, Outgoing
 from bot.names import display_name
-from bot.redact import redact
+from bot.redact import redact, scrub
 from bot.transport import EventHandler, SendError
 
 log = logging.getLogger("bot.transport.wechaty")
@@ -173,7 +173,7 @@ class WechatyTransport:
         else:
             reason = f"no login within {self.login_timeout:g}s"
         await self.stop()
-        raise TransportStartError(f"wechaty at {self.endpoint}: {reason}")
+        raise TransportStartError(scrub(f"wechaty at {self.endpoint}: {reason}"))  # a server may echo the token
 
     async def _roster(self) -> None:
         """Deliver each room's current members as one join event, so a group bound later knows who is in it before

@@ -22,6 +22,8 @@ def clean_text(text: object, limit: int) -> str:
     space; longer text ends with an ellipsis (…)."""
     if not isinstance(text, str):
         return ""
+    if len(text) <= limit and text.isprintable() and text == text.strip() and "  " not in text:
+        return text  # the common case: nothing to clean (isprintable is False for every category dropped below)
     text = text[: limit * 50]  # a 10,000-character name is not scanned in full
     kept = "".join(" " if c in _BREAKS else c for c in text if c in _BREAKS or unicodedata.category(c) not in _DROP)
     kept = _SPACES.sub(" ", kept).strip()
@@ -46,7 +48,10 @@ def clean_event(event: Event) -> Event:
     """The event with every display name and topic sanitised and its text bounded (where input enters the bot)."""
     if isinstance(event, Message):
         text = event.text[:MAX_TEXT] if isinstance(event.text, str) else ""
-        return replace(event, name=display_name(event.name, event.sender), topic=topic(event.topic), text=text)
+        name, room_topic = display_name(event.name, event.sender), topic(event.topic)
+        if (name, room_topic, text) == (event.name, event.topic, event.text):
+            return event
+        return replace(event, name=name, topic=room_topic, text=text)
     if isinstance(event, FriendRequest):
         return replace(event, name=display_name(event.name, event.contact))
     if isinstance(event, (MemberJoined, MemberLeft)):

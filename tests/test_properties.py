@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import json
 import logging
+import unicodedata
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.commands import Command, parse_command
 from bot.events import FriendRequest, MemberJoined, MemberLeft, Message
+from bot.names import display_name
 from bot.replay import BadLine, parse_line
 from harness import ADVISOR, Chat, local
 
@@ -35,6 +37,15 @@ EVENTS = (Message, MemberJoined, MemberLeft, FriendRequest)
 def test_the_command_parser_never_raises(text):
     cmd = parse_command(text)
     assert cmd is None or (isinstance(cmd, Command) and isinstance(cmd.argv, list))
+
+
+@settings(max_examples=2000)
+@given(st.text(), st.text(max_size=30))
+def test_any_display_name_prints_as_one_short_clean_line(name, contact):
+    shown = display_name(name, contact)
+    assert 1 <= len(shown) <= 20 and shown == shown.strip()
+    assert not any(unicodedata.category(c) in ("Cc", "Cf", "Co", "Cs", "Cn", "Zl", "Zp") for c in shown)
+    assert display_name(shown, contact) == shown  # cleaning twice changes nothing
 
 
 def _parse(line: str) -> None:

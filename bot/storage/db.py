@@ -16,6 +16,7 @@ from bot.storage.schema import MIGRATIONS, current_version
 PRAGMAS = ("PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL", "PRAGMA busy_timeout=5000", "PRAGMA foreign_keys=ON")
 SQLITE_HEADER = b"SQLite format 3\x00"
 SIDE_FILES = ("-wal", "-shm")
+BOT_DATA = Path(__file__).resolve().parents[2] / "data"  # the default folder (data/bot.db): the bot's own, made 0700
 
 
 class DatabaseError(Exception):
@@ -74,6 +75,9 @@ def _explain(path: Path, exc: sqlite3.Error) -> DatabaseError:
 
 
 def _make_private(path: Path) -> None:
+    if path.parent.resolve() == BOT_DATA:
+        with contextlib.suppress(OSError):
+            BOT_DATA.chmod(0o700)
     for p in (path, *(Path(f"{path}{s}") for s in SIDE_FILES)):
         with contextlib.suppress(FileNotFoundError, PermissionError):
             if stat.S_IMODE(p.stat().st_mode) != 0o600:

@@ -14,6 +14,9 @@ import click
 
 from bot import config, instance_lock
 from bot.playbook import PlaybookError, load_playbook
+from bot.storage.db import DatabaseError, is_sqlite_file
+
+EXIT_DATABASE = 5
 
 PLAYBOOK_OPT = click.option("--playbook", type=click.Path(path_type=Path), default=config.DEFAULT_PLAYBOOK,
                             show_default=True, help="Course playbook (YAML).")
@@ -27,7 +30,35 @@ def _playbook_or_exit(path: Path):
         sys.exit(2)
 
 
-@click.group()
+class BotCli(click.Group):
+    """Every command: an unusable database or an unwritable folder is one line on stderr and exit 5, not a traceback."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except DatabaseError as exc:
+            click.echo(f"database: {exc}", err=True)
+            ctx.exit(EXIT_DATABASE)
+        except OSError as exc:  # e.g. the lock file beside the database cannot be created
+            if exc.filename is None:
+                raise
+            click.echo(f"cannot use {exc.filename}: {exc.strerror}", err=True)
+            ctx.exit(EXIT_DATABASE)
+
+
+def _refuse_out(out: Path, inputs: tuple[Path, ...]) -> str | None:
+    """Why `replay --out` must not write there (a database, the input, the --db file), or None."""
+    target = out.resolve()
+    for p in inputs:
+        for candidate in (p, *(Path(f"{p}{s}") for s in ("-wal", "-shm"))):
+            if candidate.resolve() == target:
+                return f"--out {out} is {'the input file' if candidate == inputs[0] else 'the database (or one of its files)'}"
+    if out.exists() and is_sqlite_file(out):
+        return f"--out {out} is a SQLite database: it would be overwritten"
+    return None
+
+
+@click.group(cls=BotCli)
 @click.option("-v", "--verbose", is_flag=True, help="Debug logging.")
 def cli(verbose: bool) -> None:
     """WeChat study-group bot: 7-day course rituals (家乡签到, 打卡, 实操, 我毕业啦!) run by a state machine per group."""
@@ -65,6 +96,9 @@ def run(playbook: Path, db: Path, speed: float, clock_start: str | None) -> None
         sys.exit(4)
     token = os.environ.get("WECHATY_PUPPET_SERVICE_TOKEN")
     if token:
+        from bot.redact import redact
+
+        redact(token)  # before anything can log it
         from bot.transport.wechaty_adapter import WechatyTransport
 
         endpoint = os.environ.get("WECHATY_PUPPET_SERVICE_ENDPOINT", "")
@@ -132,6 +166,9 @@ def replay(file: Path, db: Path, out: Path | None, playbook: Path) -> None:
     from bot.replayer import replay as play
 
     _playbook_or_exit(playbook)
+    if out is not None and (why := _refuse_out(out, (file, db))):
+        click.echo(f"refusing: {why}; choose another file", err=True)
+        sys.exit(2)
     try:
         lock = instance_lock.acquire(db)  # noqa: F841 - a daemon on this database would double-send
     except instance_lock.AlreadyRunning as exc:
@@ -171,12 +208,20 @@ def import_contacts(file: Path, db: Path, playbook: Path) -> None:
 @PLAYBOOK_OPT
 def report(db: Path, as_json: bool, playbook: Path) -> None:
     """Per group: state, day, members, hometowns, check-ins, practice, graduates, and the conversion funnel."""
+    import sqlite3
+
     from bot import report as rep
-    from bot.storage import Store, connect
+    from bot.storage import Store, connect_readonly
 
     pb = _playbook_or_exit(playbook)
-    store = Store(connect(db))
-    data = rep.build(store, pb.course.days)
+    store = Store(connect_readonly(db))  # a report never migrates or creates anything
+    try:
+        data = rep.build(store, pb.course.days)
+    except sqlite3.Error as exc:  # e.g. an older schema that lacks a table: run the bot once to migrate it
+        raise DatabaseError(f"{db}: cannot read the report's tables ({exc}); an older database is migrated by "
+                            "`run` or `replay`") from None
+    finally:
+        store.conn.close()
     click.echo(json.dumps(data, ensure_ascii=False, indent=2) if as_json else rep.render(data))
 
 

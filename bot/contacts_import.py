@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Iterator
 
 from bot.events import Outgoing
+from bot.names import MAX_NAME, clean_text
 from bot.playbook import Playbook
 from bot.storage import Store
 
@@ -65,7 +66,7 @@ def _rows(path: Path) -> Iterator[tuple[int, str | None, str]]:
         if len(row) <= max(i_id, i_name):
             yield reader.line_num, None, f"expected the columns id,name, got {len(row)} field(s)"
             continue
-        contact, name = row[i_id].strip(), row[i_name].strip()
+        contact, name = row[i_id].strip(), clean_text(row[i_name], MAX_NAME)
         if not contact or any(c.isspace() for c in contact):
             yield reader.line_num, None, f"bad id {contact!r}"
             continue

@@ -9,6 +9,7 @@ from bot.calendar import local_day
 from bot.events import Message, Outgoing
 from bot.language import Reading
 from bot.lifecycle import Group
+from bot.names import display_name
 
 if TYPE_CHECKING:
     from bot.engine import Engine
@@ -67,15 +68,19 @@ class Ctx:
         if self.room is None:
             self.say_to(self.message.sender, text)
         else:
-            name = self.message.name or self.message.sender
-            self.say(f"@{name} {text}", (self.message.sender,))
+            self.say(f"@{display_name(self.message.name, self.message.sender)} {text}", (self.message.sender,))
+
+    def tell_advisor(self, text: str) -> None:
+        """Answer the advisor privately: results about one member (an enrolment, a claim, who opted out) are not
+        the group's business."""
+        self.say_to(self.actor or self.message.sender, text)
 
     def say_mentioning(self, text: str, members: list[tuple[str, str]]) -> None:
         """Post `text` and @-mention members, split across messages of at most mentions_per_message each."""
         per = self.pb.settings.mentions_per_message
         for i in range(0, len(members), per):
             chunk = members[i:i + per]
-            tags = " ".join(f"@{name or mid}" for mid, name in chunk)
+            tags = " ".join(f"@{display_name(name, mid)}" for mid, name in chunk)
             self.say(f"{text}\n{tags}" if i == 0 else tags, [mid for mid, _ in chunk])
 
     def day_of(self, ts: datetime) -> int:
@@ -89,6 +94,16 @@ class Ctx:
         """Ask for a batched acknowledgement of what was just recorded (not for backlog messages)."""
         if not self.stale:
             self.engine.acks.request(self.group, self.now)
+
+    def name_of(self, member: str) -> str:
+        """A member's display name in this group, safe to print (a name stored before sanitising is cleaned too)."""
+        if self.group is not None and member in self.group.members:
+            name = self.group.members[member]
+        elif self.room is not None:
+            name = self.store.names(self.room).get(member)
+        else:
+            name = (self.store.funnel.contact(member) or {}).get("name")
+        return display_name(name, member) if name else display_name(member)
 
     def member_list(self) -> list[tuple[str, str]]:
         """Current members (advisors excluded), as (id, name)."""

@@ -6,13 +6,14 @@ from datetime import date, datetime, timedelta
 from typing import Callable, Iterable
 
 from bot.acks import AckBatcher
-from bot.commands import Command, CommandSpec, UsageError, parse_command
+from bot.commands import Command, CommandSpec, UsageError, parse_command, shown
 from bot.context import Ctx
 from bot.events import Event, FriendRequest, MemberJoined, MemberLeft, Message, Outgoing
 from bot.inbox import Inbox
 from bot.language import Reader
 from bot.lifecycle import Group, TransitionNotAllowed
 from bot.outbox import unknown_note
+from bot.names import clean_event
 from bot.playbook import Playbook
 from bot.replies import ReplyLimit
 from bot.router import Router
@@ -85,6 +86,7 @@ class Engine:
     def handle_now(self, event: Event, inbox_row: int | None = None) -> None:
         """Process one event; its inbox row (if any) is deleted in the same transaction as its effects."""
         now = self.clock.now()
+        event = clean_event(event)  # display names are input: sanitised once, where they enter
         try:
             with self.store.tx():
                 if inbox_row is not None:
@@ -98,7 +100,8 @@ class Engine:
                 elif isinstance(event, MemberLeft):
                     self._on_leave(event)
                 elif isinstance(event, FriendRequest):
-                    log.info("friend request from %s (%s): %s", event.contact, event.name, event.hello)
+                    # the note is a private text: never logged (it is kept in the funnel until the retention purge)
+                    log.info("friend request from %s (%s), note of %d character(s)", event.contact, event.name, len(event.hello))
                     self.emit("friend_request", Ctx(self, now, None, actor=event.contact), event)
         except Exception:
             log.exception("event %s failed; recorded as seen so a redelivery does not loop", event.id)
@@ -123,7 +126,7 @@ class Engine:
                 log.info("backlog command %r from %s at %s not executed", msg.text, msg.sender, msg.ts)
                 if msg.sender in self.advisors:
                     when = msg.ts.astimezone(self.playbook.tz).strftime("%m-%d %H:%M")
-                    Ctx(self, now, msg.room, group, msg).reply(f"{when} 发的 {cmd.prefix}{cmd.name} 是机器人离线期间收到的，已过期没有执行；如仍需要请重新发送。")
+                    Ctx(self, now, msg.room, group, msg).reply(f"{when} 发的 {cmd.prefix}{shown(cmd.name)} 是机器人离线期间收到的，已过期没有执行；如仍需要请重新发送。")
             else:
                 self._on_command(ctx, cmd)
             return
@@ -147,7 +150,7 @@ class Engine:
         spec = self.commands.get(cmd.name)
         sender = ctx.message.sender
         if spec is None:
-            ctx.reply(f"未知指令 {cmd.prefix}{cmd.name}，发送 /help 查看可用指令。")
+            ctx.reply(f"未知指令 {cmd.prefix}{shown(cmd.name)}，发送 /help 查看可用指令。")
             return
         if spec.advisor_only and sender not in self.advisors:
             # a member's command changes nothing; tell them once a day, not on every attempt

@@ -14,8 +14,12 @@ class AlreadyRunning(Exception):
 def acquire(db_path: str | Path) -> IO[str]:
     """Take the database's lock (held until the process exits); raise AlreadyRunning if it is taken."""
     lock_path = Path(f"{db_path}.lock")
-    lock_path.parent.mkdir(parents=True, exist_ok=True)
-    fh = open(lock_path, "a+", encoding="utf-8")
+    old = os.umask(0o077)  # the folder (0700) and the lock file are the owner's alone, like the database
+    try:
+        lock_path.parent.mkdir(parents=True, exist_ok=True)
+        fh = open(lock_path, "a+", encoding="utf-8")
+    finally:
+        os.umask(old)
     try:
         fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:

@@ -18,8 +18,8 @@ from bot.virtual import VirtualRunner
 def replay(path: Path, db: Path, playbook: Path, out: Path | None) -> tuple[int, list[Problem]]:
     """Returns (events handled, bad lines). Scheduled actions fire between events as time passes."""
     problems: list[Problem] = []
-    with path.open(encoding="utf-8") as fh:
-        events = list(read_events(fh, problems))
+    with path.open("rb") as fh:
+        events = read_events(fh, problems)
     for p in problems:
         print(f"{path}:{p.line}: skipped: {p.reason}", file=sys.stderr)
     if not events:

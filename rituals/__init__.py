@@ -7,7 +7,7 @@ from bot.engine import Engine
 from bot.playbook import Playbook
 from bot.storage import Store
 from rituals import alumni, checkin, course, funnel, graduation, hometown, practice
-from rituals import optout, survey
+from rituals import optout, privacy, survey
 from rituals import coupons, offers
 
 
@@ -18,6 +18,7 @@ def build_engine(store: Store, playbook: Playbook, clock, advisors: Iterable[str
                            funnel.router)
     engine.include_routers(optout.router, survey.router)
     engine.include_routers(offers.router, coupons.router)
+    engine.include_routers(privacy.router)
     # one acknowledgement names everything recorded since the last, in this order
     engine.acks.add("hometowns", hometown.compose_ack)
     engine.acks.add("checkins", checkin.compose_ack)

@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 from bot.calendar import Action
-from bot.commands import Command, UsageError
+from bot.commands import Command, UsageError, shown, whole_number
 from bot.context import Ctx
+from bot.names import display_name
 from bot.router import Router
 
 router = Router("checkin")
@@ -29,11 +30,10 @@ def compose_ack(ctx: Ctx, rows: list[tuple]) -> str:
     """'✅ 打卡已记录：张三、李四（今日已打卡 12/40 人）'; a check-in from an earlier day that its tally did not
     cover (sent just before midnight) is named on its own line."""
     today = ctx.today()
-    names = ctx.group.members
     lines = []
     for day in sorted({d for _, d in rows if d < today}):
-        lines.append(f"✅ 打卡已记录（第{day}天）：{'、'.join(names.get(m, m) for m, d in rows if d == day)}")
-    who = [names.get(m, m) for m, day in rows if day == today]
+        lines.append(f"✅ 打卡已记录（第{day}天）：{'、'.join(ctx.name_of(m) for m, d in rows if d == day)}")
+    who = [ctx.name_of(m) for m, day in rows if day == today]
     if who:
         count = len(ctx.store.done_on("checkins", ctx.room, today))
         lines.append(ctx.fmt(ctx.pb.texts.checkin_ack, names="、".join(who), count=count, members=len(ctx.member_list()), day=today))
@@ -61,7 +61,7 @@ def _tally_text(ctx: Ctx, day: int) -> str:
     current = {m for m, _ in members}
     st = streaks(ctx.store.days_by_member("checkins", ctx.room), day)
     names = dict(members)
-    top = sorted(((n, names[m]) for m, n in st.items() if m in current and n > 0), key=lambda x: (-x[0], x[1]))
+    top = sorted(((n, display_name(names[m], m)) for m, n in st.items() if m in current and n > 0), key=lambda x: (-x[0], x[1]))
     size = ctx.pb.settings.leaderboard_size
     board = "\n".join(f"{i}. {name} 🔥{n}天" for i, (n, name) in enumerate(top[:size], 1)) or "（暂无）"
     return ctx.fmt(ctx.pb.texts.tally, day=day, count=count, members=len(members), rate=rate, leaderboard=board)
@@ -97,10 +97,12 @@ def tally(ctx: Ctx, action: Action) -> str:
 def _day_arg(ctx: Ctx, cmd: Command) -> int:
     if not cmd.args:
         day = ctx.today()
-    elif cmd.args.isdigit():
-        day = int(cmd.args)
+    elif (n := whole_number(cmd.args, 999)) is not None:
+        day = n
+    elif cmd.args.isascii() and cmd.args.isdigit():
+        day = 0  # a number with many digits: out of range below
     else:
-        raise UsageError(f"「{cmd.args}」不是天数。")
+        raise UsageError(f"「{shown(cmd.args)}」不是天数。")
     if not 1 <= day <= ctx.pb.course.days:
         raise UsageError(f"课程只有第1到第{ctx.pb.course.days}天。")
     return day

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from bot.commands import Command, UsageError
+from bot.commands import Command, UsageError, shown
 from bot.context import Ctx
 from bot.marketing import push_group, push_private
 from bot.playbook.model import Coupon
@@ -28,7 +28,7 @@ def get_coupon(ctx: Ctx, coupon_id: str) -> Coupon:
     for coupon in ctx.pb.coupons:
         if coupon.id == coupon_id:
             return coupon
-    raise UsageError(f"没有券「{coupon_id}」（现有：{'、'.join(c.id for c in ctx.pb.coupons) or '无'}）。")
+    raise UsageError(f"没有券「{shown(coupon_id)}」（现有：{'、'.join(c.id for c in ctx.pb.coupons) or '无'}）。")
 
 
 def _text(ctx: Ctx, coupon: Coupon) -> str:
@@ -77,7 +77,7 @@ def push_coupon(ctx: Ctx, cmd: Command) -> None:
         if not members:
             ctx.reply(f"{SEGMENTS[cmd.argv[1]]}一个也没有，没有发送。")
             return
-        ctx.reply(_push_members(replace(ctx, broadcast=True), db, coupon, members))  # behind replies to people
+        ctx.tell_advisor(_push_members(replace(ctx, broadcast=True), db, coupon, members))  # who opted out: privately
         return
     if not push_group(ctx, ctx.room, _text(ctx, coupon), "coupon"):
         ctx.reply(f"本群今天的推广消息已达上限（每天{ctx.pb.marketing.group_cap_per_day}条），「{coupon.id}」没有发送。")
@@ -130,8 +130,8 @@ def claimed(ctx: Ctx, cmd: Command) -> None:
         raise UsageError("需要成员和券编号。")
     coupon = get_coupon(ctx, cmd.argv[-1])
     member = resolve_member(ctx, " ".join(cmd.argv[:-1]))
-    name = ctx.store.names(ctx.room).get(member, member) if ctx.room else member
+    name = ctx.name_of(member)
     if coupon.expires <= ctx.now:
-        ctx.reply(f"「{coupon.id}」已于{local_time(ctx, coupon.expires)}过期，不能再领。")
+        ctx.tell_advisor(f"「{coupon.id}」已于{local_time(ctx, coupon.expires)}过期，不能再领。")
         return
-    ctx.reply(f"{name}：{_claim(ctx, member, coupon, ctx.actor)}")
+    ctx.tell_advisor(f"{name}：{_claim(ctx, member, coupon, ctx.actor)}")

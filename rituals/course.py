@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from bot.calendar import Action
-from bot.commands import Command, UsageError
+from bot.commands import Command, UsageError, shown
 from bot.context import Ctx
+from bot.names import display_name
 from bot.router import Router
 
 router = Router("course")
@@ -40,7 +41,7 @@ def start(ctx: Ctx, cmd: Command) -> None:
         try:
             day1 = date.fromisoformat(cmd.args)
         except ValueError:
-            raise UsageError(f"「{cmd.args}」不是日期。") from None
+            raise UsageError(f"「{shown(cmd.args)}」不是日期。") from None
     if not today - timedelta(days=ctx.pb.course.days - 1) <= day1 <= today + timedelta(days=90):
         raise UsageError(f"开课日期要在 {today - timedelta(days=ctx.pb.course.days - 1)} 到 {today + timedelta(days=90)} 之间。")
     ctx.engine.bind(ctx, day1, ctx.message.topic)
@@ -108,7 +109,7 @@ def status(ctx: Ctx, cmd: Command) -> None:
 @router.command("members", "成员", usage="/members", help="列出本群成员")
 def members(ctx: Ctx, cmd: Command) -> None:
     ms = ctx.member_list()
-    names = "、".join(n or m for m, n in ms[:50]) + (f" 等{len(ms)}人" if len(ms) > 50 else "")
+    names = "、".join(display_name(n, m) for m, n in ms[:50]) + (f" 等{len(ms)}人" if len(ms) > 50 else "")
     ctx.reply(f"成员 {len(ms)} 人：{names or '（暂无）'}")
 
 

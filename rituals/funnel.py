@@ -1,6 +1,16 @@
 """From friend request to study group: accept, greet in the advisor's persona, invite into the next cohort
-(or tell them when it opens and invite them then). One invitation per person per group, never a loop."""
+(or tell them when it opens and invite them then). One invitation per person per group, never a loop.
+
+Account safety: requests are queued and accepted first come first served, at most `funnel.accept_per_day` a
+(local) day and `funnel.accept_interval_seconds` apart; the rest wait for the next days. Each contact is
+accepted and greeted once: a repeat request changes nothing. Room invitations are capped at
+`funnel.invite_per_day`; people over the cap go on the waiting list and are invited on the next days.
+An opted-out person is accepted (they asked to be friends) but never greeted or invited."""
 from __future__ import annotations
+
+import logging
+import weakref
+from datetime import datetime, timedelta
 
 from bot.context import Ctx
 from bot.events import FriendRequest, Member, Outgoing
@@ -8,7 +18,18 @@ from bot.lifecycle import Group
 from bot.router import Router
 
 router = Router("funnel")
+log = logging.getLogger("bot.funnel")
 OPEN_STATES = ("bound", "opening")
+
+# per engine: the next moment the queue needs a tick (an acceptance or tomorrow's invitations); absent = look now
+_next_check: "weakref.WeakKeyDictionary[object, datetime | None]" = weakref.WeakKeyDictionary()
+
+
+def _midnights(ctx: Ctx) -> tuple[datetime, datetime]:
+    """Today's and tomorrow's local midnight (the caps are per calendar day in the course's time zone)."""
+    local = ctx.now.astimezone(ctx.pb.tz)
+    today = local.replace(hour=0, minute=0, second=0, microsecond=0)
+    return today, (today + timedelta(days=1)).replace(tzinfo=ctx.pb.tz)
 
 
 def next_cohort(ctx: Ctx) -> Group | None:
@@ -18,45 +39,122 @@ def next_cohort(ctx: Ctx) -> Group | None:
 
 
 def invite(ctx: Ctx, contact: str, group: Group) -> bool:
-    """Invite a contact into a group once; False if they were already invited there."""
+    """Invite a contact into a group once; False if opted out, already invited there, or over today's cap
+    (then they are on the waiting list for the next days)."""
+    funnel = ctx.store.funnel
+    if funnel.opted_out(contact) or group.room in funnel.invited_to(contact):
+        return False
+    if funnel.invites_since(_midnights(ctx)[0]) >= ctx.pb.funnel.invite_per_day:
+        if not funnel.has_stage(contact, "waiting"):
+            funnel.stage(contact, "waiting", ctx.now, detail="invite_per_day")
+        return False
     size = len(ctx.store.members(group.room))
     method = "add" if size < ctx.pb.funnel.invite_limit else "invitation"  # WeChat: >40 needs a card they accept
-    if not ctx.store.funnel.add_invite(contact, group.room, method, ctx.now):
-        return False
+    funnel.add_invite(contact, group.room, method, ctx.now)
     ctx.engine.enqueue(Outgoing(group.room, contact, "", action="invite"), ctx.now, ctx.broadcast)
     ctx.say_to(contact, ctx.fmt(ctx.pb.funnel.invite_text, topic=group.topic or group.room, start_date=group.start_date))
-    ctx.store.funnel.stage(contact, "invited", ctx.now, group.room, method)
+    funnel.stage(contact, "invited", ctx.now, group.room, method)
     return True
+
+
+def welcome(ctx: Ctx, contact: str, request_id: str) -> None:
+    """Accept one queued request; greet and invite (or put on the waiting list) unless the person opted out."""
+    funnel = ctx.store.funnel
+    ctx.engine.enqueue(Outgoing(None, contact, "", action="accept", ref=request_id or None), ctx.now)
+    funnel.mark_accepted(contact, ctx.now)
+    funnel.stage(contact, "friend_added", ctx.now)
+    if funnel.opted_out(contact):
+        return  # opted out: a friend, nothing more
+    if not funnel.has_stage(contact, "greeted") and ctx.pb.persona.greeting:
+        ctx.say_to(contact, ctx.fmt(ctx.pb.persona.greeting))
+        funnel.stage(contact, "greeted", ctx.now)
+    group = next_cohort(ctx)
+    if group is not None:
+        invite(ctx, contact, group)
+    elif not funnel.invited_to(contact) and not funnel.has_stage(contact, "waiting"):
+        ctx.say_to(contact, ctx.fmt(ctx.pb.funnel.no_cohort_text))
+        funnel.stage(contact, "waiting", ctx.now)
+
+
+def next_accept_at(ctx: Ctx) -> datetime | None:
+    """When the next queued request may be accepted (None: nothing queued, or a cap of 0)."""
+    funnel, cfg = ctx.store.funnel, ctx.pb.funnel
+    if cfg.accept_per_day == 0 or funnel.next_request() is None:
+        return None
+    today, tomorrow = _midnights(ctx)
+    earliest = today
+    if funnel.accepted_since(today) >= cfg.accept_per_day:
+        earliest = tomorrow
+    last = funnel.last_accepted()
+    if last is not None:
+        earliest = max(earliest, last + timedelta(seconds=cfg.accept_interval_seconds))
+    return earliest
+
+
+def accept_due(ctx: Ctx) -> None:
+    """Accept queued requests, oldest first, as far as today's cap and the pacing allow now."""
+    while (when := next_accept_at(ctx)) is not None and when <= ctx.now:
+        contact, request_id = ctx.store.funnel.next_request()
+        welcome(ctx, contact, request_id)
+
+
+def invite_waiting(ctx: Ctx, group: Group) -> None:
+    """Invite the waiting list into a group, first come first served, up to today's cap."""
+    for contact in ctx.store.funnel.waiting():
+        if not invite(ctx, contact, group) and ctx.store.funnel.invites_since(_midnights(ctx)[0]) >= ctx.pb.funnel.invite_per_day:
+            break
+
+
+def _plan(ctx: Ctx) -> datetime | None:
+    """The next moment the queue or the waiting list needs a tick."""
+    moments = [next_accept_at(ctx)]
+    if next_cohort(ctx) is not None and ctx.store.funnel.waiting():
+        moments.append(_midnights(ctx)[1])
+    return min((m for m in moments if m is not None), default=None)
 
 
 @router.on("friend_request")
 def befriend(ctx: Ctx, req: FriendRequest) -> None:
-    """Accept (if the playbook says so), greet in the persona, invite into the next cohort or put on the waiting list."""
+    """Record the request; queue it (once per contact) if the playbook accepts friends; accept now if allowed."""
     funnel = ctx.store.funnel
     funnel.ensure_contact(req.contact, req.name, "friend", req.ts)
     funnel.stage(req.contact, "friend_request", req.ts, detail=req.hello or None)
     if not ctx.pb.funnel.accept_friends:
         return
-    ctx.engine.enqueue(Outgoing(None, req.contact, "", action="accept", ref=req.id), ctx.now)
-    funnel.stage(req.contact, "friend_added", ctx.now)
-    if not funnel.has_stage(req.contact, "greeted") and ctx.pb.persona.greeting:
-        ctx.say_to(req.contact, ctx.fmt(ctx.pb.persona.greeting))
-        funnel.stage(req.contact, "greeted", ctx.now)
-    group = next_cohort(ctx)
-    if group is not None:
-        invite(ctx, req.contact, group)
-    elif not funnel.invited_to(req.contact) and not funnel.has_stage(req.contact, "waiting"):
-        ctx.say_to(req.contact, ctx.fmt(ctx.pb.funnel.no_cohort_text))
-        funnel.stage(req.contact, "waiting", ctx.now)
+    if funnel.queue_request(req.contact, req.id, req.ts) == "accepted":
+        return  # a repeat from someone already accepted: not accepted, greeted or invited again
+    accept_due(ctx)
+    _next_check[ctx.engine] = _plan(ctx)
 
 
 @router.on("bound")
-def invite_waiting(ctx: Ctx) -> None:
-    """A new cohort is bound: invite everyone on the waiting list who has not been invited anywhere yet."""
-    funnel = ctx.store.funnel
-    for contact in sorted(funnel.with_stage("waiting")):
-        if not funnel.invited_to(contact) and not funnel.opted_out(contact):
-            invite(ctx, contact, ctx.group)
+def cohort_opened(ctx: Ctx) -> None:
+    """A new cohort is bound: invite the waiting list (up to today's cap; the rest on the next days)."""
+    invite_waiting(ctx, ctx.group)
+    _next_check.pop(ctx.engine, None)
+
+
+@router.on("due")
+def next_check(engine: object) -> datetime | None:
+    """When the queue next needs a tick (so a virtual clock stops there)."""
+    return _next_check.get(engine, engine.clock.now())
+
+
+@router.on("tick")
+def tick(ctx: Ctx) -> None:
+    """Accept what the pacing and the cap allow now; invite the waiting list on a new day."""
+    planned = _next_check.get(ctx.engine, ctx.now)
+    if planned is None or ctx.now < planned:
+        return
+    try:
+        with ctx.store.tx():
+            accept_due(ctx)
+            group = next_cohort(ctx)
+            if group is not None:
+                invite_waiting(ctx, group)
+    except Exception:
+        log.exception("friend request queue: tick failed")
+    _next_check[ctx.engine] = _plan(ctx)
 
 
 @router.on("joined")

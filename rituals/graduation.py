@@ -53,7 +53,7 @@ def compose_ack(ctx: Ctx, rows: list[tuple]) -> str:
     """One line per graduate with their days checked in and tasks done."""
     lines = []
     for (member,) in rows:
-        lines.append(ctx.fmt(ctx.pb.graduation.congrats, name=ctx.group.members.get(member, member),
+        lines.append(ctx.fmt(ctx.pb.graduation.congrats, name=ctx.name_of(member),
                              checkins=ctx.store.count("checkins", ctx.room, member),
                              tasks=ctx.store.count("practice", ctx.room, member)))
     if len(lines) == 1:

@@ -38,8 +38,7 @@ def _place(province: str | None, city: str | None) -> str:
 
 def compose_ack(ctx: Ctx, rows: list[tuple]) -> str:
     """'🏠 家乡签到：张三（四川成都市）、李四（上海市）。已有 12 位同学签到，来自 7 个省份'."""
-    names = ctx.group.members
-    who = "、".join(f"{names.get(m, m)}（{_place(p, c)}）" for m, p, c in rows)
+    who = "、".join(f"{ctx.name_of(m)}（{_place(p, c)}）" for m, p, c in rows)
     towns = ctx.store.hometowns(ctx.room)
     provinces = {t["province"] for t in towns.values() if t["province"]}
     return ctx.fmt(ctx.pb.texts.hometown_summary, names=who, count=len(towns), provinces=len(provinces))

@@ -6,7 +6,7 @@ import re
 import weakref
 from datetime import datetime, timedelta
 
-from bot.commands import Command, UsageError
+from bot.commands import Command, UsageError, shown, whole_number
 from bot.context import Ctx
 from bot.events import Outgoing
 from bot.marketing import push_group
@@ -19,6 +19,7 @@ router = Router("offers")
 log = logging.getLogger("bot.offers")
 CLOSED = {"deadline": "已截止", "sold_out": "名额已满"}
 RETRY_HELD = timedelta(minutes=30)
+MAX_TITLE, MAX_PRICE, MAX_SEATS = 50, 1_000_000, 100_000
 
 
 def offers(ctx: Ctx) -> OfferStore:
@@ -138,7 +139,7 @@ def get_offer(db: OfferStore, offer_id: str) -> OfferRow:
     offer = db.get(offer_id)
     if offer is None:
         ids = "、".join(o.id for o in db.all()) or "（还没有）"
-        raise UsageError(f"没有优惠「{offer_id}」（现有：{ids}）。")
+        raise UsageError(f"没有优惠「{shown(offer_id)}」（现有：{ids}）。")
     return offer
 
 
@@ -152,12 +153,12 @@ def resolve_member(ctx: Ctx, spec: str) -> str:
         return name
     ids = [m for m, n in members if n == name]
     if len(ids) > 1:
-        raise UsageError(f"群里有{len(ids)}位成员叫「{name}」，请改用微信号。")
+        raise UsageError(f"群里有{len(ids)}位成员叫「{shown(name)}」，请改用微信号。")
     if ids:
         return ids[0]
     if not spec.startswith("@") and OfferStore(ctx.store.conn).known(name):
         return name
-    raise UsageError(f"找不到成员「{spec}」。")
+    raise UsageError(f"找不到成员「{shown(spec)}」。")
 
 
 def _need(ok: object, problem: str) -> None:
@@ -170,21 +171,26 @@ def _parse_new(ctx: Ctx, argv: list[str]) -> tuple:
     """The /offer arguments, each checked; a UsageError names the first one that is wrong."""
     _need(len(argv) == 7, f"需要7项，收到{len(argv)}项。")
     oid, title, price, discount, deadline, seats, link = argv
-    _need(re.fullmatch(r"[A-Za-z0-9_-]+", oid), f"编号「{oid}」只能用字母、数字、-、_。")
+    _need(re.fullmatch(r"[A-Za-z0-9_-]{1,32}", oid), f"编号「{shown(oid)}」只能用字母、数字、-、_（最多32个）。")
+    _need(len(title) <= MAX_TITLE, f"标题最多{MAX_TITLE}个字。")
     try:
         price_v, d = float(price), float(discount[:-1]) / 10 if discount.endswith("折") else float(discount)
     except ValueError:
-        raise UsageError(f"价格「{price}」或折扣「{discount}」不是数字。") from None
-    _need(price_v > 0 and 0 < d < 1, "价格要大于0，折扣要在0和1之间（0.18 或 1.8折）。")
+        raise UsageError(f"价格「{shown(price)}」或折扣「{shown(discount)}」不是数字。") from None
+    _need(0 < price_v <= MAX_PRICE and 0 < d < 1,  # a NaN fails every comparison; 1e309 is inf
+          f"价格要在0到{MAX_PRICE}元之间，折扣要在0和1之间（0.18 或 1.8折）。")
     try:
         when = datetime.fromisoformat(deadline)
-    except ValueError:
-        raise UsageError(f"截止「{deadline}」不是时间（如 2026-12-20T23:59+08:00）。") from None
-    when = when if when.tzinfo else when.replace(tzinfo=ctx.pb.tz)
+        when = when if when.tzinfo else when.replace(tzinfo=ctx.pb.tz)
+        when.astimezone(ctx.pb.tz)  # a deadline at the edge of the calendar (year 9999 +14:00) overflows here
+    except (ValueError, OverflowError):
+        raise UsageError(f"截止「{shown(deadline)}」不是时间（如 2026-12-20T23:59+08:00）。") from None
     _need(when > ctx.now, f"截止时间 {local_time(ctx, when)} 已经过了。")
-    _need(seats.isdigit() and int(seats) >= 1, f"名额「{seats}」要是正整数。")
-    _need(re.fullmatch(r"https?://\S+", link), f"链接「{link}」要以 http:// 或 https:// 开头。")
-    return oid, title, price_v, d, when, int(seats), link
+    _need(when - ctx.now <= timedelta(days=366), "截止时间最多在一年之内。")
+    n_seats = whole_number(seats, MAX_SEATS)
+    _need(n_seats is not None and n_seats >= 1, f"名额「{shown(seats)}」要是1到{MAX_SEATS}的整数。")
+    _need(len(link) <= 500 and re.fullmatch(r"https?://\S+", link), f"链接「{shown(link)}」要以 http:// 或 https:// 开头。")
+    return oid, title, price_v, d, when, n_seats, link
 
 
 @router.command("offer", "优惠", usage="/offer 编号 标题 价格 折扣 截止 名额 链接",
@@ -241,18 +247,18 @@ def enrolled(ctx: Ctx, cmd: Command) -> None:
     db = offers(ctx)
     offer = get_offer(db, cmd.argv[-1])
     member = resolve_member(ctx, " ".join(cmd.argv[:-1]))
-    name = ctx.store.names(ctx.room).get(member, member) if ctx.room else member
+    name = ctx.name_of(member)
     reason = close_if_over(ctx, db, offer)
     if reason:
-        ctx.reply(f"「{offer.title}」{CLOSED[reason]}，不能再报名。")
+        ctx.tell_advisor(f"「{offer.title}」{CLOSED[reason]}，不能再报名。")
         return
     shown = [r for r in db.rooms(offer.id) if r in db.rooms_of(member)]
     room = ctx.room or (shown[0] if shown else None)  # an enrolment noted in private counts for the group it was shown in
     if not db.enroll(offer.id, member, room, ctx.now, ctx.actor):
-        ctx.reply(f"{name} 已经报名过「{offer.title}」了，没有重复记录。")
+        ctx.tell_advisor(f"{name} 已经报名过「{offer.title}」了，没有重复记录。")
         return
     db.stage_once(member, "enrolled", ctx.now, room, offer.id)
     replan(ctx)
     left = db.seats_left(offer)
-    ctx.reply(f"已记录 {name} 报名「{offer.title}」，剩余 {left}/{offer.seats} 个名额。" + ("名额已满，优惠已关闭。" if not left else ""))
+    ctx.tell_advisor(f"已记录 {name} 报名「{offer.title}」，剩余 {left}/{offer.seats} 个名额。" + ("名额已满，优惠已关闭。" if not left else ""))
     close_if_over(ctx, db, offer)

@@ -2,6 +2,8 @@
 marketing (ritual messages are unaffected); 「恢复订阅」 turns marketing back on. The language layer decides what was said."""
 from __future__ import annotations
 
+import weakref
+
 from bot.context import Ctx
 from bot.router import Router
 
@@ -9,6 +11,10 @@ router = Router("optout")
 ALREADY = "已退订，不会再给你推送优惠信息～回复「恢复订阅」可重新接收。"
 RESUBSCRIBED = "已恢复订阅 👌 之后会按你的偏好推送优惠信息，回复「退订」可随时退订。"
 NOT_OPTED_OUT = "你目前没有退订，无需恢复～"
+GROUP_HINT = "退订请私聊我发送「退订」哦～群里发的不算退订。"
+GROUP_STATES = ("bound", "opening", "in_course", "graduation", "alumni")
+# per engine: (local day, members hinted today): one hint per member per day, however often they type it
+_hinted: "weakref.WeakKeyDictionary[object, tuple[str, set[str]]]" = weakref.WeakKeyDictionary()
 
 
 def is_keyword(ctx: Ctx) -> bool:
@@ -46,3 +52,18 @@ def opt_out(ctx: Ctx) -> None:
         reply = NOT_OPTED_OUT
     if not ctx.stale:
         ctx.reply(reply)
+
+
+@router.message(*GROUP_STATES)
+def opt_out_in_group(ctx: Ctx) -> None:
+    """退订 / TD typed in the group changes nothing (an opt-out is private): a short hint to send it privately."""
+    if ctx.stale or not ctx.reading.wants_out:
+        return
+    today = ctx.now.astimezone(ctx.pb.tz).date().isoformat()
+    day, hinted = _hinted.get(ctx.engine, ("", set()))
+    if day != today:
+        day, hinted = today, set()
+        _hinted[ctx.engine] = (day, hinted)
+    if ctx.message.sender not in hinted:
+        hinted.add(ctx.message.sender)
+        ctx.reply(GROUP_HINT)

@@ -30,10 +30,9 @@ def completed(ctx: Ctx) -> None:
 
 def compose_ack(ctx: Ctx, rows: list[tuple]) -> str:
     """'📝 实操已完成：张三、李四', one line per course day (a completion sent just before midnight keeps its day)."""
-    names = ctx.group.members
     lines = []
     for day in sorted({d for _, d in rows}):
-        who = "、".join(names.get(m, m) for m, d in rows if d == day)
+        who = "、".join(ctx.name_of(m) for m, d in rows if d == day)
         line = ctx.fmt(ctx.pb.texts.practice_ack, names=who, day=day)
         lines.append(line if day == ctx.today() else f"{line}（第{day}天）")
     return "\n".join(lines)

@@ -12,6 +12,7 @@ from statemachine import State, StateMachine
 from bot.commands import Command, UsageError
 from bot.context import Ctx
 from bot.marketing import push_private
+from bot.names import clean_text
 from bot.persisted import PersistedState
 from bot.playbook.model import Survey, SurveyQuestion
 from bot.router import Router
@@ -22,6 +23,7 @@ from rituals.optout import is_keyword
 
 router = Router("survey")
 ALREADY_DONE = "你已经填过问卷啦，券包也已发放，感谢支持 🙏"
+MAX_ANSWER = 500
 _SPLIT = re.compile(r"[\s,，、;；/]+")
 
 
@@ -93,7 +95,8 @@ def _choice(options: list[str], token: str) -> int | None:
     """'2', '２.' or the option's text -> its index."""
     t = normalize(token)
     if t.isdecimal():
-        return int(t) - 1 if 1 <= int(t) <= len(options) else None
+        n = int(t) if len(t) <= 3 else 0  # never int() a number of thousands of digits
+        return n - 1 if 1 <= n <= len(options) else None
     return next((i for i, o in enumerate(options) if normalize(o) == t), None)
 
 
@@ -101,7 +104,7 @@ def parse_answer(q: SurveyQuestion, text: str) -> str | None:
     """The answer to store (an option, a JSON list of options, or the text); None if it does not answer."""
     text = text.strip()
     if q.kind == "text":
-        return text or None
+        return text[:MAX_ANSWER] or None  # a free-text answer is kept short
     whole = _choice(q.options, text)
     if q.kind == "single":
         return q.options[whole] if whole is not None else None
@@ -195,7 +198,8 @@ def on_private(ctx: Ctx) -> None:
     q = survey.questions[run.question]
     answer = parse_answer(q, msg.text) if msg.kind == "text" else None
     if answer is None:
-        got = f"「{msg.text.strip()[:20]}」" if msg.kind == "text" and msg.text.strip() else "这条消息"
+        echo = clean_text(msg.text, 20) if msg.kind == "text" else ""
+        got = f"「{echo}」" if echo else "这条消息"
         ctx.reply(f"没看懂{got} 😅 {_hint(q)}\n{question_text(survey, run.question)}")
         return
     _record(ctx, q, answer)
@@ -229,4 +233,4 @@ def invite(ctx: Ctx, cmd: Command) -> None:
             invited += 1
         else:
             skipped += 1
-    ctx.reply(f"已私聊邀请 {invited} 人填写问卷；跳过 {skipped} 人（已退订或超出推送频率）；{before} 人之前已邀请或已填写。")
+    ctx.tell_advisor(f"已私聊邀请 {invited} 人填写问卷；跳过 {skipped} 人（已退订或超出推送频率）；{before} 人之前已邀请或已填写。")

@@ -64,8 +64,10 @@ class Chat:
         self.run(self.runner.push(Message(msg_id, ts, room, sender, name or sender, text, topic="理财1期", kind=kind)))
         return msg_id
 
-    def join(self, *members: str, room: str = ROOM) -> None:
-        ev = MemberJoined(f"j{next(self._ids)}", self.clock.now(), room, tuple(Member(m, m) for m in members), "理财1期")
+    def join(self, *members: str, room: str = ROOM, names: dict[str, str] | None = None) -> None:
+        """Members join (their display name is their id unless `names` says otherwise)."""
+        names = names or {}
+        ev = MemberJoined(f"j{next(self._ids)}", self.clock.now(), room, tuple(Member(m, names.get(m, m)) for m in members), "理财1期")
         self.run(self.runner.push(ev))
 
     def leave(self, *members: str, room: str = ROOM) -> None:

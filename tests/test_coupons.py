@@ -22,10 +22,10 @@ def to_graduation(chat, *graduates):
 
 
 def private_to(outs):
-    """{contact: [texts]} of the private messages among what the bot sent."""
+    """{contact: [texts]} of the private messages to members among what the bot sent (the advisor's left out)."""
     got: dict[str, list[str]] = {}
     for out in outs:
-        if out.room is None:
+        if out.room is None and out.to != "adv":
             got.setdefault(out.to, []).append(out.text)
     return got
 
@@ -62,13 +62,13 @@ def test_graduates_get_it_privately_and_opted_out_members_never_do(chat):
     chat.say("adv", "/coupon c1600 graduates")
     outs = chat.said_out()
     assert private_to(outs) == {"alice": [C1600]}
-    assert [o.text for o in outs if o.room == ROOM] == [
-        "@adv 已私发「c1600」给 1 人；跳过 1 人（已退订 1、超出推送频率 0、之前已发过 0）。"]
+    assert [o.text for o in outs if o.to == "adv"] == [  # who opted out is the advisor's business alone
+        "已私发「c1600」给 1 人；跳过 1 人（已退订 1、超出推送频率 0、之前已发过 0）。"]
 
     chat.say("adv", "/coupon c1600 all")
     outs = chat.said_out()
     assert private_to(outs) == {"carol": [C1600]}  # alice had it already, bob opted out
-    assert [o.text for o in outs if o.room == ROOM] == ["@adv 已私发「c1600」给 1 人；跳过 2 人（已退订 1、超出推送频率 0、之前已发过 1）。"]
+    assert [o.text for o in outs if o.to == "adv"] == ["已私发「c1600」给 1 人；跳过 2 人（已退订 1、超出推送频率 0、之前已发过 1）。"]
 
     chat.say("alice", "领券", room=None)
     chat.say("bob", "领券", room=None)  # nothing was pushed to bob: nothing to claim
@@ -95,8 +95,8 @@ def test_members_over_their_own_frequency_are_skipped(chat):
     chat.say("adv", "/coupon c1600 all")
     outs = chat.said_out()
     assert private_to(outs) == {"alice": [C1600]}
-    assert [o.text for o in outs if o.room == ROOM] == [
-        "@adv 已私发「c1600」给 1 人；跳过 1 人（已退订 0、超出推送频率 1、之前已发过 0）。"]
+    assert [o.text for o in outs if o.to == "adv"] == [  # who opted out is the advisor's business alone
+        "已私发「c1600」给 1 人；跳过 1 人（已退订 0、超出推送频率 1、之前已发过 0）。"]
 
 
 def test_the_most_recent_valid_coupon_is_the_one_claimed(chat):
@@ -121,7 +121,7 @@ def test_an_expired_coupon_is_never_pushed_and_cannot_be_claimed(chat):
     assert chat.said() == ["@adv 「c400」已于2026年12月31日 23:59过期，不能再发放。",
                            "@adv 「c400」已于2026年12月31日 23:59过期，不能再发放。",
                            "@alice 这张券已经过期了，下次活动再来哦～",
-                           "@adv 「c400」已于2026年12月31日 23:59过期，不能再领。"]
+                           "「c400」已于2026年12月31日 23:59过期，不能再领。"]  # to the advisor privately
     assert claims(chat) == []
     assert private_to(chat.said_out()) == {}
 
@@ -130,8 +130,8 @@ def test_the_advisor_records_a_claim_once(chat):
     chat.start_course("alice", "bob")
     chat.say("adv", "/claimed @alice c2800")
     chat.say("adv", "/登记领券 alice c2800")
-    assert chat.said() == ["@adv alice：🎉 领取成功：满100000元减2800元理财券（12月31日 23:59前有效）",
-                           "@adv alice：已经领过这张券啦：满100000元减2800元理财券（12月31日 23:59前有效）"]
+    assert chat.said() == ["alice：🎉 领取成功：满100000元减2800元理财券（12月31日 23:59前有效）",
+                           "alice：已经领过这张券啦：满100000元减2800元理财券（12月31日 23:59前有效）"]
     assert claims(chat) == [("c2800", "alice", "adv")]
 
 

@@ -34,6 +34,20 @@ class CommandSpec:
     needs_group: bool = True
 
 
+def shown(arg: str, limit: int = 30) -> str:
+    """An argument as echoed back in a reply: one line, at most `limit` characters."""
+    from bot.names import clean_text  # noqa: PLC0415 - bot.names imports bot.events only; keep the parser light
+    return clean_text(arg, limit) or "（空）"
+
+
+def whole_number(arg: str, limit: int) -> int | None:
+    """'12' -> 12; None unless it is plain ASCII digits no greater than `limit` (never a 5,000-digit int())."""
+    if not (arg.isascii() and arg.isdigit()) or len(arg) > len(str(limit)):
+        return None
+    value = int(arg)
+    return value if value <= limit else None
+
+
 class UsageError(ValueError):
     """Raised by a command handler for malformed arguments; the engine replies with the usage line."""
 

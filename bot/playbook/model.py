@@ -185,6 +185,16 @@ class Funnel(_Strict):
     invite_text: str = "已邀请你加入「{course}」学习群「{topic}」，第1天是 {start_date}，记得通过邀请哦～"
     no_cohort_text: str = "下一期「{course}」开课时间确定后，我会第一时间邀请你进群 😊"
     invite_limit: int = Field(default=40, ge=1, le=500)  # above this many members WeChat sends an invitation card
+    # account safety: WeChat restricts accounts that accept more than about a hundred friends a day
+    accept_per_day: int = Field(default=80, ge=0, le=100)  # requests above it wait (in order) for the next days
+    accept_interval_seconds: int = Field(default=120, ge=0, le=3600)  # at least this long between two acceptances
+    invite_per_day: int = Field(default=100, ge=0, le=500)  # room invitations a day; the rest wait for the next day
+
+
+class Privacy(_Strict):
+    """Private texts (survey free-text answers, friend-request notes) are deleted after retention_days."""
+
+    retention_days: int = Field(default=90, ge=1, le=3650)
 
 
 class Marketing(_Strict):
@@ -279,6 +289,7 @@ class Playbook(_Strict):
     alumni: Alumni
     funnel: Funnel = Funnel()
     marketing: Marketing = Marketing()
+    privacy: Privacy = Privacy()
     offers: list[Offer] = Field(default_factory=list)
     coupons: list[Coupon] = Field(default_factory=list)
     survey: Survey | None = None

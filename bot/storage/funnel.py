@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from bot.storage.store import iso
+from bot.storage.store import from_iso, iso
 
 if TYPE_CHECKING:
     from bot.storage.store import Store
@@ -51,6 +51,51 @@ class FunnelStore:
         cur = self.conn.execute("INSERT OR IGNORE INTO invites(contact, room, ts, method) VALUES (?, ?, ?, ?)",
                                 (contact, room, iso(ts), method))
         return cur.rowcount == 1
+
+    def invites_since(self, since: datetime) -> int:
+        """Room invitations made since a moment (the daily cap)."""
+        return self.conn.execute("SELECT COUNT(*) FROM invites WHERE ts >= ?", (iso(since),)).fetchone()[0]
+
+    def waiting(self) -> list[str]:
+        """People on the waiting list, first come first served: never invited anywhere and not opted out."""
+        return [c for (c,) in self.conn.execute(
+            "SELECT f.contact FROM funnel f JOIN contacts c ON c.contact = f.contact WHERE f.stage = 'waiting' "
+            "AND c.opted_out_at IS NULL AND NOT EXISTS (SELECT 1 FROM invites i WHERE i.contact = f.contact) "
+            "GROUP BY f.contact ORDER BY MIN(f.id)")]
+
+    # -- friend requests: accepted in order, capped per day and paced ----------------------------
+    def queue_request(self, contact: str, request_id: str, ts: datetime) -> str:
+        """File a friend request: 'queued' (new), 'requeued' (still waiting: the newest request id is kept, the
+        place in line too) or 'accepted' (a repeat from a contact already accepted: nothing to do)."""
+        row = self.conn.execute("SELECT accepted_at FROM friend_requests WHERE contact = ?", (contact,)).fetchone()
+        if row is None:
+            self.conn.execute("INSERT INTO friend_requests(contact, request_id, requested_at) VALUES (?, ?, ?)",
+                              (contact, request_id, iso(ts)))
+            return "queued"
+        if row[0] is not None:
+            return "accepted"
+        self.conn.execute("UPDATE friend_requests SET request_id = ? WHERE contact = ?", (request_id, contact))
+        return "requeued"
+
+    def next_request(self) -> tuple[str, str] | None:
+        """The oldest friend request not yet accepted: (contact, request id)."""
+        row = self.conn.execute("SELECT contact, request_id FROM friend_requests WHERE accepted_at IS NULL "
+                                "ORDER BY requested_at, contact LIMIT 1").fetchone()
+        return (row[0], row[1]) if row else None
+
+    def mark_accepted(self, contact: str, ts: datetime) -> None:
+        self.conn.execute("UPDATE friend_requests SET accepted_at = ? WHERE contact = ?", (iso(ts), contact))
+
+    def accepted_since(self, since: datetime) -> int:
+        """Friend requests accepted since a moment (the daily cap)."""
+        return self.conn.execute("SELECT COUNT(*) FROM friend_requests WHERE accepted_at >= ?", (iso(since),)).fetchone()[0]
+
+    def last_accepted(self) -> datetime | None:
+        row = self.conn.execute("SELECT MAX(accepted_at) FROM friend_requests").fetchone()
+        return from_iso(row[0]) if row and row[0] else None
+
+    def pending_requests(self) -> int:
+        return self.conn.execute("SELECT COUNT(*) FROM friend_requests WHERE accepted_at IS NULL").fetchone()[0]
 
     def invited_to(self, contact: str) -> list[str]:
         return [r for (r,) in self.conn.execute("SELECT room FROM invites WHERE contact = ? ORDER BY ts", (contact,))]

@@ -224,6 +224,19 @@ MIGRATIONS: list[str] = [
         PRIMARY KEY (room, member)
     ) WITHOUT ROWID;
     """,
+    # 6: friend requests queue for a paced, capped acceptance (one row per contact; accepted_at NULL = waiting)
+    """
+    CREATE TABLE friend_requests (
+        contact TEXT PRIMARY KEY,
+        request_id TEXT NOT NULL,
+        requested_at TEXT NOT NULL,
+        accepted_at TEXT
+    ) WITHOUT ROWID;
+    CREATE INDEX friend_requests_queue ON friend_requests(accepted_at, requested_at);
+    INSERT INTO friend_requests(contact, request_id, requested_at, accepted_at)
+        SELECT contact, '', MIN(ts), MIN(ts) FROM funnel WHERE stage = 'friend_added' GROUP BY contact;
+    CREATE INDEX invites_ts ON invites(ts);
+    """,
 ]
 
 

@@ -32,6 +32,8 @@ from datetime import datetime, timezone
 from typing import Any, Callable
 
 from bot.events import Event, FriendRequest, Member, MemberJoined, MemberLeft, Message, Outgoing
+from bot.names import display_name
+from bot.redact import redact, scrub
 from bot.transport import EventHandler, SendError
 
 log = logging.getLogger("bot.transport.wechaty")
@@ -106,6 +108,12 @@ class WechatyTransport:
     ) -> None:
         if not endpoint:
             raise ValueError("endpoint is required (without it the SDK asks an internet discovery service)")
+        # the SDK warns with the token at every start (PuppetService.__init__): mask it in every log record, and
+        # take it out of the environment so the SDK does not also warn about "two tokens"
+        redact(token)
+        for key in ("WECHATY_PUPPET_SERVICE_TOKEN", "TOKEN", "token"):
+            if os.environ.get(key) == token:
+                del os.environ[key]
         self.endpoint = endpoint
         self.token = token
         self.cache_dir = cache_dir
@@ -165,7 +173,7 @@ class WechatyTransport:
         else:
             reason = f"no login within {self.login_timeout:g}s"
         await self.stop()
-        raise TransportStartError(f"wechaty at {self.endpoint}: {reason}")
+        raise TransportStartError(scrub(f"wechaty at {self.endpoint}: {reason}"))  # a server may echo the token
 
     async def _roster(self) -> None:
         """Deliver each room's current members as one join event, so a group bound later knows who is in it before
@@ -423,7 +431,7 @@ class WechatyTransport:
             except Exception as e:  # noqa: BLE001 - unknown contact: keep the mention id, skip the name
                 log.warning("mention %s: no contact payload (%r)", cid, e)
                 continue
-            name = contact.name or cid
+            name = display_name(contact.name, cid)  # the SDK's raw name: line breaks, bidi, 10,000 characters
             if f"@{name}" not in out.text:
                 parts.append(f"@{name}{AT_SEPARATOR}")
         return "".join(parts)

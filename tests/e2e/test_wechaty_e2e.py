@@ -7,7 +7,7 @@ import collections
 import time
 from datetime import datetime, timedelta, timezone
 
-from e2e_support import Daemon, Gateway, report
+from e2e_support import TOKEN, Daemon, Gateway, report
 
 ROOM = "study-1@chatroom"
 MEMBERS = {"u1": "张三", "u2": "李四", "u3": "王五"}
@@ -136,6 +136,7 @@ def test_a_wrong_token_is_a_clear_error_and_a_nonzero_exit(gateway, fast_playboo
     output = daemon.output(timeout=60)
     assert daemon.proc.returncode == 3
     assert "cannot start" in output and "Traceback" not in output
+    assert "not-the-token" not in output and "token<***>" in output  # the SDK's start-up warning, masked
 
 
 def test_a_second_daemon_on_the_same_database_refuses_to_start(gateway, fast_playbook, tmp_path):
@@ -174,16 +175,19 @@ def test_from_friend_request_to_study_group_over_grpc(gateway, fast_playbook, tm
     offer = gw.wait_sent(lambda m: m["room"] == room and "基金投资进阶训练营" in m["text"], "the offer")
     assert "剩余30个名额" in offer["text"] and "1.8折" in offer["text"]
     gw.say("adv", "/enrolled newbie advanced", room=room)
-    gw.wait_sent(lambda m: m["room"] == room and "剩余 29/30" in m["text"], "the enrolment with the true seats left")
+    gw.wait_sent(lambda m: m["to"] == "adv" and "剩余 29/30" in m["text"], "the enrolment (to the advisor privately)")
     funnel = report(db)[room]["funnel"]
     assert (funnel["offer_shown"], funnel["enrolled"]) == (1, 1)
 
     gw.say("newbie", "退订")
     gw.wait_sent(lambda m: m["to"] == "newbie" and "已为你退订" in m["text"], "the opt-out confirmation")
     gw.say("adv", "/survey", room=room)
-    gw.wait_sent(lambda m: m["room"] == room and "问卷" in m["text"] and m["mentions"] == ["adv"], "the /survey summary")
+    gw.wait_sent(lambda m: m["to"] == "adv" and "已私聊邀请" in m["text"], "the /survey summary, to the advisor privately")
     assert not [m for m in gw.sent() if m["to"] == "newbie" and "问卷" in m["text"]], "an opted-out member was messaged"
     assert daemon.stop() == 0
+    output = daemon.output()
+    assert TOKEN not in output, "the puppet token was printed"
+    assert "我想报名理财课" not in output, "a friend-request note was logged"
 
 
 def test_an_unreachable_endpoint_is_a_clear_error_and_a_nonzero_exit(fast_playbook, tmp_path):

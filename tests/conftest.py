@@ -5,7 +5,6 @@ import pytest
 
 from bot.playbook.loader import deadline_claims, seat_claims
 from bot.storage import from_iso
-from bot.language import Reader
 from harness import Chat, local
 
 
@@ -37,6 +36,3 @@ def assert_honest(bot: Chat) -> None:
             seats_false = [seat_claims(text, max(seats - n, 0)) for n in (before, upto)]
             false = min(seats_false, key=len) + deadline_claims(text, from_iso(deadline), tz, from_iso(created))
             assert not false, f"a false claim was sent: {text!r}: {false}"
-
-
-READER = Reader.with_additions()  # the language layer with the default cues (built once: ~0.2 s)

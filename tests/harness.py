@@ -8,6 +8,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from bot.clock import VirtualClock
+from bot.language import Reader
 from bot.events import FriendRequest, Member, MemberJoined, MemberLeft, Message
 from bot.outbox import Sender
 from bot.playbook import load_playbook
@@ -21,6 +22,7 @@ PLAYBOOK = ROOT / "data" / "playbook.yaml"
 TZ = ZoneInfo("Asia/Shanghai")
 ROOM = "room1@chatroom"
 ADVISOR = "adv"
+READER = Reader.with_additions()  # the language layer with the default cues (built once: ~0.2 s)
 
 
 def local(s: str) -> datetime:

@@ -6,7 +6,7 @@ import cpca
 import pytest
 
 from bot.language.places import CITY_PROVINCES
-from conftest import READER
+from harness import READER
 
 SAMPLES = ["四川成都", "湖南长沙", "广东深圳", "山东青岛", "上海", "新疆乌鲁木齐", "哈尔滨", "内蒙古呼和浩特", "广西南宁",
            "湖南长沙岳麓区", "重庆", "西藏拉萨", "江苏南京", "云南大理", "甘肃兰州"]

@@ -11,8 +11,7 @@ from hypothesis import given, settings, strategies as st
 
 from bot.language import INTENTS, Reader
 from bot.playbook import PlaybookError, load_playbook
-from conftest import READER
-from harness import PLAYBOOK, ROOM
+from harness import PLAYBOOK, READER, ROOM
 
 CORPUS = Path(__file__).parent / "language"
 sys_path = Path(__file__).resolve().parent.parent / "scripts"

@@ -4,6 +4,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+MAX_TEXT_CHARS = 2000  # a member's text is cut here where it enters the bot: nothing downstream reads more
+
 
 @dataclass(frozen=True, slots=True)
 class Member:

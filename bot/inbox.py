@@ -10,14 +10,13 @@ from dataclasses import fields as dataclass_fields, replace
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from bot.events import Event, FriendRequest, Member, MemberJoined, MemberLeft, Message
+from bot.events import MAX_TEXT_CHARS, Event, FriendRequest, Member, MemberJoined, MemberLeft, Message
 
 if TYPE_CHECKING:
     from bot.engine import Engine
 
 log = logging.getLogger("bot.inbox")
 
-MAX_TEXT_CHARS = 2000  # longer texts are cut here, at the edge: no recogniser ever scans more than this
 _KEEP = 10_000  # stored events also kept in memory (not decoded again) unless this many are waiting
 _KINDS = {"message": Message, "join": MemberJoined, "leave": MemberLeft, "friendship": FriendRequest}
 _NAMES = {cls: name for name, cls in _KINDS.items()}

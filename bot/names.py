@@ -5,11 +5,10 @@ import re
 import unicodedata
 from dataclasses import replace
 
-from bot.events import Event, FriendRequest, Member, MemberJoined, MemberLeft, Message
+from bot.events import MAX_TEXT_CHARS, Event, FriendRequest, Member, MemberJoined, MemberLeft, Message
 
 MAX_NAME = 20
 MAX_TOPIC = 30
-MAX_TEXT = 4000  # a message is cut here: keyword checks look at no more (and stay fast)
 FALLBACK = "同学"
 # control (Cc), format (Cf: bidi overrides, zero-width), private use, surrogates, unassigned, line/paragraph separators
 _DROP = {"Cc", "Cf", "Co", "Cs", "Cn", "Zl", "Zp"}
@@ -47,7 +46,7 @@ def topic(text: object) -> str:
 def clean_event(event: Event) -> Event:
     """The event with every display name and topic sanitised and its text bounded (where input enters the bot)."""
     if isinstance(event, Message):
-        text = event.text[:MAX_TEXT] if isinstance(event.text, str) else ""
+        text = event.text[:MAX_TEXT_CHARS] if isinstance(event.text, str) else ""
         name, room_topic = display_name(event.name, event.sender), topic(event.topic)
         if (name, room_topic, text) == (event.name, event.topic, event.text):
             return event

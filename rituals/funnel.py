@@ -9,20 +9,20 @@ An opted-out person is accepted (they asked to be friends) but never greeted or 
 from __future__ import annotations
 
 import logging
-import weakref
 from datetime import datetime, timedelta
 
 from bot.context import Ctx
 from bot.events import FriendRequest, Member, Outgoing
 from bot.lifecycle import Group
 from bot.router import Router
+from bot.wakeup import NextCheck
 
 router = Router("funnel")
 log = logging.getLogger("bot.funnel")
 OPEN_STATES = ("bound", "opening")
 
-# per engine: the next moment the queue needs a tick (an acceptance or tomorrow's invitations); absent = look now
-_next_check: "weakref.WeakKeyDictionary[object, datetime | None]" = weakref.WeakKeyDictionary()
+# the next moment the queue needs a tick (an acceptance or tomorrow's invitations)
+_next_check = NextCheck()
 
 
 def _midnights(ctx: Ctx) -> tuple[datetime, datetime]:
@@ -124,27 +124,26 @@ def befriend(ctx: Ctx, req: FriendRequest) -> None:
     if funnel.queue_request(req.contact, req.id, req.ts) == "accepted":
         return  # a repeat from someone already accepted: not accepted, greeted or invited again
     accept_due(ctx)
-    _next_check[ctx.engine] = _plan(ctx)
+    _next_check.plan(ctx.engine, _plan(ctx))
 
 
 @router.on("bound")
 def cohort_opened(ctx: Ctx) -> None:
     """A new cohort is bound: invite the waiting list (up to today's cap; the rest on the next days)."""
     invite_waiting(ctx, ctx.group)
-    _next_check.pop(ctx.engine, None)
+    _next_check.clear(ctx.engine)
 
 
 @router.on("due")
 def next_check(engine: object) -> datetime | None:
     """When the queue next needs a tick (so a virtual clock stops there)."""
-    return _next_check.get(engine, engine.clock.now())
+    return _next_check.due(engine)
 
 
 @router.on("tick")
 def tick(ctx: Ctx) -> None:
     """Accept what the pacing and the cap allow now; invite the waiting list on a new day."""
-    planned = _next_check.get(ctx.engine, ctx.now)
-    if planned is None or ctx.now < planned:
+    if not _next_check.ready(ctx.engine, ctx.now):
         return
     try:
         with ctx.store.tx():
@@ -154,7 +153,7 @@ def tick(ctx: Ctx) -> None:
                 invite_waiting(ctx, group)
     except Exception:
         log.exception("friend request queue: tick failed")
-    _next_check[ctx.engine] = _plan(ctx)
+    _next_check.plan(ctx.engine, _plan(ctx))
 
 
 @router.on("joined")

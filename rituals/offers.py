@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import logging
 import re
-import weakref
 from datetime import datetime, timedelta
 
 from bot.commands import Command, UsageError, shown, whole_number
@@ -13,6 +12,7 @@ from bot.marketing import push_group
 from bot.playbook.loader import false_claims
 from bot.playbook.model import Offer
 from bot.router import Router
+from bot.wakeup import NextCheck
 from bot.storage.offers import OfferRow, OfferStore
 
 router = Router("offers")
@@ -99,26 +99,25 @@ def _countdowns(ctx: Ctx, db: OfferStore, offer: OfferRow) -> bool:
     return held
 
 
-# per engine: the next moment an offer needs attention (a countdown or a deadline); absent = look now
-_next_check: "weakref.WeakKeyDictionary[object, datetime | None]" = weakref.WeakKeyDictionary()
+# the next moment an offer needs attention (a countdown or a deadline)
+_next_check = NextCheck()
 
 
 def replan(ctx: Ctx) -> None:
     """Offers changed (created, pushed, enrolled): look at them on the next tick."""
-    _next_check.pop(ctx.engine, None)
+    _next_check.clear(ctx.engine)
 
 
 @router.on("due")
 def next_check(engine: object) -> datetime | None:
     """When the offers next need a tick (so a virtual clock stops there)."""
-    return _next_check.get(engine, engine.clock.now())
+    return _next_check.due(engine)
 
 
 @router.on("tick")
 def tick(ctx: Ctx) -> None:
     """Close offers that are over; send the countdowns that are due (only at the moments that matter)."""
-    planned = _next_check.get(ctx.engine, ctx.now)
-    if planned is None or ctx.now < planned:
+    if not _next_check.ready(ctx.engine, ctx.now):
         return
     db = offers(ctx)
     upcoming = []
@@ -131,7 +130,7 @@ def tick(ctx: Ctx) -> None:
             log.exception("offer %s: tick failed", offer.id)
         marks = [offer.deadline - timedelta(hours=h) for h in ctx.pb.marketing.countdown_hours] + [offer.deadline]
         upcoming += [m for m in marks if m > ctx.now]
-    _next_check[ctx.engine] = min(upcoming, default=None)
+    _next_check.plan(ctx.engine, min(upcoming, default=None))
 
 
 def get_offer(db: OfferStore, offer_id: str) -> OfferRow:

@@ -24,8 +24,6 @@ INTENTS = ("hometown", "checkin", "practice", "graduation", "optout", "question"
 class Reading:
     """One message, read once: its normalised clauses and, computed when first asked, each intent."""
 
-    __slots__ = ("reader", "text", "parts", "private", "__dict__")
-
     def __init__(self, reader: "Reader", raw: str, private: bool) -> None:
         self.reader, self.private = reader, private
         self.text = normalize(raw, reader.typos)
@@ -92,9 +90,8 @@ class Reader:
         self.typos = cues.typos
         scope = Scope.from_cues(cues)
         self.glue = scope.glue()
-        self.intents = Intents(cues, scope)
         self.places = HometownReader(cues, scope)
-        self.intents.places = self.places.gazetteer
+        self.intents = Intents(cues, scope, self.places.gazetteer)
 
     @classmethod
     def with_additions(cls, extra: dict[str, Any] | None = None) -> "Reader":

@@ -6,6 +6,7 @@ import re
 from bot.language.clauses import Clause
 from bot.language.cues import Cues
 from bot.language.normalize import CAP, DONE
+from bot.language.places import Gazetteer
 from bot.language.scope import Scope
 
 _DAY = re.compile(r"^(?:day|d|第)?\s*[0-9一二三四五六七八九十]{1,2}\s*天?$|^(?:今天|今日)$")
@@ -27,7 +28,7 @@ def _inside(spans: list[tuple[int, int]], start: int, end: int) -> bool:
 class Intents:
     """Recognisers over clauses; each answers only what it is sure of."""
 
-    def __init__(self, cues: Cues, scope: Scope) -> None:
+    def __init__(self, cues: Cues, scope: Scope, places: Gazetteer) -> None:
         self.scope = scope
         self.checkin_words = cues.words("checkin", "words")
         self.checkin_compounds = cues.words("checkin", "compounds")
@@ -48,7 +49,7 @@ class Intents:
         self.optout_marketing = cues.words("optout", "marketing")
         self.greetings = frozenset(cues.words("question", "greetings"))
         self.retract = cues.words("scope", "retract")
-        self.places = None  # set by the reader: a place right before 打卡 is a visit ('故宫打卡')
+        self.places = places  # a place right before 打卡 is a visit ('故宫打卡')
 
     def retracted(self, parts: list[Clause]) -> bool:
         """'打卡……算了明天吧', '上次说退订是开玩笑的': the message takes itself back."""
@@ -71,7 +72,7 @@ class Intents:
         """'故宫打卡', '在西安大雁塔打卡了', '成都大熊猫基地打卡': a place visited, not the course."""
         if before.endswith(self.landmarks) or self.contexts.within(before):
             return True
-        return self.places is not None and any(m.end >= len(before) - 3 for m in self.places.find(before))
+        return any(m.end >= len(before) - 3 for m in self.places.find(before))
 
     def checkin(self, parts: list[Clause]) -> bool:
         """'打卡' / 'Day2打卡' / '已打卡' / a lone ✅; not '还没打卡', '打卡在哪里打', '上班打卡'."""

@@ -72,8 +72,8 @@ def cli(verbose: bool) -> None:
 def check(playbook: Path) -> None:
     """Validate a playbook without running anything."""
     pb = _playbook_or_exit(playbook)
-    click.echo(f"{playbook}: ok — 「{pb.course.title}」 {pb.course.days} days, {sum(1 for d in pb.days if d.task)} practice tasks, "
-               f"{len(pb.alumni.posts)} alumni posts")
+    click.echo(f"{playbook}: ok — 「{pb.course.title}」 {pb.course.days} days, {sum(1 for d in pb.days if d.task)} practice tasks; "
+               f"rituals: {', '.join(r.name for r in pb.chosen)}")
 
 
 @cli.command()

@@ -1,11 +1,14 @@
-"""Assemble a bot: database, playbook, engine with every ritual, outbox sender."""
+"""The composition root: the one place a bot is built, through constructors (database, playbook, outbox sender,
+engine with the playbook's rituals). Used by run, simulate, replay, the benchmarks and the tests alike."""
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterable
 
 from bot import config
 from bot.engine import Engine
+from bot.language import Reader
 from bot.outbox import Pacing, Sender
 from bot.playbook import Playbook, load_playbook
 from bot.storage import Store, connect
@@ -19,17 +22,19 @@ class Bot:
     engine: Engine
     sender: Sender
 
+    def close(self) -> None:
+        """Close the database (the process, or a test's restart, starts again from the file)."""
+        self.store.conn.close()
+
 
 def assemble(db_path: str | Path, playbook: str | Path | Playbook, clock, transport: Transport,
-             pacing: Pacing = Pacing()) -> Bot:
-    """A ready bot over the database file (raises PlaybookError for a bad playbook)."""
-    from rituals import build_engine  # rituals depend on bot; import late to keep bot importable alone
-
+             pacing: Pacing = Pacing(), advisors: Iterable[str] | None = None, reader: Reader | None = None,
+             seed: int | None = None) -> Bot:
+    """A ready bot over the database file (raises PlaybookError for a bad playbook). Advisors default to the
+    configuration (env BOT_ADVISORS, else the playbook's); a shared language reader saves its set-up time."""
     pb = playbook if isinstance(playbook, Playbook) else load_playbook(playbook)
     store = Store(connect(db_path))
-    advisors = config.advisors(pb)
-    engine = build_engine(store, pb, clock, advisors)
-    sender = Sender(store, transport, clock, pacing, advisors=advisors)
-    engine.on_enqueue = sender.wake
-    engine.outbox_status = sender.status
+    advisors = frozenset(config.advisors(pb) if advisors is None else advisors)
+    sender = Sender(store, transport, clock, pacing, advisors=advisors, seed=seed)
+    engine = Engine(store, pb, clock, advisors, wake=sender.wake, status=sender.status, reader=reader)
     return Bot(store, pb, engine, sender)

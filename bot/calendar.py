@@ -1,4 +1,5 @@
-"""The course calendar: every scheduled action of a group, as absolute times from its start date."""
+"""The course calendar: every scheduled action of a group, as absolute times from its start date. The actions come
+from the rituals' declarations (Ritual.schedule); the calendar itself knows none of them."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -16,7 +17,7 @@ class Action:
     key: str
     kind: str
     day: int  # course day (0 = the opening evening; > N for alumni days)
-    index: int = 0  # which alumni post
+    index: int = 0  # which of several (e.g. which alumni post)
 
 
 def local_day(pb: Playbook, start: date, ts: datetime) -> int:
@@ -30,37 +31,30 @@ def at(pb: Playbook, start: date, day: int, hhmm: str) -> datetime:
     return datetime.combine(d, parse_hhmm(hhmm), tzinfo=pb.tz).astimezone(timezone.utc)
 
 
-_cache: dict[tuple[int, date], tuple[Playbook, tuple[Action, ...]]] = {}
+class Calendar:
+    """The actions of a playbook's rituals for any start date (computed once per date, a few hundred dates kept)."""
 
+    def __init__(self, pb: Playbook) -> None:
+        self.pb = pb
+        self._by_start: dict[date, tuple[Action, ...]] = {}
 
-def actions(pb: Playbook, start: date) -> tuple[Action, ...]:
-    """All actions of a group starting on `start`, in the order they run (cached per playbook and date)."""
-    hit = _cache.get((id(pb), start))
-    if hit is None or hit[0] is not pb:
-        if len(_cache) > 4096:
-            _cache.clear()
-        hit = _cache[(id(pb), start)] = (pb, _build(pb, start))
-    return hit[1]
+    def actions(self, start: date) -> tuple[Action, ...]:
+        """All actions of a group starting on `start`, in the order they run."""
+        hit = self._by_start.get(start)
+        if hit is None:
+            if len(self._by_start) > 512:
+                self._by_start.clear()
+            hit = self._by_start[start] = self._build(start)
+        return hit
 
+    def action(self, start: date, key: str) -> Action | None:
+        return next((a for a in self.actions(start) if a.key == key), None)
 
-def _build(pb: Playbook, start: date) -> tuple[Action, ...]:
-    s = pb.settings
-    out: list[Action] = [Action(at(pb, start, pb.opening.day, pb.opening.time), "open", "open", pb.opening.day)]
-    for d in pb.days:
-        n = d.day
-        out.append(Action(at(pb, start, n, s.lesson_time), f"lesson:{n}", "lesson", n))
-        if d.task:
-            out.append(Action(at(pb, start, n, d.task.time), f"task:{n}", "task", n))
-            out.append(Action(at(pb, start, n, d.task.due), f"task_due:{n}", "task_due", n))
-        out.append(Action(at(pb, start, n, s.checkin_reminder_time), f"remind:{n}", "remind", n))
-        out.append(Action(at(pb, start, n, s.tally_time), f"tally:{n}", "tally", n))
-    g = pb.graduation
-    out.append(Action(at(pb, start, g.day, g.time), "graduation", "graduation", g.day))
-    a = pb.alumni
-    out.append(Action(at(pb, start, a.day, a.time), "alumni", "alumni", a.day))
-    for i, post in enumerate(a.posts):
-        out.append(Action(at(pb, start, post.day, post.time), f"alumni_post:{i}", "alumni_post", post.day, i))
-    if a.close_day is not None:
-        out.append(Action(at(pb, start, a.close_day, a.time), "close", "close", a.close_day))
-    # stable sort: same-time actions keep playbook order (the lesson before its task ...)
-    return tuple(sorted(out, key=lambda x: x.due))
+    def _build(self, start: date) -> tuple[Action, ...]:
+        out = []
+        for ritual in self.pb.chosen:
+            for fn in ritual.schedules:
+                for day, hhmm, key, kind, *index in fn(self.pb, start):
+                    out.append(Action(at(self.pb, start, day, hhmm), key, kind, day, *index))
+        # stable sort: same-time actions keep the rituals' order (the lesson before its task ...)
+        return tuple(sorted(out, key=lambda x: x.due))

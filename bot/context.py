@@ -1,25 +1,45 @@
-"""What a handler gets: the moment, the group, the message, and ways to speak."""
+"""What a handler gets: the moment, the group, the message, ways to speak, and the narrow services it may use (the
+database, the playbook, the groups, the outbox, the calendar); never the engine."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import Any, Callable
 
 from bot.calendar import local_day
 from bot.events import Message, Outgoing
-from bot.language import Reading
+from bot.groups import Groups
+from bot.language import Reader, Reading
 from bot.lifecycle import Group
 from bot.names import display_name
+from bot.playbook import Playbook
+from bot.posting import Outbox
+from bot.storage import Store
+from bot.timetable import Timetable
+from bot.wiring import Wiring
 
-if TYPE_CHECKING:
-    from bot.engine import Engine
+
+@dataclass(frozen=True)
+class Services:
+    """What handlers may use, built once by the engine."""
+
+    store: Store
+    pb: Playbook
+    reader: Reader
+    advisors: frozenset[str]
+    groups: Groups
+    outbox: Outbox
+    timetable: Timetable
+    wiring: Wiring
+    status: Callable[[], str]  # the sender's one-line state, for /status
+    memory: dict[str, dict[str, Any]] = field(default_factory=dict)  # per engine, per ritual: what it keeps in memory
 
 
 @dataclass
 class Ctx:
     """A handler's view of one event or scheduled action (all writes join the open transaction)."""
 
-    engine: "Engine"
+    services: Services
     now: datetime
     room: str | None
     group: Group | None = None
@@ -33,16 +53,37 @@ class Ctx:
     def reading(self) -> Reading:
         """What the current message says, read once by the language layer and shared by every ritual."""
         if self._reading is None:
-            self._reading = self.engine.reader.read(self.message.text, private=self.room is None)
+            self._reading = self.services.reader.read(self.message.text, private=self.room is None)
         return self._reading
 
     @property
-    def store(self):
-        return self.engine.store
+    def store(self) -> Store:
+        return self.services.store
 
     @property
-    def pb(self):
-        return self.engine.playbook
+    def pb(self) -> Playbook:
+        return self.services.pb
+
+    @property
+    def groups(self) -> Groups:
+        return self.services.groups
+
+    @property
+    def calendar(self) -> Timetable:
+        """Bind a group, move its calendar, run an action now."""
+        return self.services.timetable
+
+    @property
+    def advisors(self) -> frozenset[str]:
+        return self.services.advisors
+
+    def memory(self, ritual: str) -> dict[str, Any]:
+        """What a ritual keeps in memory for this engine (gone with it; the database keeps what must last)."""
+        return self.services.memory.setdefault(ritual, {})
+
+    def send(self, out: Outgoing, broadcast: bool | None = None) -> bool:
+        """Queue any outgoing message or action (an invitation, an acceptance) in the open transaction."""
+        return self.services.outbox.put(out, self.now, self.broadcast if broadcast is None else broadcast)
 
     def fmt(self, template: str, **values: object) -> str:
         """Fill a playbook text with the persona placeholders and `values`."""
@@ -51,17 +92,17 @@ class Ctx:
     @property
     def asked(self) -> Message | None:
         """The member's message this answers (replies are limited); None for advisors and scheduled posts."""
-        if self.broadcast or self.message is None or self.message.sender in self.engine.advisors:
+        if self.broadcast or self.message is None or self.message.sender in self.services.advisors:
             return None
         return self.message
 
     def say(self, text: str, mentions: tuple[str, ...] | list[str] = ()) -> None:
         """Queue a message to this room (an answer to a member counts against their reply limit)."""
-        self.engine.enqueue(Outgoing(self.room, None, text, tuple(mentions)), self.now, self.broadcast, self.asked)
+        self.services.outbox.put(Outgoing(self.room, None, text, tuple(mentions)), self.now, self.broadcast, self.asked)
 
     def say_to(self, contact: str, text: str) -> None:
         """Queue a private message (an answer to a member counts against their reply limit)."""
-        self.engine.enqueue(Outgoing(None, contact, text), self.now, self.broadcast, self.asked)
+        self.services.outbox.put(Outgoing(None, contact, text), self.now, self.broadcast, self.asked)
 
     def reply(self, text: str) -> None:
         """Answer the sender of the current message (in the room, @-mentioning them)."""
@@ -93,7 +134,7 @@ class Ctx:
     def request_ack(self) -> None:
         """Ask for a batched acknowledgement of what was just recorded (not for backlog messages)."""
         if not self.stale:
-            self.engine.acks.request(self.group, self.now)
+            self.services.timetable.acks.request(self.group, self.now)
 
     def name_of(self, member: str) -> str:
         """A member's display name in this group, safe to print (a name stored before sanitising is cleaned too)."""
@@ -107,4 +148,4 @@ class Ctx:
 
     def member_list(self) -> list[tuple[str, str]]:
         """Current members (advisors excluded), as (id, name)."""
-        return [(m, n) for m, n in self.store.members(self.room) if m not in self.engine.advisors]
+        return [(m, n) for m, n in self.store.members(self.room) if m not in self.services.advisors]

@@ -8,7 +8,7 @@ from statemachine import State, StateMachine
 from statemachine.exceptions import TransitionNotAllowed
 
 from bot.persisted import PersistedState
-from bot.storage import Store, from_iso
+from bot.storage import Store, from_iso, iso
 
 __all__ = ["Group", "Lifecycle", "TransitionNotAllowed", "STATE_NAMES"]
 
@@ -100,9 +100,25 @@ class Group(PersistedState):
         finally:
             self._pending = None
 
-    def can(self, event: str) -> bool:
-        return event in {e.id for e in self.machine.allowed_events}
+    def update(self, **fields: object) -> None:
+        """Change fields of the group and its row together (the only way a group's fields change)."""
+        row = {}
+        for name, value in fields.items():
+            setattr(self, name, value)
+            row[name] = _column(value)
+        self.store.update_group(self.room, **row)
 
     @property
     def state_name(self) -> str:
         return STATE_NAMES[self._state]
+
+
+def _column(value: object) -> object:
+    """A field's value as stored in its column."""
+    if isinstance(value, datetime):
+        return iso(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return int(value)
+    return value

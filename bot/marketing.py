@@ -5,7 +5,9 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
+from bot.commands import UsageError, shown
 from bot.events import Outgoing
+from bot.storage.offers import OfferStore
 
 if TYPE_CHECKING:
     from bot.context import Ctx
@@ -48,7 +50,31 @@ def push_group(ctx: "Ctx", room: str, text: str, kind: str) -> bool:
     """Queue a promotional group post if allowed; True if queued."""
     if not may_push_group(ctx, room):
         return False
-    ctx.engine.enqueue(Outgoing(room, None, text), ctx.now, broadcast=True)
+    ctx.send(Outgoing(room, None, text), broadcast=True)
     ctx.store.funnel.log_marketing(room, kind, ctx.now)
     return True
 
+
+
+def local_time(ctx: "Ctx", ts: datetime) -> str:
+    """'12月20日 23:59' in the course's time zone (with the year if it is not this year)."""
+    t, now = ts.astimezone(ctx.pb.tz), ctx.now.astimezone(ctx.pb.tz)
+    return f"{'' if t.year == now.year else f'{t.year}年'}{t.month}月{t.day}日 {t:%H:%M}"
+
+
+def resolve_member(ctx: "Ctx", spec: str) -> str:
+    """A contact id from '@显示名' (a current member of this room), an @-mention, or a contact id the bot knows."""
+    if len(ctx.message.mentions) == 1:
+        return ctx.message.mentions[0]
+    name = spec.strip().lstrip("@").strip()
+    members = ctx.member_list() if ctx.room else []
+    if any(m == name for m, _ in members):
+        return name
+    ids = [m for m, n in members if n == name]
+    if len(ids) > 1:
+        raise UsageError(f"群里有{len(ids)}位成员叫「{shown(name)}」，请改用微信号。")
+    if ids:
+        return ids[0]
+    if not spec.startswith("@") and OfferStore(ctx.store.conn).known(name):
+        return name
+    raise UsageError(f"找不到成员「{shown(spec)}」。")

@@ -5,12 +5,9 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
 
 from bot.events import Message, Outgoing
-
-if TYPE_CHECKING:
-    from bot.engine import Engine
+from bot.storage import Store
 
 log = logging.getLogger("bot.replies")
 
@@ -18,15 +15,15 @@ log = logging.getLogger("bot.replies")
 class ReplyLimit:
     """Counts what was already queued (the outbox is the record, so the limit survives restarts)."""
 
-    def __init__(self, engine: "Engine") -> None:
-        self.engine = engine
+    def __init__(self, store: Store, settings) -> None:
+        self.store, self.settings = store, settings  # settings: the playbook's settings.replies
         self.dropped = 0
 
     def allow(self, out: Outgoing, asked: Message, now: datetime) -> bool:
         """True if this reply to the member's message `asked` may be queued now."""
-        cfg = self.engine.playbook.settings.replies
+        cfg = self.settings
         since = now - timedelta(minutes=cfg.window_minutes)
-        store, person = self.engine.store, asked.sender
+        store, person = self.store, asked.sender
         last = store.last_asked(person, since)
         why = None
         if last is not None and last[0] != asked.id and last[1] == asked.text:

@@ -87,9 +87,8 @@ def simulate(members: int, seed: int, db: Path, playbook: Path, start: date, out
     events = script(members, seed, start, tz, advisor, pb.course.days)
     clock = VirtualClock(events[0].ts)
     transport = FakeTransport(clock)
-    bot = assemble(db, pb, clock, transport, Pacing())
-    if advisor not in bot.engine.advisors:
-        bot.engine.advisors = frozenset({advisor})
+    advisors = config.advisors(pb) or {advisor}
+    bot = assemble(db, pb, clock, transport, Pacing(), advisors=advisors)
     runner = VirtualRunner(bot.engine, bot.sender, clock)
     shown = 0
 
@@ -107,7 +106,8 @@ def simulate(members: int, seed: int, db: Path, playbook: Path, start: date, out
                 out(f"[{ev.ts.astimezone(tz):%m-%d %H:%M}] {ev.name}: {ev.text}")
             await runner.push(ev)
             flush()
-        last = max([pb.alumni.day] + [p.day for p in pb.alumni.posts])
+        alumni = pb.section("alumni") if pb.has_section("alumni") else None
+        last = max([alumni.day] + [p.day for p in alumni.posts]) if alumni else pb.course.days
         await runner.advance_to(datetime.combine(start + timedelta(days=last), time(0, 0), tzinfo=tz))
         flush()
 

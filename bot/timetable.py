@@ -1,18 +1,19 @@
-"""Runs the course calendar: which group is due next (a heap of next moments), due actions run once within
-their grace window, acknowledgements flushed, late bindings and /next caught up."""
+"""Runs the course calendar: which group is due next (a heap of next moments), due actions run once within their
+grace window, acknowledgements flushed, new bindings and /next caught up."""
 from __future__ import annotations
 
 import heapq
 import logging
-from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
+from datetime import date, datetime, timedelta
+from typing import Callable
 
-from bot.calendar import Action, actions, local_day
-from bot.context import Ctx
+from bot.acks import AckBatcher
+from bot.calendar import Action, Calendar, local_day
+from bot.groups import Groups
 from bot.lifecycle import Group
-
-if TYPE_CHECKING:
-    from bot.engine import Engine
+from bot.posting import Outbox
+from bot.storage import Store
+from bot.wiring import Wiring
 
 log = logging.getLogger("bot.timetable")
 
@@ -21,32 +22,45 @@ CATCH_UP_KINDS = {"open", "lesson", "task"}
 
 
 class Timetable:
-    """The engine's scheduler over its groups (no job per action: the calendar is computed, not stored)."""
+    """The scheduler over the groups (no job per action: the calendar is computed, not stored)."""
 
-    def __init__(self, engine: "Engine") -> None:
-        self.engine = engine
+    def __init__(self, store: Store, pb, calendar: Calendar, groups: Groups, wiring: Wiring, outbox: Outbox,
+                 clock, make_ctx: Callable[..., object]) -> None:
+        self.store, self.pb, self.calendar, self.groups, self.wiring = store, pb, calendar, groups, wiring
+        self.outbox, self.clock, self.make_ctx = outbox, clock, make_ctx
+        self.acks = AckBatcher(store, pb, wiring.acks, self.schedule)
         self._due: list[tuple[datetime, str]] = []  # (when, room): a heap of the groups' next due moments
+        for group in groups:
+            self.schedule(group)
 
-    def shift(self, ctx: Ctx, days: int) -> None:
+    # -- what advisors and rituals ask of the calendar ------------------------------------------
+    def bind(self, ctx, start: date, topic: str) -> Group:
+        """Bind ctx's room with day 1 on `start`, run what is already due today, tell the rituals ('bound')."""
+        group = self.groups.bind(ctx.room, topic, start, ctx.now, ctx.actor)
+        ctx.group = group
+        self.catch_up(ctx)
+        self.schedule(group)
+        self.wiring.emit("bound", ctx)
+        return group
+
+    def shift(self, ctx, days: int) -> None:
         """Move a group's calendar `days` earlier (the advisor's /next) and run what becomes due today."""
         group = ctx.group
-        group.start_date -= timedelta(days=days)
+        group.update(start_date=group.start_date - timedelta(days=days))
         group.cursor = 0
-        self.engine.store.update_group(group.room, start_date=group.start_date.isoformat())
         self.catch_up(ctx)
         self.schedule(group)
 
-    def run_now(self, ctx: Ctx, key: str) -> None:
+    def run_now(self, ctx, key: str) -> None:
         """Run one calendar action now, ahead of its time, unless it already ran."""
         if key not in ctx.group.fired:
-            action = next(a for a in actions(self.engine.playbook, ctx.group.start_date) if a.key == key)
-            self._run(ctx, action)
+            self._run(ctx, self.calendar.action(ctx.group.start_date, key))
 
-    def catch_up(self, ctx: Ctx) -> None:
+    def catch_up(self, ctx) -> None:
         """Actions already past when a group is bound or shifted: today's posts run now, the rest are skipped."""
         group = ctx.group
-        today = local_day(self.engine.playbook, group.start_date, ctx.now)
-        for action in actions(self.engine.playbook, group.start_date):
+        today = local_day(self.pb, group.start_date, ctx.now)
+        for action in self.calendar.actions(group.start_date):
             if action.due > ctx.now:
                 break
             if action.key in group.fired:
@@ -56,12 +70,12 @@ class Timetable:
             else:
                 self._mark(group, action, ctx.now, "before_start")
 
-    # -- scheduled actions --------------------------------------------------------------------
+    # -- the heap -----------------------------------------------------------------------------
     def _next_at(self, group: Group) -> datetime | None:
         """The group's next due moment: its first unfired calendar action or its pending acknowledgement."""
         if group.state == "closed":
             return None
-        cal = actions(self.engine.playbook, group.start_date)
+        cal = self.calendar.actions(group.start_date)
         while group.cursor < len(cal) and cal[group.cursor].key in group.fired:
             group.cursor += 1
         best = cal[group.cursor].due if group.cursor < len(cal) else None
@@ -77,26 +91,26 @@ class Timetable:
 
     def tick(self) -> int:
         """Run every scheduled action and acknowledgement that is due; returns how many ran."""
-        now = self.engine.clock.now()
+        now = self.clock.now()
         ran = 0
         rooms: dict[str, None] = {}
         while self._due and self._due[0][0] <= now:
             rooms[heapq.heappop(self._due)[1]] = None
         for room in rooms:
-            group = self.engine.groups.get(room)
+            group = self.groups.get(room)
             if group is not None:
                 ran += self._tick_group(group, now)
-                self.schedule(group)
-        if any(r.hooks.get("tick") for r in self.engine.routers):
-            with self.engine.store.tx():
-                self.engine.emit("tick", Ctx(self.engine, now, None, broadcast=True))
-        self.engine._commit_hook()
+                self.schedule(self.groups.get(room) or group)
+        if self.wiring.hooks.get("tick"):
+            with self.store.tx():
+                self.wiring.emit("tick", self.make_ctx(now, None, broadcast=True))
+        self.outbox.committed()
         return ran
 
     def _tick_group(self, group: Group, now: datetime) -> int:
         ran = 0
-        grace = timedelta(minutes=self.engine.playbook.settings.grace_minutes)
-        cal = actions(self.engine.playbook, group.start_date)
+        grace = timedelta(minutes=self.pb.settings.grace_minutes)
+        cal = self.calendar.actions(group.start_date)
         while group.state != "closed" and group.cursor < len(cal):
             action = cal[group.cursor]
             if action.key in group.fired:
@@ -104,42 +118,38 @@ class Timetable:
                 continue
             if action.due > now:
                 break
-            ctx = Ctx(self.engine, now, group.room, group, broadcast=True)
             try:
-                with self.engine.store.tx():
+                with self.store.tx():
                     if group.paused:
                         self._mark(group, action, now, "paused")
                     elif now - action.due > grace:
                         log.warning("%s %s was due %s, missed beyond the grace window: skipped", group.room, action.key, action.due)
                         self._mark(group, action, now, "missed")
                     else:
-                        self._run(ctx, action)
+                        self._run(self.make_ctx(now, group.room, group, broadcast=True), action)
                         ran += 1
             except Exception:
                 log.exception("%s: action %s failed", group.room, action.key)
-                with self.engine.store.tx():
+                group = self.groups.get(group.room)  # read again: the failed action's changes were rolled back
+                with self.store.tx():
                     self._mark(group, action, now, "error")
+                continue
             group.cursor += 1
         if group.ack_due is not None and group.ack_due <= now:
-            with self.engine.store.tx():
-                ctx = Ctx(self.engine, now, group.room, group)
+            with self.store.tx():
                 if group.paused:
-                    self._drop_ack(group)
-                elif self.engine.acks.flush(ctx):
+                    self.acks.drop(group)
+                elif self.acks.flush(self.make_ctx(now, group.room, group)):
                     ran += 1
         return ran
 
-    def _drop_ack(self, group: Group) -> None:
-        group.ack_due = None
-        self.engine.store.update_group(group.room, ack_due=None)
-
     def next_due(self) -> datetime | None:
-        """The earliest moment something is scheduled (for virtual clocks): the due heap, and what routers
-        report through their 'due' hooks (e.g. an offer's next countdown)."""
+        """The earliest moment something is scheduled (for virtual clocks): the due heap, and what rituals report
+        through their 'due' hooks (e.g. an offer's next countdown)."""
         best = None
         while self._due:
             when, room = self._due[0]
-            group = self.engine.groups.get(room)
+            group = self.groups.get(room)
             actual = self._next_at(group) if group is not None else None
             if actual == when:
                 best = when
@@ -147,17 +157,25 @@ class Timetable:
             heapq.heappop(self._due)  # stale: the group moved on (or was refiled earlier)
             if actual is not None:
                 heapq.heappush(self._due, (actual, room))
-        for router in self.engine.routers:
-            for hook in router.hooks.get("due", ()):
-                when = hook(self.engine)
+        hooks = self.wiring.hooks.get("due", ())
+        if hooks:
+            ctx = self.make_ctx(self.clock.now(), None)
+            for hook in hooks:
+                when = hook(ctx)
                 if when is not None and (best is None or when < best):
                     best = when
         return best
 
-    def _run(self, ctx: Ctx, action: Action) -> None:
-        status = self.engine.action_handlers[action.kind](ctx, action) or "done"
+    def _run(self, ctx, action: Action) -> None:
+        scheduled = self.wiring.actions.get(action.kind)
+        if scheduled is None:
+            status = "no_handler"  # a playbook's ritual that schedules what no chosen ritual runs
+        elif scheduled.states is not None and ctx.group.state not in scheduled.states:
+            status = "not_applicable"
+        else:
+            status = scheduled.handler(ctx, action) or "done"
         self._mark(ctx.group, action, ctx.now, status)
 
     def _mark(self, group: Group, action: Action, now: datetime, status: str) -> None:
-        self.engine.store.mark_fired(group.room, action.key, action.due, now, status)
+        self.store.mark_fired(group.room, action.key, action.due, now, status)
         group.fired.add(action.key)

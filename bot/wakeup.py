@@ -1,29 +1,36 @@
-"""A feature's next wake-up per engine: the calendar tick runs its work only at the moments it planned, and a virtual
-clock stops there ('due' hook). Nothing planned yet means 'look now'; None means 'nothing to do until replanned'."""
+"""A ritual's next wake-up: the calendar tick runs its work only at the moments it planned, and a virtual clock stops
+there ('due' hook). Nothing planned yet means 'look now'; None means 'nothing to do until replanned'. One per engine:
+a ritual keeps it in its memory (Ctx.memory)."""
 from __future__ import annotations
 
-import weakref
 from datetime import datetime
+
+_UNPLANNED = object()
 
 
 class NextCheck:
-    """The next moment a feature needs a tick, kept per engine (weakly: an engine that is gone takes its plan along)."""
+    """The next moment a ritual needs a tick."""
 
     def __init__(self) -> None:
-        self._at: "weakref.WeakKeyDictionary[object, datetime | None]" = weakref.WeakKeyDictionary()
+        self._at: object = _UNPLANNED
 
-    def due(self, engine) -> datetime | None:
-        """For the router's 'due' hook: the planned moment, or now if nothing is planned."""
-        return self._at.get(engine, engine.clock.now())
+    @classmethod
+    def of(cls, ctx, ritual: str) -> "NextCheck":
+        """The ritual's NextCheck in this engine."""
+        return ctx.memory(ritual).setdefault("next_check", cls())
 
-    def ready(self, engine, now: datetime) -> bool:
-        """Is it time for the feature's work (planned moment reached, or nothing planned yet)?"""
-        planned = self._at.get(engine, now)
+    def due(self, now: datetime) -> datetime | None:
+        """For the ritual's 'due' hook: the planned moment, or now if nothing is planned."""
+        return now if self._at is _UNPLANNED else self._at
+
+    def ready(self, now: datetime) -> bool:
+        """Is it time for the ritual's work (planned moment reached, or nothing planned yet)?"""
+        planned = self.due(now)
         return planned is not None and now >= planned
 
-    def plan(self, engine, when: datetime | None) -> None:
-        self._at[engine] = when
+    def plan(self, when: datetime | None) -> None:
+        self._at = when
 
-    def clear(self, engine) -> None:
+    def clear(self) -> None:
         """Something changed: look again on the next tick."""
-        self._at.pop(engine, None)
+        self._at = _UNPLANNED

@@ -1,24 +1,46 @@
 """打卡: daily check-ins with batched acknowledgements, evening reminders, tallies and streaks."""
 from __future__ import annotations
 
+from pydantic import Field
+
 from bot.calendar import Action
 from bot.commands import Command, UsageError, shown, whole_number
 from bot.context import Ctx
 from bot.names import display_name
-from bot.router import Router
+from bot.playbook.fields import LocalTime, Section, Text
+from bot.ritual import Ritual
 
-router = Router("checkin")
+
+class Checkin(Section):
+    """What the daily check-in says, and when the evening reminder and tally are posted."""
+
+    ack: Text("names", "count", "members", "day") = "✅ 打卡已记录：{names}（今日已打卡 {count}/{members} 人）"
+    reminder: Text("day") = "⏰ 第{day}天还没打卡的同学，记得回复「打卡」哦～"
+    tally: Text("day", "count", "members", "rate", "leaderboard") = \
+        "📊 第{day}天打卡统计：{count}/{members} 人，打卡率 {rate}\n🔥 连续打卡榜：\n{leaderboard}"
+    reminder_time: LocalTime = "20:00"
+    tally_time: LocalTime = "22:00"
+    leaderboard_size: int = Field(default=10, ge=1, le=50)
+
+
+ritual = Ritual("checkin", section=("checkin", Checkin), order=30)
 COURSE_STATES = ("in_course", "graduation")
 # day 1 may begin before its lesson is posted (the group is still in its opening): count what members do by the calendar
 RECORDING_STATES = ("opening", *COURSE_STATES)
 
 
-@router.message(*RECORDING_STATES)
+@ritual.schedule
+def calendar(pb, start):
+    cfg = pb.section("checkin")
+    for d in pb.days:
+        yield d.day, cfg.reminder_time, f"remind:{d.day}", "remind"
+        yield d.day, cfg.tally_time, f"tally:{d.day}", "tally"
+
+
+@ritual.message(*RECORDING_STATES, intent="checkin")
 def check_in(ctx: Ctx) -> None:
     """A message that says the member checked in (the language layer decides) records today's check-in once."""
     msg = ctx.message
-    if not ctx.reading.checkin:
-        return
     day = ctx.day_of(msg.ts)
     if not 1 <= day <= ctx.pb.course.days:
         return
@@ -26,6 +48,7 @@ def check_in(ctx: Ctx) -> None:
         ctx.request_ack()
 
 
+@ritual.ack("checkins", "member, day")
 def compose_ack(ctx: Ctx, rows: list[tuple]) -> str:
     """'✅ 打卡已记录：张三、李四（今日已打卡 12/40 人）'; a check-in from an earlier day that its tally did not
     cover (sent just before midnight) is named on its own line."""
@@ -36,7 +59,7 @@ def compose_ack(ctx: Ctx, rows: list[tuple]) -> str:
     who = [ctx.name_of(m) for m, day in rows if day == today]
     if who:
         count = len(ctx.store.done_on("checkins", ctx.room, today))
-        lines.append(ctx.fmt(ctx.pb.texts.checkin_ack, names="、".join(who), count=count, members=len(ctx.member_list()), day=today))
+        lines.append(ctx.fmt(ritual.config(ctx.pb).ack, names="、".join(who), count=count, members=len(ctx.member_list()), day=today))
     return "\n".join(lines)
 
 
@@ -62,36 +85,30 @@ def _tally_text(ctx: Ctx, day: int) -> str:
     st = streaks(ctx.store.days_by_member("checkins", ctx.room), day)
     names = dict(members)
     top = sorted(((n, display_name(names[m], m)) for m, n in st.items() if m in current and n > 0), key=lambda x: (-x[0], x[1]))
-    size = ctx.pb.settings.leaderboard_size
+    size = ritual.config(ctx.pb).leaderboard_size
     board = "\n".join(f"{i}. {name} 🔥{n}天" for i, (n, name) in enumerate(top[:size], 1)) or "（暂无）"
-    return ctx.fmt(ctx.pb.texts.tally, day=day, count=count, members=len(members), rate=rate, leaderboard=board)
+    return ctx.fmt(ritual.config(ctx.pb).tally, day=day, count=count, members=len(members), rate=rate, leaderboard=board)
 
 
 def _remind(ctx: Ctx, day: int) -> int:
     done = ctx.store.done_on("checkins", ctx.room, day)
     missing = [(m, n) for m, n in ctx.member_list() if m not in done]
     if missing:
-        ctx.say_mentioning(ctx.fmt(ctx.pb.texts.checkin_reminder, day=day), missing)
+        ctx.say_mentioning(ctx.fmt(ritual.config(ctx.pb).reminder, day=day), missing)
     return len(missing)
 
 
-@router.action("remind")
-def remind(ctx: Ctx, action: Action) -> str:
-    if ctx.group.state not in COURSE_STATES:
-        return "not_applicable"
+@ritual.action("remind", states=COURSE_STATES)
+def remind(ctx: Ctx, action: Action) -> None:
     _remind(ctx, action.day)
-    return "done"
 
 
-@router.action("tally")
-def tally(ctx: Ctx, action: Action) -> str:
-    if ctx.group.state not in COURSE_STATES:
-        return "not_applicable"
+@ritual.action("tally", states=COURSE_STATES)
+def tally(ctx: Ctx, action: Action) -> None:
     ctx.say(_tally_text(ctx, action.day))
     ctx.store.mark_acked("checkins", ctx.room, day=action.day)  # the tally names the day's check-ins
     if ctx.group.state == "graduation":  # congratulate graduates the daily cap held back
-        ctx.engine.acks.flush(ctx, force=True)
-    return "done"
+        ctx.calendar.acks.flush(ctx, force=True)
 
 
 def _day_arg(ctx: Ctx, cmd: Command) -> int:
@@ -108,13 +125,13 @@ def _day_arg(ctx: Ctx, cmd: Command) -> int:
     return day
 
 
-@router.command("tally", "统计", usage="/tally [天数]", help="立即发布今天（或第N天）的打卡统计")
+@ritual.command("tally", "统计", usage="/tally [天数]", help="立即发布今天（或第N天）的打卡统计")
 def tally_cmd(ctx: Ctx, cmd: Command) -> None:
     day = _day_arg(ctx, cmd)
     ctx.say(_tally_text(ctx, day))
 
 
-@router.command("remind", "提醒", usage="/remind [天数]", help="立即提醒还没打卡的同学")
+@ritual.command("remind", "提醒", usage="/remind [天数]", help="立即提醒还没打卡的同学")
 def remind_cmd(ctx: Ctx, cmd: Command) -> None:
     day = _day_arg(ctx, cmd)
     if _remind(ctx, day) == 0:

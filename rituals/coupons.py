@@ -2,20 +2,58 @@
 once per member (「领券」, or an advisor's /claimed) while still valid."""
 from __future__ import annotations
 
+import re
 from dataclasses import replace
+from datetime import datetime
+
+from pydantic import Field
 
 from bot.commands import Command, UsageError, shown
 from bot.context import Ctx
-from bot.marketing import push_group, push_private
-from bot.playbook.model import Coupon
-from bot.router import Router
+from bot.marketing import local_time, push_group, push_private, resolve_member
+from bot.playbook.fields import Moment, Section, Text
+from bot.playbook.honesty import deadline_claims
+from bot.ritual import Ritual
 from bot.storage.offers import OfferStore
-from rituals.offers import local_time, resolve_member
 
-router = Router("coupons")
+
+class Coupon(Section):
+    """A threshold coupon: amount off an investment of at least min_invest, valid until a date."""
+
+    id: str = Field(pattern=r"^[A-Za-z0-9_-]+$")
+    amount: int = Field(gt=0)
+    min_invest: int = Field(gt=0)
+    valid_until: Moment
+    text: Text("amount", "min_invest", "valid_until") = "🎁 满{min_invest}元减{amount}元理财券，{valid_until}前有效，回复「领券」领取"
+
+    @property
+    def expires(self) -> datetime:
+        """valid_until as an aware datetime."""
+        return datetime.fromisoformat(self.valid_until)
+
+
+ritual = Ritual("coupons", section=("coupons", list[Coupon]), order=110)
 CLAIM_WORDS = ("领券", "我要领券")
 GROUP_STATES = ("bound", "opening", "in_course", "graduation", "alumni")
 SEGMENTS = {"graduates": "本群已毕业的同学", "all": "本群所有成员"}
+
+
+@ritual.check
+def honest(pb):
+    """Unique ids, real discounts, and texts that say what the coupon is."""
+    coupons = pb.section("coupons")
+    ids = [c.id for c in coupons]
+    if len(set(ids)) != len(ids):
+        yield f"coupons: ids must be unique, got {ids}"
+    for i, coupon in enumerate(coupons):
+        if coupon.amount >= coupon.min_invest:
+            yield f"coupons[{i}].amount: {coupon.amount} off must be less than min_invest {coupon.min_invest}"
+        for m in re.finditer(r"满\s*(\d+)\s*元?\s*减\s*(\d+)", coupon.text):
+            if (int(m.group(1)), int(m.group(2))) != (coupon.min_invest, coupon.amount):
+                yield (f"coupons[{i}].text: false claim 「{m.group(0)}」: the coupon is "
+                       f"满{coupon.min_invest}减{coupon.amount} (use {{min_invest}} and {{amount}})")
+        for claim, why in deadline_claims(coupon.text, coupon.expires, pb.tz):
+            yield f"coupons[{i}].text: false claim 「{claim}」: {why.replace('deadline', 'coupon is valid until')}"
 
 
 def describe(ctx: Ctx, coupon: Coupon) -> str:
@@ -25,10 +63,10 @@ def describe(ctx: Ctx, coupon: Coupon) -> str:
 
 def get_coupon(ctx: Ctx, coupon_id: str) -> Coupon:
     """The playbook's coupon with this id, or a UsageError naming the ones there are."""
-    for coupon in ctx.pb.coupons:
+    for coupon in ritual.config(ctx.pb):
         if coupon.id == coupon_id:
             return coupon
-    raise UsageError(f"没有券「{shown(coupon_id)}」（现有：{'、'.join(c.id for c in ctx.pb.coupons) or '无'}）。")
+    raise UsageError(f"没有券「{shown(coupon_id)}」（现有：{'、'.join(c.id for c in ritual.config(ctx.pb)) or '无'}）。")
 
 
 def _text(ctx: Ctx, coupon: Coupon) -> str:
@@ -56,7 +94,7 @@ def _push_members(ctx: Ctx, db: OfferStore, coupon: Coupon, members: list[tuple[
     return f"已私发「{coupon.id}」给 {sent} 人；跳过 {skipped} 人（已退订 {opted}、超出推送频率 {capped}、之前已发过 {before}）。"
 
 
-@router.command("coupon", "发券", usage="/coupon 券编号 [graduates|all]",
+@ritual.command("coupon", "发券", usage="/coupon 券编号 [graduates|all]",
                 help="发券：不带对象发到本群；graduates 私发本群毕业学员，all 私发本群所有成员（已退订、超频的跳过）",
                 needs_group=False)
 def push_coupon(ctx: Ctx, cmd: Command) -> None:
@@ -102,7 +140,7 @@ def _claim_latest(ctx: Ctx) -> None:
     member = ctx.message.sender
     db = OfferStore(ctx.store.conn)
     rooms = [ctx.room] if ctx.room else db.rooms_of(member)
-    coupons = {c.id: c for c in ctx.pb.coupons}
+    coupons = {c.id: c for c in ritual.config(ctx.pb)}
     pushed = [coupons[c] for c in db.pushed_to([member, *rooms]) if c in coupons]
     valid = [c for c in pushed if c.expires > ctx.now]
     if valid:
@@ -111,19 +149,19 @@ def _claim_latest(ctx: Ctx) -> None:
         ctx.reply("这张券已经过期了，下次活动再来哦～" if pushed else "目前没有可以领取的券哦～")
 
 
-@router.message(*GROUP_STATES)
+@ritual.message(*GROUP_STATES)
 def claim_in_group(ctx: Ctx) -> None:
     if ctx.reading.is_one_of(CLAIM_WORDS) and not ctx.stale:
         _claim_latest(ctx)
 
 
-@router.private()
+@ritual.private()
 def claim_in_private(ctx: Ctx) -> None:
-    if ctx.message.kind == "text" and ctx.reading.is_one_of(CLAIM_WORDS) and not ctx.stale:
+    if ctx.reading.is_one_of(CLAIM_WORDS) and not ctx.stale:
         _claim_latest(ctx)
 
 
-@router.command("claimed", "登记领券", usage="/claimed @成员 券编号", help="登记成员已领券（每人每券一次，过期不能领）",
+@ritual.command("claimed", "登记领券", usage="/claimed @成员 券编号", help="登记成员已领券（每人每券一次，过期不能领）",
                 needs_group=False)
 def claimed(ctx: Ctx, cmd: Command) -> None:
     if len(cmd.argv) < 2:

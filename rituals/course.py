@@ -8,12 +8,19 @@ from bot.calendar import Action
 from bot.commands import Command, UsageError, shown
 from bot.context import Ctx
 from bot.names import display_name
-from bot.router import Router
+from bot.ritual import Ritual
 
-router = Router("course")
+ritual = Ritual("course", order=10)
 
 
-@router.action("lesson")
+@ritual.schedule
+def calendar(pb, start):
+    """Each course day's lesson at settings.lesson_time."""
+    for d in pb.days:
+        yield d.day, pb.settings.lesson_time, f"lesson:{d.day}", "lesson"
+
+
+@ritual.action("lesson")
 def lesson(ctx: Ctx, action: Action) -> str:
     """Course day N begins: the group moves to day N and the day's lesson is posted."""
     group = ctx.group
@@ -27,7 +34,8 @@ def lesson(ctx: Ctx, action: Action) -> str:
     return "done"
 
 
-@router.command("start", "开课", "开营", usage="/start [YYYY-MM-DD]", help="把本群绑定到课程，第1天为该日期（默认今天）")
+@ritual.command("start", "开课", "开营", usage="/start [YYYY-MM-DD]", help="把本群绑定到课程，第1天为该日期（默认今天）",
+                needs_group=False)
 def start(ctx: Ctx, cmd: Command) -> None:
     if ctx.room is None:
         raise UsageError("请在学习群里使用。")
@@ -44,11 +52,11 @@ def start(ctx: Ctx, cmd: Command) -> None:
             raise UsageError(f"「{shown(cmd.args)}」不是日期。") from None
     if not today - timedelta(days=ctx.pb.course.days - 1) <= day1 <= today + timedelta(days=90):
         raise UsageError(f"开课日期要在 {today - timedelta(days=ctx.pb.course.days - 1)} 到 {today + timedelta(days=90)} 之间。")
-    ctx.engine.bind(ctx, day1, ctx.message.topic)
+    ctx.calendar.bind(ctx, day1, ctx.message.topic)
     ctx.reply(f"已绑定「{ctx.pb.course.title}」：第1天是 {day1}，共{ctx.pb.course.days}天。")
 
 
-@router.command("next", "下一天", usage="/next", help="现在进入下一个课程日（发布当天课程）")
+@ritual.command("next", "下一天", usage="/next", help="现在进入下一个课程日（发布当天课程）")
 def next_day(ctx: Ctx, cmd: Command) -> None:
     if cmd.args:
         raise UsageError("这个指令不带参数。")
@@ -63,8 +71,8 @@ def next_day(ctx: Ctx, cmd: Command) -> None:
     else:
         ctx.reply(f"当前状态是「{group.state_name}」，不能进入下一天，什么也没有改变。")
         return
-    ctx.engine.timetable.shift(ctx, max(target - today, 0))
-    ctx.engine.timetable.run_now(ctx, f"lesson:{ctx.today()}")
+    ctx.calendar.shift(ctx, max(target - today, 0))
+    ctx.calendar.run_now(ctx, f"lesson:{ctx.today()}")
     ctx.reply(f"已进入第{ctx.group.course_day}天。")
 
 
@@ -73,23 +81,22 @@ def _set_paused(ctx: Ctx, paused: bool) -> None:
     if group.paused == paused:
         ctx.reply("已经是暂停状态。" if paused else "并没有暂停。")
         return
-    group.paused = paused
-    ctx.store.update_group(group.room, paused=int(paused))
+    group.update(paused=paused)
     ctx.store.add_history(group.room, group.state, group.state, "pause" if paused else "resume", group.course_day, ctx.now, ctx.actor)
     ctx.reply("已暂停：定时消息不再发送，打卡照常记录。发送 /resume 恢复。" if paused else "已恢复定时消息。")
 
 
-@router.command("pause", "暂停", usage="/pause", help="暂停本群的定时消息")
+@ritual.command("pause", "暂停", usage="/pause", help="暂停本群的定时消息")
 def pause(ctx: Ctx, cmd: Command) -> None:
     _set_paused(ctx, True)
 
 
-@router.command("resume", "恢复", usage="/resume", help="恢复本群的定时消息")
+@ritual.command("resume", "恢复", usage="/resume", help="恢复本群的定时消息")
 def resume(ctx: Ctx, cmd: Command) -> None:
     _set_paused(ctx, False)
 
 
-@router.command("status", "状态", usage="/status", help="查看本群的课程状态")
+@ritual.command("status", "状态", usage="/status", help="查看本群的课程状态")
 def status(ctx: Ctx, cmd: Command) -> None:
     g = ctx.group
     members = ctx.member_list()
@@ -99,31 +106,31 @@ def status(ctx: Ctx, cmd: Command) -> None:
         f"第{g.course_day}天/共{ctx.pb.course.days}天 · 第1天 {g.start_date}",
         f"成员 {len(members)} 人 · 家乡签到 {len(ctx.store.hometowns(ctx.room))} 人 · 今日打卡 {sum(1 for m, _ in members if m in done)} 人",
         f"毕业 {len(ctx.store.graduates(ctx.room))} 人",
-        f"发送：{ctx.engine.outbox_status()}",
+        f"发送：{ctx.services.status()}",
     ]
     if unknown := ctx.store.unknown_sends(ctx.room):
         lines.append(f"⚠️ 本群有 {unknown} 条消息发送时被中断，不确定是否已送达，请人工核对")
     ctx.reply("\n".join(lines))
 
 
-@router.command("members", "成员", usage="/members", help="列出本群成员")
+@ritual.command("members", "成员", usage="/members", help="列出本群成员")
 def members(ctx: Ctx, cmd: Command) -> None:
     ms = ctx.member_list()
     names = "、".join(display_name(n, m) for m, n in ms[:50]) + (f" 等{len(ms)}人" if len(ms) > 50 else "")
     ctx.reply(f"成员 {len(ms)} 人：{names or '（暂无）'}")
 
 
-@router.command("say", "说", usage="/say 要发的内容", help="让机器人在本群发一条消息")
+@ritual.command("say", "说", usage="/say 要发的内容", help="让机器人在本群发一条消息")
 def say(ctx: Ctx, cmd: Command) -> None:
     if not cmd.args:
         raise UsageError("缺少要发送的内容。")
     ctx.say(cmd.args)
 
 
-@router.command("help", "帮助", usage="/help", help="列出所有指令", needs_group=False)
+@ritual.command("help", "帮助", usage="/help", help="列出所有指令", needs_group=False)
 def help_(ctx: Ctx, cmd: Command) -> None:
     seen, lines = set(), []
-    for spec in ctx.engine.commands.values():
+    for spec in ctx.services.wiring.specs():
         if spec.name not in seen:
             seen.add(spec.name)
             alias = f"（{'/'.join(spec.aliases)}）" if spec.aliases else ""

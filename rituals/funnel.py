@@ -11,18 +11,37 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timedelta
 
+from pydantic import Field
+
 from bot.context import Ctx
 from bot.events import FriendRequest, Member, Outgoing
 from bot.lifecycle import Group
-from bot.router import Router
+from bot.playbook.fields import Section, Text
+from bot.ritual import Ritual
 from bot.wakeup import NextCheck
 
-router = Router("funnel")
+
+class Funnel(Section):
+    """Friend request -> persona greeting -> invitation into the next cohort."""
+
+    accept_friends: bool = True
+    invite_text: Text("topic", "start_date") = "已邀请你加入「{course}」学习群「{topic}」，第1天是 {start_date}，记得通过邀请哦～"
+    no_cohort_text: Text() = "下一期「{course}」开课时间确定后，我会第一时间邀请你进群 😊"
+    invite_limit: int = Field(default=40, ge=1, le=500)  # above this many members WeChat sends an invitation card
+    # account safety: WeChat restricts accounts that accept more than about a hundred friends a day
+    accept_per_day: int = Field(default=80, ge=0, le=100)  # requests above it wait (in order) for the next days
+    accept_interval_seconds: int = Field(default=120, ge=0, le=3600)  # at least this long between two acceptances
+    invite_per_day: int = Field(default=100, ge=0, le=500)  # room invitations a day; the rest wait for the next day
+
+
+ritual = Ritual("funnel", section=("funnel", Funnel), order=70)
 log = logging.getLogger("bot.funnel")
 OPEN_STATES = ("bound", "opening")
 
-# the next moment the queue needs a tick (an acceptance or tomorrow's invitations)
-_next_check = NextCheck()
+
+def _next_check(ctx: Ctx) -> NextCheck:
+    """The next moment the queue needs a tick (an acceptance or tomorrow's invitations)."""
+    return NextCheck.of(ctx, ritual.name)
 
 
 def _midnights(ctx: Ctx) -> tuple[datetime, datetime]:
@@ -34,7 +53,7 @@ def _midnights(ctx: Ctx) -> tuple[datetime, datetime]:
 
 def next_cohort(ctx: Ctx) -> Group | None:
     """The open cohort starting soonest (bound or in its opening), if any."""
-    open_groups = [g for g in ctx.engine.groups.values() if g.state in OPEN_STATES]
+    open_groups = ctx.groups.in_states(*OPEN_STATES)
     return min(open_groups, key=lambda g: (g.start_date, g.room), default=None)
 
 
@@ -44,15 +63,15 @@ def invite(ctx: Ctx, contact: str, group: Group) -> bool:
     funnel = ctx.store.funnel
     if funnel.opted_out(contact) or group.room in funnel.invited_to(contact):
         return False
-    if funnel.invites_since(_midnights(ctx)[0]) >= ctx.pb.funnel.invite_per_day:
+    if funnel.invites_since(_midnights(ctx)[0]) >= ritual.config(ctx.pb).invite_per_day:
         if not funnel.has_stage(contact, "waiting"):
             funnel.stage(contact, "waiting", ctx.now, detail="invite_per_day")
         return False
     size = len(ctx.store.members(group.room))
-    method = "add" if size < ctx.pb.funnel.invite_limit else "invitation"  # WeChat: >40 needs a card they accept
+    method = "add" if size < ritual.config(ctx.pb).invite_limit else "invitation"  # WeChat: >40 needs a card they accept
     funnel.add_invite(contact, group.room, method, ctx.now)
-    ctx.engine.enqueue(Outgoing(group.room, contact, "", action="invite"), ctx.now, ctx.broadcast)
-    ctx.say_to(contact, ctx.fmt(ctx.pb.funnel.invite_text, topic=group.topic or group.room, start_date=group.start_date))
+    ctx.send(Outgoing(group.room, contact, "", action="invite"))
+    ctx.say_to(contact, ctx.fmt(ritual.config(ctx.pb).invite_text, topic=group.topic or group.room, start_date=group.start_date))
     funnel.stage(contact, "invited", ctx.now, group.room, method)
     return True
 
@@ -60,7 +79,7 @@ def invite(ctx: Ctx, contact: str, group: Group) -> bool:
 def welcome(ctx: Ctx, contact: str, request_id: str) -> None:
     """Accept one queued request; greet and invite (or put on the waiting list) unless the person opted out."""
     funnel = ctx.store.funnel
-    ctx.engine.enqueue(Outgoing(None, contact, "", action="accept", ref=request_id or None), ctx.now)
+    ctx.send(Outgoing(None, contact, "", action="accept", ref=request_id or None), broadcast=False)
     funnel.mark_accepted(contact, ctx.now)
     funnel.stage(contact, "friend_added", ctx.now)
     if funnel.opted_out(contact):
@@ -72,13 +91,13 @@ def welcome(ctx: Ctx, contact: str, request_id: str) -> None:
     if group is not None:
         invite(ctx, contact, group)
     elif not funnel.invited_to(contact) and not funnel.has_stage(contact, "waiting"):
-        ctx.say_to(contact, ctx.fmt(ctx.pb.funnel.no_cohort_text))
+        ctx.say_to(contact, ctx.fmt(ritual.config(ctx.pb).no_cohort_text))
         funnel.stage(contact, "waiting", ctx.now)
 
 
 def next_accept_at(ctx: Ctx) -> datetime | None:
     """When the next queued request may be accepted (None: nothing queued, or a cap of 0)."""
-    funnel, cfg = ctx.store.funnel, ctx.pb.funnel
+    funnel, cfg = ctx.store.funnel, ritual.config(ctx.pb)
     if cfg.accept_per_day == 0 or funnel.next_request() is None:
         return None
     today, tomorrow = _midnights(ctx)
@@ -101,7 +120,7 @@ def accept_due(ctx: Ctx) -> None:
 def invite_waiting(ctx: Ctx, group: Group) -> None:
     """Invite the waiting list into a group, first come first served, up to today's cap."""
     for contact in ctx.store.funnel.waiting():
-        if not invite(ctx, contact, group) and ctx.store.funnel.invites_since(_midnights(ctx)[0]) >= ctx.pb.funnel.invite_per_day:
+        if not invite(ctx, contact, group) and ctx.store.funnel.invites_since(_midnights(ctx)[0]) >= ritual.config(ctx.pb).invite_per_day:
             break
 
 
@@ -113,37 +132,37 @@ def _plan(ctx: Ctx) -> datetime | None:
     return min((m for m in moments if m is not None), default=None)
 
 
-@router.on("friend_request")
+@ritual.on("friend_request")
 def befriend(ctx: Ctx, req: FriendRequest) -> None:
     """Record the request; queue it (once per contact) if the playbook accepts friends; accept now if allowed."""
     funnel = ctx.store.funnel
     funnel.ensure_contact(req.contact, req.name, "friend", req.ts)
     funnel.stage(req.contact, "friend_request", req.ts, detail=req.hello or None)
-    if not ctx.pb.funnel.accept_friends:
+    if not ritual.config(ctx.pb).accept_friends:
         return
     if funnel.queue_request(req.contact, req.id, req.ts) == "accepted":
         return  # a repeat from someone already accepted: not accepted, greeted or invited again
     accept_due(ctx)
-    _next_check.plan(ctx.engine, _plan(ctx))
+    _next_check(ctx).plan(_plan(ctx))
 
 
-@router.on("bound")
+@ritual.on("bound")
 def cohort_opened(ctx: Ctx) -> None:
     """A new cohort is bound: invite the waiting list (up to today's cap; the rest on the next days)."""
     invite_waiting(ctx, ctx.group)
-    _next_check.clear(ctx.engine)
+    _next_check(ctx).clear()
 
 
-@router.on("due")
-def next_check(engine: object) -> datetime | None:
+@ritual.on("due")
+def next_check(ctx: Ctx) -> datetime | None:
     """When the queue next needs a tick (so a virtual clock stops there)."""
-    return _next_check.due(engine)
+    return _next_check(ctx).due(ctx.now)
 
 
-@router.on("tick")
+@ritual.on("tick")
 def tick(ctx: Ctx) -> None:
     """Accept what the pacing and the cap allow now; invite the waiting list on a new day."""
-    if not _next_check.ready(ctx.engine, ctx.now):
+    if not _next_check(ctx).ready(ctx.now):
         return
     try:
         with ctx.store.tx():
@@ -153,10 +172,10 @@ def tick(ctx: Ctx) -> None:
                 invite_waiting(ctx, group)
     except Exception:
         log.exception("friend request queue: tick failed")
-    _next_check.plan(ctx.engine, _plan(ctx))
+    _next_check(ctx).plan(_plan(ctx))
 
 
-@router.on("joined")
+@ritual.on("joined")
 def joined(ctx: Ctx, members: list[Member]) -> None:
     """Someone the funnel knows joined a study group."""
     funnel = ctx.store.funnel

@@ -1,61 +1,85 @@
 """我毕业啦!: the ceremony on the last day, graduates recorded and congratulated with their own numbers."""
 from __future__ import annotations
 
+from pydantic import Field
+
 from bot.calendar import Action
 from bot.commands import Command, UsageError
 from bot.context import Ctx
-from bot.router import Router
+from bot.playbook.fields import LocalTime, Section, Text
+from bot.ritual import Ritual
 
-router = Router("graduation")
+
+class Graduation(Section):
+    day: int = Field(ge=1)  # the last course day
+    time: LocalTime = "20:30"
+    script: Text()
+    congrats: Text("name", "checkins", "tasks") = "🎓 恭喜{name}毕业！打卡 {checkins} 天，完成实操 {tasks} 次 👏"
+    congrats_batch: Text("lines") = "🎓 恭喜毕业：{lines}"
+    # to members who said 我毕业啦 before the ceremony: posted once when it opens, with their @-mentions
+    early: Text() = "🎓 毕业典礼开始啦！之前提前说了「我毕业啦」的同学，现在再发一次就正式毕业啦～"
+
+
+ritual = Ritual("graduation", section=("graduation", Graduation), order=50)
+
+
+@ritual.check
+def last_day(pb):
+    g = pb.section("graduation")
+    if g.day != pb.course.days:
+        yield f"graduation.day: must be the last course day ({pb.course.days}), got {g.day}"
+    if not g.script.strip():
+        yield "graduation.script: must not be empty"
+
+
+@ritual.schedule
+def calendar(pb, start):
+    g = pb.section("graduation")
+    yield g.day, g.time, "graduation", "graduation"
 
 
 def _open_ceremony(ctx: Ctx, actor: str) -> None:
     ctx.group.transition("graduate", ctx.now, actor)
-    ctx.say(ctx.fmt(ctx.pb.graduation.script))
+    ctx.say(ctx.fmt(ritual.config(ctx.pb).script))
     early = ctx.store.early_graduates(ctx.room)
     if early:  # they said it before the ceremony: tell them once, now, that it counts from here
         names = ctx.store.names(ctx.room)
-        ctx.say_mentioning(ctx.fmt(ctx.pb.graduation.early), [(m, names.get(m, m)) for m in early])
+        ctx.say_mentioning(ctx.fmt(ritual.config(ctx.pb).early), [(m, names.get(m, m)) for m in early])
 
 
-@router.action("graduation")
-def ceremony(ctx: Ctx, action: Action) -> str:
-    if ctx.group.state != "in_course":
-        return "not_applicable"
+@ritual.action("graduation", states=("in_course",))
+def ceremony(ctx: Ctx, action: Action) -> None:
     _open_ceremony(ctx, "schedule")
-    return "done"
 
 
-@router.command("graduate", "毕业", usage="/graduate", help="现在开始毕业典礼")
+@ritual.command("graduate", "毕业", usage="/graduate", help="现在开始毕业典礼")
 def graduate_cmd(ctx: Ctx, cmd: Command) -> None:
     if cmd.args:
         raise UsageError("这个指令不带参数。")
     _open_ceremony(ctx, ctx.actor)
 
 
-@router.message("graduation", "alumni")
+@ritual.message("graduation", "alumni", intent="graduation")
 def i_graduated(ctx: Ctx) -> None:
     """'我毕业啦!' / '我毕业了！' / '毕业啦毕业啦🎉' records a graduate once."""
-    if not ctx.reading.graduation:
-        return
     if ctx.store.add_graduate(ctx.room, ctx.message.sender, ctx.message.ts, ctx.message.id):
         ctx.request_ack()
 
 
-@router.message("opening", "in_course")
+@ritual.message("opening", "in_course", intent="graduation")
 def too_early(ctx: Ctx) -> None:
     """'我毕业啦' before the ceremony is not a graduation; the member is told once, when the ceremony opens."""
-    if ctx.reading.graduation:
-        ctx.store.add_early_graduate(ctx.room, ctx.message.sender, ctx.message.ts)
+    ctx.store.add_early_graduate(ctx.room, ctx.message.sender, ctx.message.ts)
 
 
+@ritual.ack("graduates", "member")
 def compose_ack(ctx: Ctx, rows: list[tuple]) -> str:
     """One line per graduate with their days checked in and tasks done."""
     lines = []
     for (member,) in rows:
-        lines.append(ctx.fmt(ctx.pb.graduation.congrats, name=ctx.name_of(member),
+        lines.append(ctx.fmt(ritual.config(ctx.pb).congrats, name=ctx.name_of(member),
                              checkins=ctx.store.count("checkins", ctx.room, member),
                              tasks=ctx.store.count("practice", ctx.room, member)))
     if len(lines) == 1:
         return lines[0]
-    return ctx.fmt(ctx.pb.graduation.congrats_batch, lines="\n" + "\n".join(lines))
+    return ctx.fmt(ritual.config(ctx.pb).congrats_batch, lines="\n" + "\n".join(lines))

@@ -1,29 +1,43 @@
 """家乡签到: the opening prompt, natural-language answers, corrections, and a running summary."""
 from __future__ import annotations
 
+from pydantic import Field
+
 from bot.calendar import Action
 from bot.context import Ctx
-from bot.router import Router
+from bot.playbook.fields import LocalTime, Section, Text
+from bot.ritual import Ritual
 
-router = Router("hometown")
+
+class Opening(Section):
+    """The opening evening: the group opens and members say where they are from."""
+
+    day: int = Field(default=0, ge=-7, le=1)  # 0 = the evening before day 1
+    time: LocalTime = "20:00"
+    prompt: Text()
+    summary: Text("names", "count", "provinces") = "🏠 家乡签到：{names}。已有 {count} 位同学签到，来自 {provinces} 个省份"
 
 
-@router.action("open")
-def open_course(ctx: Ctx, action: Action) -> str:
+ritual = Ritual("hometown", section=("opening", Opening), order=20)
+
+
+@ritual.schedule
+def calendar(pb, start):
+    opening = pb.section("opening")
+    yield opening.day, opening.time, "open", "open"
+
+
+@ritual.action("open", states=("bound",))
+def open_course(ctx: Ctx, action: Action) -> None:
     """The course opens: the group enters 'opening' and the hometown prompt is posted."""
-    if ctx.group.state != "bound":
-        return "not_applicable"
     ctx.group.transition("open_course", ctx.now, "schedule")
-    ctx.say(ctx.fmt(ctx.pb.opening.prompt))
-    return "done"
+    ctx.say(ctx.fmt(ritual.config(ctx.pb).prompt))
 
 
-@router.message("opening", "in_course", "graduation")
+@ritual.message("opening", "in_course", "graduation", intent="hometown")
 def answer(ctx: Ctx) -> None:
     """Record a member's hometown; a later answer replaces it only when the member says it is a correction."""
     found = ctx.reading.hometown
-    if found is None:
-        return
     if not found.correction and ctx.store.has_hometown(ctx.room, ctx.message.sender):
         return  # '我是四川人，在上海工作' after answering: chatter, not a new answer
     ctx.store.set_hometown(ctx.room, ctx.message.sender, found.province, found.city, found.text, ctx.message.ts)
@@ -36,9 +50,10 @@ def _place(province: str | None, city: str | None) -> str:
     return province or city or "?"
 
 
+@ritual.ack("hometowns", "member, province, city")
 def compose_ack(ctx: Ctx, rows: list[tuple]) -> str:
     """'🏠 家乡签到：张三（四川成都市）、李四（上海市）。已有 12 位同学签到，来自 7 个省份'."""
     who = "、".join(f"{ctx.name_of(m)}（{_place(p, c)}）" for m, p, c in rows)
     towns = ctx.store.hometowns(ctx.room)
     provinces = {t["province"] for t in towns.values() if t["province"]}
-    return ctx.fmt(ctx.pb.texts.hometown_summary, names=who, count=len(towns), provinces=len(provinces))
+    return ctx.fmt(ritual.config(ctx.pb).summary, names=who, count=len(towns), provinces=len(provinces))

@@ -2,24 +2,15 @@
 marketing (ritual messages are unaffected); 「恢复订阅」 turns marketing back on. The language layer decides what was said."""
 from __future__ import annotations
 
-import weakref
-
 from bot.context import Ctx
-from bot.router import Router
+from bot.ritual import Ritual
 
-router = Router("optout")
+ritual = Ritual("optout", order=80)
 ALREADY = "已退订，不会再给你推送优惠信息～回复「恢复订阅」可重新接收。"
 RESUBSCRIBED = "已恢复订阅 👌 之后会按你的偏好推送优惠信息，回复「退订」可随时退订。"
 NOT_OPTED_OUT = "你目前没有退订，无需恢复～"
 GROUP_HINT = "退订请私聊我发送「退订」哦～群里发的不算退订。"
 GROUP_STATES = ("bound", "opening", "in_course", "graduation", "alumni")
-# per engine: (local day, members hinted today): one hint per member per day, however often they type it
-_hinted: "weakref.WeakKeyDictionary[object, tuple[str, set[str]]]" = weakref.WeakKeyDictionary()
-
-
-def is_keyword(ctx: Ctx) -> bool:
-    """Is the current message this module's business (other private handlers leave it alone)?"""
-    return ctx.message.kind == "text" and (ctx.reading.optout or ctx.reading.resubscribe)
 
 
 def withdraw_queued(ctx: Ctx, contact: str) -> int:
@@ -29,11 +20,11 @@ def withdraw_queued(ctx: Ctx, contact: str) -> int:
         "WHERE status = 'queued' AND room IS NULL AND to_id = ? AND action = 'say' AND priority = 1", (contact,)).rowcount
 
 
-@router.private()
+@ritual.private(intent=("optout", "resubscribe"))
 def opt_out(ctx: Ctx) -> None:
     """Record an opt-out (even from a backlog: stopping wins), confirm it once; 恢复订阅 (not from a backlog) undoes it."""
     msg = ctx.message
-    if not is_keyword(ctx) or (ctx.stale and not ctx.reading.optout):
+    if ctx.stale and not ctx.reading.optout:
         return
     funnel = ctx.store.funnel
     funnel.ensure_contact(msg.sender, msg.name, "private", msg.ts)
@@ -54,16 +45,17 @@ def opt_out(ctx: Ctx) -> None:
         ctx.reply(reply)
 
 
-@router.message(*GROUP_STATES)
+@ritual.message(*GROUP_STATES, intent="wants_out")
 def opt_out_in_group(ctx: Ctx) -> None:
-    """退订 / TD typed in the group changes nothing (an opt-out is private): a short hint to send it privately."""
-    if ctx.stale or not ctx.reading.wants_out:
+    """退订 / TD typed in the group changes nothing (an opt-out is private): a short hint to send it privately, once a
+    day per member however often they type it."""
+    if ctx.stale:
         return
     today = ctx.now.astimezone(ctx.pb.tz).date().isoformat()
-    day, hinted = _hinted.get(ctx.engine, ("", set()))
-    if day != today:
-        day, hinted = today, set()
-        _hinted[ctx.engine] = (day, hinted)
+    memory = ctx.memory(ritual.name)
+    if memory.get("day") != today:
+        memory["day"], memory["hinted"] = today, set()
+    hinted = memory["hinted"]
     if ctx.message.sender not in hinted:
         hinted.add(ctx.message.sender)
         ctx.reply(GROUP_HINT)

@@ -3,24 +3,31 @@
 from __future__ import annotations
 
 import logging
-import weakref
 from datetime import datetime, timedelta
 
+from pydantic import Field
+
 from bot.context import Ctx
-from bot.router import Router
+from bot.playbook.fields import Section
+from bot.ritual import Ritual
 from bot.storage import iso
 
-router = Router("privacy")
+
+class Privacy(Section):
+    """Private texts (survey free-text answers, friend-request notes) are deleted after retention_days."""
+
+    retention_days: int = Field(default=90, ge=1, le=3650)
+
+
+ritual = Ritual("privacy", section=("privacy", Privacy), order=120)
 log = logging.getLogger("bot.privacy")
 META_KEY = "privacy_purged_on"
-# per engine: the local day of the last purge (the meta table keeps it across restarts)
-_purged: "weakref.WeakKeyDictionary[object, str]" = weakref.WeakKeyDictionary()
 
 
 def purge(ctx: Ctx) -> tuple[int, int]:
     """Delete private texts older than the retention period; (survey answers deleted, notes cleared)."""
-    cutoff = iso(ctx.now - timedelta(days=ctx.pb.privacy.retention_days))
-    survey = ctx.pb.survey
+    cutoff = iso(ctx.now - timedelta(days=ritual.config(ctx.pb).retention_days))
+    survey = ctx.pb.section("survey") if ctx.pb.has_section("survey") else None
     free_text = [q.id for q in survey.questions if q.kind == "text"] if survey else []
     answers = 0
     if free_text:
@@ -32,21 +39,23 @@ def purge(ctx: Ctx) -> tuple[int, int]:
     return answers, notes
 
 
-def _today(engine, now: datetime) -> str:
-    return now.astimezone(engine.playbook.tz).date().isoformat()
+def _today(ctx: Ctx) -> str:
+    return ctx.now.astimezone(ctx.pb.tz).date().isoformat()
 
 
 def _last(ctx: Ctx) -> str:
-    if ctx.engine not in _purged:
+    """The local day of the last purge (kept in memory; the meta table keeps it across restarts)."""
+    memory = ctx.memory(ritual.name)
+    if "purged" not in memory:
         row = ctx.store.conn.execute("SELECT value FROM meta WHERE key = ?", (META_KEY,)).fetchone()
-        _purged[ctx.engine] = row[0] if row else ""
-    return _purged[ctx.engine]
+        memory["purged"] = row[0] if row else ""
+    return memory["purged"]
 
 
-@router.on("tick")
+@ritual.on("tick")
 def daily_purge(ctx: Ctx) -> None:
     """Once a (local) day: purge what is past retention."""
-    today = _today(ctx.engine, ctx.now)
+    today = _today(ctx)
     if _last(ctx) == today:
         return
     try:
@@ -56,17 +65,16 @@ def daily_purge(ctx: Ctx) -> None:
     except Exception:
         log.exception("privacy purge failed; tried again tomorrow")
         answers = notes = 0
-    _purged[ctx.engine] = today
+    ctx.memory(ritual.name)["purged"] = today
     if answers or notes:
         log.info("privacy: deleted %d survey free-text answer(s) and %d friend-request note(s) past %d days",
-                 answers, notes, ctx.pb.privacy.retention_days)
+                 answers, notes, ritual.config(ctx.pb).retention_days)
 
 
-@router.on("due")
-def next_purge(engine) -> datetime | None:
+@ritual.on("due")
+def next_purge(ctx: Ctx) -> datetime | None:
     """The next local midnight once today's purge has run (so a virtual clock stops there)."""
-    now = engine.clock.now()
-    if _purged.get(engine) != _today(engine, now):
-        return now
-    local = now.astimezone(engine.playbook.tz)
+    if ctx.memory(ritual.name).get("purged") != _today(ctx):
+        return ctx.now
+    local = ctx.now.astimezone(ctx.pb.tz)
     return local.replace(hour=0, minute=0, second=0, microsecond=0) + timedelta(days=1)

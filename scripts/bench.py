@@ -48,7 +48,7 @@ from bot.storage import Store, connect  # noqa: E402
 from bot.storage.db import PRAGMAS  # noqa: E402
 from bot.transport.fake import FakeTransport  # noqa: E402
 from bot.virtual import VirtualRunner  # noqa: E402
-from rituals import build_engine  # noqa: E402
+from bot.app import assemble  # noqa: E402
 
 TZ = ZoneInfo("Asia/Shanghai")
 DAY1 = date(2026, 12, 1)
@@ -114,7 +114,7 @@ async def setup(engine, runner, clock, groups: int, members: int) -> None:
 async def play_day(engine, runner, clock, events: array, progress: bool) -> tuple[array, float]:
     """Feed the day's events; returns (per-handle latencies in seconds, wall seconds of the whole phase)."""
     lat, step, woke = array("d"), max(len(events) // 20, 1), []
-    engine.on_enqueue = lambda: woke.append(1)  # like the daemon: the sender looks at the outbox when woken
+    engine.outbox.wake = lambda: woke.append(1)  # like the daemon: the sender looks at the outbox when woken
     perf = time.perf_counter
     t0 = perf()
     for i, e in enumerate(events):
@@ -163,10 +163,10 @@ def run(groups: int, members: int, db: Path, workdir: Path, progress: bool) -> d
     if not 1 <= groups <= 0xFFFF or not 1 <= members <= 0xFFF:
         raise SystemExit("--groups must be 1..65535 and --members 1..4095")
     clock = VirtualClock(datetime(2026, 11, 30, 10, 0, tzinfo=TZ))
-    store = Store(connect(db))
-    engine = build_engine(store, load_playbook(ROOT / "data" / "playbook.yaml"), clock, [ADVISOR])
     transport = FakeTransport(clock, keep=False)
-    runner = VirtualRunner(engine, Sender(store, transport, clock, GENEROUS, seed=0), clock)
+    bot = assemble(db, ROOT / "data" / "playbook.yaml", clock, transport, GENEROUS, [ADVISOR], seed=0)
+    engine, store = bot.engine, bot.store
+    runner = VirtualRunner(engine, bot.sender, clock)
     t0 = time.perf_counter()
     asyncio.run(setup(engine, runner, clock, groups, members))
     events = traffic(groups, members)

@@ -34,8 +34,7 @@ def flood(requests: int, repeats: int, minutes: int, db: Path) -> dict:
     """Run the flood; the figures per local day and for the repeating contact."""
     clock = VirtualClock(START)
     transport = FakeTransport(clock)
-    bot = assemble(db, ROOT / "data" / "playbook.yaml", clock, transport, Pacing())
-    bot.engine.advisors = frozenset({ADVISOR})
+    bot = assemble(db, ROOT / "data" / "playbook.yaml", clock, transport, Pacing(), advisors={ADVISOR})
     runner = VirtualRunner(bot.engine, bot.sender, clock)
     # an open cohort (day 1 a month away), so every accepted person is invited
     day1 = (START + timedelta(days=30)).date()

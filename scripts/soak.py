@@ -33,7 +33,7 @@ from bot.playbook import load_playbook  # noqa: E402
 from bot.storage import Store, connect  # noqa: E402
 from bot.transport.fake import FakeTransport  # noqa: E402
 from bot.virtual import VirtualRunner  # noqa: E402
-from rituals import build_engine  # noqa: E402
+from bot.app import assemble  # noqa: E402
 
 TZ = ZoneInfo("Asia/Shanghai")
 ADVISOR = "adv"
@@ -49,9 +49,10 @@ class World:
     def __init__(self, start: datetime) -> None:
         self.clock = VirtualClock(start)
         self.transport = FakeTransport(self.clock)
-        store = Store(connect(Path(tempfile.mkdtemp(prefix="soak-")) / "bot.db"))
-        self.engine = build_engine(store, load_playbook(ROOT / "data" / "playbook.yaml"), self.clock, [ADVISOR])
-        self.runner = VirtualRunner(self.engine, Sender(store, self.transport, self.clock, advisors=[ADVISOR]), self.clock)
+        bot = assemble(Path(tempfile.mkdtemp(prefix="soak-")) / "bot.db", ROOT / "data" / "playbook.yaml", self.clock,
+                       self.transport, advisors=[ADVISOR])
+        self.engine = bot.engine
+        self.runner = VirtualRunner(self.engine, bot.sender, self.clock)
         self._n = 0
 
     def msg(self, sender: str, text: str, room: str | None, at: datetime) -> Message:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.playbook.loader import deadline_claims, seat_claims
+from bot.playbook.honesty import deadline_claims, seat_claims
 from bot.storage import from_iso
 from harness import Chat, local
 

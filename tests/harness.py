@@ -3,19 +3,19 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import json
 from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from bot.app import assemble
 from bot.clock import VirtualClock
 from bot.language import Reader
 from bot.events import FriendRequest, Member, MemberJoined, MemberLeft, Message
-from bot.outbox import Sender
+from bot.outbox import Pacing
 from bot.playbook import load_playbook
-from bot.storage import Store, connect
 from bot.transport.fake import FakeTransport
 from bot.virtual import VirtualRunner
-from rituals import build_engine
 
 ROOT = Path(__file__).resolve().parent.parent
 PLAYBOOK = ROOT / "data" / "playbook.yaml"
@@ -23,6 +23,14 @@ TZ = ZoneInfo("Asia/Shanghai")
 ROOM = "room1@chatroom"
 ADVISOR = "adv"
 READER = Reader.with_additions()  # the language layer with the default cues (built once: ~0.2 s)
+_READERS: dict[str, Reader] = {}  # per playbook `language:` section, built once per test session
+
+
+def reader_for(pb) -> Reader:
+    key = json.dumps(pb.language, sort_keys=True, ensure_ascii=False)
+    if key not in _READERS:
+        _READERS[key] = Reader.with_additions(pb.language)
+    return _READERS[key]
 
 
 def local(s: str) -> datetime:
@@ -43,16 +51,15 @@ class Chat:
         self.read = 0
 
     def _boot(self) -> None:
-        self.db = connect(self.db_path)
-        self.store = Store(self.db)
-        self.pb = load_playbook(self.pb_path)
-        self.engine = build_engine(self.store, self.pb, self.clock, self.advisors)
-        self.sender = Sender(self.store, self.transport, self.clock, advisors=self.advisors)
+        pb = load_playbook(self.pb_path)
+        self.bot = assemble(self.db_path, pb, self.clock, self.transport, Pacing(), self.advisors, reader_for(pb))
+        self.store, self.pb, self.engine, self.sender = self.bot.store, self.bot.playbook, self.bot.engine, self.bot.sender
+        self.db = self.store.db
         self.runner = VirtualRunner(self.engine, self.sender, self.clock)
 
     def restart(self) -> None:
         """Drop every in-memory object and start again from the database file (like a new process)."""
-        self.db.conn.close()
+        self.bot.close()
         self._boot()
 
     def run(self, coro):
@@ -113,4 +120,4 @@ class Chat:
         return [s.out for s in new]
 
     def group(self):
-        return self.engine.groups[ROOM]
+        return self.engine.groups.get(ROOM)

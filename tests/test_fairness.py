@@ -73,9 +73,9 @@ def test_every_groups_lesson_goes_out_on_time_while_a_member_floods_at_08_59(cha
 def test_a_scheduled_post_waiting_a_minute_goes_before_newer_replies(chat):
     now = chat.clock.now()
     with chat.store.tx():
-        chat.engine.enqueue(Outgoing("g1@chatroom", None, "早课"), now, broadcast=True)
+        chat.engine.outbox.put(Outgoing("g1@chatroom", None, "早课"), now, broadcast=True)
     chat.clock.set(now + timedelta(minutes=2))
     with chat.store.tx():
         for i in range(5):
-            chat.engine.enqueue(Outgoing(ROOM, None, f"回复{i}"), chat.clock.now())
+            chat.engine.outbox.put(Outgoing(ROOM, None, f"回复{i}"), chat.clock.now())
     assert chat.said()[0] == "早课"

@@ -68,10 +68,10 @@ def test_action_missed_beyond_grace_is_skipped_and_recorded(chat):
 
 def test_queued_message_survives_a_crash_and_is_sent_once(chat):
     start_course(chat)
-    chat.engine.on_enqueue = lambda: None
+    chat.engine.outbox.wake = lambda: None
     with chat.store.tx():
         from bot.events import Outgoing
-        chat.engine.enqueue(Outgoing(ROOM, None, "排队中的消息"), chat.clock.now())
+        chat.engine.outbox.put(Outgoing(ROOM, None, "排队中的消息"), chat.clock.now())
     chat.restart()  # crash before the sender ran
     assert chat.said().count("排队中的消息") == 1
     chat.restart()

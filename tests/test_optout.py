@@ -4,7 +4,6 @@ from __future__ import annotations
 import pytest
 
 from bot import marketing
-from bot.context import Ctx
 from harness import ROOM, local
 
 CONFIRM = "已为你退订营销消息，之后不会再给你推送优惠信息。课程通知不受影响。"
@@ -16,7 +15,7 @@ def dm(chat, who, text, **kw):
 
 
 def ctx(chat):
-    return Ctx(chat.engine, chat.clock.now(), None)
+    return chat.engine.context(chat.clock.now(), None)
 
 
 @pytest.mark.parametrize("text", ["退订", "TD", "td", " Td ", "退订！", "退订🙏", "【TD】", "退订。。"])

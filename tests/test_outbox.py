@@ -12,7 +12,7 @@ from harness import ROOM
 def queue(chat, *texts, room=ROOM):
     with chat.store.tx():
         for t in texts:
-            chat.engine.enqueue(Outgoing(room, None, t), chat.clock.now())
+            chat.engine.outbox.put(Outgoing(room, None, t), chat.clock.now())
 
 
 def test_two_messages_to_one_room_are_at_least_a_second_apart(chat):
@@ -59,8 +59,8 @@ def test_status_shows_budget_and_queue(chat):
 def test_replies_to_people_go_before_scheduled_broadcasts(chat):
     with chat.store.tx():
         for i in range(3):
-            chat.engine.enqueue(Outgoing(f"g{i}@chatroom", None, f"早课{i}"), chat.clock.now(), broadcast=True)
-        chat.engine.enqueue(Outgoing(ROOM, None, "@alice 已记录"), chat.clock.now())
+            chat.engine.outbox.put(Outgoing(f"g{i}@chatroom", None, f"早课{i}"), chat.clock.now(), broadcast=True)
+        chat.engine.outbox.put(Outgoing(ROOM, None, "@alice 已记录"), chat.clock.now())
     assert chat.said()[0] == "@alice 已记录"
 
 

@@ -23,8 +23,8 @@ def test_default_playbook_is_faithful_to_the_seed():
     pb = load_playbook(PLAYBOOK)
     assert pb.course.title == "7天小白理财实操课" and pb.course.days == 7
     assert pb.persona.title == "专属理财导师" and pb.persona.years >= 1
-    assert "家乡签到" in pb.opening.prompt
-    assert "我毕业啦" in pb.graduation.script
+    assert "家乡签到" in pb.section("opening").prompt
+    assert "我毕业啦" in pb.section("graduation").script
     assert all(d.task and d.task.link.startswith("https://") for d in pb.days)
     assert "签到打卡" in pb.language["checkin"]["words"]  # an operator's own phrase, added to the layer's defaults
     assert pb.course.timezone == "Asia/Shanghai"
@@ -32,11 +32,20 @@ def test_default_playbook_is_faithful_to_the_seed():
 
 @pytest.mark.parametrize("mutate, field, problem", [
     (lambda d: d["days"][2]["task"].update(link="not a url"), "days[2].task.link", "http(s) URL"),
-    (lambda d: d["settings"].update(tally_time="25:00"), "settings.tally_time", "HH:MM"),
+    (lambda d: d["checkin"].update(tally_time="25:00"), "checkin.tally_time", "HH:MM"),
+    (lambda d: d["settings"].update(tally_time="22:00"), "settings", "settings.tally_time has moved to checkin.tally_time"),
+    (lambda d: d.update(rituals=["course", "quiz"]), "rituals[1]", "no ritual named 'quiz'"),
+    (lambda d: d.update(rituals=["course", "hometown", "checkin", "practice"]), "graduation",
+     "belongs to the ritual 'graduation', which this playbook's rituals: leaves out"),
+    (lambda d: d["graduation"].update(day=3), "graduation.day", "must be the last course day"),
+    (lambda d: d["survey"].update(reward=["c400", "c9"]), "survey.reward", "no coupon with id 'c9'"),
     (lambda d: d["course"].pop("title"), "course.title", "is required"),
     (lambda d: d["course"].update(timezone="Mars/Olympus"), "course.timezone", "unknown time zone"),
     (lambda d: d["days"].pop(), "days", "each course day 1..7"),
-    (lambda d: d["texts"].update(tally="{count} {bogus}"), "texts.tally", "unknown placeholder {bogus}"),
+    (lambda d: d["checkin"].update(tally="{count} {bogus}"), "checkin.tally", "unknown placeholder {bogus}"),
+    (lambda d: d["opening"].update(summary="{names} {city}"), "opening.summary", "unknown placeholder {city}"),
+    (lambda d: d["offers"][0].update(template="{title} {bonus}"), "offers[0].template", "unknown placeholder {bonus}"),
+    (lambda d: d["alumni"]["posts"][0].update(text="{day}"), "alumni.posts[0].text", "unknown placeholder {day}"),
     (lambda d: d["persona"].update(nickname="x"), "persona.nickname", "not a known field"),
     (lambda d: d["days"][0]["task"].update(due="11:00"), "days[0].task", "must be after"),
     (lambda d: d["marketing"].update(countdown_hours=[24, 0]), "marketing.countdown_hours", "between 1 and 720"),

@@ -7,7 +7,6 @@ import json
 import pytest
 
 from bot import marketing
-from bot.context import Ctx
 from harness import ROOM
 
 DONE = "感谢填写！送你满减券包：满1万减400、满5万减1600，已记在你的名下 🎉"
@@ -156,7 +155,7 @@ def test_private_chat_that_is_not_the_survey_is_left_alone(chat):
 
 
 def test_not_wanting_offers_means_no_private_offers_at_all(chat):
-    ctx = Ctx(chat.engine, chat.clock.now(), None)
+    ctx = chat.engine.context(chat.clock.now(), None)
     fill_in(chat, "alice", "1", "不需要", "2", "无")
     assert chat.store.funnel.contact("alice")["offer_frequency"] == "不需要"
     assert chat.store.funnel.contact("alice")["channel"] == "电话"
@@ -165,7 +164,7 @@ def test_not_wanting_offers_means_no_private_offers_at_all(chat):
 
 def test_a_weekly_frequency_caps_private_offers_at_one_a_week(chat):
     fill_in(chat, "alice", "1", "每周一次", "1", "无")
-    ctx = Ctx(chat.engine, chat.clock.now(), None)
+    ctx = chat.engine.context(chat.clock.now(), None)
     with chat.store.tx():
         assert marketing.push_private(ctx, "alice", "🔥 优惠", "offer")
         assert not marketing.push_private(ctx, "alice", "🔥 又一个优惠", "offer")
@@ -201,7 +200,7 @@ def test_an_invited_member_who_answers_something_else_is_left_alone(chat):
 
 def test_survey_invitations_respect_the_members_frequency_cap(chat):
     chat.join("alice", "bob")
-    ctx = Ctx(chat.engine, chat.clock.now(), None)
+    ctx = chat.engine.context(chat.clock.now(), None)
     with chat.store.tx():
         chat.store.funnel.ensure_contact("bob", "bob", "group", ctx.now)
         for _ in range(3):  # the playbook's default: 3 private pushes a week

@@ -39,10 +39,19 @@ class Store:
         self.db = db
         self.conn = db.conn
         self._depth = 0
+        self._rollback_hooks: list = []
         from bot.storage.funnel import FunnelStore  # noqa: PLC0415 - funnel.py imports iso from here
         self.funnel = FunnelStore(self)
 
     # -- transactions -------------------------------------------------------------------------
+    def on_rollback(self, hook) -> None:
+        """Call hook() after any transaction or savepoint rolls back (in-memory copies must be read again)."""
+        self._rollback_hooks.append(hook)
+
+    def _rolled_back(self) -> None:
+        for hook in self._rollback_hooks:
+            hook()
+
     @contextlib.contextmanager
     def tx(self) -> Iterator[None]:
         """One atomic unit of work; a nested call is a savepoint that rolls back alone on error."""
@@ -54,6 +63,7 @@ class Store:
                 yield
             except BaseException:
                 self.conn.execute(f"ROLLBACK TO {name}")
+                self._rolled_back()
                 raise
             finally:
                 self._depth -= 1
@@ -66,9 +76,25 @@ class Store:
         except BaseException:
             self._depth = 0
             self.conn.execute("ROLLBACK")
+            self._rolled_back()
             raise
         self._depth = 0
         self.conn.execute("COMMIT")
+
+    # -- rituals' own tables ------------------------------------------------------------------
+    def migrate_ritual(self, ritual: str, migrations: tuple[str, ...]) -> None:
+        """Apply a ritual's migrations (SQL scripts) it has not seen, each in its own transaction; the version is
+        kept per ritual in meta ('schema_version:<ritual>')."""
+        if not migrations:
+            return
+        key = f"schema_version:{ritual}"
+        row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        for version in range(int(row[0]) if row else 0, len(migrations)):
+            with self.tx():
+                for stmt in migrations[version].split(";"):
+                    if stmt.strip():
+                        self.conn.execute(stmt)
+                self.conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", (key, str(version + 1)))
 
     # -- inbound dedupe -----------------------------------------------------------------------
     def remember(self, event_id: str, ts: datetime) -> bool:
@@ -192,15 +218,14 @@ class Store:
         return [m for (m,) in self.conn.execute("SELECT member FROM graduates WHERE room = ? ORDER BY ts, member", (room,))]
 
     # -- acknowledgements ---------------------------------------------------------------------
-    def unacked(self, table: str, room: str) -> list[tuple]:
-        """Records not yet acknowledged: (member, day) for checkins/practice, (member, province, city) for
-        hometowns, (member,) for graduates; in the order they came."""
-        cols = {"checkins": "member, day", "practice": "member, day", "hometowns": "member, province, city", "graduates": "member"}[table]
-        return [tuple(r) for r in self.conn.execute(f"SELECT {cols} FROM {table} WHERE room = ? AND acked = 0 ORDER BY ts", (room,))]
+    def unacked(self, table: str, columns: str, room: str) -> list[tuple]:
+        """A ritual's records not yet acknowledged (its `columns`), in the order they came; the table has room, ts
+        and acked columns (table and columns come from the ritual's declaration, never from input)."""
+        return [tuple(r) for r in self.conn.execute(
+            f"SELECT {columns} FROM {table} WHERE room = ? AND acked = 0 ORDER BY ts", (room,))]
 
     def mark_acked(self, table: str, room: str, day: int | None = None) -> None:
-        """Everything (or one day's records) of the table is acknowledged."""
-        assert table in ("checkins", "practice", "hometowns", "graduates")
+        """Everything (or one day's records) of a ritual's table is acknowledged."""
         if day is None:
             self.conn.execute(f"UPDATE {table} SET acked = 1 WHERE room = ? AND acked = 0", (room,))
         else:

@@ -14,14 +14,14 @@ from bot.context import Ctx
 from bot.marketing import push_private
 from bot.names import clean_text
 from bot.persisted import PersistedState
-from bot.playbook.model import Survey, SurveyQuestion
-from bot.router import Router
+from bot.ritual import Ritual
 from bot.storage import Store, iso
 from bot.storage.offers import OfferStore
 from bot.language.normalize import normalize as _normalize
-from rituals.optout import is_keyword
+from rituals.survey.section import Survey, SurveyQuestion, problems
 
-router = Router("survey")
+ritual = Ritual("survey", section=("survey", Survey | None), order=90)
+ritual.check(problems)
 ALREADY_DONE = "你已经填过问卷啦，券包也已发放，感谢支持 🙏"
 MAX_ANSWER = 500
 _SPLIT = re.compile(r"[\s,，、;；/]+")
@@ -144,7 +144,7 @@ def _record(ctx: Ctx, q: SurveyQuestion, answer: str) -> None:
 def _complete(ctx: Ctx, survey: Survey) -> None:
     """Record the reward's coupons (never an expired one: the member is told) and thank the member."""
     contact = ctx.message.sender
-    expiry = {c.id: c.expires for c in ctx.pb.coupons}
+    expiry = {c.id: c.expires for c in ctx.pb.section("coupons")}
     given = [c for c in survey.reward if expiry[c] > ctx.now]
     claims = OfferStore(ctx.store.conn)
     for coupon in given:
@@ -167,11 +167,11 @@ def _paused(ctx: Ctx, contact: str) -> bool:
     return last is None or info["opted_out_at"] > last
 
 
-@router.private()
+@ritual.private(unless=("optout", "resubscribe"), kinds=None)
 def on_private(ctx: Ctx) -> None:
     """Start (「问卷」), answer the current question, or resume; anything else is left alone."""
-    survey, msg = ctx.pb.survey, ctx.message
-    if survey is None or ctx.stale or is_keyword(ctx):
+    survey, msg = ritual.config(ctx.pb), ctx.message
+    if survey is None or ctx.stale:
         return
     starting = msg.kind == "text" and ctx.reading.is_one_of(survey.start_keywords)
     total = len(survey.questions)
@@ -211,13 +211,13 @@ def on_private(ctx: Ctx) -> None:
         ctx.reply(question_text(survey, run.question))
 
 
-@router.command("survey", "问卷", usage="/survey", help="私聊邀请本群成员填写问卷（已退订、超出推送频率、已邀请过的跳过）",
+@ritual.command("survey", "问卷", usage="/survey", help="私聊邀请本群成员填写问卷（已退订、超出推送频率、已邀请过的跳过）",
                 needs_group=False)
 def invite(ctx: Ctx, cmd: Command) -> None:
     """Invite every member of this room privately, through the marketing gate."""
     if ctx.room is None:
         raise UsageError("请在学习群里使用。")
-    survey = ctx.pb.survey
+    survey = ritual.config(ctx.pb)
     if survey is None:
         ctx.reply("剧本里没有配置问卷（survey），无法邀请。")
         return

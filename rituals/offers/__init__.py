@@ -8,14 +8,15 @@ from datetime import datetime, timedelta
 from bot.commands import Command, UsageError, shown, whole_number
 from bot.context import Ctx
 from bot.events import Outgoing
-from bot.marketing import push_group
-from bot.playbook.loader import false_claims
-from bot.playbook.model import Offer
-from bot.router import Router
-from bot.wakeup import NextCheck
+from bot.marketing import local_time, push_group, resolve_member
+from bot.playbook.honesty import false_claims
+from bot.ritual import Ritual
 from bot.storage.offers import OfferRow, OfferStore
+from bot.wakeup import NextCheck
+from rituals.offers.section import Offer, problems
 
-router = Router("offers")
+ritual = Ritual("offers", section=("offers", list[Offer]), order=100)
+ritual.check(problems)
 log = logging.getLogger("bot.offers")
 CLOSED = {"deadline": "已截止", "sold_out": "名额已满"}
 RETRY_HELD = timedelta(minutes=30)
@@ -23,18 +24,18 @@ MAX_TITLE, MAX_PRICE, MAX_SEATS = 50, 1_000_000, 100_000
 
 
 def offers(ctx: Ctx) -> OfferStore:
-    """The offer tables, with the playbook's offers loaded (idempotent: an existing id is never overwritten)."""
-    db = OfferStore(ctx.store.conn)
-    for o in ctx.pb.offers:
+    """The offer tables."""
+    return OfferStore(ctx.store.conn)
+
+
+@ritual.on("start")
+def load_playbook_offers(ctx: Ctx) -> None:
+    """The playbook's offers join the offer table when the bot starts (an existing id is never overwritten: its
+    seats and enrolments are live data)."""
+    db = offers(ctx)
+    for o in ritual.config(ctx.pb):
         db.add(o.id, o.title, o.price, o.discount, datetime.fromisoformat(o.deadline), o.seats, o.link, o.template,
                "playbook", ctx.now)
-    return db
-
-
-def local_time(ctx: Ctx, ts: datetime) -> str:
-    """'12月20日 23:59' in the course's time zone (with the year if it is not this year)."""
-    t, now = ts.astimezone(ctx.pb.tz), ctx.now.astimezone(ctx.pb.tz)
-    return f"{'' if t.year == now.year else f'{t.year}年'}{t.month}月{t.day}日 {t:%H:%M}"
 
 
 def money(x: float) -> str:
@@ -71,7 +72,7 @@ def close_if_over(ctx: Ctx, db: OfferStore, offer: OfferRow) -> str | None:
     text = ctx.pb.marketing.closed_text.format(title=offer.title, state=CLOSED[reason])
     for room in db.rooms(offer.id):
         if db.mark(offer.id, room, "closed", ctx.now):  # a notice that it is over, not a promotion: not capped
-            ctx.engine.enqueue(Outgoing(room, None, text), ctx.now, broadcast=True)
+            ctx.send(Outgoing(room, None, text), broadcast=True)
     return reason
 
 
@@ -99,25 +100,26 @@ def _countdowns(ctx: Ctx, db: OfferStore, offer: OfferRow) -> bool:
     return held
 
 
-# the next moment an offer needs attention (a countdown or a deadline)
-_next_check = NextCheck()
+def _next_check(ctx: Ctx) -> NextCheck:
+    """The next moment an offer needs attention (a countdown or a deadline)."""
+    return NextCheck.of(ctx, ritual.name)
 
 
 def replan(ctx: Ctx) -> None:
     """Offers changed (created, pushed, enrolled): look at them on the next tick."""
-    _next_check.clear(ctx.engine)
+    _next_check(ctx).clear()
 
 
-@router.on("due")
-def next_check(engine: object) -> datetime | None:
+@ritual.on("due")
+def next_check(ctx: Ctx) -> datetime | None:
     """When the offers next need a tick (so a virtual clock stops there)."""
-    return _next_check.due(engine)
+    return _next_check(ctx).due(ctx.now)
 
 
-@router.on("tick")
+@ritual.on("tick")
 def tick(ctx: Ctx) -> None:
     """Close offers that are over; send the countdowns that are due (only at the moments that matter)."""
-    if not _next_check.ready(ctx.engine, ctx.now):
+    if not _next_check(ctx).ready(ctx.now):
         return
     db = offers(ctx)
     upcoming = []
@@ -130,7 +132,7 @@ def tick(ctx: Ctx) -> None:
             log.exception("offer %s: tick failed", offer.id)
         marks = [offer.deadline - timedelta(hours=h) for h in ctx.pb.marketing.countdown_hours] + [offer.deadline]
         upcoming += [m for m in marks if m > ctx.now]
-    _next_check.plan(ctx.engine, min(upcoming, default=None))
+    _next_check(ctx).plan(min(upcoming, default=None))
 
 
 def get_offer(db: OfferStore, offer_id: str) -> OfferRow:
@@ -140,24 +142,6 @@ def get_offer(db: OfferStore, offer_id: str) -> OfferRow:
         ids = "、".join(o.id for o in db.all()) or "（还没有）"
         raise UsageError(f"没有优惠「{shown(offer_id)}」（现有：{ids}）。")
     return offer
-
-
-def resolve_member(ctx: Ctx, spec: str) -> str:
-    """A contact id from '@显示名' (a current member of this room), an @-mention, or a contact id the bot knows."""
-    if len(ctx.message.mentions) == 1:
-        return ctx.message.mentions[0]
-    name = spec.strip().lstrip("@").strip()
-    members = ctx.member_list() if ctx.room else []
-    if any(m == name for m, _ in members):
-        return name
-    ids = [m for m, n in members if n == name]
-    if len(ids) > 1:
-        raise UsageError(f"群里有{len(ids)}位成员叫「{shown(name)}」，请改用微信号。")
-    if ids:
-        return ids[0]
-    if not spec.startswith("@") and OfferStore(ctx.store.conn).known(name):
-        return name
-    raise UsageError(f"找不到成员「{shown(spec)}」。")
 
 
 def _need(ok: object, problem: str) -> None:
@@ -192,7 +176,7 @@ def _parse_new(ctx: Ctx, argv: list[str]) -> tuple:
     return oid, title, price_v, d, when, n_seats, link
 
 
-@router.command("offer", "优惠", usage="/offer 编号 标题 价格 折扣 截止 名额 链接",
+@ritual.command("offer", "优惠", usage="/offer 编号 标题 价格 折扣 截止 名额 链接",
                 help="创建优惠，如 /offer vip 进阶课 999 0.18 2026-12-20T23:59+08:00 20 https://x.y/z", needs_group=False)
 def create(ctx: Ctx, cmd: Command) -> None:
     oid, title, price, discount, deadline, seats, link = _parse_new(ctx, cmd.argv)
@@ -205,7 +189,7 @@ def create(ctx: Ctx, cmd: Command) -> None:
     ctx.reply(f"已创建优惠「{oid}」，用 /push {oid} 推送：\n{text}")
 
 
-@router.command("offers", "优惠列表", usage="/offers", help="列出优惠：状态、真实剩余名额、截止时间", needs_group=False)
+@ritual.command("offers", "优惠列表", usage="/offers", help="列出优惠：状态、真实剩余名额、截止时间", needs_group=False)
 def list_offers(ctx: Ctx, cmd: Command) -> None:
     db = offers(ctx)
     lines = [f"{o.id}「{o.title}」{CLOSED.get(o.close_reason or '', '进行中')} · 剩余{db.seats_left(o)}/{o.seats} · "
@@ -213,7 +197,7 @@ def list_offers(ctx: Ctx, cmd: Command) -> None:
     ctx.reply("\n".join(lines) or "还没有优惠。")
 
 
-@router.command("push", "推送", usage="/push 优惠编号", help="在本群推送优惠（受每群每天推送上限限制）", needs_group=False)
+@ritual.command("push", "推送", usage="/push 优惠编号", help="在本群推送优惠（受每群每天推送上限限制）", needs_group=False)
 def push(ctx: Ctx, cmd: Command) -> None:
     if ctx.room is None:
         raise UsageError("请在要推送的群里使用。")
@@ -239,7 +223,7 @@ def push(ctx: Ctx, cmd: Command) -> None:
         db.stage_once(member, "offer_shown", ctx.now, ctx.room, offer.id)
 
 
-@router.command("enrolled", "报名", usage="/enrolled @成员 优惠编号", help="记录成员报名（名额随之减少）", needs_group=False)
+@ritual.command("enrolled", "报名", usage="/enrolled @成员 优惠编号", help="记录成员报名（名额随之减少）", needs_group=False)
 def enrolled(ctx: Ctx, cmd: Command) -> None:
     if len(cmd.argv) < 2:
         raise UsageError("需要成员和优惠编号。")

@@ -1,0 +1,34 @@
+"""The outbox as handlers see it: messages are queued inside the open transaction (so nothing is sent for work that
+rolls back), replies to members within their limits, and the sender is woken only after the commit."""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Callable
+
+from bot.events import Message, Outgoing
+from bot.replies import ReplyLimit
+from bot.storage import Store
+
+
+class Outbox:
+    def __init__(self, store: Store, replies: ReplyLimit) -> None:
+        self.store = store
+        self.replies = replies
+        self.wake: Callable[[], None] = lambda: None  # the sender's wake-up, set by the composition root
+        self._queued = False
+
+    def put(self, out: Outgoing, now: datetime, broadcast: bool = False, asked: Message | None = None) -> bool:
+        """Queue a message; scheduled broadcasts queue behind replies to people, so a busy morning never starves a
+        reply; a reply to a member's message (`asked`) is dropped when that person or room has had its share.
+        True if queued."""
+        if asked is not None and not self.replies.allow(out, asked, now):
+            return False
+        self.store.enqueue(out, now, 1 if broadcast else 0, (asked.sender, asked.id, asked.text) if asked else None)
+        self._queued = True
+        return True
+
+    def committed(self) -> None:
+        """The transaction that queued messages has committed: wake the sender."""
+        if self._queued:
+            self._queued = False
+            self.wake()

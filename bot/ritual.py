@@ -1,0 +1,165 @@
+"""A ritual declares everything about itself in its own module: message routes with their filters, commands, engine
+hooks, scheduled actions (from its playbook section), acknowledgement lines, its playbook section, its tables and
+what it adds to the report. The engine, the calendar, the loader and the storage core read these declarations; none
+of them lists rituals.
+
+    ritual = Ritual("checkin", section=("checkin", CheckinSection), order=30)
+
+    @ritual.message("in_course", intent="checkin")
+    def check_in(ctx): ...
+
+    @ritual.schedule
+    def calendar(pb, start):              # -> (day, 'HH:MM', key, kind[, index]) per scheduled action
+        ...
+
+    @ritual.action("tally", states=("in_course", "graduation"))
+    def tally(ctx, action): ...
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterable
+
+from pydantic import BaseModel
+
+from bot.commands import CommandSpec
+
+Handler = Callable[..., Any]
+EVENTS = ("start", "friend_request", "joined", "bound", "tick", "due")
+
+
+@dataclass(frozen=True)
+class Route:
+    """A message handler and the filter it declares: group states, message kinds, and the language layer's intents
+    (any of them; text messages only: an image passes a route that accepts images)."""
+
+    handler: Handler
+    states: frozenset[str]
+    kinds: frozenset[str] | None  # None: any kind
+    intents: tuple[str, ...] = ()
+    unless: tuple[str, ...] = ()  # intents that are another ritual's business
+
+    def wants(self, ctx) -> bool:
+        msg = ctx.message
+        if self.kinds is not None and msg.kind not in self.kinds:
+            return False
+        if msg.kind != "text" or not (self.intents or self.unless):
+            return True
+        reading = ctx.reading
+        if self.unless and any(getattr(reading, name) for name in self.unless):
+            return False
+        return not self.intents or any(getattr(reading, name) for name in self.intents)
+
+
+@dataclass(frozen=True)
+class Scheduled:
+    """A scheduled action's handler; outside `states` it is recorded as not applicable without running."""
+
+    handler: Handler
+    states: frozenset[str] | None
+
+
+@dataclass(frozen=True)
+class AckLine:
+    """A line of the batched acknowledgement: unacknowledged rows (`columns`, oldest first) of the ritual's
+    `table` (which has room, ts and acked columns) composed into text by `compose(ctx, rows)`."""
+
+    table: str
+    columns: str
+    compose: Handler
+
+
+@dataclass
+class Ritual:
+    name: str
+    section: tuple[str, type[BaseModel]] | None = None  # (playbook key, its model)
+    order: int = 50  # handlers, acknowledgement lines and same-time actions run in ascending order
+    migrations: tuple[str, ...] = ()  # the ritual's own tables: SQL scripts applied once each, in order
+    routes: list[Route] = field(default_factory=list)
+    privates: list[Route] = field(default_factory=list)
+    commands: list[CommandSpec] = field(default_factory=list)
+    actions: dict[str, Scheduled] = field(default_factory=dict)
+    hooks: dict[str, list[Handler]] = field(default_factory=dict)
+    schedules: list[Callable[..., Iterable[tuple]]] = field(default_factory=list)
+    acks: list[AckLine] = field(default_factory=list)
+    checks: list[Callable[..., Iterable[str]]] = field(default_factory=list)
+    reports: list[Handler] = field(default_factory=list)
+
+    # -- what members and advisors say ---------------------------------------------------------
+    def message(self, *states: str, kinds: tuple[str, ...] = ("text",), intent: str | tuple[str, ...] = (),
+                unless: str | tuple[str, ...] = ()) -> Callable:
+        """Handle group messages from members while the group is in one of `states` (and, for text, that say
+        `intent` and not `unless`: names of the language layer's Reading)."""
+        def deco(fn: Handler) -> Handler:
+            self.routes.append(Route(fn, frozenset(states), frozenset(kinds), _names(intent), _names(unless)))
+            return fn
+        return deco
+
+    def private(self, intent: str | tuple[str, ...] = (), unless: str | tuple[str, ...] = (),
+                kinds: tuple[str, ...] | None = ("text",)) -> Callable:
+        """Handle private (1:1) messages from people who are not advisors (that say `intent`, not `unless`;
+        kinds=None: messages of any kind)."""
+        def deco(fn: Handler) -> Handler:
+            self.privates.append(Route(fn, frozenset(), frozenset(kinds) if kinds is not None else None,
+                                       _names(intent), _names(unless)))
+            return fn
+        return deco
+
+    def command(self, name: str, *aliases: str, usage: str, help: str, advisor_only: bool = True,
+                needs_group: bool = True) -> Callable:
+        """A slash command (/name or ／name, or a Chinese alias); handler(ctx, command)."""
+        def deco(fn: Handler) -> Handler:
+            self.commands.append(CommandSpec(name, aliases, usage, help, fn, advisor_only, needs_group))
+            return fn
+        return deco
+
+    def on(self, event: str) -> Callable:
+        """React to an engine event: 'start' (ctx) once when the engine starts, 'friend_request' (ctx, request), 'joined' (ctx, members), 'bound' (ctx) after a
+        group is bound, 'tick' (ctx) on every calendar tick, 'due' (ctx) -> the next moment the ritual needs a tick
+        (or None), so virtual clocks stop there."""
+        if event not in EVENTS:
+            raise ValueError(f"unknown engine event {event!r}")
+
+        def deco(fn: Handler) -> Handler:
+            self.hooks.setdefault(event, []).append(fn)
+            return fn
+        return deco
+
+    # -- the calendar --------------------------------------------------------------------------
+    def schedule(self, fn: Callable[..., Iterable[tuple]]) -> Callable:
+        """fn(playbook, start_date) yields (day, 'HH:MM', key, kind) or (..., index) for each scheduled action."""
+        self.schedules.append(fn)
+        return fn
+
+    def action(self, kind: str, states: tuple[str, ...] | None = None) -> Callable:
+        """Run a scheduled action of this kind: handler(ctx, action) -> status or None ('done')."""
+        def deco(fn: Handler) -> Handler:
+            self.actions[kind] = Scheduled(fn, frozenset(states) if states is not None else None)
+            return fn
+        return deco
+
+    def ack(self, table: str, columns: str) -> Callable:
+        """Compose this ritual's line of the batched acknowledgement from its unacknowledged rows."""
+        def deco(fn: Handler) -> Handler:
+            self.acks.append(AckLine(table, columns, fn))
+            return fn
+        return deco
+
+    # -- the playbook and the report -----------------------------------------------------------
+    def check(self, fn: Callable[..., Iterable[str]]) -> Callable:
+        """fn(playbook) yields 'field: problem' for what the section's model cannot see alone (other sections)."""
+        self.checks.append(fn)
+        return fn
+
+    def report(self, fn: Handler) -> Handler:
+        """fn(db, room) -> {field: value} added to the group's entry in `report`."""
+        self.reports.append(fn)
+        return fn
+
+    def config(self, pb) -> Any:
+        """This ritual's playbook section (its model's defaults when the playbook leaves it out)."""
+        return pb.section(self.section[0])
+
+
+def _names(intent: str | tuple[str, ...]) -> tuple[str, ...]:
+    return (intent,) if isinstance(intent, str) else tuple(intent)

@@ -1,0 +1,43 @@
+"""The chosen rituals' declarations, joined: message routes in ritual order, commands by name, scheduled actions by
+kind, engine hooks by event, acknowledgement lines. Built once per engine from the playbook's rituals."""
+from __future__ import annotations
+
+from typing import Callable, Iterable
+
+from bot.commands import CommandSpec
+from bot.ritual import AckLine, Ritual, Route, Scheduled
+
+
+class Wiring:
+    def __init__(self, rituals: Iterable[Ritual]) -> None:
+        self.rituals = tuple(rituals)
+        self.routes: list[Route] = []
+        self.privates: list[Route] = []
+        self.commands: dict[str, CommandSpec] = {}
+        self.actions: dict[str, Scheduled] = {}
+        self.hooks: dict[str, list[Callable]] = {}
+        self.acks: list[AckLine] = []
+        for r in self.rituals:
+            self.routes += r.routes
+            self.privates += r.privates
+            self.acks += r.acks
+            for spec in r.commands:
+                for name in (spec.name, *spec.aliases):
+                    if name in self.commands:
+                        raise ValueError(f"command {name!r} declared twice ({r.name})")
+                    self.commands[name] = spec
+            for kind, action in r.actions.items():
+                if kind in self.actions:
+                    raise ValueError(f"scheduled action {kind!r} declared twice ({r.name})")
+                self.actions[kind] = action
+            for event, fns in r.hooks.items():
+                self.hooks.setdefault(event, []).extend(fns)
+
+    def emit(self, event: str, ctx, *args: object) -> None:
+        """Run every ritual's hooks for an engine event (inside the caller's transaction)."""
+        for hook in self.hooks.get(event, ()):
+            hook(ctx, *args)
+
+    def specs(self) -> list[CommandSpec]:
+        """Each command once, in declaration order (for /help)."""
+        return list({id(s): s for s in self.commands.values()}.values())

@@ -19,6 +19,7 @@ from bot.outbox import unknown_note
 from bot.playbook import Playbook
 from bot.posting import Outbox
 from bot.replies import ReplyLimit
+from bot.ritual import STOP
 from bot.storage import Store
 from bot.timetable import Timetable
 from bot.wiring import Wiring
@@ -111,8 +112,8 @@ class Engine:
         if msg.room is None:
             if msg.sender not in self.advisors:
                 for route in self.wiring.privates:
-                    if route.wants(ctx):
-                        route.handler(ctx)
+                    if route.wants(ctx) and route.handler(ctx) == STOP:
+                        break
             return
         if group is None or msg.sender in self.advisors:
             return
@@ -120,8 +121,8 @@ class Engine:
             self.store.upsert_member(group.room, msg.sender, msg.name, msg.ts)
             group.members[msg.sender] = msg.name
         for route in self.wiring.routes:
-            if group.state in route.states and route.wants(ctx):
-                route.handler(ctx)
+            if group.state in route.states and route.wants(ctx) and route.handler(ctx) == STOP:
+                break
 
     def _on_command(self, ctx: Ctx, cmd: Command) -> None:
         spec = self.wiring.commands.get(cmd.name)

@@ -25,6 +25,8 @@ from pydantic import BaseModel
 from bot.commands import CommandSpec
 
 Handler = Callable[..., Any]
+# a message handler that returns STOP ends the message's routing: later rituals' handlers do not see it (e.g. spam)
+STOP = "stop"
 EVENTS = ("start", "friend_request", "joined", "bound", "tick", "due")
 
 
@@ -89,7 +91,8 @@ class Ritual:
     def message(self, *states: str, kinds: tuple[str, ...] = ("text",), intent: str | tuple[str, ...] = (),
                 unless: str | tuple[str, ...] = ()) -> Callable:
         """Handle group messages from members while the group is in one of `states` (and, for text, that say
-        `intent` and not `unless`: names of the language layer's Reading)."""
+        `intent` and not `unless`: names of the language layer's Reading). Handlers run in ritual order; one that
+        returns STOP ends the routing of that message."""
         def deco(fn: Handler) -> Handler:
             self.routes.append(Route(fn, frozenset(states), frozenset(kinds), _names(intent), _names(unless)))
             return fn

@@ -45,7 +45,7 @@ class Engine:
         self.services = Services(store, playbook, reader or Reader.with_additions(playbook.language), self.advisors,
                                  self.groups, self.outbox, self.timetable, self.wiring,
                                  status or (lambda: f"队列 {store.queue_length()} 条" + unknown_note(store)))
-        self.inbox = Inbox(self)  # events are stored, then handled one at a time in order (no per-group locks needed)
+        self.inbox = Inbox(store, clock, self.handle_now)  # events are stored, then handled one at a time in order (no per-group locks needed)
         self._denied: set[str] = set()  # members told today that commands are for advisors (once a day each)
         self._denied_day = ""
         if self.wiring.hooks.get("start"):

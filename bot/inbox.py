@@ -8,12 +8,9 @@ import json
 import logging
 from dataclasses import fields as dataclass_fields, replace
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import Callable
 
 from bot.events import MAX_TEXT_CHARS, Event, FriendRequest, Member, MemberJoined, MemberLeft, Message
-
-if TYPE_CHECKING:
-    from bot.engine import Engine
 
 log = logging.getLogger("bot.inbox")
 
@@ -60,10 +57,11 @@ def decode(line: str) -> Event:
 
 
 class Inbox:
-    """Appends received events to the inbox table and drains it, one event at a time, through the engine."""
+    """Appends received events to the inbox table and drains it, one event at a time, through `handle(event, row)`
+    (the engine's, which deletes the row in the transaction of the event's effects)."""
 
-    def __init__(self, engine: "Engine") -> None:
-        self.engine = engine
+    def __init__(self, store, clock, handle: Callable[[Event, int], None]) -> None:
+        self.store, self.clock, self.handle = store, clock, handle
         self._wake = asyncio.Event()
         self._draining = asyncio.Lock()
         self._fresh: dict[int, Event] = {}  # row id -> the event as stored (the row is the truth after a restart)
@@ -72,7 +70,7 @@ class Inbox:
         """Store the event (text capped), committed before anything reads it."""
         event = bounded(event)
         # one statement outside any transaction commits on its own (the connection is in autocommit mode)
-        row_id = self.engine.store.inbox_add(encode(event), self.engine.clock.now())
+        row_id = self.store.inbox_add(encode(event), self.clock.now())
         if len(self._fresh) < _KEEP:
             self._fresh[row_id] = event
 
@@ -85,7 +83,7 @@ class Inbox:
         """Handle every stored event in order (each row is deleted in the transaction of its effects)."""
         handled = 0
         async with self._draining:
-            while rows := self.engine.store.inbox_next():
+            while rows := self.store.inbox_next():
                 for row_id, line in rows:
                     if handled:
                         await asyncio.sleep(0)  # let the calendar, the sender and the transport run in between
@@ -94,15 +92,15 @@ class Inbox:
                         event = self._fresh.pop(row_id, None) or decode(line)
                     except Exception:  # a row this code cannot read must not block the ones behind it
                         log.exception("inbox row %s is unreadable; dropped: %.200s", row_id, line)
-                        with self.engine.store.tx():
-                            self.engine.store.inbox_done(row_id)
+                        with self.store.tx():
+                            self.store.inbox_done(row_id)
                         continue
                     try:
-                        self.engine.handle_now(event, row_id)
+                        self.handle(event, row_id)
                     except Exception:  # handle_now records failures itself; this is the last line of defence
                         log.exception("event %s could not be handled; dropped from the inbox", event.id)
-                        with self.engine.store.tx():
-                            self.engine.store.inbox_done(row_id)
+                        with self.store.tx():
+                            self.store.inbox_done(row_id)
         return handled
 
     async def run(self) -> None:

@@ -12,13 +12,20 @@ from bot.storage.offers import OfferStore
 if TYPE_CHECKING:
     from bot.context import Ctx
 
-# survey answers for offer frequency -> (pushes, per period)
-FREQUENCY = {"每周一次": (1, timedelta(days=7)), "每月一次": (1, timedelta(days=30)), "不需要": (0, timedelta(days=7))}
-
 
 def _local_midnight(ctx: "Ctx") -> datetime:
     local = ctx.now.astimezone(ctx.pb.tz)
     return local.replace(hour=0, minute=0, second=0, microsecond=0)
+
+
+def frequency_cap(ctx: "Ctx", contact: str) -> tuple[int, timedelta]:
+    """(pushes, per period) for this person: the cap the playbook gives the offer-frequency option they chose in the
+    survey (stored by option id), else `marketing.private_cap_per_week`."""
+    info = ctx.store.funnel.contact(contact)
+    survey = ctx.pb.section("survey") if ctx.pb.has_section("survey") else None
+    chosen = survey.frequency_cap((info or {}).get("offer_frequency")) if survey else None
+    pushes, days = chosen or (ctx.pb.marketing.private_cap_per_week, 7)
+    return pushes, timedelta(days=days)
 
 
 def may_push_private(ctx: "Ctx", contact: str) -> bool:
@@ -26,9 +33,7 @@ def may_push_private(ctx: "Ctx", contact: str) -> bool:
     funnel = ctx.store.funnel
     if funnel.opted_out(contact):
         return False
-    info = funnel.contact(contact)
-    cap, period = FREQUENCY.get((info or {}).get("offer_frequency") or "",
-                                (ctx.pb.marketing.private_cap_per_week, timedelta(days=7)))
+    cap, period = frequency_cap(ctx, contact)
     return funnel.marketing_since(contact, ctx.now - period) < cap
 
 

@@ -15,9 +15,14 @@ class Checkin(Section):
     """What the daily check-in says, and when the evening reminder and tally are posted."""
 
     ack: Text("names", "count", "members", "day") = "✅ 打卡已记录：{names}（今日已打卡 {count}/{members} 人）"
+    # a check-in from an earlier day that its tally did not cover (sent just before midnight)
+    ack_earlier: Text("names", "day") = "✅ 打卡已记录（第{day}天）：{names}"
     reminder: Text("day") = "⏰ 第{day}天还没打卡的同学，记得回复「打卡」哦～"
     tally: Text("day", "count", "members", "rate", "leaderboard") = \
         "📊 第{day}天打卡统计：{count}/{members} 人，打卡率 {rate}\n🔥 连续打卡榜：\n{leaderboard}"
+    leaderboard_line: Text("rank", "name", "streak") = "{rank}. {name} 🔥{streak}天"
+    leaderboard_empty: Text() = "（暂无）"
+    all_checked_in: Text("day") = "第{day}天大家都打卡了 👍"  # /remind when nobody is missing
     reminder_time: LocalTime = "20:00"
     tally_time: LocalTime = "22:00"
     leaderboard_size: int = Field(default=10, ge=1, le=50)
@@ -52,14 +57,14 @@ def check_in(ctx: Ctx) -> None:
 def compose_ack(ctx: Ctx, rows: list[tuple]) -> str:
     """'✅ 打卡已记录：张三、李四（今日已打卡 12/40 人）'; a check-in from an earlier day that its tally did not
     cover (sent just before midnight) is named on its own line."""
-    today = ctx.today()
+    today, texts = ctx.today(), ritual.config(ctx.pb)
     lines = []
     for day in sorted({d for _, d in rows if d < today}):
-        lines.append(f"✅ 打卡已记录（第{day}天）：{'、'.join(ctx.name_of(m) for m, d in rows if d == day)}")
+        lines.append(ctx.fmt(texts.ack_earlier, names="、".join(ctx.name_of(m) for m, d in rows if d == day), day=day))
     who = [ctx.name_of(m) for m, day in rows if day == today]
     if who:
         count = len(ctx.store.done_on("checkins", ctx.room, today))
-        lines.append(ctx.fmt(ritual.config(ctx.pb).ack, names="、".join(who), count=count, members=len(ctx.member_list()), day=today))
+        lines.append(ctx.fmt(texts.ack, names="、".join(who), count=count, members=len(ctx.member_list()), day=today))
     return "\n".join(lines)
 
 
@@ -85,9 +90,10 @@ def _tally_text(ctx: Ctx, day: int) -> str:
     st = streaks(ctx.store.days_by_member("checkins", ctx.room), day)
     names = dict(members)
     top = sorted(((n, display_name(names[m], m)) for m, n in st.items() if m in current and n > 0), key=lambda x: (-x[0], x[1]))
-    size = ritual.config(ctx.pb).leaderboard_size
-    board = "\n".join(f"{i}. {name} 🔥{n}天" for i, (n, name) in enumerate(top[:size], 1)) or "（暂无）"
-    return ctx.fmt(ritual.config(ctx.pb).tally, day=day, count=count, members=len(members), rate=rate, leaderboard=board)
+    texts = ritual.config(ctx.pb)
+    board = "\n".join(ctx.fmt(texts.leaderboard_line, rank=i, name=name, streak=n)
+                      for i, (n, name) in enumerate(top[:texts.leaderboard_size], 1)) or ctx.fmt(texts.leaderboard_empty)
+    return ctx.fmt(texts.tally, day=day, count=count, members=len(members), rate=rate, leaderboard=board)
 
 
 def _remind(ctx: Ctx, day: int) -> int:
@@ -135,4 +141,4 @@ def tally_cmd(ctx: Ctx, cmd: Command) -> None:
 def remind_cmd(ctx: Ctx, cmd: Command) -> None:
     day = _day_arg(ctx, cmd)
     if _remind(ctx, day) == 0:
-        ctx.reply(f"第{day}天大家都打卡了 👍")
+        ctx.reply(ctx.fmt(ritual.config(ctx.pb).all_checked_in, day=day))

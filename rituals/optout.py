@@ -3,13 +3,20 @@ marketing (ritual messages are unaffected); 「恢复订阅」 turns marketing b
 from __future__ import annotations
 
 from bot.context import Ctx
+from bot.playbook.fields import Section, Text
 from bot.ritual import Ritual
 
-ritual = Ritual("optout", order=80)
-ALREADY = "已退订，不会再给你推送优惠信息～回复「恢复订阅」可重新接收。"
-RESUBSCRIBED = "已恢复订阅 👌 之后会按你的偏好推送优惠信息，回复「退订」可随时退订。"
-NOT_OPTED_OUT = "你目前没有退订，无需恢复～"
-GROUP_HINT = "退订请私聊我发送「退订」哦～群里发的不算退订。"
+
+class OptOut(Section):
+    """What the opt-out ritual says (the first confirmation is `marketing.opt_out_confirm`)."""
+
+    already: Text() = "已退订，不会再给你推送优惠信息～回复「恢复订阅」可重新接收。"
+    resubscribed: Text() = "已恢复订阅 👌 之后会按你的偏好推送优惠信息，回复「退订」可随时退订。"
+    not_opted_out: Text() = "你目前没有退订，无需恢复～"
+    group_hint: Text() = "退订请私聊我发送「退订」哦～群里发的不算退订。"  # 退订 typed in a group, once a day
+
+
+ritual = Ritual("optout", section=("optout", OptOut), order=80)
 GROUP_STATES = ("bound", "opening", "in_course", "graduation", "alumni")
 
 
@@ -26,7 +33,7 @@ def opt_out(ctx: Ctx) -> None:
     msg = ctx.message
     if ctx.stale and not ctx.reading.optout:
         return
-    funnel = ctx.store.funnel
+    funnel, texts = ctx.store.funnel, ritual.config(ctx.pb)
     funnel.ensure_contact(msg.sender, msg.name, "private", msg.ts)
     if ctx.reading.optout:
         if funnel.set_opt_out(msg.sender, msg.ts):
@@ -34,13 +41,13 @@ def opt_out(ctx: Ctx) -> None:
             withdraw_queued(ctx, msg.sender)
             reply = ctx.fmt(ctx.pb.marketing.opt_out_confirm)
         else:
-            reply = ALREADY
+            reply = ctx.fmt(texts.already)
     elif funnel.opted_out(msg.sender):
         funnel.clear_opt_out(msg.sender)
         funnel.stage(msg.sender, "resubscribed", msg.ts)
-        reply = RESUBSCRIBED
+        reply = ctx.fmt(texts.resubscribed)
     else:
-        reply = NOT_OPTED_OUT
+        reply = ctx.fmt(texts.not_opted_out)
     if not ctx.stale:
         ctx.reply(reply)
 
@@ -58,4 +65,4 @@ def opt_out_in_group(ctx: Ctx) -> None:
     hinted = memory["hinted"]
     if ctx.message.sender not in hinted:
         hinted.add(ctx.message.sender)
-        ctx.reply(GROUP_HINT)
+        ctx.reply(ctx.fmt(ritual.config(ctx.pb).group_hint))

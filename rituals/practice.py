@@ -13,6 +13,7 @@ class Practice(Section):
     post: Text("day", "task", "link", "due") = \
         "🛠️ 第{day}天实操：{task}\n👉 {link}\n⏳ 今天 {due} 前完成，完成后回复「实操完成」或发截图"
     ack: Text("names", "day") = "📝 实操已完成：{names}"
+    earlier_day: Text("day") = "（第{day}天）"  # added to `ack` for a completion from an earlier day
     reminder: Text("day", "task", "link", "due") = "📌 今天的实操「{task}」还没完成的同学抓紧啦：{link}"
 
 
@@ -48,11 +49,11 @@ def completed(ctx: Ctx) -> None:
 @ritual.ack("practice", "member, day")
 def compose_ack(ctx: Ctx, rows: list[tuple]) -> str:
     """'📝 实操已完成：张三、李四', one line per course day (a completion sent just before midnight keeps its day)."""
-    lines = []
+    lines, texts = [], ritual.config(ctx.pb)
     for day in sorted({d for _, d in rows}):
         who = "、".join(ctx.name_of(m) for m, d in rows if d == day)
-        line = ctx.fmt(ritual.config(ctx.pb).ack, names=who, day=day)
-        lines.append(line if day == ctx.today() else f"{line}（第{day}天）")
+        line = ctx.fmt(texts.ack, names=who, day=day)
+        lines.append(line if day == ctx.today() else line + ctx.fmt(texts.earlier_day, day=day))
     return "\n".join(lines)
 
 

@@ -7,7 +7,7 @@ import pytest
 import yaml
 
 from bot.playbook import PlaybookError, load_playbook
-from harness import PLAYBOOK, ROOM, local
+from harness import PLAYBOOK, ROOM, Chat, local
 
 C400 = "🎁 满10000元减400元理财券，12月31日 23:59前有效，回复「领券」领取"
 C1600 = "🎁 满50000元减1600元理财券，12月31日 23:59前有效，回复「领券」领取"
@@ -146,15 +146,43 @@ def test_bad_coupon_commands_say_what_is_wrong(chat):
 
 
 @pytest.mark.parametrize("change, field, problem", [
-    ({"text": "🎁 满20000减400，回复「领券」领取"}, "coupons[0].text", "「满20000减400」"),
-    ({"text": "🎁 满{min_invest}元减{amount}元，1月15日前有效"}, "coupons[0].text", "「1月15日前」"),
-    ({"amount": 20000}, "coupons[0].amount", "must be less than min_invest 10000"),
+    ({"text": "🎁 满20000减400，回复「领券」领取"}, "coupons.items[0].text", "「满20000减400」"),
+    ({"text": "🎁 满{min_invest}元减{amount}元，1月15日前有效"}, "coupons.items[0].text", "「1月15日前」"),
+    ({"amount": 20000}, "coupons.items[0].amount", "must be less than min_invest 10000"),
+    ({"text": "🎁 满{min_invest}元减{amount}元，回复「要券」领取"}, "coupons.items[0].text", "「要券」, which is not in coupons.claim_words"),
 ])
 def test_a_coupon_that_is_not_what_it_says_fails_validation(tmp_path, change, field, problem):
     data = yaml.safe_load(PLAYBOOK.read_text(encoding="utf-8"))
-    data["coupons"][0].update(change)
+    data["coupons"]["items"][0].update(change)
     path = tmp_path / "coupons.yaml"
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     with pytest.raises(PlaybookError) as err:
         load_playbook(path)
     assert str(err.value).startswith(f"{path}: {field}: ") and problem in str(err.value)
+
+
+def test_the_claim_words_and_replies_are_the_playbooks(tmp_path):
+    data = yaml.safe_load(PLAYBOOK.read_text(encoding="utf-8"))
+    data["coupons"].update(claim_words=["领取优惠券"], claimed="🎉 {coupon} 已到账")
+    for coupon in data["coupons"]["items"]:  # the texts name the word (`check` says so otherwise)
+        coupon["text"] = "🎁 满{min_invest}元减{amount}元，{valid_until}前有效，回复「领取优惠券」"
+    path = tmp_path / "coupons.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    chat = Chat(tmp_path / "bot.db", local("2026-11-30 10:00"), playbook=path)
+    chat.start_course("alice")
+    chat.say("adv", "/coupon c400")
+    chat.said()
+    chat.say("alice", "领券")  # not this playbook's word
+    chat.say("alice", "领取优惠券")
+    assert chat.said() == ["@alice 🎉 满10000元减400元理财券（12月31日 23:59前有效） 已到账"]
+
+
+def test_an_older_playbook_with_a_bare_list_of_coupons_still_loads(tmp_path):
+    data = yaml.safe_load(PLAYBOOK.read_text(encoding="utf-8"))
+    data["coupons"] = data["coupons"]["items"]
+    data["offers"] = data["offers"]["items"]
+    path = tmp_path / "old.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    pb = load_playbook(path)
+    assert [c.id for c in pb.section("coupons").items] == ["c400", "c1600", "c2800"]
+    assert pb.section("coupons").claim_words == ["领券", "我要领券"] and pb.section("offers").items[0].id == "advanced"

@@ -24,7 +24,7 @@ def offer_row(chat, offer_id="vip"):
 
 def playbook_with(tmp_path, **offer):
     data = yaml.safe_load(PLAYBOOK.read_text(encoding="utf-8"))
-    data["offers"][0].update(offer)
+    data["offers"]["items"][0].update(offer)
     path = tmp_path / "offers.yaml"
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     return path
@@ -42,7 +42,7 @@ def test_a_false_scarcity_or_deadline_claim_fails_validation(tmp_path, template,
     with pytest.raises(PlaybookError) as err:
         load_playbook(path)
     message = str(err.value)
-    assert message.startswith(str(path)) and "offers[0].template" in message and f"「{claim}」" in message
+    assert message.startswith(str(path)) and "offers.items[0].template" in message and f"「{claim}」" in message
 
 
 def test_a_true_literal_claim_loads_but_is_refused_once_it_is_no_longer_true(tmp_path):

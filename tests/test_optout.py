@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 import pytest
+import yaml
 
 from bot import marketing
-from harness import ROOM, local
+from harness import PLAYBOOK, ROOM, Chat, local
 
 CONFIRM = "已为你退订营销消息，之后不会再给你推送优惠信息。课程通知不受影响。"
 
@@ -133,3 +134,15 @@ def test_an_opt_out_in_a_backlog_is_honoured_without_a_reply(chat):
     dm(chat, "alice", "退订", at=local("2026-11-30 10:30"))  # delivered late, on login
     assert chat.said() == []
     assert chat.store.funnel.opted_out("alice")
+
+
+def test_what_the_ritual_says_is_the_playbooks(tmp_path):
+    data = yaml.safe_load(PLAYBOOK.read_text(encoding="utf-8"))
+    data["optout"].update(already="{persona}这边已经帮你退订过了～", not_opted_out="你没有退订哦")
+    path = tmp_path / "optout.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    chat = Chat(tmp_path / "bot.db", local("2026-11-30 10:00"), playbook=path)
+    dm(chat, "bob", "恢复订阅")
+    dm(chat, "alice", "退订")
+    dm(chat, "alice", "TD")
+    assert chat.said() == ["你没有退订哦", CONFIRM, "小金这边已经帮你退订过了～"]

@@ -50,14 +50,14 @@ def test_private_texts_are_deleted_after_the_retention_period(chat):
     for text in ("问卷", "1", "2", "1", "想学基金定投，我家里的情况是……"):
         chat.say("zs", text, room=None)
     chat.said()
-    assert private_texts(chat) == (1, {"interest": '["基金理财"]', "frequency": "每月一次", "channel": "微信",
+    assert private_texts(chat) == (1, {"interest": '["funds"]', "frequency": "monthly", "channel": "wechat",
                                        "wish": "想学基金定投，我家里的情况是……"})
     chat.until("2027-02-27 12:00")  # 89 days on: still kept
     assert private_texts(chat)[0] == 1 and "wish" in private_texts(chat)[1]
     chat.until("2027-03-01 00:01")  # past 90 days: the night's purge deletes them
     notes, answers = private_texts(chat)
     assert notes == 0 and "wish" not in answers
-    assert answers["frequency"] == "每月一次"  # a choice (a preference the bot honours) is not a private text
+    assert answers["frequency"] == "monthly"  # a choice (a preference the bot honours) is not a private text
     assert chat.store.funnel.stages("zs")[:2] == ["friend_request", "friend_added"]  # the funnel numbers stay
 
 

@@ -3,11 +3,14 @@ interruptions and restarts, steer how often they hear about offers, and earn the
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 
 import pytest
+import yaml
 
 from bot import marketing
-from harness import ROOM
+from harness import PLAYBOOK, ROOM, ROOT
 
 DONE = "感谢填写！送你满减券包：满1万减400、满5万减1600，已记在你的名下 🎉"
 
@@ -50,8 +53,8 @@ def test_a_member_fills_in_the_whole_survey(chat):
     assert chat.said()[0].startswith("（4/4）还想学什么内容？")
     dm(chat, "alice", "想学怎么挑基金")
     assert chat.said() == [DONE]
-    assert answers(chat, "alice") == {"interest": json.dumps(["基金理财", "保险保障"], ensure_ascii=False),
-                                      "frequency": "每月一次", "channel": "微信", "wish": "想学怎么挑基金"}
+    assert answers(chat, "alice") == {"interest": json.dumps(["funds", "insurance"]),  # option ids, not wording
+                                      "frequency": "monthly", "channel": "wechat", "wish": "想学怎么挑基金"}
     assert survey_row(chat, "alice")[:2] == ("done", 4)
     assert claims(chat, "alice") == [("c1600", "survey"), ("c400", "survey")]
     assert chat.store.funnel.stages("alice") == ["survey_started", "survey_completed"]
@@ -66,16 +69,16 @@ def test_every_question_is_asked_and_answered_privately(chat):
 
 
 @pytest.mark.parametrize("reply, stored", [
-    ("1 3", ["基金理财", "保险保障"]), ("1,3", ["基金理财", "保险保障"]), ("3、1", ["基金理财", "保险保障"]),
-    ("１，２", ["基金理财", "银行存款"]), ("13", ["基金理财", "保险保障"]), ("基金理财 消费分期", ["基金理财", "消费分期"]),
-    ("保险保障", ["保险保障"]), ("2 2", ["银行存款"]),
+    ("1 3", ["funds", "insurance"]), ("1,3", ["funds", "insurance"]), ("3、1", ["funds", "insurance"]),
+    ("１，２", ["funds", "deposits"]), ("13", ["funds", "insurance"]), ("基金理财 消费分期", ["funds", "installments"]),
+    ("保险保障", ["insurance"]), ("2 2", ["deposits"]),
 ])
 def test_multiple_choice_accepts_numbers_and_option_texts(chat, reply, stored):
     fill_in(chat, "alice", reply)
     assert json.loads(answers(chat, "alice")["interest"]) == stored
 
 
-@pytest.mark.parametrize("reply, stored", [("3", "不需要"), ("不需要", "不需要"), ("1.", "每周一次"), ("每月一次！", "每月一次")])
+@pytest.mark.parametrize("reply, stored", [("3", "never"), ("不需要", "never"), ("1.", "weekly"), ("每月一次！", "monthly")])
 def test_single_choice_accepts_a_number_or_the_option_text(chat, reply, stored):
     fill_in(chat, "alice", "1", reply)
     assert answers(chat, "alice")["frequency"] == stored
@@ -125,7 +128,7 @@ def test_the_survey_survives_a_restart_in_the_middle(chat):
     chat.restart()
     dm(chat, "alice", "养老规划")
     assert chat.said() == [DONE]
-    assert answers(chat, "alice") == {"interest": '["银行存款"]', "frequency": "每周一次", "channel": "电话", "wish": "养老规划"}
+    assert answers(chat, "alice") == {"interest": '["deposits"]', "frequency": "weekly", "channel": "phone", "wish": "养老规划"}
 
 
 def test_an_interrupted_member_can_say_the_keyword_to_see_the_question_again(chat):
@@ -157,8 +160,8 @@ def test_private_chat_that_is_not_the_survey_is_left_alone(chat):
 def test_not_wanting_offers_means_no_private_offers_at_all(chat):
     ctx = chat.engine.context(chat.clock.now(), None)
     fill_in(chat, "alice", "1", "不需要", "2", "无")
-    assert chat.store.funnel.contact("alice")["offer_frequency"] == "不需要"
-    assert chat.store.funnel.contact("alice")["channel"] == "电话"
+    assert chat.store.funnel.contact("alice")["offer_frequency"] == "never"
+    assert chat.store.funnel.contact("alice")["channel"] == "phone"
     assert not marketing.may_push_private(ctx, "alice")
 
 
@@ -248,3 +251,69 @@ def test_the_report_counts_a_survey_as_started_only_once_the_member_answers(chat
     chat.said()
     funnel = report.build(chat.store)["groups"][0]["funnel"]
     assert (funnel["survey_started"], funnel["survey_completed"]) == (1, 0)  # bob was only invited
+
+
+# -- choices are kept by option id: the playbook may reword a label ----------------------------------------------
+
+def playbook_with(tmp_path, mutate, name="survey.yaml"):
+    data = yaml.safe_load(PLAYBOOK.read_text(encoding="utf-8"))
+    mutate(data["survey"])
+    path = tmp_path / name
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def frequency(survey):
+    return next(q for q in survey["questions"] if q["id"] == "frequency")
+
+
+def pushes_allowed(chat, who, tries=3):
+    ctx = chat.engine.context(chat.clock.now(), None)
+    with chat.store.tx():
+        return sum(marketing.push_private(ctx, who, f"🔥 优惠{i}", "offer") for i in range(tries))
+
+
+def test_rewording_an_option_keeps_every_members_choice(chat, tmp_path):
+    fill_in(chat, "alice", "1", "每周一次", "1", "无")
+    fill_in(chat, "bob", "1", "不需要", "1", "无")
+
+    def reword(survey):
+        frequency(survey)["options"][0]["label"] = "一周一次就好"
+        frequency(survey)["options"][2]["label"] = "暂时不用"
+    chat.pb_path = playbook_with(tmp_path, reword)
+    chat.restart()
+    assert chat.store.funnel.contact("alice")["offer_frequency"] == "weekly"
+    assert pushes_allowed(chat, "alice") == 1  # still once a week (the default would be 3)
+    assert pushes_allowed(chat, "bob") == 0  # still none
+    fill_in(chat, "carol", "1", "暂时不用", "1", "无")  # the new wording is what members choose by now
+    assert answers(chat, "carol")["frequency"] == "never"
+
+
+def test_the_playbook_sets_the_cap_of_each_option(chat, tmp_path):
+    chat.pb_path = playbook_with(tmp_path, lambda s: frequency(s)["options"][0].update(pushes=2, days=7))
+    chat.restart()
+    fill_in(chat, "alice", "1", "每周一次", "1", "无")
+    assert pushes_allowed(chat, "alice") == 2
+
+
+def test_a_choice_stored_as_wording_by_an_older_version_is_still_honoured(chat):
+    ctx = chat.engine.context(chat.clock.now(), None)
+    with chat.store.tx():
+        chat.store.funnel.ensure_contact("alice", "alice", "private", ctx.now)
+        chat.store.funnel.set_preference("alice", "offer_frequency", "不需要")  # before options had ids
+    assert pushes_allowed(chat, "alice") == 0
+
+
+@pytest.mark.parametrize("mutate, field, problem", [
+    (lambda s: frequency(s)["options"][0].update(id="每周"), "survey.questions[1].options[0].id", "should match pattern"),
+    (lambda s: frequency(s)["options"][1].update(id="weekly"), "survey.questions[1]", "option ids must be unique"),
+    (lambda s: frequency(s)["options"][2].pop("pushes"), "survey.questions[1]", "needs pushes and days for every option"),
+    (lambda s: s["questions"][0]["options"][0].update(days=7), "survey.questions[0]", "only for the use: offer_frequency"),
+    (lambda s: s["questions"][0].update(options=["基金理财", "银行存款"]), "survey.questions[0].options[0]",
+     "valid dictionary"),
+])
+def test_a_bad_option_is_refused_by_check_naming_the_field(tmp_path, mutate, field, problem):
+    path = playbook_with(tmp_path, mutate, "bad.yaml")
+    res = subprocess.run([sys.executable, "main.py", "check", str(path)], cwd=ROOT, capture_output=True, text=True)
+    assert res.returncode == 2 and "Traceback" not in res.stderr
+    assert f"{path}: {field}" in res.stderr and problem in res.stderr

@@ -13,12 +13,11 @@ from bot.playbook.honesty import false_claims
 from bot.ritual import Ritual
 from bot.storage.offers import OfferRow, OfferStore
 from bot.wakeup import NextCheck
-from rituals.offers.section import Offer, problems
+from rituals.offers.section import Offer, Offers, problems
 
-ritual = Ritual("offers", section=("offers", list[Offer]), order=100)
+ritual = Ritual("offers", section=("offers", Offers), order=100)
 ritual.check(problems)
 log = logging.getLogger("bot.offers")
-CLOSED = {"deadline": "已截止", "sold_out": "名额已满"}
 RETRY_HELD = timedelta(minutes=30)
 MAX_TITLE, MAX_PRICE, MAX_SEATS = 50, 1_000_000, 100_000
 
@@ -33,7 +32,7 @@ def load_playbook_offers(ctx: Ctx) -> None:
     """The playbook's offers join the offer table when the bot starts (an existing id is never overwritten: its
     seats and enrolments are live data)."""
     db = offers(ctx)
-    for o in ritual.config(ctx.pb):
+    for o in ritual.config(ctx.pb).items:
         db.add(o.id, o.title, o.price, o.discount, datetime.fromisoformat(o.deadline), o.seats, o.link, o.template,
                "playbook", ctx.now)
 
@@ -61,6 +60,12 @@ def render(ctx: Ctx, db: OfferStore, offer: OfferRow, template: str | None = Non
     return text, false_claims(text, left, offer.deadline, ctx.pb.tz, ctx.now)
 
 
+def closed_state(ctx: Ctx, reason: str) -> str:
+    """The playbook's words for why an offer is over ('deadline' | 'sold_out')."""
+    closed = ritual.config(ctx.pb).closed
+    return ctx.fmt({"deadline": closed.deadline, "sold_out": closed.sold_out}.get(reason, reason))
+
+
 def close_if_over(ctx: Ctx, db: OfferStore, offer: OfferRow) -> str | None:
     """Close an offer past its deadline or out of seats, saying so once in every room it was shown in;
     the close reason ('deadline' | 'sold_out'), or None while it is open."""
@@ -69,7 +74,8 @@ def close_if_over(ctx: Ctx, db: OfferStore, offer: OfferRow) -> str | None:
     reason = "deadline" if ctx.now >= offer.deadline else "sold_out" if db.seats_left(offer) == 0 else None
     if reason is None or not db.close(offer.id, reason, ctx.now):
         return reason
-    text = ctx.pb.marketing.closed_text.format(title=offer.title, state=CLOSED[reason])
+    values = {**ctx.pb.persona_vars(), "title": offer.title, "state": closed_state(ctx, reason)}  # the offer's title
+    text = ctx.pb.marketing.closed_text.format(**values).strip()
     for room in db.rooms(offer.id):
         if db.mark(offer.id, room, "closed", ctx.now):  # a notice that it is over, not a promotion: not capped
             ctx.send(Outgoing(room, None, text), broadcast=True)
@@ -192,7 +198,7 @@ def create(ctx: Ctx, cmd: Command) -> None:
 @ritual.command("offers", "优惠列表", usage="/offers", help="列出优惠：状态、真实剩余名额、截止时间", needs_group=False)
 def list_offers(ctx: Ctx, cmd: Command) -> None:
     db = offers(ctx)
-    lines = [f"{o.id}「{o.title}」{CLOSED.get(o.close_reason or '', '进行中')} · 剩余{db.seats_left(o)}/{o.seats} · "
+    lines = [f"{o.id}「{o.title}」{closed_state(ctx, o.close_reason) if o.close_reason else '进行中'} · 剩余{db.seats_left(o)}/{o.seats} · "
              f"{local_time(ctx, o.deadline)}截止 · 推送过{len(db.rooms(o.id))}个群" for o in db.all()]
     ctx.reply("\n".join(lines) or "还没有优惠。")
 
@@ -207,7 +213,7 @@ def push(ctx: Ctx, cmd: Command) -> None:
     offer = get_offer(db, cmd.argv[0])
     reason = close_if_over(ctx, db, offer)
     if reason:
-        ctx.reply(f"「{offer.title}」{CLOSED[reason]}，不能再推送。")
+        ctx.reply(f"「{offer.title}」{closed_state(ctx, reason)}，不能再推送。")
         return
     text, claims = render(ctx, db, offer)
     if claims:
@@ -233,7 +239,7 @@ def enrolled(ctx: Ctx, cmd: Command) -> None:
     name = ctx.name_of(member)
     reason = close_if_over(ctx, db, offer)
     if reason:
-        ctx.tell_advisor(f"「{offer.title}」{CLOSED[reason]}，不能再报名。")
+        ctx.tell_advisor(f"「{offer.title}」{closed_state(ctx, reason)}，不能再报名。")
         return
     shown = [r for r in db.rooms(offer.id) if r in db.rooms_of(member)]
     room = ctx.room or (shown[0] if shown else None)  # an enrolment noted in private counts for the group it was shown in

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from bot.playbook.fields import Link, Moment, Section, Text
 from bot.playbook.honesty import false_claims
@@ -23,16 +23,35 @@ class Offer(Section):
     template: Text(*PLACEHOLDERS) = "🔥 {title}：原价{price}元，限时{discount}，{deadline}截止，剩余{seats_left}个名额 👉 {link}"
 
 
+class Closed(Section):
+    """Why an offer is over, in the words of `marketing.closed_text`'s {state} (and the advisor's /offers list)."""
+
+    deadline: Text() = "已截止"
+    sold_out: Text() = "名额已满"
+
+
+class Offers(Section):
+    """The playbook's offers (`items`) and what is said about them. A bare list is read as `items` (older playbooks)."""
+
+    closed: Closed = Closed()
+    items: list[Offer] = Field(default_factory=list)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _bare_list(cls, data: object) -> object:
+        return {"items": data} if isinstance(data, list) else data
+
+
 def problems(pb) -> list[str]:
     """Unique ids, real discounts, and templates that claim nothing false."""
-    offers = pb.section("offers")
+    offers = pb.section("offers").items
     found = []
     ids = [o.id for o in offers]
     if len(set(ids)) != len(ids):
-        found.append(f"offers: ids must be unique, got {ids}")
+        found.append(f"offers.items: ids must be unique, got {ids}")
     for i, offer in enumerate(offers):
         if offer.discount >= 1:
-            found.append(f"offers[{i}].discount: {offer.discount} is no discount (0.18 means 1.8折)")
+            found.append(f"offers.items[{i}].discount: {offer.discount} is no discount (0.18 means 1.8折)")
         for claim, why in false_claims(offer.template, offer.seats, datetime.fromisoformat(offer.deadline), pb.tz):
-            found.append(f"offers[{i}].template: false claim 「{claim}」: {why}")
+            found.append(f"offers.items[{i}].template: false claim 「{claim}」: {why}")
     return found

@@ -2,8 +2,6 @@
 answers stored and put to use (offer frequency, channel), rewarded once with the playbook's coupon pack."""
 from __future__ import annotations
 
-import json
-import re
 from dataclasses import dataclass, replace
 from datetime import datetime
 
@@ -17,14 +15,11 @@ from bot.persisted import PersistedState
 from bot.ritual import Ritual
 from bot.storage import Store, iso
 from bot.storage.offers import OfferStore
-from bot.language.normalize import normalize as _normalize
+from rituals.survey.answers import hint, parse_answer, question_text
 from rituals.survey.section import Survey, SurveyQuestion, problems
 
 ritual = Ritual("survey", section=("survey", Survey | None), order=90)
 ritual.check(problems)
-ALREADY_DONE = "你已经填过问卷啦，券包也已发放，感谢支持 🙏"
-MAX_ANSWER = 500
-_SPLIT = re.compile(r"[\s,，、;；/]+")
 
 
 class SurveyFlow(StateMachine):
@@ -86,65 +81,18 @@ class SurveyRun(PersistedState):
             self._pending = None
 
 
-def normalize(text: str) -> str:
-    """An answer or option made comparable: half-width, simplified, no emoji or surrounding punctuation ('２.' -> '2')."""
-    return _normalize(text, limit=200).strip(" .,;:!?~、")
-
-
-def _choice(options: list[str], token: str) -> int | None:
-    """'2', '２.' or the option's text -> its index."""
-    t = normalize(token)
-    if t.isdecimal():
-        n = int(t) if len(t) <= 3 else 0  # never int() a number of thousands of digits
-        return n - 1 if 1 <= n <= len(options) else None
-    return next((i for i, o in enumerate(options) if normalize(o) == t), None)
-
-
-def parse_answer(q: SurveyQuestion, text: str) -> str | None:
-    """The answer to store (an option, a JSON list of options, or the text); None if it does not answer."""
-    text = text.strip()
-    if q.kind == "text":
-        return text[:MAX_ANSWER] or None  # a free-text answer is kept short
-    whole = _choice(q.options, text)
-    if q.kind == "single":
-        return q.options[whole] if whole is not None else None
-    tokens = [t for t in _SPLIT.split(text) if normalize(t)]
-    if len(tokens) == 1 and tokens[0].isdecimal() and len(q.options) < 10 and whole is None:
-        tokens = list(tokens[0])  # '13' -> 1 and 3
-    picks = [whole] if whole is not None else [_choice(q.options, t) for t in tokens]
-    if not picks or None in picks:
-        return None
-    return json.dumps([q.options[i] for i in sorted(set(picks))], ensure_ascii=False)
-
-
-def question_text(survey: Survey, i: int) -> str:
-    q = survey.questions[i]
-    lines = [f"（{i + 1}/{len(survey.questions)}）{q.text}", *(f"{n}. {o}" for n, o in enumerate(q.options, 1))]
-    return "\n".join(lines)
-
-
-def _hint(q: SurveyQuestion) -> str:
-    n = len(q.options)
-    if q.kind == "single":
-        return f"请回复一个序号（1-{n}）或选项文字：{'、'.join(q.options)}"
-    if q.kind == "multiple":
-        return f"可以多选：回复序号（1-{n}），多个用空格或逗号隔开，如「1 3」；也可以回复选项文字：{'、'.join(q.options)}"
-    return "这题请用文字回答，随便说说就好～"
-
-
 def _record(ctx: Ctx, q: SurveyQuestion, answer: str) -> None:
     contact = ctx.message.sender
     ctx.store.conn.execute("INSERT OR REPLACE INTO survey_answers(contact, question, answer, ts) VALUES (?, ?, ?, ?)",
                            (contact, q.id, answer, iso(ctx.now)))
-    if q.use:
-        value = "、".join(json.loads(answer)) if q.kind == "multiple" else answer
-        ctx.store.funnel.set_preference(contact, q.use, value)
+    if q.use:  # a single choice (the section says so): the option's id
+        ctx.store.funnel.set_preference(contact, q.use, answer)
 
 
 def _complete(ctx: Ctx, survey: Survey) -> None:
     """Record the reward's coupons (never an expired one: the member is told) and thank the member."""
     contact = ctx.message.sender
-    expiry = {c.id: c.expires for c in ctx.pb.section("coupons")}
+    expiry = {c.id: c.expires for c in ctx.pb.section("coupons").items}
     given = [c for c in survey.reward if expiry[c] > ctx.now]
     claims = OfferStore(ctx.store.conn)
     for coupon in given:
@@ -153,7 +101,7 @@ def _complete(ctx: Ctx, survey: Survey) -> None:
     if len(given) == len(survey.reward):
         ctx.reply(ctx.fmt(survey.done))
     else:
-        ctx.reply("感谢填写！" + ("不过券包里的券已经过期，没能发放，抱歉 🙏" if not given else "部分券已经过期，只发放了仍有效的券 🙏"))
+        ctx.reply(ctx.fmt(survey.reward_partial if given else survey.reward_expired))
 
 
 def _paused(ctx: Ctx, contact: str) -> bool:
@@ -182,16 +130,16 @@ def on_private(ctx: Ctx) -> None:
             run = run or SurveyRun.create(ctx.store, msg.sender, total, ctx.now)
             run.send("start", ctx.now)
             ctx.store.funnel.stage(msg.sender, "survey_started", ctx.now)
-            ctx.reply(f"好的，一共{total}题，回复序号就行 👇\n{question_text(survey, 0)}")
+            ctx.reply(ctx.fmt(survey.start, total=total, question=question_text(survey, 0)))
         return
     if run.state == "done":
         if starting:
-            ctx.reply(ALREADY_DONE)
+            ctx.reply(ctx.fmt(survey.already_done))
         return
     if starting:  # asked to continue: the current question again
         if _paused(ctx, msg.sender):
             ctx.store.funnel.stage(msg.sender, "survey_resumed", ctx.now)
-        ctx.reply(f"我们继续～\n{question_text(survey, run.question)}")
+        ctx.reply(ctx.fmt(survey.resume, question=question_text(survey, run.question)))
         return
     if _paused(ctx, msg.sender):
         return
@@ -199,8 +147,9 @@ def on_private(ctx: Ctx) -> None:
     answer = parse_answer(q, msg.text) if msg.kind == "text" else None
     if answer is None:
         echo = clean_text(msg.text, 20) if msg.kind == "text" else ""
-        got = f"「{echo}」" if echo else "这条消息"
-        ctx.reply(f"没看懂{got} 😅 {_hint(q)}\n{question_text(survey, run.question)}")
+        got = f"「{echo}」" if echo else ctx.fmt(survey.not_text)
+        ctx.reply(ctx.fmt(survey.not_understood, got=got, hint=hint(ctx, survey, q),
+                          question=question_text(survey, run.question)))
         return
     _record(ctx, q, answer)
     run.question += 1

@@ -2,77 +2,41 @@
 once per member (「领券」, or an advisor's /claimed) while still valid."""
 from __future__ import annotations
 
-import re
 from dataclasses import replace
-from datetime import datetime
-
-from pydantic import Field
 
 from bot.commands import Command, UsageError, shown
 from bot.context import Ctx
 from bot.marketing import local_time, push_group, push_private, resolve_member
-from bot.playbook.fields import Moment, Section, Text
-from bot.playbook.honesty import deadline_claims
 from bot.ritual import Ritual
 from bot.storage.offers import OfferStore
+from rituals.coupons.section import Coupon, Coupons, problems
 
-
-class Coupon(Section):
-    """A threshold coupon: amount off an investment of at least min_invest, valid until a date."""
-
-    id: str = Field(pattern=r"^[A-Za-z0-9_-]+$")
-    amount: int = Field(gt=0)
-    min_invest: int = Field(gt=0)
-    valid_until: Moment
-    text: Text("amount", "min_invest", "valid_until") = "🎁 满{min_invest}元减{amount}元理财券，{valid_until}前有效，回复「领券」领取"
-
-    @property
-    def expires(self) -> datetime:
-        """valid_until as an aware datetime."""
-        return datetime.fromisoformat(self.valid_until)
-
-
-ritual = Ritual("coupons", section=("coupons", list[Coupon]), order=110)
-CLAIM_WORDS = ("领券", "我要领券")
+ritual = Ritual("coupons", section=("coupons", Coupons), order=110)
+ritual.check(problems)
 GROUP_STATES = ("bound", "opening", "in_course", "graduation", "alumni")
-SEGMENTS = {"graduates": "本群已毕业的同学", "all": "本群所有成员"}
+SEGMENTS = ("graduates", "all")
 
 
-@ritual.check
-def honest(pb):
-    """Unique ids, real discounts, and texts that say what the coupon is."""
-    coupons = pb.section("coupons")
-    ids = [c.id for c in coupons]
-    if len(set(ids)) != len(ids):
-        yield f"coupons: ids must be unique, got {ids}"
-    for i, coupon in enumerate(coupons):
-        if coupon.amount >= coupon.min_invest:
-            yield f"coupons[{i}].amount: {coupon.amount} off must be less than min_invest {coupon.min_invest}"
-        for m in re.finditer(r"满\s*(\d+)\s*元?\s*减\s*(\d+)", coupon.text):
-            if (int(m.group(1)), int(m.group(2))) != (coupon.min_invest, coupon.amount):
-                yield (f"coupons[{i}].text: false claim 「{m.group(0)}」: the coupon is "
-                       f"满{coupon.min_invest}减{coupon.amount} (use {{min_invest}} and {{amount}})")
-        for claim, why in deadline_claims(coupon.text, coupon.expires, pb.tz):
-            yield f"coupons[{i}].text: false claim 「{claim}」: {why.replace('deadline', 'coupon is valid until')}"
+def _values(ctx: Ctx, coupon: Coupon) -> dict[str, object]:
+    return {"amount": coupon.amount, "min_invest": coupon.min_invest, "valid_until": local_time(ctx, coupon.expires)}
 
 
 def describe(ctx: Ctx, coupon: Coupon) -> str:
     """'满10000元减400元理财券（12月31日 23:59前有效）'."""
-    return f"满{coupon.min_invest}元减{coupon.amount}元理财券（{local_time(ctx, coupon.expires)}前有效）"
+    return ctx.fmt(ritual.config(ctx.pb).description, **_values(ctx, coupon))
 
 
 def get_coupon(ctx: Ctx, coupon_id: str) -> Coupon:
     """The playbook's coupon with this id, or a UsageError naming the ones there are."""
-    for coupon in ritual.config(ctx.pb):
-        if coupon.id == coupon_id:
-            return coupon
-    raise UsageError(f"没有券「{shown(coupon_id)}」（现有：{'、'.join(c.id for c in ritual.config(ctx.pb)) or '无'}）。")
+    coupons = ritual.config(ctx.pb)
+    coupon = coupons.get(coupon_id)
+    if coupon is None:
+        raise UsageError(f"没有券「{shown(coupon_id)}」（现有：{'、'.join(c.id for c in coupons.items) or '无'}）。")
+    return coupon
 
 
 def _text(ctx: Ctx, coupon: Coupon) -> str:
-    values = {**ctx.pb.persona_vars(), "amount": coupon.amount, "min_invest": coupon.min_invest,
-              "valid_until": local_time(ctx, coupon.expires)}
-    return coupon.text.format(**values).strip()
+    return ctx.fmt(coupon.text, **_values(ctx, coupon))
 
 
 def _push_members(ctx: Ctx, db: OfferStore, coupon: Coupon, members: list[tuple[str, str]]) -> str:
@@ -113,7 +77,8 @@ def push_coupon(ctx: Ctx, cmd: Command) -> None:
             graduated = set(ctx.store.graduates(ctx.room))
             members = [(m, n) for m, n in members if m in graduated]
         if not members:
-            ctx.reply(f"{SEGMENTS[cmd.argv[1]]}一个也没有，没有发送。")
+            who = getattr(ritual.config(ctx.pb).segments, cmd.argv[1])
+            ctx.reply(f"{ctx.fmt(who)}一个也没有，没有发送。")
             return
         ctx.tell_advisor(_push_members(replace(ctx, broadcast=True), db, coupon, members))  # who opted out: privately
         return
@@ -127,12 +92,12 @@ def push_coupon(ctx: Ctx, cmd: Command) -> None:
 
 def _claim(ctx: Ctx, member: str, coupon: Coupon, by: str) -> str:
     """Record a claim once; the words for the person."""
-    db = OfferStore(ctx.store.conn)
+    db, texts = OfferStore(ctx.store.conn), ritual.config(ctx.pb)
     room = ctx.room or db.pushed_room(member, coupon.id)  # a claim in private counts for the group it came through
     if not db.claim(coupon.id, member, room, ctx.now, by):
-        return f"已经领过这张券啦：{describe(ctx, coupon)}"
+        return ctx.fmt(texts.already_claimed, coupon=describe(ctx, coupon))
     ctx.store.funnel.stage(member, "coupon_claimed", ctx.now, room, coupon.id)
-    return f"🎉 领取成功：{describe(ctx, coupon)}"
+    return ctx.fmt(texts.claimed, coupon=describe(ctx, coupon))
 
 
 def _claim_latest(ctx: Ctx) -> None:
@@ -140,24 +105,24 @@ def _claim_latest(ctx: Ctx) -> None:
     member = ctx.message.sender
     db = OfferStore(ctx.store.conn)
     rooms = [ctx.room] if ctx.room else db.rooms_of(member)
-    coupons = {c.id: c for c in ritual.config(ctx.pb)}
-    pushed = [coupons[c] for c in db.pushed_to([member, *rooms]) if c in coupons]
+    texts = ritual.config(ctx.pb)
+    pushed = [c for c in map(texts.get, db.pushed_to([member, *rooms])) if c is not None]
     valid = [c for c in pushed if c.expires > ctx.now]
     if valid:
         ctx.reply(_claim(ctx, member, valid[0], "member"))
     else:
-        ctx.reply("这张券已经过期了，下次活动再来哦～" if pushed else "目前没有可以领取的券哦～")
+        ctx.reply(ctx.fmt(texts.expired if pushed else texts.none_to_claim))
 
 
 @ritual.message(*GROUP_STATES)
 def claim_in_group(ctx: Ctx) -> None:
-    if ctx.reading.is_one_of(CLAIM_WORDS) and not ctx.stale:
+    if ctx.reading.is_one_of(ritual.config(ctx.pb).claim_words) and not ctx.stale:
         _claim_latest(ctx)
 
 
 @ritual.private()
 def claim_in_private(ctx: Ctx) -> None:
-    if ctx.reading.is_one_of(CLAIM_WORDS) and not ctx.stale:
+    if ctx.reading.is_one_of(ritual.config(ctx.pb).claim_words) and not ctx.stale:
         _claim_latest(ctx)
 
 

@@ -11,7 +11,7 @@ ONLY = ["course", "hometown", "checkin"]
 def lean_playbook(tmp_path) -> str:
     data = yaml.safe_load(PLAYBOOK.read_text(encoding="utf-8"))
     data["rituals"] = ONLY
-    for section in ("practice", "graduation", "alumni", "funnel", "privacy", "offers", "coupons", "survey"):
+    for section in ("practice", "graduation", "alumni", "funnel", "privacy", "offers", "coupons", "survey", "optout"):
         data.pop(section, None)
     path = tmp_path / "lean.yaml"
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")

@@ -188,7 +188,7 @@ def run(groups: int, members: int, db: Path, workdir: Path, progress: bool) -> d
         "bot_msgs_per_group_day": round(bot_msgs / groups, 2),
         "messages": len(events), "groups": groups, "members": members,
         "seconds": round(seconds, 2), "setup_seconds": round(setup_s, 2),
-        **language_cost(engine.reader, [text_of(*unpack(e)[1:]) for e in events[:: max(len(events) // 20_000, 1)]]),
+        **language_cost(engine.services.reader, [text_of(*unpack(e)[1:]) for e in events[:: max(len(events) // 20_000, 1)]]),
     }
 
 

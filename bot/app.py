@@ -24,7 +24,7 @@ class Bot:
 
     def close(self) -> None:
         """Close the database (the process, or a test's restart, starts again from the file)."""
-        self.store.conn.close()
+        self.store.close()
 
 
 def assemble(db_path: str | Path, playbook: str | Path | Playbook, clock, transport: Transport,

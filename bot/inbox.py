@@ -72,7 +72,7 @@ class Inbox:
         """Store the event (text capped), committed before anything reads it."""
         event = bounded(event)
         # one statement outside any transaction commits on its own (the connection is in autocommit mode)
-        row_id = self.engine.store.inbox_add(encode(event), self.engine.clock.now())
+        row_id = self.engine.store.inbox.add(encode(event), self.engine.clock.now())
         if len(self._fresh) < _KEEP:
             self._fresh[row_id] = event
 
@@ -85,7 +85,7 @@ class Inbox:
         """Handle every stored event in order (each row is deleted in the transaction of its effects)."""
         handled = 0
         async with self._draining:
-            while rows := self.engine.store.inbox_next():
+            while rows := self.engine.store.inbox.next():
                 for row_id, line in rows:
                     if handled:
                         await asyncio.sleep(0)  # let the calendar, the sender and the transport run in between
@@ -95,14 +95,14 @@ class Inbox:
                     except Exception:  # a row this code cannot read must not block the ones behind it
                         log.exception("inbox row %s is unreadable; dropped: %.200s", row_id, line)
                         with self.engine.store.tx():
-                            self.engine.store.inbox_done(row_id)
+                            self.engine.store.inbox.done(row_id)
                         continue
                     try:
                         self.engine.handle_now(event, row_id)
                     except Exception:  # handle_now records failures itself; this is the last line of defence
                         log.exception("event %s could not be handled; dropped from the inbox", event.id)
                         with self.engine.store.tx():
-                            self.engine.store.inbox_done(row_id)
+                            self.engine.store.inbox.done(row_id)
         return handled
 
     async def run(self) -> None:

@@ -59,14 +59,20 @@ class Sender:
         self._wake = asyncio.Event()
         self.sent_count = 0
         self._stopping = False
-        with store.tx():
-            interrupted = store.outbox.mark_interrupted()
-            if interrupted:  # it may have reached WeChat before the crash: never blindly re-send, but say so
+        self._rebuild_window()
+
+    def recover(self) -> int:
+        """The start-up step (called once by the composition root, before anything is sent): sends a previous run
+        left 'sending' become 'unknown' (they may have reached WeChat: never blindly re-sent) and the advisors are
+        told. Returns how many there were."""
+        with self.store.tx():
+            interrupted = self.store.outbox.mark_interrupted()
+            if interrupted:
                 log.warning("%d message(s) were being sent when the bot stopped; marked unknown, not re-sent", len(interrupted))
                 lines = "\n".join(f"· {dest}：{text[:30]}" for dest, text in interrupted[:5])
                 self._tell_advisors(f"⚠️ 机器人上次停止时有 {len(interrupted)} 条消息正在发送，无法确认是否已送达（没有重发）：\n"
                                     f"{lines}\n请人工核对，必要时手动补发。/status 和 report 里也能看到。")
-        self._rebuild_window()
+        return len(interrupted)
 
     def _tell_advisors(self, text: str) -> None:
         """Queue a private notice to every advisor, at reply priority (it goes out once sending is allowed)."""

@@ -136,6 +136,18 @@ def test_a_send_cut_off_by_a_crash_counts_as_sent_is_not_resent_and_the_advisors
     assert chat.store.outbox.unknown_sends() == 1
 
 
+def test_building_a_sender_writes_nothing_recovering_is_the_explicit_start_up_step(chat):
+    queue(chat, "发到一半")
+    with chat.store.tx():
+        (item,) = chat.store.outbox.queued()
+        chat.store.outbox.mark_sent(item.id, chat.clock.now(), "sending")
+    sender = Sender(chat.store, chat.transport, chat.clock, advisors=("adv",))
+    assert chat.store.outbox.unknown_sends() == 0 and chat.store.outbox.length() == 0
+    assert sender.recover() == 1
+    assert chat.store.outbox.unknown_sends() == 1 and [m.out.to for m in chat.store.outbox.queued()] == ["adv"]
+    assert sender.recover() == 0  # nothing left 'sending'
+
+
 def test_an_interrupted_send_shows_in_status_and_in_the_report(chat):
     from bot import report
 

@@ -196,7 +196,7 @@ def import_contacts(file: Path, db: Path, playbook: Path) -> None:
         click.echo(str(exc), err=True)
         sys.exit(2)
     finally:
-        store.conn.close()
+        store.close()
     for problem in result.bad:
         click.echo(f"{file}: {problem} (skipped)", err=True)
     click.echo(f"{file}: {result.summary()}")
@@ -221,7 +221,7 @@ def report(db: Path, as_json: bool, playbook: Path) -> None:
         raise DatabaseError(f"{db}: cannot read the report's tables ({exc}); an older database is migrated by "
                             "`run` or `replay`") from None
     finally:
-        store.conn.close()
+        store.close()
     click.echo(json.dumps(data, ensure_ascii=False, indent=2) if as_json else rep.render(data))
 
 

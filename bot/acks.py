@@ -47,12 +47,12 @@ class AckBatcher:
             return False
         lines = []
         for line in self.lines:
-            rows = self.store.unacked(line.table, line.columns, group.room)
+            rows = self.store.acks.unacked(line.table, line.columns, group.room)
             if rows:
                 text = line.compose(ctx, rows)
                 if text:
                     lines.append(text)
-                self.store.mark_acked(line.table, group.room)
+                self.store.acks.mark(line.table, group.room)
         if not lines:
             return False
         ctx.say("\n".join(lines))

@@ -24,7 +24,7 @@ class Bot:
 
     def close(self) -> None:
         """Close the database (the process, or a test's restart, starts again from the file)."""
-        self.store.conn.close()
+        self.store.close()
 
 
 def assemble(db_path: str | Path, playbook: str | Path | Playbook, clock, transport: Transport,
@@ -36,5 +36,6 @@ def assemble(db_path: str | Path, playbook: str | Path | Playbook, clock, transp
     store = Store(connect(db_path))
     advisors = frozenset(config.advisors(pb) if advisors is None else advisors)
     sender = Sender(store, transport, clock, pacing, advisors=advisors, seed=seed)
+    sender.recover()  # start-up: sends a crash cut off become "unknown" (never re-sent), the advisors are told
     engine = Engine(store, pb, clock, advisors, wake=sender.wake, status=sender.status, reader=reader)
     return Bot(store, pb, engine, sender)

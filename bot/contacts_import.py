@@ -95,7 +95,7 @@ def import_contacts(store: Store, pb: Playbook, path: str | Path, now: datetime 
             elif funnel.has_stage(contact, "greeted") or funnel.invited_to(contact):
                 result.already += 1
             else:
-                store.enqueue(Outgoing(None, contact, text), now, priority=1)  # behind replies to people
+                store.outbox.enqueue(Outgoing(None, contact, text), now, priority=1)  # behind replies to people
                 funnel.stage(contact, "greeted", now, detail=SOURCE)
                 funnel.log_marketing(contact, "import_greeting", now)
                 result.queued += 1

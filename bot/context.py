@@ -141,11 +141,11 @@ class Ctx:
         if self.group is not None and member in self.group.members:
             name = self.group.members[member]
         elif self.room is not None:
-            name = self.store.names(self.room).get(member)
+            name = self.store.members.names(self.room).get(member)
         else:
             name = (self.store.funnel.contact(member) or {}).get("name")
         return display_name(name, member) if name else display_name(member)
 
     def member_list(self) -> list[tuple[str, str]]:
         """Current members (advisors excluded), as (id, name)."""
-        return [(m, n) for m, n in self.store.members(self.room) if m not in self.services.advisors]
+        return [(m, n) for m, n in self.store.members.current(self.room) if m not in self.services.advisors]

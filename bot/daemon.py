@@ -84,4 +84,4 @@ async def run(bot: Bot, transport, speed: float = 1.0, tick_seconds: float = 1.0
             await bot.sender.stop(sender)  # the send in flight finishes; the rest stays queued for the next start
         finally:
             await transport.stop()
-            bot.store.db.conn.close()
+            bot.store.close()

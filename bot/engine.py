@@ -44,7 +44,7 @@ class Engine:
         self.timetable = Timetable(store, playbook, Calendar(playbook), self.groups, self.wiring, self.outbox, clock, self.context)
         self.services = Services(store, playbook, reader or Reader.with_additions(playbook.language), self.advisors,
                                  self.groups, self.outbox, self.timetable, self.wiring,
-                                 status or (lambda: f"队列 {store.queue_length()} 条" + unknown_note(store)))
+                                 status or (lambda: f"队列 {store.outbox.length()} 条" + unknown_note(store)))
         self.inbox = Inbox(store, clock, self.handle_now)  # events are stored, then handled one at a time in order (no per-group locks needed)
         self._denied: set[str] = set()  # members told today that commands are for advisors (once a day each)
         self._denied_day = ""
@@ -70,8 +70,8 @@ class Engine:
         try:
             with self.store.tx():
                 if inbox_row is not None:
-                    self.store.inbox_done(inbox_row)
-                if not self.store.remember(event.id, event.ts):
+                    self.store.inbox.done(inbox_row)
+                if not self.store.inbox.remember(event.id, event.ts):
                     return
                 if isinstance(event, Message):
                     self._on_message(event, now)
@@ -87,8 +87,8 @@ class Engine:
             log.exception("event %s failed; recorded as seen so a redelivery does not loop", event.id)
             with self.store.tx():
                 if inbox_row is not None:
-                    self.store.inbox_done(inbox_row)
-                self.store.remember(event.id, event.ts)
+                    self.store.inbox.done(inbox_row)
+                self.store.inbox.remember(event.id, event.ts)
             if isinstance(event, Message) and parse_command(event.text) and event.sender in self.advisors:
                 with self.store.tx():
                     self.context(now, event.room, message=event).reply("出错了，这条指令没有执行，已记录日志。")
@@ -118,7 +118,7 @@ class Engine:
         if group is None or msg.sender in self.advisors:
             return
         if group.members.get(msg.sender) != msg.name:
-            self.store.upsert_member(group.room, msg.sender, msg.name, msg.ts)
+            self.store.members.upsert(group.room, msg.sender, msg.name, msg.ts)
             group.members[msg.sender] = msg.name
         for route in self.wiring.routes:
             if group.state in route.states and route.wants(ctx) and route.handler(ctx) == STOP:
@@ -157,7 +157,7 @@ class Engine:
         group = self.groups.get(ev.room)
         joined = [m for m in ev.members if m.id not in self.advisors]
         for m in joined:
-            self.store.upsert_member(ev.room, m.id, m.name, ev.ts)
+            self.store.members.upsert(ev.room, m.id, m.name, ev.ts)
             if group is not None:
                 group.members[m.id] = m.name
         if joined:
@@ -165,7 +165,7 @@ class Engine:
 
     def _on_leave(self, ev: MemberLeft) -> None:
         for m in ev.members:
-            self.store.member_left(ev.room, m.id, ev.ts)
+            self.store.members.left(ev.room, m.id, ev.ts)
 
     # -- the course calendar (bot/timetable.py) -----------------------------------------------
     def tick(self) -> int:

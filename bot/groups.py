@@ -16,7 +16,7 @@ class Groups:
     def __init__(self, store: Store) -> None:
         self.store = store
         self._cache: dict[str, Group] = {}
-        self._rooms: set[str] = {row["room"] for row in store.groups()}
+        self._rooms: set[str] = store.groups.rooms()
         store.on_rollback(self._forget)
 
     def get(self, room: str | None) -> Group | None:
@@ -25,7 +25,7 @@ class Groups:
             return None
         group = self._cache.get(room)
         if group is None:
-            row = self.store.group(room)
+            row = self.store.groups.row(room)
             if row is None:
                 self._rooms.discard(room)
                 return None
@@ -46,8 +46,8 @@ class Groups:
 
     def bind(self, room: str, topic: str, start: date, now: datetime, actor: str | None) -> Group:
         """Bind a room to the course with day 1 on `start` (the caller's transaction)."""
-        self.store.insert_group(room, topic, "bound", start.isoformat(), now)
-        self.store.add_history(room, None, "bound", "start", 0, now, actor)
+        self.store.groups.insert(room, topic, "bound", start.isoformat(), now)
+        self.store.groups.add_history(room, None, "bound", "start", 0, now, actor)
         self._rooms.add(room)
         return self.get(room)
 
@@ -55,4 +55,4 @@ class Groups:
         """A transaction rolled back: what any group did in memory may be undone, so every group is read again
         when next needed (rollbacks are rare: a refused command, a failing handler)."""
         self._cache.clear()
-        self._rooms = {row["room"] for row in self.store.groups()}
+        self._rooms = self.store.groups.rooms()

@@ -70,7 +70,7 @@ class Inbox:
         """Store the event (text capped), committed before anything reads it."""
         event = bounded(event)
         # one statement outside any transaction commits on its own (the connection is in autocommit mode)
-        row_id = self.store.inbox_add(encode(event), self.clock.now())
+        row_id = self.store.inbox.add(encode(event), self.clock.now())
         if len(self._fresh) < _KEEP:
             self._fresh[row_id] = event
 
@@ -83,7 +83,7 @@ class Inbox:
         """Handle every stored event in order (each row is deleted in the transaction of its effects)."""
         handled = 0
         async with self._draining:
-            while rows := self.store.inbox_next():
+            while rows := self.store.inbox.next():
                 for row_id, line in rows:
                     if handled:
                         await asyncio.sleep(0)  # let the calendar, the sender and the transport run in between
@@ -93,14 +93,14 @@ class Inbox:
                     except Exception:  # a row this code cannot read must not block the ones behind it
                         log.exception("inbox row %s is unreadable; dropped: %.200s", row_id, line)
                         with self.store.tx():
-                            self.store.inbox_done(row_id)
+                            self.store.inbox.done(row_id)
                         continue
                     try:
                         self.handle(event, row_id)
                     except Exception:  # handle_now records failures itself; this is the last line of defence
                         log.exception("event %s could not be handled; dropped from the inbox", event.id)
                         with self.store.tx():
-                            self.store.inbox_done(row_id)
+                            self.store.inbox.done(row_id)
         return handled
 
     async def run(self) -> None:

@@ -67,18 +67,18 @@ class Group(PersistedState):
         if row["state"] not in STATE_NAMES:
             raise ValueError(f"group {row['room']}: stored state {row['state']!r} is not a lifecycle state")
         g = cls(store, row["room"], row["topic"], row["state"], row["course_day"], date.fromisoformat(row["start_date"]), bool(row["paused"]))
-        g.fired = store.fired(g.room)
+        g.fired = store.groups.fired(g.room)
         g.ack_due = from_iso(row["ack_due"]) if row["ack_due"] else None
         g.last_ack_at = from_iso(row["last_ack_at"]) if row["last_ack_at"] else None
         g.ack_day, g.acks_today = row["ack_day"], row["acks_today"]
-        g.members = store.names(g.room)
+        g.members = store.members.names(g.room)
         return g
 
     def _persist(self, old: str, new: str) -> None:
         """Write the new state and day, with a history row naming the event, time and actor."""
         event, ts, actor = self._pending
-        self.store.update_group(self.room, state=new, course_day=self.course_day)
-        self.store.add_history(self.room, old, new, event, self.course_day, ts, actor)
+        self.store.groups.update(self.room, state=new, course_day=self.course_day)
+        self.store.groups.add_history(self.room, old, new, event, self.course_day, ts, actor)
 
     @property
     def machine(self) -> Lifecycle:
@@ -106,7 +106,7 @@ class Group(PersistedState):
         for name, value in fields.items():
             setattr(self, name, value)
             row[name] = _column(value)
-        self.store.update_group(self.room, **row)
+        self.store.groups.update(self.room, **row)
 
     @property
     def state_name(self) -> str:

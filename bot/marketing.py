@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING
 
 from bot.commands import UsageError, shown
 from bot.events import Outgoing
-from bot.storage.offers import OfferStore
 
 if TYPE_CHECKING:
     from bot.context import Ctx
@@ -80,6 +79,6 @@ def resolve_member(ctx: "Ctx", spec: str) -> str:
         raise UsageError(f"群里有{len(ids)}位成员叫「{shown(name)}」，请改用微信号。")
     if ids:
         return ids[0]
-    if not spec.startswith("@") and OfferStore(ctx.store.conn).known(name):
+    if not spec.startswith("@") and (ctx.store.members.seen(name) or ctx.store.funnel.contact(name) is not None):
         return name
     raise UsageError(f"找不到成员「{shown(spec)}」。")

@@ -22,7 +22,7 @@ LIMITED = re.compile(r"频繁|too frequent|limit", re.IGNORECASE)
 
 def unknown_note(store: Store) -> str:
     """' · ⚠️ N 条发送中断…' when interrupted sends need checking by hand, else ''."""
-    n = store.unknown_sends()
+    n = store.outbox.unknown_sends()
     return f" · ⚠️ {n} 条消息发送中断、不确定是否已送达，请人工核对" if n else ""
 
 
@@ -59,25 +59,31 @@ class Sender:
         self._wake = asyncio.Event()
         self.sent_count = 0
         self._stopping = False
-        with store.tx():
-            interrupted = store.mark_interrupted()
-            if interrupted:  # it may have reached WeChat before the crash: never blindly re-send, but say so
+        self._rebuild_window()
+
+    def recover(self) -> int:
+        """The start-up step (called once by the composition root, before anything is sent): sends a previous run
+        left 'sending' become 'unknown' (they may have reached WeChat: never blindly re-sent) and the advisors are
+        told. Returns how many there were."""
+        with self.store.tx():
+            interrupted = self.store.outbox.mark_interrupted()
+            if interrupted:
                 log.warning("%d message(s) were being sent when the bot stopped; marked unknown, not re-sent", len(interrupted))
                 lines = "\n".join(f"· {dest}：{text[:30]}" for dest, text in interrupted[:5])
                 self._tell_advisors(f"⚠️ 机器人上次停止时有 {len(interrupted)} 条消息正在发送，无法确认是否已送达（没有重发）：\n"
                                     f"{lines}\n请人工核对，必要时手动补发。/status 和 report 里也能看到。")
-        self._rebuild_window()
+        return len(interrupted)
 
     def _tell_advisors(self, text: str) -> None:
         """Queue a private notice to every advisor, at reply priority (it goes out once sending is allowed)."""
         for adv in self.advisors:
-            self.store.enqueue(Outgoing(None, adv, text), self.clock.now(), 0)
+            self.store.outbox.enqueue(Outgoing(None, adv, text), self.clock.now(), 0)
 
     def _rebuild_window(self) -> None:
         """The send budget survives restarts: the last minute's sends (and sends that may have happened) count."""
         now = self.clock.now()
         horizon = max(60.0, self.pacing.room_gap_seconds, self.pacing.switch_jitter_seconds[1])
-        for when, dest in self.store.sends_since(now - timedelta(seconds=horizon)):
+        for when, dest in self.store.outbox.sends_since(now - timedelta(seconds=horizon)):
             when = min(when, now)  # a clock set back (sandbox --clock-start) must not push sends into the future
             if when > now - timedelta(minutes=1):
                 self._window.append(when)
@@ -120,7 +126,7 @@ class Sender:
         return self._pick(self._queued(self.clock.now()), self.clock.now())[1]
 
     def _queued(self, now: datetime) -> list:
-        return self.store.queued(limit=50, aged_before=now - timedelta(seconds=self.pacing.broadcast_aging_seconds))
+        return self.store.outbox.queued(limit=50, aged_before=now - timedelta(seconds=self.pacing.broadcast_aging_seconds))
 
     def _pick(self, batch: list, now: datetime) -> tuple[object | None, datetime | None]:
         """(the entry to send now, or None; the earliest moment something could go). Entries go in order per
@@ -153,7 +159,7 @@ class Sender:
                 return sent
             dest = item.out.room or item.out.to
             with self.store.tx():
-                self.store.mark_sent(item.id, now, "sending")
+                self.store.outbox.mark_sent(item.id, now, "sending")
             try:
                 await perform(self.transport, item.out)
             except Exception as exc:
@@ -164,10 +170,10 @@ class Sender:
                 if exc.unknown:  # may have reached WeChat: never blindly re-send
                     log.error("send of outbox #%s timed out; marked unknown, not re-sent: %s", item.id, exc)
                     with self.store.tx():
-                        self.store.mark_sent(item.id, now, "unknown", str(exc))
+                        self.store.outbox.mark_sent(item.id, now, "unknown", str(exc))
                 else:
                     with self.store.tx():
-                        self.store.mark_sent(item.id, now, "queued", str(exc))
+                        self.store.outbox.mark_sent(item.id, now, "queued", str(exc))
                 if not exc.unknown or limited:
                     if limited:
                         self._backoff = max(self._backoff, self.pacing.limited_backoff_seconds)
@@ -178,7 +184,7 @@ class Sender:
                         return sent
             else:
                 with self.store.tx():
-                    self.store.mark_sent(item.id, self.clock.now())
+                    self.store.outbox.mark_sent(item.id, self.clock.now())
                 self._backoff = self.pacing.backoff_seconds
                 self._failures = 0
                 if self._limited:
@@ -245,4 +251,4 @@ class Sender:
         now = self.clock.now()
         used = sum(1 for t in self._window if t > now - timedelta(minutes=1))
         paused = "（微信限流，已暂停发送）" if self._limited else ""
-        return f"队列 {self.store.queue_length()} 条 · 本分钟已发 {used}/{self.pacing.per_minute}{paused}" + unknown_note(self.store)
+        return f"队列 {self.store.outbox.length()} 条 · 本分钟已发 {used}/{self.pacing.per_minute}{paused}" + unknown_note(self.store)

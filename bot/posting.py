@@ -23,7 +23,7 @@ class Outbox:
         True if queued."""
         if asked is not None and not self.replies.allow(out, asked, now):
             return False
-        self.store.enqueue(out, now, 1 if broadcast else 0, (asked.sender, asked.id, asked.text) if asked else None)
+        self.store.outbox.enqueue(out, now, 1 if broadcast else 0, (asked.sender, asked.id, asked.text) if asked else None)
         self._queued = True
         return True
 

@@ -42,5 +42,5 @@ def replay(path: Path, db: Path, playbook: Path, out: Path | None) -> tuple[int,
                 if s.out.action != "say":  # a friend request accepted or a room invitation
                     row["action"] = s.out.action
                 fh.write(json.dumps(row, ensure_ascii=False) + "\n")
-    bot.store.db.conn.close()
+    bot.store.close()
     return len(events), problems

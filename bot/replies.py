@@ -24,13 +24,13 @@ class ReplyLimit:
         cfg = self.settings
         since = now - timedelta(minutes=cfg.window_minutes)
         store, person = self.store, asked.sender
-        last = store.last_asked(person, since)
+        last = store.outbox.last_asked(person, since)
         why = None
         if last is not None and last[0] != asked.id and last[1] == asked.text:
             why = "a repeat of the message answered last"
-        elif store.replies_since(since, person=person) >= cfg.per_person:
+        elif store.outbox.replies_since(since, person=person) >= cfg.per_person:
             why = f"{cfg.per_person} replies in {cfg.window_minutes:g} min"
-        elif out.room is not None and store.replies_since(since, room=out.room) >= cfg.per_room:
+        elif out.room is not None and store.outbox.replies_since(since, room=out.room) >= cfg.per_room:
             why = f"the room had {cfg.per_room} replies in {cfg.window_minutes:g} min"
         if why is None:
             return True

@@ -1,17 +1,16 @@
 """The per-group report: lifecycle, members, hometowns, check-ins, practice, graduates."""
 from __future__ import annotations
 
-from bot.report_funnel import group_funnel, overall_funnel
 from bot.storage import Store
 
 
 def build(store: Store, course_days: int = 7) -> dict:
     """{"groups": [...], "funnel": {...}} in the documented JSON shape."""
     groups = []
-    for row in store.groups():
+    for row in store.groups.rows():
         room = row["room"]
-        members = [m for m, _ in store.members(room)]
-        checkins = store.days_by_member("checkins", room)
+        members = [m for m, _ in store.members.current(room)]
+        checkins = store.checkins.days_by_member(room)
         groups.append({
             "room": room,
             "topic": row["topic"],
@@ -19,14 +18,14 @@ def build(store: Store, course_days: int = 7) -> dict:
             "course_day": row["course_day"],
             "start_date": row["start_date"],
             "members": members,
-            "hometowns": store.hometowns(room),
+            "hometowns": store.hometowns.of(room),
             "checkins": checkins,
-            "practice": store.days_by_member("practice", room),
-            "graduates": store.graduates(room),
-            "funnel": group_funnel(store, room, members, checkins, course_days),
-            "unknown_sends": store.unknown_sends(room),
+            "practice": store.practice.days_by_member(room),
+            "graduates": store.graduates.of(room),
+            "funnel": store.reports.group_funnel(room, members, checkins, course_days),
+            "unknown_sends": store.outbox.unknown_sends(room),
         })
-    return {"groups": groups, "funnel": overall_funnel(store), "unknown_sends": store.unknown_sends()}
+    return {"groups": groups, "funnel": store.reports.overall_funnel(), "unknown_sends": store.outbox.unknown_sends()}
 
 
 def render(report: dict) -> str:

@@ -113,5 +113,5 @@ def simulate(members: int, seed: int, db: Path, playbook: Path, start: date, out
 
     asyncio.run(go())
     result = report.build(bot.store)
-    bot.store.db.conn.close()
+    bot.store.close()
     return result

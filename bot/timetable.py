@@ -177,5 +177,5 @@ class Timetable:
         self._mark(ctx.group, action, ctx.now, status)
 
     def _mark(self, group: Group, action: Action, now: datetime, status: str) -> None:
-        self.store.mark_fired(group.room, action.key, action.due, now, status)
+        self.store.groups.mark_fired(group.room, action.key, action.due, now, status)
         group.fired.add(action.key)

@@ -49,7 +49,7 @@ def check_in(ctx: Ctx) -> None:
     day = ctx.day_of(msg.ts)
     if not 1 <= day <= ctx.pb.course.days:
         return
-    if ctx.store.add_checkin(ctx.room, msg.sender, day, msg.ts, msg.id):
+    if ctx.store.checkins.add(ctx.room, msg.sender, day, msg.ts, msg.id):
         ctx.request_ack()
 
 
@@ -63,7 +63,7 @@ def compose_ack(ctx: Ctx, rows: list[tuple]) -> str:
         lines.append(ctx.fmt(texts.ack_earlier, names="、".join(ctx.name_of(m) for m, d in rows if d == day), day=day))
     who = [ctx.name_of(m) for m, day in rows if day == today]
     if who:
-        count = len(ctx.store.done_on("checkins", ctx.room, today))
+        count = len(ctx.store.checkins.done_on(ctx.room, today))
         lines.append(ctx.fmt(texts.ack, names="、".join(who), count=count, members=len(ctx.member_list()), day=today))
     return "\n".join(lines)
 
@@ -83,11 +83,11 @@ def streaks(days_by_member: dict[str, list[int]], day: int) -> dict[str, int]:
 
 def _tally_text(ctx: Ctx, day: int) -> str:
     members = ctx.member_list()
-    done = ctx.store.done_on("checkins", ctx.room, day)
+    done = ctx.store.checkins.done_on(ctx.room, day)
     count = sum(1 for m, _ in members if m in done)
     rate = f"{(count / len(members) * 100 if members else 0):.0f}%"
     current = {m for m, _ in members}
-    st = streaks(ctx.store.days_by_member("checkins", ctx.room), day)
+    st = streaks(ctx.store.checkins.days_by_member(ctx.room), day)
     names = dict(members)
     top = sorted(((n, display_name(names[m], m)) for m, n in st.items() if m in current and n > 0), key=lambda x: (-x[0], x[1]))
     texts = ritual.config(ctx.pb)
@@ -97,7 +97,7 @@ def _tally_text(ctx: Ctx, day: int) -> str:
 
 
 def _remind(ctx: Ctx, day: int) -> int:
-    done = ctx.store.done_on("checkins", ctx.room, day)
+    done = ctx.store.checkins.done_on(ctx.room, day)
     missing = [(m, n) for m, n in ctx.member_list() if m not in done]
     if missing:
         ctx.say_mentioning(ctx.fmt(ritual.config(ctx.pb).reminder, day=day), missing)
@@ -112,7 +112,7 @@ def remind(ctx: Ctx, action: Action) -> None:
 @ritual.action("tally", states=COURSE_STATES)
 def tally(ctx: Ctx, action: Action) -> None:
     ctx.say(_tally_text(ctx, action.day))
-    ctx.store.mark_acked("checkins", ctx.room, day=action.day)  # the tally names the day's check-ins
+    ctx.store.acks.mark("checkins", ctx.room, day=action.day)  # the tally names the day's check-ins
     if ctx.group.state == "graduation":  # congratulate graduates the daily cap held back
         ctx.calendar.acks.flush(ctx, force=True)
 

@@ -82,7 +82,7 @@ def _set_paused(ctx: Ctx, paused: bool) -> None:
         ctx.reply("已经是暂停状态。" if paused else "并没有暂停。")
         return
     group.update(paused=paused)
-    ctx.store.add_history(group.room, group.state, group.state, "pause" if paused else "resume", group.course_day, ctx.now, ctx.actor)
+    ctx.store.groups.add_history(group.room, group.state, group.state, "pause" if paused else "resume", group.course_day, ctx.now, ctx.actor)
     ctx.reply("已暂停：定时消息不再发送，打卡照常记录。发送 /resume 恢复。" if paused else "已恢复定时消息。")
 
 
@@ -100,15 +100,15 @@ def resume(ctx: Ctx, cmd: Command) -> None:
 def status(ctx: Ctx, cmd: Command) -> None:
     g = ctx.group
     members = ctx.member_list()
-    done = ctx.store.done_on("checkins", ctx.room, ctx.today())
+    done = ctx.store.checkins.done_on(ctx.room, ctx.today())
     lines = [
         f"📋 {g.topic or g.room}：{g.state_name}{'（已暂停）' if g.paused else ''}",
         f"第{g.course_day}天/共{ctx.pb.course.days}天 · 第1天 {g.start_date}",
-        f"成员 {len(members)} 人 · 家乡签到 {len(ctx.store.hometowns(ctx.room))} 人 · 今日打卡 {sum(1 for m, _ in members if m in done)} 人",
-        f"毕业 {len(ctx.store.graduates(ctx.room))} 人",
+        f"成员 {len(members)} 人 · 家乡签到 {len(ctx.store.hometowns.of(ctx.room))} 人 · 今日打卡 {sum(1 for m, _ in members if m in done)} 人",
+        f"毕业 {len(ctx.store.graduates.of(ctx.room))} 人",
         f"发送：{ctx.services.status()}",
     ]
-    if unknown := ctx.store.unknown_sends(ctx.room):
+    if unknown := ctx.store.outbox.unknown_sends(ctx.room):
         lines.append(f"⚠️ 本群有 {unknown} 条消息发送时被中断，不确定是否已送达，请人工核对")
     ctx.reply("\n".join(lines))
 

@@ -67,7 +67,7 @@ def invite(ctx: Ctx, contact: str, group: Group) -> bool:
         if not funnel.has_stage(contact, "waiting"):
             funnel.stage(contact, "waiting", ctx.now, detail="invite_per_day")
         return False
-    size = len(ctx.store.members(group.room))
+    size = len(ctx.store.members.current(group.room))
     method = "add" if size < ritual.config(ctx.pb).invite_limit else "invitation"  # WeChat: >40 needs a card they accept
     funnel.add_invite(contact, group.room, method, ctx.now)
     ctx.send(Outgoing(group.room, contact, "", action="invite"))

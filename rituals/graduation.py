@@ -41,9 +41,9 @@ def calendar(pb, start):
 def _open_ceremony(ctx: Ctx, actor: str) -> None:
     ctx.group.transition("graduate", ctx.now, actor)
     ctx.say(ctx.fmt(ritual.config(ctx.pb).script))
-    early = ctx.store.early_graduates(ctx.room)
+    early = ctx.store.graduates.early(ctx.room)
     if early:  # they said it before the ceremony: tell them once, now, that it counts from here
-        names = ctx.store.names(ctx.room)
+        names = ctx.store.members.names(ctx.room)
         ctx.say_mentioning(ctx.fmt(ritual.config(ctx.pb).early), [(m, names.get(m, m)) for m in early])
 
 
@@ -62,14 +62,14 @@ def graduate_cmd(ctx: Ctx, cmd: Command) -> None:
 @ritual.message("graduation", "alumni", intent="graduation")
 def i_graduated(ctx: Ctx) -> None:
     """'我毕业啦!' / '我毕业了！' / '毕业啦毕业啦🎉' records a graduate once."""
-    if ctx.store.add_graduate(ctx.room, ctx.message.sender, ctx.message.ts, ctx.message.id):
+    if ctx.store.graduates.add(ctx.room, ctx.message.sender, ctx.message.ts, ctx.message.id):
         ctx.request_ack()
 
 
 @ritual.message("opening", "in_course", intent="graduation")
 def too_early(ctx: Ctx) -> None:
     """'我毕业啦' before the ceremony is not a graduation; the member is told once, when the ceremony opens."""
-    ctx.store.add_early_graduate(ctx.room, ctx.message.sender, ctx.message.ts)
+    ctx.store.graduates.add_early(ctx.room, ctx.message.sender, ctx.message.ts)
 
 
 @ritual.ack("graduates", "member")
@@ -78,8 +78,8 @@ def compose_ack(ctx: Ctx, rows: list[tuple]) -> str:
     lines = []
     for (member,) in rows:
         lines.append(ctx.fmt(ritual.config(ctx.pb).congrats, name=ctx.name_of(member),
-                             checkins=ctx.store.count("checkins", ctx.room, member),
-                             tasks=ctx.store.count("practice", ctx.room, member)))
+                             checkins=ctx.store.checkins.count(ctx.room, member),
+                             tasks=ctx.store.practice.count(ctx.room, member)))
     if len(lines) == 1:
         return lines[0]
     return ctx.fmt(ritual.config(ctx.pb).congrats_batch, lines="\n" + "\n".join(lines))

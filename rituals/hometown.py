@@ -38,9 +38,9 @@ def open_course(ctx: Ctx, action: Action) -> None:
 def answer(ctx: Ctx) -> None:
     """Record a member's hometown; a later answer replaces it only when the member says it is a correction."""
     found = ctx.reading.hometown
-    if not found.correction and ctx.store.has_hometown(ctx.room, ctx.message.sender):
+    if not found.correction and ctx.store.hometowns.has(ctx.room, ctx.message.sender):
         return  # '我是四川人，在上海工作' after answering: chatter, not a new answer
-    ctx.store.set_hometown(ctx.room, ctx.message.sender, found.province, found.city, found.text, ctx.message.ts)
+    ctx.store.hometowns.set(ctx.room, ctx.message.sender, found.province, found.city, found.text, ctx.message.ts)
     ctx.request_ack()
 
 
@@ -54,6 +54,6 @@ def _place(province: str | None, city: str | None) -> str:
 def compose_ack(ctx: Ctx, rows: list[tuple]) -> str:
     """'🏠 家乡签到：张三（四川成都市）、李四（上海市）。已有 12 位同学签到，来自 7 个省份'."""
     who = "、".join(f"{ctx.name_of(m)}（{_place(p, c)}）" for m, p, c in rows)
-    towns = ctx.store.hometowns(ctx.room)
+    towns = ctx.store.hometowns.of(ctx.room)
     provinces = {t["province"] for t in towns.values() if t["province"]}
     return ctx.fmt(ritual.config(ctx.pb).summary, names=who, count=len(towns), provinces=len(provinces))

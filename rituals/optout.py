@@ -20,13 +20,6 @@ ritual = Ritual("optout", section=("optout", OptOut), order=80)
 GROUP_STATES = ("bound", "opening", "in_course", "graduation", "alumni")
 
 
-def withdraw_queued(ctx: Ctx, contact: str) -> int:
-    """Promotional private messages still waiting in the outbox (queued as broadcasts) are not sent after an opt-out."""
-    return ctx.store.conn.execute(
-        "UPDATE outbox SET status = 'withdrawn', error = 'opted out before it was sent' "
-        "WHERE status = 'queued' AND room IS NULL AND to_id = ? AND action = 'say' AND priority = 1", (contact,)).rowcount
-
-
 @ritual.private(intent=("optout", "resubscribe"))
 def opt_out(ctx: Ctx) -> None:
     """Record an opt-out (even from a backlog: stopping wins), confirm it once; 恢复订阅 (not from a backlog) undoes it."""
@@ -38,7 +31,7 @@ def opt_out(ctx: Ctx) -> None:
     if ctx.reading.optout:
         if funnel.set_opt_out(msg.sender, msg.ts):
             funnel.stage(msg.sender, "opted_out", msg.ts, detail=msg.text.strip())
-            withdraw_queued(ctx, msg.sender)
+            ctx.store.outbox.withdraw_promotions(msg.sender)  # promotions still queued to them are not sent
             reply = ctx.fmt(ctx.pb.marketing.opt_out_confirm)
         else:
             reply = ctx.fmt(texts.already)

@@ -42,7 +42,7 @@ def completed(ctx: Ctx) -> None:
     day = ctx.day_of(msg.ts)
     if _task(ctx, day) is None:
         return
-    if ctx.store.add_practice(ctx.room, msg.sender, day, msg.ts, msg.kind, msg.id):
+    if ctx.store.practice.add(ctx.room, msg.sender, day, msg.ts, msg.kind, msg.id):
         ctx.request_ack()
 
 
@@ -71,7 +71,7 @@ def remind_task(ctx: Ctx, action: Action) -> str | None:
     task = _task(ctx, action.day)
     if task is None:
         return "not_applicable"
-    done = ctx.store.done_on("practice", ctx.room, action.day)
+    done = ctx.store.practice.done_on(ctx.room, action.day)
     missing = [(m, n) for m, n in ctx.member_list() if m not in done]
     if missing:
         text = ctx.fmt(ritual.config(ctx.pb).reminder, day=action.day, task=task.title, link=task.link, due=task.due)

@@ -10,7 +10,6 @@ from pydantic import Field
 from bot.context import Ctx
 from bot.playbook.fields import Section
 from bot.ritual import Ritual
-from bot.storage import iso
 
 
 class Privacy(Section):
@@ -26,17 +25,10 @@ META_KEY = "privacy_purged_on"
 
 def purge(ctx: Ctx) -> tuple[int, int]:
     """Delete private texts older than the retention period; (survey answers deleted, notes cleared)."""
-    cutoff = iso(ctx.now - timedelta(days=ritual.config(ctx.pb).retention_days))
+    cutoff = ctx.now - timedelta(days=ritual.config(ctx.pb).retention_days)
     survey = ctx.pb.section("survey") if ctx.pb.has_section("survey") else None
     free_text = [q.id for q in survey.questions if q.kind == "text"] if survey else []
-    answers = 0
-    if free_text:
-        marks = ",".join("?" * len(free_text))
-        answers = ctx.store.conn.execute(f"DELETE FROM survey_answers WHERE ts < ? AND question IN ({marks})",
-                                         (cutoff, *free_text)).rowcount
-    notes = ctx.store.conn.execute("UPDATE funnel SET detail = NULL WHERE stage = 'friend_request' AND ts < ? "
-                                   "AND detail IS NOT NULL", (cutoff,)).rowcount
-    return answers, notes
+    return ctx.store.surveys.purge_answers(free_text, cutoff), ctx.store.funnel.clear_request_notes(cutoff)
 
 
 def _today(ctx: Ctx) -> str:
@@ -47,8 +39,7 @@ def _last(ctx: Ctx) -> str:
     """The local day of the last purge (kept in memory; the meta table keeps it across restarts)."""
     memory = ctx.memory(ritual.name)
     if "purged" not in memory:
-        row = ctx.store.conn.execute("SELECT value FROM meta WHERE key = ?", (META_KEY,)).fetchone()
-        memory["purged"] = row[0] if row else ""
+        memory["purged"] = ctx.store.meta.get(META_KEY) or ""
     return memory["purged"]
 
 
@@ -61,7 +52,7 @@ def daily_purge(ctx: Ctx) -> None:
     try:
         with ctx.store.tx():
             answers, notes = purge(ctx)
-            ctx.store.conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", (META_KEY, today))
+            ctx.store.meta.set(META_KEY, today)
     except Exception:
         log.exception("privacy purge failed; tried again tomorrow")
         answers = notes = 0

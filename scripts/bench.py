@@ -42,9 +42,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 from bot.clock import VirtualClock  # noqa: E402
 from bot.events import Member, MemberJoined, Message  # noqa: E402
-from bot.outbox import Pacing, Sender  # noqa: E402
-from bot.playbook import load_playbook  # noqa: E402
-from bot.storage import Store, connect  # noqa: E402
+from bot.outbox import Pacing  # noqa: E402
 from bot.storage.db import PRAGMAS  # noqa: E402
 from bot.transport.fake import FakeTransport  # noqa: E402
 from bot.virtual import VirtualRunner  # noqa: E402
@@ -175,7 +173,7 @@ def run(groups: int, members: int, db: Path, workdir: Path, progress: bool) -> d
         print(f"  set-up: {groups} groups x {members} members, {len(events)} messages to play ({setup_s:.1f}s)", file=sys.stderr)
     lat, seconds = asyncio.run(play_day(engine, runner, clock, events, progress))
     bot_msgs = runner.sender.sent_count - sent_before
-    store.db.conn.close()
+    store.close()
     floor_rate = floor(workdir / "floor.db", events)
     ms, engine_rate = sorted(lat), len(events) / seconds
     return {
@@ -188,7 +186,7 @@ def run(groups: int, members: int, db: Path, workdir: Path, progress: bool) -> d
         "bot_msgs_per_group_day": round(bot_msgs / groups, 2),
         "messages": len(events), "groups": groups, "members": members,
         "seconds": round(seconds, 2), "setup_seconds": round(setup_s, 2),
-        **language_cost(engine.reader, [text_of(*unpack(e)[1:]) for e in events[:: max(len(events) // 20_000, 1)]]),
+        **language_cost(engine.services.reader, [text_of(*unpack(e)[1:]) for e in events[:: max(len(events) // 20_000, 1)]]),
     }
 
 

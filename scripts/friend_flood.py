@@ -66,7 +66,7 @@ def flood(requests: int, repeats: int, minutes: int, db: Path) -> dict:
     stamps = sorted(s.ts for s in transport.sent if s.out.action == "accept")
     gaps = [(b - a).total_seconds() for a, b in zip(stamps, stamps[1:])]
     mine = [s for s in transport.sent if s.out.to == REPEATER]
-    bot.store.conn.close()
+    bot.store.close()
     return {
         "requests": requests, "contacts": contacts, "repeats": repeats, "minutes": minutes,
         "accept_per_day": bot.playbook.funnel.accept_per_day, "invite_per_day": bot.playbook.funnel.invite_per_day,

@@ -57,8 +57,8 @@ def main() -> None:
     store = Store(connect(db))
     with store.tx():
         for i in range(args.queue):
-            store.enqueue(Outgoing(rooms[i % len(rooms)], None, f"{TEXT}{i}"), datetime.now(timezone.utc))
-    store.db.conn.close()
+            store.outbox.enqueue(Outgoing(rooms[i % len(rooms)], None, f"{TEXT}{i}"), datetime.now(timezone.utc))
+    store.close()
 
     printed: Counter[str] = Counter()
     env = {"PATH": "/usr/bin:/bin", "BOT_ADVISORS": "adv"}
@@ -89,7 +89,7 @@ def main() -> None:
     print(f"largest number of sends in any rolling 60 s: {rolling_max([t for t, _ in went])} (budget 40)")
     print(f"smallest gap between two sends to one room: {min(gaps, default=0):.2f}s (budget 1 s)")
     print(f"duplicates: {sum(1 for n in printed.values() if n > 1)}; lost: {lost}")
-    store.db.conn.close()
+    store.close()
 
 
 if __name__ == "__main__":

@@ -28,9 +28,6 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 from bot.clock import VirtualClock  # noqa: E402
 from bot.events import Member, MemberJoined, Message  # noqa: E402
-from bot.outbox import Sender  # noqa: E402
-from bot.playbook import load_playbook  # noqa: E402
-from bot.storage import Store, connect  # noqa: E402
 from bot.transport.fake import FakeTransport  # noqa: E402
 from bot.virtual import VirtualRunner  # noqa: E402
 from bot.app import assemble  # noqa: E402

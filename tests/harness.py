@@ -54,7 +54,6 @@ class Chat:
         pb = load_playbook(self.pb_path)
         self.bot = assemble(self.db_path, pb, self.clock, self.transport, Pacing(), self.advisors, reader_for(pb))
         self.store, self.pb, self.engine, self.sender = self.bot.store, self.bot.playbook, self.bot.engine, self.bot.sender
-        self.db = self.store.db
         self.runner = VirtualRunner(self.engine, self.sender, self.clock)
 
     def restart(self) -> None:

@@ -71,4 +71,4 @@ def test_a_huge_message_in_the_group_is_cut_before_the_keyword_checks(chat):
     chat.say("alice", "打卡了" + "哈" * 300_000)
     chat.say("bob", "没打卡 " * 1000 + "打卡了")  # the check-in is past the first 4,000 characters: not looked at
     chat.advance(minutes=5)
-    assert chat.store.done_on("checkins", ROOM, 1) == {"alice"}
+    assert chat.store.checkins.done_on(ROOM, 1) == {"alice"}

@@ -10,7 +10,7 @@ from harness import ROOM, local
 
 
 def checked_in(chat, day):
-    return chat.store.done_on("checkins", ROOM, day)
+    return chat.store.checkins.done_on(ROOM, day)
 
 
 def acks(texts):
@@ -57,7 +57,7 @@ def test_checking_in_twice_the_same_day_counts_once(chat):
     chat.say("alice", "再打卡一次✅")
     chat.advance(minutes=10)
     assert chat.said() == []
-    assert chat.store.count("checkins", ROOM, "alice") == 1
+    assert chat.store.checkins.count(ROOM, "alice") == 1
     chat.until("2026-12-01 22:01")
     assert any("第1天打卡统计：1/3 人" in t for t in chat.said())
 
@@ -68,14 +68,14 @@ def test_the_same_message_delivered_twice_counts_once(chat):
     chat.say("alice", "打卡", msg_id="wx-42")
     chat.advance(minutes=2)
     assert chat.said() == ["✅ 打卡已记录：alice（今日已打卡 1/3 人）"]
-    assert chat.store.count("checkins", ROOM, "alice") == 1
+    assert chat.store.checkins.count(ROOM, "alice") == 1
 
 
 def test_the_day_is_the_shanghai_calendar_day_of_the_message(chat):
     chat.start_course("alice", "bob", "carol")
     chat.say("alice", "打卡", at=local("2026-12-01 23:50"))
     chat.say("bob", "打卡", at=local("2026-12-02 00:30"))  # after midnight in Shanghai, 16:30 UTC the day before
-    assert chat.store.days_by_member("checkins", ROOM) == {"alice": [1], "bob": [2]}
+    assert chat.store.checkins.days_by_member(ROOM) == {"alice": [1], "bob": [2]}
     chat.until("2026-12-02 22:01")
     assert any("第2天打卡统计：1/3 人" in t for t in chat.said())
 
@@ -239,7 +239,7 @@ def test_a_check_in_just_before_midnight_is_still_acknowledged(chat):
     chat.said()
     chat.say("alice", "打卡", at=local("2026-12-01 23:59:30"))  # its acknowledgement falls due after midnight
     chat.until("2026-12-02 00:10")
-    assert chat.store.days_by_member("checkins", ROOM) == {"alice": [1]}
+    assert chat.store.checkins.days_by_member(ROOM) == {"alice": [1]}
     assert any("alice" in t for t in acks(chat.said()))
 
 
@@ -250,5 +250,5 @@ def test_a_check_in_on_day_one_before_the_lesson_counts(chat):
     chat.said()
     chat.say("alice", "打卡")
     chat.advance(minutes=2)
-    assert chat.store.days_by_member("checkins", ROOM) == {"alice": [1]}
+    assert chat.store.checkins.days_by_member(ROOM) == {"alice": [1]}
     assert any("打卡已记录：alice" in t for t in chat.said())

@@ -22,7 +22,7 @@ def start_course(chat, *members):
 
 def snapshot(chat):
     """Everything a refused command must leave alone."""
-    return chat.store.group(ROOM), chat.store.history(ROOM), chat.store.fired(ROOM)
+    return chat.store.groups.row(ROOM), chat.store.groups.history(ROOM), chat.store.groups.fired(ROOM)
 
 
 # -- syntax --------------------------------------------------------------------------------------
@@ -31,7 +31,7 @@ def test_full_width_slash_and_chinese_alias_bind_the_group(chat):
     chat.join("alice", "bob")
     chat.say("adv", "／开课 2026-12-01")
     assert chat.said() == ["@adv 已绑定「7天小白理财实操课」：第1天是 2026-12-01，共7天。"]
-    row = chat.store.group(ROOM)
+    row = chat.store.groups.row(ROOM)
     assert row["state"] == "bound" and row["start_date"] == "2026-12-01"
     assert chat.group().members == {"alice": "alice", "bob": "bob"}
 
@@ -74,7 +74,7 @@ def test_start_with_a_bad_date_answers_usage_and_stores_nothing(chat, arg):
     [reply] = chat.said()
     assert reply.startswith("@adv ") and "用法：/start [YYYY-MM-DD]" in reply
     assert "\n" not in reply
-    assert chat.store.group(ROOM) is None and chat.store.history(ROOM) == []
+    assert chat.store.groups.row(ROOM) is None and chat.store.groups.history(ROOM) == []
     assert chat.engine.groups.get(ROOM) is None
     chat.until("2026-12-01 09:01")
     assert chat.said() == []
@@ -106,7 +106,7 @@ def test_graduate_before_start_is_refused(chat):
     chat.say("adv", "/graduate")
     [reply] = chat.said()
     assert reply == "@adv 本群还没有开课，请先用 /start [YYYY-MM-DD] 绑定课程。"
-    assert chat.store.group(ROOM) is None and chat.store.history(ROOM) == []
+    assert chat.store.groups.row(ROOM) is None and chat.store.groups.history(ROOM) == []
 
 
 @pytest.mark.parametrize("when, state, label", [
@@ -134,7 +134,7 @@ def test_graduate_during_the_course_opens_the_ceremony_now(chat):
     texts = chat.said()
     assert any("我毕业啦!" in t for t in texts)
     assert chat.group().state == "graduation"
-    assert chat.store.history(ROOM)[-1]["actor"] == "adv"
+    assert chat.store.groups.history(ROOM)[-1]["actor"] == "adv"
 
 
 # -- /next ---------------------------------------------------------------------------------------
@@ -146,7 +146,7 @@ def test_next_moves_to_the_next_day_and_posts_its_lesson(chat):
     texts = chat.said()
     assert any(t.startswith("📖 第2天：货币基金与银行存款") for t in texts)
     assert "@adv 已进入第2天。" in texts
-    assert chat.group().course_day == 2 and chat.store.group(ROOM)["course_day"] == 2
+    assert chat.group().course_day == 2 and chat.store.groups.row(ROOM)["course_day"] == 2
 
     chat.until("2026-12-01 12:01")  # the day's task follows at its usual time
     assert any("https://example.com/course/day2" in t for t in chat.said())
@@ -181,12 +181,12 @@ def test_pause_stops_scheduled_posts_and_resume_restores_them(chat):
     chat.said()
     chat.say("adv", "/pause")
     assert chat.said() == ["@adv 已暂停：定时消息不再发送，打卡照常记录。发送 /resume 恢复。"]
-    assert chat.group().paused and chat.store.group(ROOM)["paused"] == 1
+    assert chat.group().paused and chat.store.groups.row(ROOM)["paused"] == 1
 
     chat.say("alice", "打卡")  # still recorded while paused
     chat.until("2026-12-01 23:00")
     assert chat.said() == []  # no acknowledgement, no 20:00 reminder, no 21:00 practice reminder, no 22:00 tally
-    assert chat.store.done_on("checkins", ROOM, 1) == {"alice"}
+    assert chat.store.checkins.done_on(ROOM, 1) == {"alice"}
 
     chat.say("adv", "／恢复")
     assert chat.said() == ["@adv 已恢复定时消息。"]
@@ -269,7 +269,7 @@ def test_a_member_cannot_start_a_course(chat):
     chat.join("alice", "bob")
     chat.say("bob", "/start 2026-12-01")
     assert chat.said() == ["@bob 这个指令只有导师可以使用哦～"]
-    assert chat.store.group(ROOM) is None
+    assert chat.store.groups.row(ROOM) is None
     chat.until("2026-11-30 20:01")
     assert chat.said() == []
 

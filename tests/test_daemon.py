@@ -62,14 +62,14 @@ def test_the_send_budget_holds_across_kill_9_restarts(tmp_path):
     store = Store(connect(db))
     with store.tx():
         for i in range(150):
-            store.enqueue(Outgoing("sandbox@chatroom", None, f"排队消息{i}"), t0)
-    store.db.conn.close()
+            store.outbox.enqueue(Outgoing("sandbox@chatroom", None, f"排队消息{i}"), t0)
+    store.close()
 
     for sends in (30, 15, 25, 20):  # kill -9 after this many sends
         store = Store(connect(db))
         last = max((from_iso(t) for (t,) in store.conn.execute("SELECT sent_at FROM outbox WHERE sent_at IS NOT NULL")),
                    default=t0)
-        store.db.conn.close()
+        store.close()
         daemon = sandbox(db, (last + timedelta(seconds=1)).isoformat(), speed=10)
         for _ in range(sends):
             daemon.wait_log("🤖 → sandbox@chatroom: 排队消息")

@@ -14,7 +14,7 @@ def to_ceremony(chat):
 
 
 def graduates(chat):
-    return chat.store.graduates(ROOM)
+    return chat.store.graduates.of(ROOM)
 
 
 def test_the_ceremony_opens_on_day_seven_at_half_past_eight(chat):
@@ -27,8 +27,8 @@ def test_the_ceremony_opens_on_day_seven_at_half_past_eight(chat):
     [script] = chat.said()
     assert "请每位同学在群里发送「我毕业啦!」" in script
     assert chat.group().state == "graduation"
-    assert chat.store.group(ROOM)["state"] == "graduation"
-    last = chat.store.history(ROOM)[-1]
+    assert chat.store.groups.row(ROOM)["state"] == "graduation"
+    last = chat.store.groups.history(ROOM)[-1]
     assert (last["from_state"], last["to_state"], last["event"], last["course_day"]) == ("in_course", "graduation", "graduate", 7)
 
 
@@ -102,7 +102,7 @@ def test_the_group_becomes_an_alumni_group_and_its_posts_continue(chat):
     chat.until("2026-12-08 10:01")
     [welcome] = chat.said()
     assert "校友群" in welcome
-    assert chat.group().state == "alumni" and chat.store.group(ROOM)["state"] == "alumni"
+    assert chat.group().state == "alumni" and chat.store.groups.row(ROOM)["state"] == "alumni"
 
     chat.until("2026-12-10 19:59")
     assert chat.said() == []
@@ -117,7 +117,7 @@ def test_the_group_becomes_an_alumni_group_and_its_posts_continue(chat):
 def test_the_course_days_run_in_order_to_graduation(chat):
     chat.start_course("alice")
     chat.until("2026-12-08 10:01")
-    rows = [(h["to_state"], h["event"], h["course_day"]) for h in chat.store.history(ROOM)]
+    rows = [(h["to_state"], h["event"], h["course_day"]) for h in chat.store.groups.history(ROOM)]
     assert rows == [
         ("bound", "start", 0),
         ("opening", "open_course", 0),

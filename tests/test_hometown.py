@@ -20,7 +20,7 @@ def open_course(chat, *members):
 
 
 def hometown(chat, member):
-    town = chat.store.hometowns(ROOM).get(member)
+    town = chat.store.hometowns.of(ROOM).get(member)
     return (town["province"], town["city"]) if town else None
 
 
@@ -108,7 +108,7 @@ def test_an_unrecognisable_answer_records_nothing(chat, text):
     open_course(chat, "alice")
     chat.say("alice", text)
     chat.advance(minutes=10)
-    assert chat.store.hometowns(ROOM) == {}
+    assert chat.store.hometowns.of(ROOM) == {}
     assert chat.said() == []
 
 

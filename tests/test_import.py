@@ -27,7 +27,7 @@ def run_import(chat, path):
     try:
         return import_contacts(store, load_playbook(PLAYBOOK), path, chat.clock.now())
     finally:
-        store.conn.close()
+        store.close()
 
 
 def test_imported_contacts_get_the_invitation_sent_by_the_running_bot(chat, tmp_path):
@@ -74,7 +74,7 @@ def test_someone_who_opts_out_before_the_paced_invitation_goes_out_never_gets_it
     outs = chat.said_out()
     assert [o.to for o in outs if o.text.startswith(GREETING_START)] == ["wx_a", "wx_b"]
     assert [o.text for o in outs if o.to == "wx_c"] == ["已为你退订营销消息，之后不会再给你推送优惠信息。课程通知不受影响。"]
-    assert chat.store.queue_length() == 0
+    assert chat.store.outbox.length() == 0
 
 
 def test_people_already_greeted_by_the_bot_are_not_greeted_again(chat, tmp_path):
@@ -105,7 +105,7 @@ def test_columns_may_come_in_any_order_with_a_bom(chat, tmp_path):
 def test_a_file_without_the_id_name_header_is_refused(chat, tmp_path, text):
     with pytest.raises(ImportFileError, match="header must name the columns id,name"):
         run_import(chat, csv_file(tmp_path, text))
-    assert chat.store.queue_length() == 0
+    assert chat.store.outbox.length() == 0
 
 
 def test_a_file_that_is_not_utf8_is_refused(chat, tmp_path):
@@ -126,7 +126,7 @@ def test_the_command_prints_what_it_did(tmp_path):
     second = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
     assert "queued 0 invitation(s); skipped 0 opted out, 1 already invited; 1 bad row(s)" in second.stdout
     store = Store(connect(db))
-    assert [m.out.to for m in store.queued()] == ["wx_a"]
+    assert [m.out.to for m in store.outbox.queued()] == ["wx_a"]
 
 
 def test_the_command_refuses_a_file_without_a_header(tmp_path):

@@ -22,11 +22,11 @@ def received(chat, *events):
 def test_a_checkin_received_just_before_a_crash_is_handled_after_the_restart(chat):
     chat.start_course("alice", "bob")
     received(chat, message(chat, "alice", "打卡", "in-1"), message(chat, "bob", "✅", "in-2"))
-    assert chat.store.inbox_length() == 2 and chat.store.done_on("checkins", ROOM, 1) == set()
+    assert chat.store.inbox.length() == 2 and chat.store.checkins.done_on(ROOM, 1) == set()
     chat.restart()  # a kill -9 before the processor ran: in memory, both were lost; in the inbox, they wait
     chat.run(chat.engine.inbox.process())
-    assert chat.store.done_on("checkins", ROOM, 1) == {"alice", "bob"}
-    assert chat.store.inbox_length() == 0
+    assert chat.store.checkins.done_on(ROOM, 1) == {"alice", "bob"}
+    assert chat.store.inbox.length() == 0
     chat.advance(minutes=2)
     assert any("打卡已记录：alice、bob" in t for t in chat.said())
 
@@ -34,9 +34,9 @@ def test_a_checkin_received_just_before_a_crash_is_handled_after_the_restart(cha
 def test_receiving_only_stores_and_the_processor_handles_in_arrival_order(chat):
     chat.start_course("alice")
     received(chat, message(chat, "alice", "我来自广东深圳", "o-1"), message(chat, "alice", "更正：我来自四川成都", "o-2"))
-    assert chat.store.hometowns(ROOM) == {}
+    assert chat.store.hometowns.of(ROOM) == {}
     chat.run(chat.engine.inbox.process())
-    assert chat.store.hometowns(ROOM) == {"alice": {"province": "四川省", "city": "成都市"}}  # the later correction wins: order kept
+    assert chat.store.hometowns.of(ROOM) == {"alice": {"province": "四川省", "city": "成都市"}}  # the later correction wins: order kept
 
 
 def test_an_event_delivered_twice_is_handled_once(chat):
@@ -44,7 +44,7 @@ def test_an_event_delivered_twice_is_handled_once(chat):
     ev = message(chat, "alice", "打卡", "dup-1")
     received(chat, ev, ev)
     chat.run(chat.engine.inbox.process())
-    assert chat.store.count("checkins", ROOM, "alice") == 1 and chat.store.inbox_length() == 0
+    assert chat.store.checkins.count(ROOM, "alice") == 1 and chat.store.inbox.length() == 0
 
 
 def test_an_event_whose_handler_fails_leaves_the_inbox_and_the_next_one_is_handled(chat, monkeypatch):
@@ -57,18 +57,18 @@ def test_an_event_whose_handler_fails_leaves_the_inbox_and_the_next_one_is_handl
     received(chat, MemberJoined("j-bad", chat.clock.now(), ROOM, (Member("carol", "carol"),), "理财1期"),
              message(chat, "bob", "打卡", "after-bad"))
     chat.run(chat.engine.inbox.process())
-    assert chat.store.inbox_length() == 0  # recorded as seen: it cannot block the inbox or loop after a restart
-    assert chat.store.count("checkins", ROOM, "bob") == 1
+    assert chat.store.inbox.length() == 0  # recorded as seen: it cannot block the inbox or loop after a restart
+    assert chat.store.checkins.count(ROOM, "bob") == 1
 
 
 def test_a_100000_character_message_is_cut_before_anything_reads_it(chat):
     chat.start_course("alice")
     received(chat, message(chat, "alice", "打卡" + "啊" * 100_000, "long-1"))
-    ((_, line),) = chat.store.inbox_next()
+    ((_, line),) = chat.store.inbox.next()
     assert len(decode(line).text) == MAX_TEXT_CHARS
     chat.run(chat.engine.inbox.process())
     chat.say("alice", "我来自四川成都")  # the bot goes on as usual
-    assert chat.store.hometowns(ROOM)["alice"]["city"] == "成都市"
+    assert chat.store.hometowns.of(ROOM)["alice"]["city"] == "成都市"
 
 
 def test_every_kind_of_event_survives_the_inbox_unchanged(chat):
@@ -88,4 +88,4 @@ def test_an_event_that_breaks_even_the_error_path_cannot_block_the_inbox(chat, m
     received(chat, message(chat, "alice", "打卡", "poison"))
     monkeypatch.setattr(chat.engine, "handle_now", broken)
     chat.run(chat.engine.inbox.process())
-    assert chat.store.inbox_length() == 0
+    assert chat.store.inbox.length() == 0

@@ -116,7 +116,7 @@ def test_old_keyword_settings_say_where_they_moved(tmp_path):
 
 
 def town(chat, member):
-    t = chat.store.hometowns(ROOM).get(member)
+    t = chat.store.hometowns.of(ROOM).get(member)
     return (t["province"], t["city"]) if t else None
 
 
@@ -154,7 +154,7 @@ def test_excuses_plans_and_questions_are_not_check_ins(chat):
         chat.say("alice", text)
     chat.say("bob", "Day1打卡✅")
     chat.say("carol", "✅")
-    assert chat.store.done_on("checkins", ROOM, 1) == {"bob", "carol"}
+    assert chat.store.checkins.done_on(ROOM, 1) == {"bob", "carol"}
 
 
 def test_practice_said_many_ways_and_not_when_it_is_not_done(chat):
@@ -163,7 +163,7 @@ def test_practice_said_many_ways_and_not_when_it_is_not_done(chat):
     chat.say("alice", "实操怎么做？")
     chat.say("bob", "今天的实操做完了")
     chat.say("carol", "实操：已开户并买入100元指数基金")
-    assert chat.store.done_on("practice", ROOM, 1) == {"bob", "carol"}
+    assert chat.store.practice.done_on(ROOM, 1) == {"bob", "carol"}
 
 
 def test_a_completion_just_before_midnight_is_acknowledged_with_its_day(chat):
@@ -182,14 +182,14 @@ def test_graduation_said_before_the_ceremony_is_answered_once_when_it_opens(chat
     chat.said()
     chat.say("alice", "我毕业了！")
     chat.say("alice", "我毕业拉")
-    assert chat.store.graduates(ROOM) == []
+    assert chat.store.graduates.of(ROOM) == []
     chat.until("2026-12-07 20:31")
     said = chat.said_out()
     early = [o for o in said if "之前提前说了「我毕业啦」" in o.text]
     assert len(early) == 1 and early[0].mentions == ("alice",)
     chat.say("alice", "我毕业拉🎓")
     chat.say("bob", "毕业啦毕业啦🎉")
-    assert set(chat.store.graduates(ROOM)) == {"alice", "bob"}
+    assert set(chat.store.graduates.of(ROOM)) == {"alice", "bob"}
     chat.until("2026-12-07 23:00")
     assert not any("之前提前说了" in t for t in chat.said())  # said once
 

@@ -16,14 +16,14 @@ def start_course(chat):
 def test_every_transition_is_persisted_with_a_history_row(chat):
     start_course(chat)
     chat.until("2026-12-02 09:01")
-    rows = [(h["from_state"], h["to_state"], h["event"], h["course_day"]) for h in chat.store.history(ROOM)]
+    rows = [(h["from_state"], h["to_state"], h["event"], h["course_day"]) for h in chat.store.groups.history(ROOM)]
     assert rows == [
         (None, "bound", "start", 0),
         ("bound", "opening", "open_course", 0),
         ("opening", "in_course", "begin", 1),
         ("in_course", "in_course", "next_day", 2),
     ]
-    assert chat.store.group(ROOM)["state"] == "in_course" and chat.store.group(ROOM)["course_day"] == 2
+    assert chat.store.groups.row(ROOM)["state"] == "in_course" and chat.store.groups.row(ROOM)["course_day"] == 2
 
 
 def test_restart_resumes_exact_state_and_day_and_repeats_nothing(chat):
@@ -80,15 +80,15 @@ def test_queued_message_survives_a_crash_and_is_sent_once(chat):
 
 def test_illegal_transition_is_refused_and_changes_nothing(chat):
     start_course(chat)
-    history = chat.store.history(ROOM)
+    history = chat.store.groups.history(ROOM)
     chat.say("adv", "/graduate")
     assert "不能执行 /graduate" in chat.said()[0]
-    assert chat.store.history(ROOM) == history and chat.store.group(ROOM)["state"] == "bound"
+    assert chat.store.groups.history(ROOM) == history and chat.store.groups.row(ROOM)["state"] == "bound"
 
 
 def test_a_stored_state_that_is_not_a_state_is_rejected_on_load(chat):
     start_course(chat)
-    row = dict(chat.store.group(ROOM), state="graduating")
+    row = dict(chat.store.groups.row(ROOM), state="graduating")
     with pytest.raises(ValueError, match="not a lifecycle state"):
         Group.from_row(chat.store, row)
 

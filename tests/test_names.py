@@ -66,7 +66,7 @@ def test_replies_and_the_member_list_print_the_cleaned_name(chat):
 def test_names_are_stored_clean(chat):
     chat.join("u1", names={"u1": FAKE_NOTICE})
     chat.befriend("f1", BIDI)
-    names = dict(chat.store.members(ROOM))
+    names = dict(chat.store.members.current(ROOM))
     assert names["u1"] == "张三 📢【微信官方通知】您的账号存在异…" and len(names["u1"]) == 20
     assert chat.store.funnel.contact("f1")["name"] == "李四"
 

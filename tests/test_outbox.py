@@ -37,10 +37,10 @@ def test_a_send_error_pauses_sending_and_the_message_goes_later(chat):
     chat.transport.fail_next = [SendError("network down")]
     queue(chat, "重要通知")
     chat.run(chat.sender.drain())
-    assert chat.transport.sent == [] and chat.store.queue_length() == 1
+    assert chat.transport.sent == [] and chat.store.outbox.length() == 1
     chat.said()
     assert [s.out.text for s in chat.transport.sent] == ["重要通知"]
-    assert chat.store.queue_length() == 0
+    assert chat.store.outbox.length() == 0
 
 
 def test_a_send_that_timed_out_is_marked_unknown_and_not_resent(chat):
@@ -126,14 +126,26 @@ def test_the_send_window_survives_a_restart(chat):
 def test_a_send_cut_off_by_a_crash_counts_as_sent_is_not_resent_and_the_advisors_are_told(chat):
     queue(chat, "发到一半")
     with chat.store.tx():
-        (item,) = chat.store.queued()
-        chat.store.mark_sent(item.id, chat.clock.now(), "sending")  # then kill -9
+        (item,) = chat.store.outbox.queued()
+        chat.store.outbox.mark_sent(item.id, chat.clock.now(), "sending")  # then kill -9
     chat.restart()
     queue(chat, "下一条")
     out = chat.said_out()
     assert out[0].to == "adv" and "1 条消息正在发送" in out[0].text and "发到一半" in out[0].text
     assert [o.text for o in out[1:]] == ["下一条"]
-    assert chat.store.unknown_sends() == 1
+    assert chat.store.outbox.unknown_sends() == 1
+
+
+def test_building_a_sender_writes_nothing_recovering_is_the_explicit_start_up_step(chat):
+    queue(chat, "发到一半")
+    with chat.store.tx():
+        (item,) = chat.store.outbox.queued()
+        chat.store.outbox.mark_sent(item.id, chat.clock.now(), "sending")
+    sender = Sender(chat.store, chat.transport, chat.clock, advisors=("adv",))
+    assert chat.store.outbox.unknown_sends() == 0 and chat.store.outbox.length() == 0
+    assert sender.recover() == 1
+    assert chat.store.outbox.unknown_sends() == 1 and [m.out.to for m in chat.store.outbox.queued()] == ["adv"]
+    assert sender.recover() == 0  # nothing left 'sending'
 
 
 def test_an_interrupted_send_shows_in_status_and_in_the_report(chat):
@@ -142,8 +154,8 @@ def test_an_interrupted_send_shows_in_status_and_in_the_report(chat):
     chat.start_course("alice")
     queue(chat, "发到一半")
     with chat.store.tx():
-        (item,) = chat.store.queued()
-        chat.store.mark_sent(item.id, chat.clock.now(), "unknown", "timeout")
+        (item,) = chat.store.outbox.queued()
+        chat.store.outbox.mark_sent(item.id, chat.clock.now(), "unknown", "timeout")
     chat.say("adv", "/status")
     (status,) = [t for t in chat.said() if "📋" in t]
     assert "1 条消息发送中断" in status and "本群有 1 条消息发送时被中断" in status

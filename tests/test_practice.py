@@ -6,7 +6,7 @@ from harness import ROOM
 
 
 def practised(chat, day):
-    return chat.store.done_on("practice", ROOM, day)
+    return chat.store.practice.done_on(ROOM, day)
 
 
 def test_the_task_is_posted_at_noon_with_its_link(chat):
@@ -80,14 +80,14 @@ def test_practice_counts_once_per_member_per_day(chat):
     chat.say("alice", "[图片]", kind="image")
     chat.advance(minutes=10)
     assert chat.said() == []
-    assert chat.store.count("practice", ROOM, "alice") == 1
+    assert chat.store.practice.count(ROOM, "alice") == 1
 
     chat.until("2026-12-02 13:00")
     chat.said()
     chat.say("alice", "实操完成")
     chat.advance(minutes=2)
     assert chat.said() == ["📝 实操已完成：alice"]
-    assert chat.store.days_by_member("practice", ROOM) == {"alice": [1, 2]}
+    assert chat.store.practice.days_by_member(ROOM) == {"alice": [1, 2]}
 
 
 def test_a_practice_message_is_not_a_check_in_and_a_check_in_is_not_practice(chat):
@@ -96,7 +96,7 @@ def test_a_practice_message_is_not_a_check_in_and_a_check_in_is_not_practice(cha
     chat.say("alice", "实操完成")
     chat.say("bob", "打卡")
     assert practised(chat, 1) == {"alice"}
-    assert chat.store.done_on("checkins", ROOM, 1) == {"bob"}
+    assert chat.store.checkins.done_on(ROOM, 1) == {"bob"}
 
 
 def test_day_seven_is_due_at_seven_in_the_evening(chat):

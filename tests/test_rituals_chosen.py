@@ -40,4 +40,4 @@ def test_a_course_with_three_rituals_runs_just_those(tmp_path):
     chat.say(ADVISOR, "/help")
     help_text = chat.said()[0]
     assert "/tally" in help_text and "/coupon" not in help_text and "/survey" not in help_text
-    assert chat.group().state == "in_course" and chat.store.group(ROOM)["course_day"] == 1
+    assert chat.group().state == "in_course" and chat.store.groups.row(ROOM)["course_day"] == 1

@@ -63,6 +63,6 @@ def test_a_backlog_message_is_recorded_but_not_acted_on(chat):
     chat.say("alice", "打卡", at=local("2026-12-01 10:00"))  # replayed by WeChat two hours late
     chat.say("adv", "/say 旧指令", at=local("2026-12-01 10:05"))
     chat.advance(minutes=10)
-    assert chat.store.days_by_member("checkins", ROOM) == {"alice": [1]}
+    assert chat.store.checkins.days_by_member(ROOM) == {"alice": [1]}
     # no acknowledgement, and the stale command did not run: the advisor is told so
     assert chat.said() == ["@adv 12-01 10:05 发的 /say 是机器人离线期间收到的，已过期没有执行；如仍需要请重新发送。"]

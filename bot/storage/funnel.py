@@ -1,20 +1,17 @@
 """Funnel tables: contacts and their stages, invitations, opt-outs and the marketing log."""
 from __future__ import annotations
 
+import sqlite3
 from datetime import datetime
-from typing import TYPE_CHECKING
 
-from bot.storage.store import from_iso, iso
-
-if TYPE_CHECKING:
-    from bot.storage.store import Store
+from bot.storage.stamps import from_iso, iso
 
 
 class FunnelStore:
-    """Reads and writes of the conversion funnel (shares the Store's connection and transactions)."""
+    """contacts, funnel, invites, friend_requests and marketing_log (shares the Store's connection and transactions)."""
 
-    def __init__(self, store: "Store") -> None:
-        self.conn = store.conn
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
 
     def ensure_contact(self, contact: str, name: str, source: str, ts: datetime) -> bool:
         """Add a contact once (keeping the latest name); True if new."""
@@ -36,6 +33,25 @@ class FunnelStore:
         """Record that a person reached a funnel stage (every step, with its time)."""
         self.conn.execute("INSERT INTO funnel(contact, stage, room, ts, detail) VALUES (?, ?, ?, ?, ?)",
                           (contact, stage, room, iso(ts), detail))
+
+    def stage_once(self, contact: str, stage: str, ts: datetime, room: str | None, detail: str) -> bool:
+        """Record a funnel stage for one offer/coupon (detail) once per person; False if already recorded."""
+        if self.conn.execute("SELECT 1 FROM funnel WHERE contact = ? AND stage = ? AND detail = ?",
+                             (contact, stage, detail)).fetchone():
+            return False
+        self.stage(contact, stage, ts, room, detail)
+        return True
+
+    def stage_room(self, contact: str, stage: str, detail: str) -> str | None:
+        """The room of the person's latest stage with this detail (e.g. the group a coupon reached them through)."""
+        row = self.conn.execute("SELECT room FROM funnel WHERE contact = ? AND stage = ? AND detail = ? "
+                                "ORDER BY id DESC LIMIT 1", (contact, stage, detail)).fetchone()
+        return row[0] if row else None
+
+    def clear_request_notes(self, before: datetime) -> int:
+        """Friend-request notes (private texts) recorded before `before` are cleared; how many."""
+        return self.conn.execute("UPDATE funnel SET detail = NULL WHERE stage = 'friend_request' AND ts < ? "
+                                 "AND detail IS NOT NULL", (iso(before),)).rowcount
 
     def has_stage(self, contact: str, stage: str) -> bool:
         return self.conn.execute("SELECT 1 FROM funnel WHERE contact = ? AND stage = ? LIMIT 1", (contact, stage)).fetchone() is not None
@@ -93,9 +109,6 @@ class FunnelStore:
     def last_accepted(self) -> datetime | None:
         row = self.conn.execute("SELECT MAX(accepted_at) FROM friend_requests").fetchone()
         return from_iso(row[0]) if row and row[0] else None
-
-    def pending_requests(self) -> int:
-        return self.conn.execute("SELECT COUNT(*) FROM friend_requests WHERE accepted_at IS NULL").fetchone()[0]
 
     def invited_to(self, contact: str) -> list[str]:
         return [r for (r,) in self.conn.execute("SELECT room FROM invites WHERE contact = ? ORDER BY ts", (contact,))]

@@ -5,7 +5,7 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.storage.store import from_iso, iso
+from bot.storage.stamps import from_iso, iso
 
 _COLS = "id, title, price, discount, deadline, seats, link, template, created_by, closed_at, close_reason"
 
@@ -114,28 +114,3 @@ class OfferStore:
         cur = self.conn.execute("INSERT OR IGNORE INTO coupon_claims(coupon, member, room, ts, by) VALUES (?, ?, ?, ?, ?)",
                                 (coupon, member, room, iso(ts), by))
         return cur.rowcount == 1
-
-    def pushed_room(self, member: str, coupon: str) -> str | None:
-        """The room through which a coupon reached this person (for a claim made in private)."""
-        row = self.conn.execute("SELECT room FROM funnel WHERE contact = ? AND stage = 'coupon_pushed' AND detail = ? "
-                                "ORDER BY id DESC LIMIT 1", (member, coupon)).fetchone()
-        return row[0] if row else None
-
-    # -- people ---------------------------------------------------------------------------------
-    def rooms_of(self, member: str) -> list[str]:
-        """Rooms the person is currently a member of."""
-        return [r for (r,) in self.conn.execute("SELECT room FROM members WHERE member = ? AND left_at IS NULL", (member,))]
-
-    def known(self, contact: str) -> bool:
-        """Has the bot ever seen this contact id (in a room or as a contact)?"""
-        return self.conn.execute("SELECT 1 FROM members WHERE member = ? UNION SELECT 1 FROM contacts WHERE contact = ?",
-                                 (contact, contact)).fetchone() is not None
-
-    def stage_once(self, contact: str, stage: str, ts: datetime, room: str | None, detail: str) -> bool:
-        """Record a funnel stage for one offer/coupon (detail) once per person; False if already recorded."""
-        if self.conn.execute("SELECT 1 FROM funnel WHERE contact = ? AND stage = ? AND detail = ?",
-                             (contact, stage, detail)).fetchone():
-            return False
-        self.conn.execute("INSERT INTO funnel(contact, stage, room, ts, detail) VALUES (?, ?, ?, ?, ?)",
-                          (contact, stage, room, iso(ts), detail))
-        return True

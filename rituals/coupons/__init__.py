@@ -50,7 +50,7 @@ def _push_members(ctx: Ctx, db: OfferStore, coupon: Coupon, members: list[tuple[
             opted += 1
         elif push_private(ctx, member, _text(ctx, coupon), "coupon"):
             db.coupon_pushed(coupon.id, member, ctx.now)
-            db.stage_once(member, "coupon_pushed", ctx.now, ctx.room, coupon.id)
+            ctx.store.funnel.stage_once(member, "coupon_pushed", ctx.now, ctx.room, coupon.id)
             sent += 1
         else:
             capped += 1
@@ -70,11 +70,11 @@ def push_coupon(ctx: Ctx, cmd: Command) -> None:
     if coupon.expires <= ctx.now:
         ctx.reply(f"「{coupon.id}」已于{local_time(ctx, coupon.expires)}过期，不能再发放。")
         return
-    db = OfferStore(ctx.store.conn)
+    db = ctx.store.offers
     members = ctx.member_list()
     if len(cmd.argv) == 2:
         if cmd.argv[1] == "graduates":
-            graduated = set(ctx.store.graduates(ctx.room))
+            graduated = set(ctx.store.graduates.of(ctx.room))
             members = [(m, n) for m, n in members if m in graduated]
         if not members:
             who = getattr(ritual.config(ctx.pb).segments, cmd.argv[1])
@@ -87,13 +87,13 @@ def push_coupon(ctx: Ctx, cmd: Command) -> None:
         return
     db.coupon_pushed(coupon.id, ctx.room, ctx.now)
     for member, _ in members:
-        db.stage_once(member, "coupon_pushed", ctx.now, ctx.room, coupon.id)
+        ctx.store.funnel.stage_once(member, "coupon_pushed", ctx.now, ctx.room, coupon.id)
 
 
 def _claim(ctx: Ctx, member: str, coupon: Coupon, by: str) -> str:
     """Record a claim once; the words for the person."""
-    db, texts = OfferStore(ctx.store.conn), ritual.config(ctx.pb)
-    room = ctx.room or db.pushed_room(member, coupon.id)  # a claim in private counts for the group it came through
+    db, texts = ctx.store.offers, ritual.config(ctx.pb)
+    room = ctx.room or ctx.store.funnel.stage_room(member, "coupon_pushed", coupon.id)  # a claim in private counts for the group it came through
     if not db.claim(coupon.id, member, room, ctx.now, by):
         return ctx.fmt(texts.already_claimed, coupon=describe(ctx, coupon))
     ctx.store.funnel.stage(member, "coupon_claimed", ctx.now, room, coupon.id)
@@ -103,8 +103,8 @@ def _claim(ctx: Ctx, member: str, coupon: Coupon, by: str) -> str:
 def _claim_latest(ctx: Ctx) -> None:
     """「领券」: the most recent coupon pushed to this person or their rooms that is still valid."""
     member = ctx.message.sender
-    db = OfferStore(ctx.store.conn)
-    rooms = [ctx.room] if ctx.room else db.rooms_of(member)
+    db = ctx.store.offers
+    rooms = [ctx.room] if ctx.room else ctx.store.members.rooms_of(member)
     texts = ritual.config(ctx.pb)
     pushed = [c for c in map(texts.get, db.pushed_to([member, *rooms])) if c is not None]
     valid = [c for c in pushed if c.expires > ctx.now]

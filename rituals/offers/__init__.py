@@ -22,16 +22,11 @@ RETRY_HELD = timedelta(minutes=30)
 MAX_TITLE, MAX_PRICE, MAX_SEATS = 50, 1_000_000, 100_000
 
 
-def offers(ctx: Ctx) -> OfferStore:
-    """The offer tables."""
-    return OfferStore(ctx.store.conn)
-
-
 @ritual.on("start")
 def load_playbook_offers(ctx: Ctx) -> None:
     """The playbook's offers join the offer table when the bot starts (an existing id is never overwritten: its
     seats and enrolments are live data)."""
-    db = offers(ctx)
+    db = ctx.store.offers
     for o in ritual.config(ctx.pb).items:
         db.add(o.id, o.title, o.price, o.discount, datetime.fromisoformat(o.deadline), o.seats, o.link, o.template,
                "playbook", ctx.now)
@@ -127,7 +122,7 @@ def tick(ctx: Ctx) -> None:
     """Close offers that are over; send the countdowns that are due (only at the moments that matter)."""
     if not _next_check(ctx).ready(ctx.now):
         return
-    db = offers(ctx)
+    db = ctx.store.offers
     upcoming = []
     for offer in db.all(open_only=True):
         try:
@@ -186,7 +181,7 @@ def _parse_new(ctx: Ctx, argv: list[str]) -> tuple:
                 help="创建优惠，如 /offer vip 进阶课 999 0.18 2026-12-20T23:59+08:00 20 https://x.y/z", needs_group=False)
 def create(ctx: Ctx, cmd: Command) -> None:
     oid, title, price, discount, deadline, seats, link = _parse_new(ctx, cmd.argv)
-    db = offers(ctx)
+    db = ctx.store.offers
     if not db.add(oid, title, price, discount, deadline, seats, link, Offer.model_fields["template"].default, ctx.actor, ctx.now):
         ctx.reply(f"已经有优惠「{oid}」了，没有改动。")
         return
@@ -197,7 +192,7 @@ def create(ctx: Ctx, cmd: Command) -> None:
 
 @ritual.command("offers", "优惠列表", usage="/offers", help="列出优惠：状态、真实剩余名额、截止时间", needs_group=False)
 def list_offers(ctx: Ctx, cmd: Command) -> None:
-    db = offers(ctx)
+    db = ctx.store.offers
     lines = [f"{o.id}「{o.title}」{closed_state(ctx, o.close_reason) if o.close_reason else '进行中'} · 剩余{db.seats_left(o)}/{o.seats} · "
              f"{local_time(ctx, o.deadline)}截止 · 推送过{len(db.rooms(o.id))}个群" for o in db.all()]
     ctx.reply("\n".join(lines) or "还没有优惠。")
@@ -209,7 +204,7 @@ def push(ctx: Ctx, cmd: Command) -> None:
         raise UsageError("请在要推送的群里使用。")
     if len(cmd.argv) != 1:
         raise UsageError("需要一个优惠编号。")
-    db = offers(ctx)
+    db = ctx.store.offers
     offer = get_offer(db, cmd.argv[0])
     reason = close_if_over(ctx, db, offer)
     if reason:
@@ -226,14 +221,14 @@ def push(ctx: Ctx, cmd: Command) -> None:
     db.mark(offer.id, ctx.room, "post", ctx.now)
     replan(ctx)
     for member, _ in ctx.member_list():
-        db.stage_once(member, "offer_shown", ctx.now, ctx.room, offer.id)
+        ctx.store.funnel.stage_once(member, "offer_shown", ctx.now, ctx.room, offer.id)
 
 
 @ritual.command("enrolled", "报名", usage="/enrolled @成员 优惠编号", help="记录成员报名（名额随之减少）", needs_group=False)
 def enrolled(ctx: Ctx, cmd: Command) -> None:
     if len(cmd.argv) < 2:
         raise UsageError("需要成员和优惠编号。")
-    db = offers(ctx)
+    db = ctx.store.offers
     offer = get_offer(db, cmd.argv[-1])
     member = resolve_member(ctx, " ".join(cmd.argv[:-1]))
     name = ctx.name_of(member)
@@ -241,12 +236,12 @@ def enrolled(ctx: Ctx, cmd: Command) -> None:
     if reason:
         ctx.tell_advisor(f"「{offer.title}」{closed_state(ctx, reason)}，不能再报名。")
         return
-    shown = [r for r in db.rooms(offer.id) if r in db.rooms_of(member)]
+    shown = [r for r in db.rooms(offer.id) if r in ctx.store.members.rooms_of(member)]
     room = ctx.room or (shown[0] if shown else None)  # an enrolment noted in private counts for the group it was shown in
     if not db.enroll(offer.id, member, room, ctx.now, ctx.actor):
         ctx.tell_advisor(f"{name} 已经报名过「{offer.title}」了，没有重复记录。")
         return
-    db.stage_once(member, "enrolled", ctx.now, room, offer.id)
+    ctx.store.funnel.stage_once(member, "enrolled", ctx.now, room, offer.id)
     replan(ctx)
     left = db.seats_left(offer)
     ctx.tell_advisor(f"已记录 {name} 报名「{offer.title}」，剩余 {left}/{offer.seats} 个名额。" + ("名额已满，优惠已关闭。" if not left else ""))

@@ -13,8 +13,7 @@ from bot.marketing import push_private
 from bot.names import clean_text
 from bot.persisted import PersistedState
 from bot.ritual import Ritual
-from bot.storage import Store, iso
-from bot.storage.offers import OfferStore
+from bot.storage import Store
 from rituals.survey.answers import hint, parse_answer, question_text
 from rituals.survey.section import Survey, SurveyQuestion, problems
 
@@ -47,24 +46,19 @@ class SurveyRun(PersistedState):
 
     @classmethod
     def load(cls, store: Store, contact: str, total: int) -> "SurveyRun | None":
-        row = store.conn.execute("SELECT state, question FROM surveys WHERE contact = ?", (contact,)).fetchone()
+        row = store.surveys.get(contact)
         return cls(store, contact, row[0], row[1], total) if row else None
 
     @classmethod
     def create(cls, store: Store, contact: str, total: int, ts: datetime) -> "SurveyRun":
-        store.conn.execute("INSERT OR IGNORE INTO surveys(contact, state, started_at) VALUES (?, 'invited', ?)", (contact, iso(ts)))
+        store.surveys.create(contact, ts)
         return cls.load(store, contact, total)
 
     def _persist(self, old: str, new: str) -> None:
         """Write the state and question index back to the member's `surveys` row."""
         ts = self._pending
-        fields: dict[str, object] = {"state": new, "question": self.question}
-        if old == "invited":
-            fields["started_at"] = iso(ts)
-        if new == "done":
-            fields["completed_at"] = iso(ts)
-        cols = ", ".join(f"{k} = ?" for k in fields)
-        self.store.conn.execute(f"UPDATE surveys SET {cols} WHERE contact = ?", (*fields.values(), self.contact))
+        self.store.surveys.update(self.contact, new, self.question, started_at=ts if old == "invited" else None,
+                                  completed_at=ts if new == "done" else None)
 
     @property
     def answered_all(self) -> bool:
@@ -83,8 +77,7 @@ class SurveyRun(PersistedState):
 
 def _record(ctx: Ctx, q: SurveyQuestion, answer: str) -> None:
     contact = ctx.message.sender
-    ctx.store.conn.execute("INSERT OR REPLACE INTO survey_answers(contact, question, answer, ts) VALUES (?, ?, ?, ?)",
-                           (contact, q.id, answer, iso(ctx.now)))
+    ctx.store.surveys.answer(contact, q.id, answer, ctx.now)
     if q.use:  # a single choice (the section says so): the option's id
         ctx.store.funnel.set_preference(contact, q.use, answer)
 
@@ -94,9 +87,8 @@ def _complete(ctx: Ctx, survey: Survey) -> None:
     contact = ctx.message.sender
     expiry = {c.id: c.expires for c in ctx.pb.section("coupons").items}
     given = [c for c in survey.reward if expiry[c] > ctx.now]
-    claims = OfferStore(ctx.store.conn)
     for coupon in given:
-        claims.claim(coupon, contact, None, ctx.now, "survey")
+        ctx.store.offers.claim(coupon, contact, None, ctx.now, "survey")
     ctx.store.funnel.stage(contact, "survey_completed", ctx.now, detail=",".join(given) or None)
     if len(given) == len(survey.reward):
         ctx.reply(ctx.fmt(survey.done))
@@ -109,9 +101,7 @@ def _paused(ctx: Ctx, contact: str) -> bool:
     info = ctx.store.funnel.contact(contact)
     if not info or not info["opted_out_at"]:
         return False
-    (last,) = ctx.store.conn.execute(
-        "SELECT MAX(ts) FROM (SELECT ts FROM funnel WHERE contact = ? AND stage IN ('survey_started', 'survey_resumed') "
-        "UNION ALL SELECT ts FROM survey_answers WHERE contact = ?)", (contact, contact)).fetchone()
+    last = ctx.store.surveys.last_activity(contact)
     return last is None or info["opted_out_at"] > last
 
 

@@ -1,0 +1,106 @@
+"""The outbox table: every outgoing message is a row first (queued → sending → sent / unknown / withdrawn)."""
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import dataclass
+from datetime import datetime
+
+from bot.events import Outgoing
+from bot.storage.stamps import from_iso, iso
+
+
+@dataclass(frozen=True, slots=True)
+class QueuedMessage:
+    """One row of the outbox."""
+
+    id: int
+    out: Outgoing
+    created_at: str
+
+
+class OutboxStore:
+    """outbox (shares the Store's connection and transactions). Hot-path writes are prepared SQL on the connection."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+
+    def enqueue(self, out: Outgoing, now: datetime, priority: int = 0, asked: tuple[str, str, str] | None = None) -> int:
+        """Queue an outgoing message (inside the caller's transaction); priority 0 = a reply, 1 = a broadcast;
+        `asked` = (person, message id, text) of the member's message a reply answers (replies are limited)."""
+        person, cause, text = asked or (None, None, None)
+        cur = self.conn.execute(
+            "INSERT INTO outbox(room, to_id, text, mentions, created_at, priority, action, ref, person, cause, asked) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (out.room, out.to, out.text, json.dumps(list(out.mentions)), iso(now), priority, out.action, out.ref,
+             person, cause, text))
+        return cur.lastrowid
+
+    def queued(self, limit: int = 100, aged_before: datetime | None = None) -> list[QueuedMessage]:
+        """Queued messages in sending order: broadcasts queued before `aged_before` first (so replies never starve
+        them), then replies, then broadcasts, each oldest first."""
+        cols = "id, room, to_id, text, mentions, created_at, action, ref, priority"
+        rows = list(self.conn.execute(
+            f"SELECT {cols} FROM outbox WHERE status = 'queued' ORDER BY priority, id LIMIT ?", (limit,)))
+        if aged_before is not None and rows and rows[0][-1] == 0:  # only replies can be ahead of an aged broadcast
+            cutoff = iso(aged_before)
+            oldest = self.conn.execute(  # id order is creation order, so the aged ones are a prefix
+                f"SELECT {cols} FROM outbox WHERE status = 'queued' AND priority = 1 ORDER BY id LIMIT ?", (limit,))
+            aged = [r for r in oldest if r[5] <= cutoff]
+            if aged:
+                ids = {r[0] for r in aged}
+                rows = (aged + [r for r in rows if r[0] not in ids])[:limit]
+        return [QueuedMessage(i, Outgoing(room, to, text, tuple(json.loads(m)), action, ref), c)
+                for i, room, to, text, m, c, action, ref, _ in rows]
+
+    def length(self) -> int:
+        """How many messages are queued."""
+        return self.conn.execute("SELECT COUNT(*) FROM outbox WHERE status = 'queued'").fetchone()[0]
+
+    def mark_sent(self, msg_id: int, now: datetime, status: str = "sent", error: str | None = None) -> None:
+        self.conn.execute("UPDATE outbox SET status = ?, sent_at = ?, error = ? WHERE id = ?", (status, iso(now), error, msg_id))
+
+    def withdraw_promotions(self, contact: str) -> int:
+        """Promotional private messages to the contact still waiting (queued as broadcasts) are withdrawn: not sent."""
+        return self.conn.execute(
+            "UPDATE outbox SET status = 'withdrawn', error = 'opted out before it was sent' "
+            "WHERE status = 'queued' AND room IS NULL AND to_id = ? AND action = 'say' AND priority = 1", (contact,)).rowcount
+
+    # -- reply limits -------------------------------------------------------------------------
+    def replies_since(self, since: datetime, person: str | None = None, room: str | None = None) -> int:
+        """How many replies to members were queued since `since`: to one person, or in one room."""
+        if person is not None:
+            sql, arg = "SELECT COUNT(*) FROM outbox WHERE person = ? AND created_at > ?", person
+        else:
+            sql, arg = "SELECT COUNT(*) FROM outbox WHERE person IS NOT NULL AND room = ? AND created_at > ?", room
+        return self.conn.execute(sql, (arg, iso(since))).fetchone()[0]
+
+    def last_asked(self, person: str, since: datetime) -> tuple[str, str] | None:
+        """(message id, text) of the person's message the latest reply to them answered, if since `since`."""
+        row = self.conn.execute(
+            "SELECT cause, asked FROM outbox WHERE person = ? AND created_at > ? ORDER BY created_at DESC, id DESC LIMIT 1",
+            (person, iso(since))).fetchone()
+        return tuple(row) if row else None
+
+    # -- the send window and interrupted sends ------------------------------------------------
+    def sends_since(self, since: datetime) -> list[tuple[datetime, str]]:
+        """(when, recipient) of every message handed to the transport since `since` (sent, or perhaps sent:
+        'sending'/'unknown'), oldest first: the send window survives a restart."""
+        rows = self.conn.execute(
+            "SELECT sent_at, COALESCE(room, to_id) FROM outbox WHERE sent_at IS NOT NULL AND sent_at > ? "
+            "AND status IN ('sent', 'sending', 'unknown') ORDER BY sent_at", (iso(since),))
+        return [(from_iso(t), dest) for t, dest in rows]
+
+    def unknown_sends(self, room: str | None = None) -> int:
+        """Messages whose send was interrupted: they may or may not have reached WeChat (all, or one room's)."""
+        if room is None:
+            return self.conn.execute("SELECT COUNT(*) FROM outbox WHERE status = 'unknown'").fetchone()[0]
+        return self.conn.execute("SELECT COUNT(*) FROM outbox WHERE status = 'unknown' AND room = ?", (room,)).fetchone()[0]
+
+    def mark_interrupted(self) -> list[tuple[str, str]]:
+        """Sends cut off by a stop become 'unknown'; returns their (recipient, text)."""
+        rows = self.conn.execute("SELECT COALESCE(room, to_id), text FROM outbox WHERE status = 'sending' ORDER BY id").fetchall()
+        if rows:
+            self.conn.execute(
+                "UPDATE outbox SET status = 'unknown', error = 'interrupted mid-send by a restart' WHERE status = 'sending'")
+        return [tuple(r) for r in rows]

@@ -1,0 +1,21 @@
+"""Timestamps as stored: fixed-width UTC ISO strings, so that string order is time order."""
+from __future__ import annotations
+
+import sqlite3
+from datetime import datetime, timezone
+
+
+def iso(ts: datetime) -> str:
+    """A fixed-width UTC timestamp, so that string order is time order."""
+    return ts.astimezone(timezone.utc).isoformat(timespec="microseconds")
+
+
+def from_iso(value: str) -> datetime:
+    """Parse a timestamp written by iso()."""
+    return datetime.fromisoformat(value)
+
+
+def dicts(cur: sqlite3.Cursor) -> list[dict]:
+    """A query's rows as {column: value}."""
+    cols = [d[0] for d in cur.description]
+    return [dict(zip(cols, row)) for row in cur]

@@ -9,8 +9,8 @@ from bot.language.cues import Cues
 from bot.language.places import Gazetteer, Mention
 from bot.language.scope import Scope
 
-STRONG, PLAIN = 2, 1
-_AREA = re.compile(r"^[\u4e00-\u9fff]{1,6}(?:区|县|镇|乡|村|街道)[的人]?$")  # a place after 来自/老家/家乡 outranks a place standing alone
+HOME, STRONG, PLAIN = 3, 2, 1  # after 老家/来自 > after 坐标 (or a cue alone before) > a place standing alone
+_AREA = re.compile(r"^[\u4e00-\u9fff]{0,6}(?:区|县|镇|乡|村|街道|古城|古镇|老城|新城|农村|乡下|山区)[的人]?$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,14 +42,16 @@ class HometownReader:
         self.scope = scope
         self.gazetteer = Gazetteer(cues.place_aliases, cues.words("hometown", "not_places"))
         self.cues = cues.words("hometown", "cues")
+        self.here = cues.words("hometown", "here_cues")
+        self.self_cues = cues.words("hometown", "self")
         self.weak = cues.words("hometown", "weak_cues")
-        self.tail = cues.words("hometown", "tail")
+        self.tail = cues.words("hometown", "tail") + ("_",)  # '_': a harmless phrase blanked ('的宝妈一枚')
         self.elsewhere = cues.words("hometown", "elsewhere")
         self.not_after = cues.words("hometown", "not_after")
         self.corrections = cues.words("hometown", "corrections")
         self.others = cues.words("hometown", "others")
         self.people = cues.words("hometown", "people")
-        self.cue_ends = tuple(self.cues) + tuple(self.weak)
+        self.cue_ends = tuple(self.cues) + tuple(self.here) + tuple(self.weak)
 
     def read(self, text: str, parts: list[Clause]) -> Hometown | None:
         """The hometown the message gives, or None (a place in ordinary chat is not an answer)."""
@@ -58,13 +60,18 @@ class HometownReader:
         for clause, mentions in self._places(parts):
             for m in mentions:
                 rank = self._rank(clause, m, cue_before)
-                if rank and (best is None or rank > best[0]):
+                if rank and (best is None or rank > best[0] or (rank == best[0] and self._refines(m, best[1]))):
                     best = (rank, m, clause.text[m.start:m.end])
             cue_before = not mentions and clause.text.endswith(self.cue_ends)
         if best is None:
             return None
         _, m, words = best
         return Hometown(m.province, m.city, self.corrections.within(text), words)
+
+    @staticmethod
+    def _refines(m: Mention, than: Mention) -> bool:
+        """'安徽人，具体是安庆的': a later place inside the same province, named more precisely."""
+        return m.province == than.province and m.level > than.level and (than.city is None or m.city == than.city)
 
     def _places(self, parts: list[Clause]) -> list[tuple[Clause, list[Mention]]]:
         """Each clause with the places it names; a place split by a space is read as one ('湖南 益阳')."""
@@ -85,15 +92,17 @@ class HometownReader:
         before, after = text[:m.start], text[m.end:].split("不是")[0]  # '是云南曲靖不是云南昭通'
         if after.startswith(self.not_after) or self.scope.asks(clause) or before.endswith(("不是", "不在")):
             return 0  # '北京大学', '上海今天下雨了吗'
-        cue = max((before.rfind(c) + len(c) for c in self.cues if c in before), default=-1) if self.cues.within(before) else -1
-        if cue >= 0:
-            gap = before[cue:]
-            if self.others.within(before[:cue]):
-                return 0  # '我老公老家是湖南的'
-            if len(gap) <= 6 and not self.elsewhere.within(gap):
-                return STRONG
-        if m.weak:
-            return 0  # a county's short name counts only right after 来自 / 老家 / 家乡
+        for cues, rank in ((self.cues, HOME), (self.here, STRONG)):
+            cue = max((before.rfind(c) + len(c) for c in cues if c in before), default=-1) if cues.within(before) else -1
+            if cue >= 0:
+                gap = before[cue:]
+                if self.others.within(before[:cue]):
+                    return 0  # '我老公老家是湖南的'
+                if len(gap) <= 6 and not self.elsewhere.within(gap):
+                    return rank
+        if m.weak:  # a county's short name counts only right after 来自 / 老家 / 家乡, or as '我是婺源的'
+            self_said = self.self_cues.within(before) and _strip(before, self.weak + self.tail) == ""
+            return PLAIN if self_said and _strip(after, self.tail) == "" else 0
         if self.elsewhere.within(before) or after.startswith(self.elsewhere):
             return 0  # '明天去北京出差', '在深圳工作'
         if self.others.within(before):

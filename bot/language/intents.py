@@ -40,6 +40,8 @@ class Intents:
         self.optout_words = cues.words("optout", "words")
         self.optout_stop = cues.words("optout", "stop")
         self.optout_send = cues.words("optout", "send")
+        self.optout_soft = cues.words("optout", "soft_stop")
+        self.optout_again = cues.words("optout", "again")
         self.optout_others = cues.words("optout", "others")
         self.optout_keep = cues.words("optout", "keep")
         self.optout_polite = cues.words("optout", "polite")
@@ -62,17 +64,15 @@ class Intents:
                 continue
             blocked = compounds.spans(clause.text)
             for start, end in found:
-                if visit and self._visiting(clause.text[:start]):
+                if visit and self._visiting(self.scope.clean(clause.text)[:start]):
                     continue
                 if not _inside(blocked, start, end) and self.scope.affirms(clause, start, end):
                     return True
         return False
 
     def _visiting(self, before: str) -> bool:
-        """'故宫打卡', '在西安大雁塔打卡了', '成都大熊猫基地打卡': a place visited, not the course."""
-        if before.endswith(self.landmarks) or self.contexts.within(before):
-            return True
-        return any(m.end >= len(before) - 3 for m in self.places.find(before))
+        """'故宫打卡', '在西安大雁塔打卡了', '去长沙茶颜悦色打卡': a place visited, not the course."""
+        return before.endswith(self.landmarks) or self.contexts.within(before) or bool(self.places.find(before))
 
     def checkin(self, parts: list[Clause]) -> bool:
         """'打卡' / 'Day2打卡' / '已打卡' / a lone ✅; not '还没打卡', '打卡在哪里打', '上班打卡'."""
@@ -98,8 +98,8 @@ class Intents:
                 continue
             # '实操 ✅', '实操：已开户并买入100元', '作业：写下理财目标，已完成': the subject heads, a later clause says done
             for later in parts[i + 1:]:
-                if later.text == DONE or (later.text.startswith(("已", "完成", "搞定", "ok", "done"))
-                                          and self.scope.affirms(later, 0, 0)):
+                leads = later.text.startswith("已") or any(s == 0 for s, _ in self.done.spans(later.text[:12]))
+                if later.text == DONE or (leads and self.scope.affirms(later, 0, 0)):
                     return True
         return False
 
@@ -132,9 +132,13 @@ class Intents:
                 return True
             stops = self.optout_stop.spans(text)
             if stops and not asks:
+                stop = text[stops[0][0]:stops[0][1]]
                 for s, e in self.optout_send.spans(text):
-                    # '不要再给我发优惠信息了', '别再推送了', '别发了' - not '不用发我资料了'
-                    if s >= stops[0][1] and (self.optout_marketing.within(text) or _strip_particles(text[e:]) == ""):
+                    # '不要再给我发优惠信息了', '别再推送了', '别发了', '不用再发了' - not '不用发我资料了', '不用发了'
+                    if s < stops[0][1]:
+                        continue
+                    if self.optout_marketing.within(text) or (_strip_particles(text[e:]) == "" and (
+                            stop not in self.optout_soft or self.optout_again.within(text[stops[0][1]:s]))):
                         return True
         return False
 

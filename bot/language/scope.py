@@ -20,14 +20,20 @@ class Scope:
     question_words: Words
     not_questions: Words
     endings: Words
+    not_endings: Words
     tag_endings: Words
+    choice: Words
+    choice_lead: Words
+    choice_end: Words
 
     @classmethod
     def from_cues(cls, cues: Cues) -> "Scope":
         return cls(cues.words("scope", "harmless"), cues.words("scope", "negation"), cues.words("scope", "plan"),
                    cues.words("scope", "modal"), cues.words("scope", "failure"), cues.words("scope", "third_party"),
                    cues.words("question", "words"), cues.words("question", "not_questions"),
-                   cues.words("question", "endings"), cues.words("question", "tag_endings"))
+                   cues.words("question", "endings"), cues.words("question", "not_endings"),
+                   cues.words("question", "tag_endings"), cues.words("question", "choice"),
+                   cues.words("question", "choice_lead"), cues.words("question", "choice_end"))
 
     def glue(self) -> frozenset[str]:
         """Scope words that may stand apart from their verb ('还没 打卡')."""
@@ -42,14 +48,21 @@ class Scope:
         return text
 
     def asks(self, clause: Clause, text: str | None = None) -> bool:
-        """A question: a question mark, a question word, or a final 吗/么/嘛."""
+        """A question: a question mark, a question word, a final 吗/么/嘛/不, or a choice ('存定期还是买理财好')."""
         text = clause.text if text is None else text
-        if clause.asked or text.endswith(self.endings):
+        if clause.asked or (text.endswith(self.endings) and not text.endswith(self.not_endings)):
             return True
         if self.not_questions.within(text):
             for phrase in self.not_questions:
                 text = text.replace(phrase, "_")
-        return self.question_words.within(text)
+        return self.question_words.within(text) or self._choice(text)
+
+    def _choice(self, text: str) -> bool:
+        """'按周好还是按月好', '该补仓还是止损' - not '我还是先不买了', '还是老师讲得好'."""
+        found = self.choice.spans(text)
+        if not found or found[0][0] == 0:
+            return False
+        return self.choice_lead.within(text[:found[0][0]]) or text.endswith(self.choice_end)
 
     def affirms(self, clause: Clause, start: int, end: int) -> bool:
         """Does the keyword at text[start:end] say that the sender did it, now?"""

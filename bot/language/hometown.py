@@ -60,8 +60,8 @@ class HometownReader:
         for clause, mentions in self._places(parts):
             for m in mentions:
                 rank = self._rank(clause, m, cue_before)
-                if rank and (best is None or rank > best[0] or (rank == best[0] and self._refines(m, best[1]))):
-                    best = (rank, m, clause.text[m.start:m.end])
+                if rank and (best is None or rank > best[0] or self._refines(m, best[1], rank == best[0])):
+                    best = (max(rank, best[0] if best else 0), m, clause.text[m.start:m.end])
             cue_before = not mentions and clause.text.endswith(self.cue_ends)
         if best is None:
             return None
@@ -69,9 +69,12 @@ class HometownReader:
         return Hometown(m.province, m.city, self.corrections.within(text), words)
 
     @staticmethod
-    def _refines(m: Mention, than: Mention) -> bool:
-        """'安徽人，具体是安庆的': a later place inside the same province, named more precisely."""
-        return m.province == than.province and m.level > than.level and (than.city is None or m.city == than.city)
+    def _refines(m: Mention, than: Mention, as_sure: bool) -> bool:
+        """'安徽人，具体是安庆的', '来自天府之国四川，成都的': a later place in the same province, named more precisely
+        (said as surely, or the earlier one named only the province)."""
+        if m.province != than.province or m.level <= than.level:
+            return False
+        return (as_sure or than.level == 1) and (than.city is None or m.city == than.city)
 
     def _places(self, parts: list[Clause]) -> list[tuple[Clause, list[Mention]]]:
         """Each clause with the places it names; a place split by a space is read as one ('湖南 益阳')."""
@@ -82,7 +85,7 @@ class HometownReader:
                 prev, prev_found = out[-1]
                 if prev.spaced and prev_found and prev_found[-1].end == len(prev.text):
                     joined = Clause(prev.text + clause.text, clause.asked, clause.spaced)
-                    out[-1] = (joined, self.gazetteer.find(joined.text))
+                    out.append((joined, self.gazetteer.find(joined.text)))  # read after the parts, which may be right
                     continue
             out.append((clause, found))
         return out

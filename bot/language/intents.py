@@ -148,4 +148,4 @@ class Intents:
 
     def question(self, parts: list[Clause]) -> bool:
         """A private message that asks something ('请问怎么开户', '退订了还能上课吗？')."""
-        return any(self.scope.asks(c) for c in parts if c.text not in self.greetings)
+        return any(self.scope.asks(c) for c in parts if self.scope.core(c.text) not in self.greetings)

@@ -1,10 +1,15 @@
 """Does a keyword in a clause really affirm it? Negation, question, plan, modal, failure and third party rule it out."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from functools import cached_property
 
 from bot.language.clauses import Clause
 from bot.language.cues import Cues, Words
+
+
+_A_NOT_A = re.compile(r"([\u4e00-\u9fff])[不没]\1")  # '值不值得', '买没买'
 
 
 @dataclass(frozen=True)
@@ -25,6 +30,8 @@ class Scope:
     choice: Words
     choice_lead: Words
     choice_end: Words
+    vocatives: Words
+    understood: Words
 
     @classmethod
     def from_cues(cls, cues: Cues) -> "Scope":
@@ -33,7 +40,20 @@ class Scope:
                    cues.words("question", "words"), cues.words("question", "not_questions"),
                    cues.words("question", "endings"), cues.words("question", "not_endings"),
                    cues.words("question", "tag_endings"), cues.words("question", "choice"),
-                   cues.words("question", "choice_lead"), cues.words("question", "choice_end"))
+                   cues.words("question", "choice_lead"), cues.words("question", "choice_end"),
+                   cues.words("question", "vocatives"), cues.words("question", "understood"))
+
+    @cached_property
+    def _not_questions(self) -> re.Pattern:
+        """The not-question phrases, except right after 不 ('不知道怎么开户' asks, '知道怎么开户了' does not)."""
+        return re.compile("(?<!不)(?:" + "|".join(map(re.escape, self.not_questions)) + ")") if self.not_questions else re.compile(r"(?!x)x")
+
+    def core(self, text: str) -> str:
+        """The clause without a trailing address ('在吗老师' -> '在吗', '要收手续费吗老师' -> '要收手续费吗')."""
+        for word in self.vocatives:
+            if text.endswith(word) and len(text) > len(word):
+                return text[: -len(word)]
+        return text
 
     def glue(self) -> frozenset[str]:
         """Scope words that may stand apart from their verb ('还没 打卡')."""
@@ -50,12 +70,14 @@ class Scope:
     def asks(self, clause: Clause, text: str | None = None) -> bool:
         """A question: a question mark, a question word, a final 吗/么/嘛/不, or a choice ('存定期还是买理财好')."""
         text = clause.text if text is None else text
-        if clause.asked or (text.endswith(self.endings) and not text.endswith(self.not_endings)):
+        core = self.core(text)
+        if clause.asked or (core.endswith(self.endings) and not core.endswith(self.not_endings)):
             return True
+        if self.understood.within(text):
+            return False  # '区别我已经搞清楚了'
         if self.not_questions.within(text):
-            for phrase in self.not_questions:
-                text = text.replace(phrase, "_")
-        return self.question_words.within(text) or self._choice(text)
+            text = self._not_questions.sub("_", text)
+        return self.question_words.within(text) or self._choice(text) or _A_NOT_A.search(text) is not None
 
     def _choice(self, text: str) -> bool:
         """'按周好还是按月好', '该补仓还是止损' - not '我还是先不买了', '还是老师讲得好'."""

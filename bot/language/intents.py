@@ -87,9 +87,10 @@ class Intents:
             return False
         for i, clause in enumerate(parts):
             subjects = self.subjects.spans(clause.text)
-            if not subjects or _inside(self.practice_compounds.spans(clause.text), *subjects[0]):
+            compounds = self.practice_compounds.spans(clause.text) if subjects else []
+            if not subjects or _inside(compounds, *subjects[0]):
                 continue
-            done = self.done.spans(clause.text)
+            done = [(s, e) for s, e in self.done.spans(clause.text) if not _inside(compounds, s, e)]
             if done:
                 if any(self.scope.affirms(clause, s, e) for s, e in done):
                     return True
@@ -148,4 +149,9 @@ class Intents:
 
     def question(self, parts: list[Clause]) -> bool:
         """A private message that asks something ('请问怎么开户', '退订了还能上课吗？')."""
-        return any(self.scope.asks(c) for c in parts if self.scope.core(c.text) not in self.greetings)
+        return any(self.scope.asks(c) for c in parts if not self._greeting(self.scope.core(c.text)))
+
+    def _greeting(self, text: str) -> bool:
+        """'在吗', '在吗老师', '在吗在吗'."""
+        half = len(text) // 2
+        return text in self.greetings or (text[:half] == text[half:] and text[:half] in self.greetings)

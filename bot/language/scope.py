@@ -32,6 +32,7 @@ class Scope:
     choice_end: Words
     vocatives: Words
     understood: Words
+    unable: Words
 
     @classmethod
     def from_cues(cls, cues: Cues) -> "Scope":
@@ -41,7 +42,8 @@ class Scope:
                    cues.words("question", "endings"), cues.words("question", "not_endings"),
                    cues.words("question", "tag_endings"), cues.words("question", "choice"),
                    cues.words("question", "choice_lead"), cues.words("question", "choice_end"),
-                   cues.words("question", "vocatives"), cues.words("question", "understood"))
+                   cues.words("question", "vocatives"), cues.words("question", "understood"),
+                   cues.words("question", "unable"))
 
     @cached_property
     def _not_questions(self) -> re.Pattern:
@@ -77,6 +79,8 @@ class Scope:
             return False  # '区别我已经搞清楚了'
         if self.not_questions.within(text):
             text = self._not_questions.sub("_", text)
+        if self.unable.within(text) and not self.third_party.within(text):
+            return True  # '我不太会用支付宝买基金'
         return self.question_words.within(text) or self._choice(text) or _A_NOT_A.search(text) is not None
 
     def _choice(self, text: str) -> bool:

@@ -57,9 +57,13 @@ class HometownReader:
         """The hometown the message gives, or None (a place in ordinary chat is not an answer)."""
         best: tuple[int, Mention, str] | None = None
         cue_before = False  # the previous clause was a cue with no place ('家乡签到：' / '坐标')
-        for clause, mentions in self._places(parts):
+        found = self._places(parts)
+        for i, (clause, mentions) in enumerate(found):
+            # '杭州湾新区 房价多少': only a space before a question, one sentence that asks
+            asked = clause.spaced and i + 1 < len(found) and self.scope.asks(found[i + 1][0])
             for m in mentions:
                 rank = self._rank(clause, m, cue_before)
+                rank = 0 if asked and rank == PLAIN else rank
                 if rank and (best is None or rank > best[0] or self._refines(m, best[1], rank == best[0])):
                     best = (max(rank, best[0] if best else 0), m, clause.text[m.start:m.end])
             cue_before = not mentions and clause.text.endswith(self.cue_ends)

@@ -10,8 +10,7 @@ from bot.language.places import Gazetteer
 from bot.language.scope import Scope
 
 _DAY = re.compile(r"^(?:day|d|第)?\s*[0-9一二三四五六七八九十]{1,2}\s*天?$|^(?:今天|今日)$")
-_PARTICLES = ("了", "啦", "吧", "啊", "哈", "呀", "哦", "谢谢", "了谢谢", "行吗", "好吗")
-_GRADUATED = re.compile(r"^(?:我|我也|终于|我终于|我们|我们也|我也终于|顺利|成功)?毕业$")
+_PARTICLES = ("了", "啦", "吧", "啊", "哈", "呀", "哦", "我", "谢谢", "了谢谢", "行吗", "好吗")  # after the verb: nothing said
 
 
 def _strip_particles(text: str) -> str:
@@ -37,6 +36,8 @@ class Intents:
         self.practice_compounds = cues.words("practice", "compounds")
         self.graduation_words = cues.words("graduation", "words")
         self.graduation_compounds = cues.words("graduation", "compounds")
+        self.graduation_leads = frozenset(cues.words("graduation", "leads")) | {""}
+        self.graduation_others = cues.words("graduation", "others")
         self.optout_words = cues.words("optout", "words")
         self.optout_stop = cues.words("optout", "stop")
         self.optout_send = cues.words("optout", "send")
@@ -111,8 +112,11 @@ class Intents:
         if self.retracted(parts):
             return False
         texts = [Clause(c.text.replace(CAP, ""), c.asked) for c in parts]
-        if any(_GRADUATED.match(c.text) and not c.asked for c in texts):
-            return True
+        for i, c in enumerate(texts):  # '我家孩子今年小升初，也算毕业了': a clause without 我 speaks of the one before
+            if i and "我" not in c.text and self.graduation_others.within(texts[i - 1].text):
+                texts[i] = Clause("", c.asked)
+        if any(c.text.endswith("毕业") and c.text[:-2] in self.graduation_leads and not c.asked for c in texts):
+            return True  # '我毕业', '完美毕业✌️'
         return self._keyword(texts, self.graduation_words, self.graduation_compounds)
 
     def optout(self, parts: list[Clause]) -> bool:

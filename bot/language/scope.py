@@ -9,7 +9,7 @@ from bot.language.clauses import Clause
 from bot.language.cues import Cues, Words
 
 
-_A_NOT_A = re.compile(r"([\u4e00-\u9fff])[不没]\1")  # '值不值得', '买没买'
+_A_NOT_A = re.compile(r"([\u4e00-\u9fff]{1,2})[不没]\1")  # '值不值得', '买没买', '安全不安全'
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from bot.language.cues import Cues
 from bot.language.places import Gazetteer, Mention
 from bot.language.scope import Scope
 
+MENTIONS = 12  # the first places a message names are read (an answer comes early; linear time)
 HOME, STRONG, PLAIN = 3, 2, 1  # after 老家/来自 > after 坐标 (or a cue alone before) > a place standing alone
 _AREA = re.compile(r"^[\u4e00-\u9fff]{0,6}(?:区|县|镇|乡|村|街道|古城|古镇|老城|新城|农村|乡下|山区)[的人]?$")
 
@@ -57,8 +58,9 @@ class HometownReader:
         """The hometown the message gives, or None (a place in ordinary chat is not an answer)."""
         best: tuple[int, Mention, str] | None = None
         cue_before = False  # the previous clause was a cue with no place ('家乡签到：' / '坐标')
-        found = self._places(parts)
+        found, read = self._places(parts), 0
         for i, (clause, mentions) in enumerate(found):
+            mentions, read = mentions[:max(0, MENTIONS - read)], read + len(mentions)
             # '杭州湾新区 房价多少': only a space before a question, one sentence that asks
             asked = clause.spaced and i + 1 < len(found) and self.scope.asks(found[i + 1][0])
             for m in mentions:
@@ -83,15 +85,15 @@ class HometownReader:
     def _places(self, parts: list[Clause]) -> list[tuple[Clause, list[Mention]]]:
         """Each clause with the places it names; a place split by a space is read as one ('湖南 益阳')."""
         out: list[tuple[Clause, list[Mention]]] = []
+        prev, prev_found = None, []
         for clause in parts:
             found = self.gazetteer.find(clause.text)
-            if out and found and found[0].start == 0:
-                prev, prev_found = out[-1]
-                if prev.spaced and prev_found and prev_found[-1].end == len(prev.text):
-                    joined = Clause(prev.text + clause.text, clause.asked, clause.spaced)
-                    out.append((joined, self.gazetteer.find(joined.text)))  # read after the parts, which may be right
-                    continue
-            out.append((clause, found))
+            if prev and found and found[0].start == 0 and prev.spaced and prev_found and prev_found[-1].end == len(prev.text):
+                joined = Clause(prev.text + clause.text, clause.asked, clause.spaced)
+                out.append((joined, self.gazetteer.find(joined.text)))  # read after the parts, which may be right
+            else:
+                out.append((clause, found))
+            prev, prev_found = clause, found
         return out
 
     def _rank(self, clause: Clause, m: Mention, cue_before: bool) -> int:

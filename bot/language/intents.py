@@ -13,6 +13,9 @@ _DAY = re.compile(r"^(?:day|d|第)?\s*[0-9一二三四五六七八九十]{1,2}\s
 _PARTICLES = ("了", "啦", "吧", "啊", "哈", "呀", "哦", "我", "谢谢", "了谢谢", "行吗", "好吗")  # after the verb: nothing said
 
 
+_HITS = 8  # a keyword's first occurrences in a clause are read: linear time however often a message repeats it
+
+
 def _strip_particles(text: str) -> str:
     for p in sorted(_PARTICLES, key=len, reverse=True):
         if text.endswith(p):
@@ -60,20 +63,25 @@ class Intents:
 
     def _keyword(self, parts: list[Clause], words: tuple[str, ...], compounds: tuple[str, ...], visit: bool = False) -> bool:
         for clause in parts:
-            found = words.spans(clause.text)
+            found = words.spans(clause.text)[:_HITS]
             if not found:
                 continue
             blocked = compounds.spans(clause.text)
+            text = self.scope.clean(clause.text) if visit else clause.text
+            visited = self._visited(text) if visit else len(text)
             for start, end in found:
-                if visit and self._visiting(self.scope.clean(clause.text)[:start]):
+                if visit and (start >= visited or text.endswith(self.landmarks, 0, start)):
                     continue
                 if not _inside(blocked, start, end) and self.scope.affirms(clause, start, end):
                     return True
         return False
 
-    def _visiting(self, before: str) -> bool:
-        """'故宫打卡', '在西安大雁塔打卡了', '去长沙茶颜悦色打卡': a place visited, not the course."""
-        return before.endswith(self.landmarks) or self.contexts.within(before) or bool(self.places.find(before))
+    def _visited(self, text: str) -> int:
+        """Where a keyword starts to name a visit: after a place or another context ('在西安大雁塔打卡了',
+        '去长沙茶颜悦色打卡', '上班打卡'; a landmark right before it, '故宫打卡', is checked at the keyword)."""
+        context = self.contexts._re.search(text)
+        places = self.places.find(text)
+        return min(context.end() if context else len(text), places[0].end if places else len(text))
 
     def checkin(self, parts: list[Clause]) -> bool:
         """'打卡' / 'Day2打卡' / '已打卡' / a lone ✅; not '还没打卡', '打卡在哪里打', '上班打卡'."""
@@ -91,7 +99,7 @@ class Intents:
             compounds = self.practice_compounds.spans(clause.text) if subjects else []
             if not subjects or _inside(compounds, *subjects[0]):
                 continue
-            done = [(s, e) for s, e in self.done.spans(clause.text) if not _inside(compounds, s, e)]
+            done = [(s, e) for s, e in self.done.spans(clause.text)[:_HITS] if not _inside(compounds, s, e)]
             if done:
                 if any(self.scope.affirms(clause, s, e) for s, e in done):
                     return True
@@ -99,7 +107,7 @@ class Intents:
             if self.scope.asks(clause) or not self.scope.affirms(clause, 0, 0):
                 continue
             # '实操 ✅', '实操：已开户并买入100元', '作业：写下理财目标，已完成': the subject heads, a later clause says done
-            for later in parts[i + 1:]:
+            for later in parts[i + 1:i + 4]:
                 leads = later.text.startswith("已") or any(s == 0 for s, _ in self.done.spans(later.text[:12]))
                 if later.text == DONE or (leads and self.scope.affirms(later, 0, 0)):
                     return True
@@ -109,9 +117,9 @@ class Intents:
         """'我毕业啦' / '我毕业了！' / '毕业啦毕业啦🎉' / a lone 🎓; not '什么时候毕业', '北京大学毕业的'."""
         if parts and all(c.text.replace(CAP, "") == "" for c in parts):
             return True
-        if self.retracted(parts):
-            return False
         texts = [Clause(c.text.replace(CAP, ""), c.asked) for c in parts]
+        if not any(c.text.endswith("毕业") or self.graduation_words.within(c.text) for c in texts) or self.retracted(parts):
+            return False
         for i, c in enumerate(texts):  # '我家孩子今年小升初，也算毕业了': a clause without 我 speaks of the one before
             if i and "我" not in c.text and self.graduation_others.within(texts[i - 1].text):
                 texts[i] = Clause("", c.asked)

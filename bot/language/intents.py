@@ -46,6 +46,7 @@ class Intents:
         self.optout_send = cues.words("optout", "send")
         self.optout_soft = cues.words("optout", "soft_stop")
         self.optout_again = cues.words("optout", "again")
+        self.optout_between = cues.words("optout", "between")
         self.optout_others = cues.words("optout", "others")
         self.optout_keep = cues.words("optout", "keep")
         self.optout_polite = cues.words("optout", "polite")
@@ -143,15 +144,17 @@ class Intents:
             words = self.optout_words.spans(text)
             if words and (polite or not asks) and self.scope.affirms(Clause(text), *words[0]) or (words and polite):
                 return True
-            stops = self.optout_stop.spans(text)
+            stops = self.optout_stop.spans(text)[:_HITS]
             if stops and not asks:
-                stop = text[stops[0][0]:stops[0][1]]
-                for s, e in self.optout_send.spans(text):
-                    # '不要再给我发优惠信息了', '别再推送了', '别发了', '不用再发了' - not '不用发我资料了', '不用发了'
-                    if s < stops[0][1]:
+                marketing = self.optout_marketing.within(text)
+                for s, e in self.optout_send.spans(text)[:_HITS]:
+                    # '不要再给我发优惠信息了', '别再推送了', '别发了', '不用再发了' - not '不用发我资料了', '不用发了', '别急着发'
+                    stop = next((st for st in reversed(stops) if st[1] <= s), None)
+                    if stop is None:
                         continue
-                    if self.optout_marketing.within(text) or (_strip_particles(text[e:]) == "" and (
-                            stop not in self.optout_soft or self.optout_again.within(text[stops[0][1]:s]))):
+                    gap = text[stop[1]:s]
+                    if marketing or (_strip_particles(text[e:]) == "" and self.optout_between._re.sub("", gap) == "" and (
+                            text[stop[0]:stop[1]] not in self.optout_soft or self.optout_again.within(gap))):
                         return True
         return False
 

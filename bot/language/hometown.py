@@ -45,6 +45,7 @@ class HometownReader:
         self.cues = cues.words("hometown", "cues")
         self.here = cues.words("hometown", "here_cues")
         self.self_cues = cues.words("hometown", "self")
+        self.then = cues.words("hometown", "then")
         self.weak = cues.words("hometown", "weak_cues")
         self.tail = cues.words("hometown", "tail") + ("_",)  # '_': a harmless phrase blanked ('的宝妈一枚')
         self.elsewhere = cues.words("hometown", "elsewhere")
@@ -117,7 +118,9 @@ class HometownReader:
         if self.others.within(before):
             return 0
         lead = _strip(before, self.weak + self.tail)
-        if lead == "" and self._answer_tail(after):
+        said = self._answer_tail(after) or (after.startswith("的") and after[1:].startswith(self.then)
+                                            and self.self_cues.within(before))  # '我是河南周口的今天第一次进群'
+        if lead == "" and said:
             return STRONG if cue_before else PLAIN  # '四川成都', '我是山东的', '河北保定的老李', '东莞的打工人报到'
         return 0
 

@@ -12,6 +12,11 @@ from bot.language.cues import Cues, Words
 _A_NOT_A = re.compile(r"([\u4e00-\u9fff]{1,2})[不没]\1")  # '值不值得', '买没买', '安全不安全'
 
 
+def _unless_negated(words: Words) -> re.Pattern:
+    """The words, where 不/没 does not come right before them."""
+    return re.compile("(?<![不没])(?:" + "|".join(map(re.escape, words)) + ")") if words else re.compile(r"(?!x)x")
+
+
 @dataclass(frozen=True)
 class Scope:
     """The scope words, read once from the cues."""
@@ -48,7 +53,11 @@ class Scope:
     @cached_property
     def _not_questions(self) -> re.Pattern:
         """The not-question phrases, except right after 不 ('不知道怎么开户' asks, '知道怎么开户了' does not)."""
-        return re.compile("(?<!不)(?:" + "|".join(map(re.escape, self.not_questions)) + ")") if self.not_questions else re.compile(r"(?!x)x")
+        return _unless_negated(self.not_questions)
+
+    @cached_property
+    def _understood(self) -> re.Pattern:
+        return _unless_negated(self.understood)
 
     def core(self, text: str) -> str:
         """The clause without a trailing address ('在吗老师' -> '在吗', '要收手续费吗老师' -> '要收手续费吗')."""
@@ -75,7 +84,7 @@ class Scope:
         core = self.core(text)
         if clause.asked or (core.endswith(self.endings) and not core.endswith(self.not_endings)):
             return True
-        if self.understood.within(text):
+        if self.understood.within(text) and self._understood.search(text):
             return False  # '区别我已经搞清楚了'
         if self.not_questions.within(text):
             text = self._not_questions.sub("_", text)

@@ -61,6 +61,17 @@ def test_each_intent_meets_the_bar_on_the_tuning_corpus(intent):
     ("不要再给我发优惠信息了", True, ["optout"]),
     ("退订了还能上课吗？", True, ["question"]),
     ("老师，基金定投每个月投多少合适？", True, ["question"]),
+    ("终于毕业啦", False, ["graduation"]),
+    ("我也毕业咯", False, ["graduation"]),
+    ("我女儿今年毕业", False, []),  # a third party
+    ("还有两天就毕业了", False, []),  # not yet
+    ("别再发了，谢谢", True, ["optout"]),
+    ("别发这么多表情包😂", True, []),  # not about marketing
+    ("不用发了，我已经看到了", True, []),  # that one thing, not every message
+    ("想问下定投和一次性买哪个好", True, ["question"]),
+    ("存定期还是买理财好呢", True, ["question"]),  # a choice, no question mark
+    ("收到谢谢", True, []),
+    ("在吗老师", True, []),  # a greeting
 ])
 def test_what_a_message_says(text, private, intents):
     assert READER.read(text, private=private).intents() == intents

@@ -11,8 +11,6 @@ from bot.language.scope import Scope
 
 _DAY = re.compile(r"^(?:day|d|第)?\s*[0-9一二三四五六七八九十]{1,2}\s*天?$|^(?:今天|今日)$")
 _PARTICLES = ("了", "啦", "吧", "啊", "哈", "呀", "哦", "我", "谢谢", "了谢谢", "行吗", "好吗")  # after the verb: nothing said
-
-
 _HITS = 8  # a keyword's first occurrences in a clause are read: linear time however often a message repeats it
 
 
@@ -80,9 +78,8 @@ class Intents:
     def _visited(self, text: str) -> int:
         """Where a keyword starts to name a visit: after a place or another context ('在西安大雁塔打卡了',
         '去长沙茶颜悦色打卡', '上班打卡'; a landmark right before it, '故宫打卡', is checked at the keyword)."""
-        context = self.contexts._re.search(text)
         places = self.places.find(text)
-        return min(context.end() if context else len(text), places[0].end if places else len(text))
+        return min(self.contexts.first_end(text, len(text)), places[0].end if places else len(text))
 
     def checkin(self, parts: list[Clause]) -> bool:
         """'打卡' / 'Day2打卡' / '已打卡' / a lone ✅; not '还没打卡', '打卡在哪里打', '上班打卡'."""
@@ -153,7 +150,7 @@ class Intents:
                     if stop is None:
                         continue
                     gap = text[stop[1]:s]
-                    if marketing or (_strip_particles(text[e:]) == "" and self.optout_between._re.sub("", gap) == "" and (
+                    if marketing or (_strip_particles(text[e:]) == "" and self.optout_between.removed(gap) == "" and (
                             text[stop[0]:stop[1]] not in self.optout_soft or self.optout_again.within(gap))):
                         return True
         return False

@@ -37,7 +37,7 @@ class Intents:
         self.practice_compounds = cues.words("practice", "compounds")
         self.graduation_words = cues.words("graduation", "words")
         self.graduation_compounds = cues.words("graduation", "compounds")
-        self.graduation_leads = frozenset(cues.words("graduation", "leads")) | {""}
+        self.graduation_leads = cues.words("graduation", "leads")
         self.graduation_others = cues.words("graduation", "others")
         self.optout_words = cues.words("optout", "words")
         self.optout_stop = cues.words("optout", "stop")
@@ -121,8 +121,8 @@ class Intents:
         for i, c in enumerate(texts):  # '我家孩子今年小升初，也算毕业了': a clause without 我 speaks of the one before
             if i and "我" not in c.text and self.graduation_others.within(texts[i - 1].text):
                 texts[i] = Clause("", c.asked)
-        if any(c.text.endswith("毕业") and c.text[:-2] in self.graduation_leads and not c.asked for c in texts):
-            return True  # '我毕业', '完美毕业✌️'
+        if any(c.text.endswith("毕业") and self.graduation_leads.removed(c.text[:-2]) == "" and not c.asked for c in texts):
+            return True  # '我毕业', '今天我也终于毕业', '完美毕业✌️'
         return self._keyword(texts, self.graduation_words, self.graduation_compounds)
 
     def optout(self, parts: list[Clause]) -> bool:

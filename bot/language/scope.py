@@ -35,6 +35,7 @@ class Scope:
     choice: Words
     choice_lead: Words
     choice_end: Words
+    choice_not_after: Words
     vocatives: Words
     understood: Words
     unable: Words
@@ -47,6 +48,7 @@ class Scope:
                    cues.words("question", "endings"), cues.words("question", "not_endings"),
                    cues.words("question", "tag_endings"), cues.words("question", "choice"),
                    cues.words("question", "choice_lead"), cues.words("question", "choice_end"),
+                   cues.words("question", "choice_not_after"),
                    cues.words("question", "vocatives"), cues.words("question", "understood"),
                    cues.words("question", "unable"))
 
@@ -95,7 +97,7 @@ class Scope:
     def _choice(self, text: str) -> bool:
         """'按周好还是按月好', '该补仓还是止损' - not '我还是先不买了', '还是老师讲得好'."""
         found = self.choice.spans(text)
-        if not found or found[0][0] == 0:
+        if not found or found[0][0] == 0 or text.endswith(self.choice_not_after, 0, found[0][0]):
             return False
         return self.choice_lead.within(text[:found[0][0]]) or text.endswith(self.choice_end)
 

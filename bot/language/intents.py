@@ -52,7 +52,7 @@ class Intents:
         self.landmarks = cues.words("checkin", "landmarks")
         self.contexts = cues.words("checkin", "contexts")
         self.optout_marketing = cues.words("optout", "marketing")
-        self.greetings = frozenset(cues.words("question", "greetings"))
+        self.greetings = cues.words("question", "greetings")
         self.retract = cues.words("scope", "retract")
         self.places = places  # a place right before 打卡 is a visit ('故宫打卡')
 
@@ -161,9 +161,4 @@ class Intents:
 
     def question(self, parts: list[Clause]) -> bool:
         """A private message that asks something ('请问怎么开户', '退订了还能上课吗？')."""
-        return any(self.scope.asks(c) for c in parts if not self._greeting(self.scope.core(c.text)))
-
-    def _greeting(self, text: str) -> bool:
-        """'在吗', '在吗老师', '在吗在吗'."""
-        half = len(text) // 2
-        return text in self.greetings or (text[:half] == text[half:] and text[:half] in self.greetings)
+        return any(self.scope.asks(c) for c in parts if self.greetings.removed(self.scope.core(c.text)) != "")  # not "你好在吗"

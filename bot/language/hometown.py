@@ -11,7 +11,7 @@ from bot.language.scope import Scope
 
 MENTIONS = 12  # the first places a message names are read (an answer comes early; linear time)
 HOME, STRONG, PLAIN = 3, 2, 1  # after 老家/来自 > after 坐标 (or a cue alone before) > a place standing alone
-_AREA = re.compile(r"^[\u4e00-\u9fff]{0,6}(?:区|县|镇|乡|村|街道|古城|古镇|老城|新城|农村|乡下|山区)[的人]?$")
+_AREA = re.compile(r"^[\u4e00-\u9fff]{0,6}(?:区|县|镇|乡|村|街道|古城|古镇|老城|新城|农村|乡下|山区|岛)[的人]?$")
 
 
 @dataclass(frozen=True, slots=True)

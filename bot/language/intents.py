@@ -9,7 +9,7 @@ from bot.language.normalize import CAP, DONE
 from bot.language.places import Gazetteer
 from bot.language.scope import Scope
 
-_DAY = re.compile(r"^(?:day|d|第)?\s*[0-9一二三四五六七八九十]{1,2}\s*天?$|^(?:今天|今日)$")
+_DAY = re.compile(r"^(?:day|d|第)?\s*[0-9一二三四五六七八九十]{1,2}\s*天?$|^(?:今天|今日|day)$")
 _PARTICLES = ("了", "啦", "吧", "啊", "哈", "呀", "哦", "我", "谢谢", "了谢谢", "行吗", "好吗")  # after the verb: nothing said
 _HITS = 8  # a keyword's first occurrences in a clause are read: linear time however often a message repeats it
 
@@ -83,9 +83,9 @@ class Intents:
 
     def checkin(self, parts: list[Clause]) -> bool:
         """'打卡' / 'Day2打卡' / '已打卡' / a lone ✅; not '还没打卡', '打卡在哪里打', '上班打卡'."""
-        marks = [c.text.replace(DONE, "") == "" for c in parts]
-        if any(marks) and all(m or _DAY.match(c.text) for m, c in zip(marks, parts)):
-            return True  # '✅', 'Day3 ✔️'
+        rest = [c.text.replace(DONE, "") for c in parts]
+        if any(DONE in c.text for c in parts) and all(r == "" or _DAY.match(r) for r in rest):
+            return True  # '✅', 'Day3 ✔️', 'Day 2 ✅'
         return not self.retracted(parts) and self._keyword(parts, self.checkin_words, self.checkin_compounds, visit=True)
 
     def practice(self, parts: list[Clause]) -> bool:
@@ -104,9 +104,11 @@ class Intents:
                 continue
             if self.scope.asks(clause) or not self.scope.affirms(clause, 0, 0):
                 continue
-            # '实操 ✅', '实操：已开户并买入100元', '作业：写下理财目标，已完成': the subject heads, a later clause says done
+            # '实操 ✅', '实操：已开户并买入100元', '实操：定投设置完成': the subject heads, a later clause says done
             for later in parts[i + 1:i + 4]:
-                leads = later.text.startswith("已") or any(s == 0 for s, _ in self.done.spans(later.text[:12]))
+                tail = later.text[-12:]
+                leads = later.text.startswith("已") or any(s == 0 for s, _ in self.done.spans(later.text[:12])) or any(
+                    e == len(tail) for _, e in self.done.spans(tail))
                 if later.text == DONE or (leads and self.scope.affirms(later, 0, 0)):
                     return True
         return False

@@ -47,6 +47,8 @@ class Intents:
         self.optout_between = cues.words("optout", "between")
         self.optout_others = cues.words("optout", "others")
         self.optout_keep = cues.words("optout", "keep")
+        self.optout_compounds = cues.words("optout", "compounds")
+        self.optout_have = cues.words("optout", "have")
         self.optout_polite = cues.words("optout", "polite")
         self.resubscribe_words = cues.words("resubscribe")
         self.landmarks = cues.words("checkin", "landmarks")
@@ -133,7 +135,7 @@ class Intents:
             return False
         for i, clause in enumerate(parts):
             text = clause.text
-            if self.optout_keep.within(text) or self.optout_others.within(text):
+            if self.optout_keep.within(text) or self.optout_others.within(text) or self.optout_compounds.within(text):
                 continue
             polite = self.optout_polite.within(text)
             nxt = parts[i + 1] if i + 1 < len(parts) else None
@@ -143,18 +145,27 @@ class Intents:
             words = self.optout_words.spans(text)
             if words and (polite or not asks) and self.scope.affirms(Clause(text), *words[0]) or (words and polite):
                 return True
-            stops = self.optout_stop.spans(text)[:_HITS]
-            if stops and not asks:
-                marketing = self.optout_marketing.within(text)
-                for s, e in self.optout_send.spans(text)[:_HITS]:
-                    # '不要再给我发优惠信息了', '别再推送了', '别发了', '不用再发了' - not '不用发我资料了', '不用发了', '别急着发'
-                    stop = next((st for st in reversed(stops) if st[1] <= s), None)
-                    if stop is None:
-                        continue
-                    gap = text[stop[1]:s]
-                    if marketing or (_strip_particles(text[e:]) == "" and self.optout_between.removed(gap) == "" and (
-                            text[stop[0]:stop[1]] not in self.optout_soft or self.optout_again.within(gap))):
-                        return True
+            if not asks and self._stop_sending(text, parts[i + 1:]):
+                return True
+        return False
+
+    def _stop_sending(self, text: str, later: list[Clause]) -> bool:
+        """'不要再给我发优惠信息了', '别再推送了', '别发了', '不用再发了' - not '不用发我资料了', '不用发了', '别急着发',
+        '别发了，我都存下来了'."""
+        stops = self.optout_stop.spans(text)[:_HITS]
+        marketing = self.optout_marketing.within(text) if stops else False
+        for s, e in self.optout_send.spans(text)[:_HITS] if stops else ():
+            stop = next((st for st in reversed(stops) if st[1] <= s), None)  # each verb with the nearest stop before it
+            if stop is None:
+                continue
+            if marketing:
+                return True
+            gap = text[stop[1]:s]
+            again = self.optout_again.within(gap)
+            if _strip_particles(text[e:]) != "" or self.optout_between.removed(gap) != "":
+                continue
+            if again or (text[stop[0]:stop[1]] not in self.optout_soft and not any(self.optout_have.within(c.text) for c in later)):
+                return True
         return False
 
     def resubscribe(self, parts: list[Clause]) -> bool:

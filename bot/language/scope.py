@@ -39,6 +39,9 @@ class Scope:
     vocatives: Words
     understood: Words
     unable: Words
+    demands: Words
+    demand_tags: Words
+    demand_verbs: Words
 
     @classmethod
     def from_cues(cls, cues: Cues) -> "Scope":
@@ -50,7 +53,8 @@ class Scope:
                    cues.words("question", "choice_lead"), cues.words("question", "choice_end"),
                    cues.words("question", "choice_not_after"),
                    cues.words("question", "vocatives"), cues.words("question", "understood"),
-                   cues.words("question", "unable"))
+                   cues.words("question", "unable"), cues.words("question", "demands"),
+                   cues.words("question", "demand_tags"), cues.words("question", "demand_verbs"))
 
     @cached_property
     def _not_questions(self) -> re.Pattern:
@@ -84,6 +88,8 @@ class Scope:
         """A question: a question mark, a question word, a final 吗/么/嘛/不, or a choice ('存定期还是买理财好')."""
         text = clause.text if text is None else text
         core = self.core(text)
+        if self.demands.within(text) or (core.endswith(self.demand_tags) and self.demand_verbs.within(core)):
+            return False  # '能不能别再发了', '别再发广告了行吗': demands
         if clause.asked or (core.endswith(self.endings) and not core.endswith(self.not_endings)):
             return True
         if self.understood.within(text) and self._understood.search(text):

@@ -158,11 +158,13 @@ class Intents:
             stop = next((st for st in reversed(stops) if st[1] <= s), None)  # each verb with the nearest stop before it
             if stop is None:
                 continue
+            gap = text[stop[1]:s]
+            if self.optout_between.removed(gap) != "":
+                continue  # '别急着发', '我删除了老师发的消息'
             if marketing:
                 return True
-            gap = text[stop[1]:s]
             again = self.optout_again.within(gap)
-            if _strip_particles(text[e:]) != "" or self.optout_between.removed(gap) != "":
+            if _strip_particles(text[e:]) != "":
                 continue
             if again or (text[stop[0]:stop[1]] not in self.optout_soft and not any(self.optout_have.within(c.text) for c in later)):
                 return True

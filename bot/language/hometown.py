@@ -63,7 +63,7 @@ class HometownReader:
         for i, (clause, mentions) in enumerate(found):
             mentions, read = mentions[:max(0, MENTIONS - read)], read + len(mentions)
             # '杭州湾新区 房价多少': only a space before a question, one sentence that asks
-            asked = clause.spaced and i + 1 < len(found) and self.scope.asks(found[i + 1][0])
+            asked = bool(mentions) and clause.spaced and i + 1 < len(found) and self.scope.asks(found[i + 1][0])
             for m in mentions:
                 rank = self._rank(clause, m, cue_before)
                 rank = 0 if asked and rank == PLAIN else rank

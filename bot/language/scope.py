@@ -67,9 +67,10 @@ class Scope:
 
     def core(self, text: str) -> str:
         """The clause without a trailing address ('在吗老师' -> '在吗', '要收手续费吗老师' -> '要收手续费吗')."""
-        for word in self.vocatives:
-            if text.endswith(word) and len(text) > len(word):
-                return text[: -len(word)]
+        if text.endswith(self.vocatives):
+            for word in self.vocatives:
+                if text.endswith(word) and len(text) > len(word):
+                    return text[: -len(word)]
         return text
 
     def glue(self) -> frozenset[str]:

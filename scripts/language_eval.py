@@ -2,10 +2,11 @@
 and what reading a message costs.
 
     python scripts/language_eval.py                 # the tuning corpus: figures, misses and false positives
-    python scripts/language_eval.py --holdout       # also the held-out set (figures only: it is not for tuning)
+    python scripts/language_eval.py --holdout       # also the held-out set, if present (figures only: not for tuning)
     python scripts/language_eval.py --json          # figures as JSON (also the cost figures)
 
-The corpus (tests/language/corpus.jsonl, held-out: tests/language/holdout.jsonl) has one message per line:
+The corpus (tests/language/corpus.jsonl; the held-out set, tests/language/holdout.jsonl, is written separately by
+someone who has not seen the tuning corpus and may be absent) has one message per line:
 {"text", "chat": "group"|"private", "intents": [...], "hometown": {"province", "city", "correction"}, "tricky"}.
 A hometown counts as found only with the right province, city and correction flag.
 """
@@ -108,15 +109,19 @@ def table(name: str, scores: dict[str, Score], n: int) -> str:
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--holdout", action="store_true", help="also score the held-out set (figures only)")
+    ap.add_argument("--holdout", action="store_true", help="also score the held-out set if it exists (figures only)")
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args()
     reader = Reader.with_additions()
     corpus = load(CORPUS)
     scores = evaluate(reader, corpus)
     out = {"corpus": {k: {"precision": round(s.precision, 4), "recall": round(s.recall, 4)} for k, s in scores.items()}}
-    if args.holdout:
-        held = load(HOLDOUT)
+    held = load(HOLDOUT) if args.holdout and HOLDOUT.exists() else None
+    if args.holdout and held is None:
+        print(f"no held-out set: {HOLDOUT.relative_to(ROOT)} does not exist (it is written separately)",
+              file=sys.stderr if args.json else sys.stdout)
+        out["holdout"] = None
+    elif held is not None:
         held_scores = evaluate(reader, held)
         out["holdout"] = {k: {"precision": round(s.precision, 4), "recall": round(s.recall, 4)} for k, s in held_scores.items()}
     out["cost"] = {k: round(v, 2) for k, v in cost(reader).items()}
@@ -129,7 +134,7 @@ def main() -> int:
         for line in s.false_positives:
             print(f"false pos {intent:<10} {line}")
     print(table("tuning corpus", scores, len(corpus)))
-    if args.holdout:
+    if held is not None:
         print(table("held-out set", held_scores, len(held)))
     c = out["cost"]
     print(f"cost: median {c['median_us']} µs per chatter message, p99 {c['p99_us']} µs; a 100,000-character message {c['long_100k_ms']} ms")

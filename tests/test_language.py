@@ -28,12 +28,12 @@ def _eval():
     return module
 
 
-def test_the_corpus_is_big_and_tricky_and_a_fifth_is_kept_aside():
+def test_the_corpus_is_big_and_tricky_and_the_held_out_set_is_unseen():
     tuning = [json.loads(x) for x in (CORPUS / "corpus.jsonl").read_text(encoding="utf-8").splitlines() if x.strip()]
-    held = [json.loads(x) for x in (CORPUS / "holdout.jsonl").read_text(encoding="utf-8").splitlines() if x.strip()]
-    assert len(tuning) + len(held) >= 800
-    assert sum(m["tricky"] for m in tuning + held) >= 300
-    assert len(held) >= (len(tuning) + len(held)) // 5
+    assert len(tuning) >= 3000
+    assert sum(m["tricky"] for m in tuning) >= 1000
+    held_file = CORPUS / "holdout.jsonl"  # written separately, by someone who has not seen the tuning corpus
+    held = [json.loads(x) for x in held_file.read_text(encoding="utf-8").splitlines() if x.strip()] if held_file.exists() else []
     assert not {m["text"] for m in tuning} & {m["text"] for m in held}  # nothing tuned on is scored as unseen
     for m in tuning + held:
         assert set(m["intents"]) <= set(INTENTS)
@@ -61,6 +61,17 @@ def test_each_intent_meets_the_bar_on_the_tuning_corpus(intent):
     ("不要再给我发优惠信息了", True, ["optout"]),
     ("退订了还能上课吗？", True, ["question"]),
     ("老师，基金定投每个月投多少合适？", True, ["question"]),
+    ("终于毕业啦", False, ["graduation"]),
+    ("我也毕业咯", False, ["graduation"]),
+    ("我女儿今年毕业", False, []),  # a third party
+    ("还有两天就毕业了", False, []),  # not yet
+    ("别再发了，谢谢", True, ["optout"]),
+    ("别发这么多表情包😂", True, []),  # not about marketing
+    ("不用发了，我已经看到了", True, []),  # that one thing, not every message
+    ("想问下定投和一次性买哪个好", True, ["question"]),
+    ("存定期还是买理财好呢", True, ["question"]),  # a choice, no question mark
+    ("收到谢谢", True, []),
+    ("在吗老师", True, []),  # a greeting
 ])
 def test_what_a_message_says(text, private, intents):
     assert READER.read(text, private=private).intents() == intents

@@ -46,6 +46,15 @@ class Words(tuple):
         """Does any word occur in the text?"""
         return self._re.search(text) is not None
 
+    def first_end(self, text: str, default: int) -> int:
+        """Where the first word found in the text ends (default if none)."""
+        m = self._re.search(text)
+        return m.end() if m else default
+
+    def removed(self, text: str) -> str:
+        """The text without these words ('再给我' -> '' for fillers)."""
+        return self._re.sub("", text)
+
     def spans(self, text: str) -> list[tuple[int, int]]:
         """(start, end) of each word in the text, leftmost-longest, not overlapping; an ASCII word ('td') only
         where it stands as a word of its own."""

@@ -9,8 +9,9 @@ from bot.language.cues import Cues
 from bot.language.places import Gazetteer, Mention
 from bot.language.scope import Scope
 
-STRONG, PLAIN = 2, 1
-_AREA = re.compile(r"^[\u4e00-\u9fff]{1,6}(?:区|县|镇|乡|村|街道)[的人]?$")  # a place after 来自/老家/家乡 outranks a place standing alone
+MENTIONS = 12  # the first places a message names are read (an answer comes early; linear time)
+HOME, STRONG, PLAIN = 3, 2, 1  # after 老家/来自 > after 坐标 (or a cue alone before) > a place standing alone
+_AREA = re.compile(r"^[\u4e00-\u9fff]{0,6}(?:区|县|镇|乡|村|街道|古城|古镇|老城|新城|农村|乡下|山区|岛)[的人]?$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,42 +43,58 @@ class HometownReader:
         self.scope = scope
         self.gazetteer = Gazetteer(cues.place_aliases, cues.words("hometown", "not_places"))
         self.cues = cues.words("hometown", "cues")
+        self.here = cues.words("hometown", "here_cues")
+        self.self_cues = cues.words("hometown", "self")
+        self.then = cues.words("hometown", "then")
         self.weak = cues.words("hometown", "weak_cues")
-        self.tail = cues.words("hometown", "tail")
+        self.tail = cues.words("hometown", "tail") + ("_",)  # '_': a harmless phrase blanked ('的宝妈一枚')
         self.elsewhere = cues.words("hometown", "elsewhere")
         self.not_after = cues.words("hometown", "not_after")
         self.corrections = cues.words("hometown", "corrections")
         self.others = cues.words("hometown", "others")
         self.people = cues.words("hometown", "people")
-        self.cue_ends = tuple(self.cues) + tuple(self.weak)
+        self.cue_ends = tuple(self.cues) + tuple(self.here) + tuple(self.weak)
 
     def read(self, text: str, parts: list[Clause]) -> Hometown | None:
         """The hometown the message gives, or None (a place in ordinary chat is not an answer)."""
         best: tuple[int, Mention, str] | None = None
         cue_before = False  # the previous clause was a cue with no place ('家乡签到：' / '坐标')
-        for clause, mentions in self._places(parts):
+        found, read = self._places(parts), 0
+        for i, (clause, mentions) in enumerate(found):
+            mentions, read = mentions[:max(0, MENTIONS - read)], read + len(mentions)
+            # '杭州湾新区 房价多少': only a space before a question, one sentence that asks
+            asked = bool(mentions) and clause.spaced and i + 1 < len(found) and self.scope.asks(found[i + 1][0])
             for m in mentions:
                 rank = self._rank(clause, m, cue_before)
-                if rank and (best is None or rank > best[0]):
-                    best = (rank, m, clause.text[m.start:m.end])
+                rank = 0 if asked and rank == PLAIN else rank
+                if rank and (best is None or rank > best[0] or self._refines(m, best[1], rank == best[0])):
+                    best = (max(rank, best[0] if best else 0), m, clause.text[m.start:m.end])
             cue_before = not mentions and clause.text.endswith(self.cue_ends)
         if best is None:
             return None
         _, m, words = best
         return Hometown(m.province, m.city, self.corrections.within(text), words)
 
+    @staticmethod
+    def _refines(m: Mention, than: Mention, as_sure: bool) -> bool:
+        """'安徽人，具体是安庆的', '来自天府之国四川，成都的': a later place in the same province, named more precisely
+        (said as surely, or the earlier one named only the province)."""
+        if m.province != than.province or m.level <= than.level:
+            return False
+        return (as_sure or than.level == 1) and (than.city is None or m.city == than.city)
+
     def _places(self, parts: list[Clause]) -> list[tuple[Clause, list[Mention]]]:
         """Each clause with the places it names; a place split by a space is read as one ('湖南 益阳')."""
         out: list[tuple[Clause, list[Mention]]] = []
+        prev, prev_found = None, []
         for clause in parts:
             found = self.gazetteer.find(clause.text)
-            if out and found and found[0].start == 0:
-                prev, prev_found = out[-1]
-                if prev.spaced and prev_found and prev_found[-1].end == len(prev.text):
-                    joined = Clause(prev.text + clause.text, clause.asked, clause.spaced)
-                    out[-1] = (joined, self.gazetteer.find(joined.text))
-                    continue
-            out.append((clause, found))
+            if prev and found and found[0].start == 0 and prev.spaced and prev_found and prev_found[-1].end == len(prev.text):
+                joined = Clause(prev.text + clause.text, clause.asked, clause.spaced)
+                out.append((joined, self.gazetteer.find(joined.text)))  # read after the parts, which may be right
+            else:
+                out.append((clause, found))
+            prev, prev_found = clause, found
         return out
 
     def _rank(self, clause: Clause, m: Mention, cue_before: bool) -> int:
@@ -85,21 +102,25 @@ class HometownReader:
         before, after = text[:m.start], text[m.end:].split("不是")[0]  # '是云南曲靖不是云南昭通'
         if after.startswith(self.not_after) or self.scope.asks(clause) or before.endswith(("不是", "不在")):
             return 0  # '北京大学', '上海今天下雨了吗'
-        cue = max((before.rfind(c) + len(c) for c in self.cues if c in before), default=-1) if self.cues.within(before) else -1
-        if cue >= 0:
-            gap = before[cue:]
-            if self.others.within(before[:cue]):
-                return 0  # '我老公老家是湖南的'
-            if len(gap) <= 6 and not self.elsewhere.within(gap):
-                return STRONG
-        if m.weak:
-            return 0  # a county's short name counts only right after 来自 / 老家 / 家乡
+        for cues, rank in ((self.cues, HOME), (self.here, STRONG)):
+            cue = max((before.rfind(c) + len(c) for c in cues if c in before), default=-1) if cues.within(before) else -1
+            if cue >= 0:
+                gap = before[cue:]
+                if self.others.within(before[:cue]):
+                    return 0  # '我老公老家是湖南的'
+                if len(gap) <= 6 and not self.elsewhere.within(gap):
+                    return rank
+        if m.weak:  # a county's short name counts only right after 来自 / 老家 / 家乡, or as '我是婺源的'
+            self_said = self.self_cues.within(before) and _strip(before, self.weak + self.tail) == ""
+            return PLAIN if self_said and _strip(after, self.tail) == "" else 0
         if self.elsewhere.within(before) or after.startswith(self.elsewhere):
             return 0  # '明天去北京出差', '在深圳工作'
         if self.others.within(before):
             return 0
         lead = _strip(before, self.weak + self.tail)
-        if lead == "" and self._answer_tail(after):
+        said = self._answer_tail(after) or (after.startswith("的") and after[1:].startswith(self.then)
+                                            and self.self_cues.within(before))  # '我是河南周口的今天第一次进群'
+        if lead == "" and said:
             return STRONG if cue_before else PLAIN  # '四川成都', '我是山东的', '河北保定的老李', '东莞的打工人报到'
         return 0
 

@@ -9,9 +9,9 @@ from bot.language.normalize import CAP, DONE
 from bot.language.places import Gazetteer
 from bot.language.scope import Scope
 
-_DAY = re.compile(r"^(?:day|d|第)?\s*[0-9一二三四五六七八九十]{1,2}\s*天?$|^(?:今天|今日)$")
-_PARTICLES = ("了", "啦", "吧", "啊", "哈", "呀", "哦", "谢谢", "了谢谢", "行吗", "好吗")
-_GRADUATED = re.compile(r"^(?:我|我也|终于|我终于|我们|我们也|我也终于|顺利|成功)?毕业$")
+_DAY = re.compile(r"^(?:day|d|第)?\s*[0-9一二三四五六七八九十]{1,2}\s*天?$|^(?:今天|今日|day)$")
+_PARTICLES = ("了", "啦", "吧", "啊", "哈", "呀", "哦", "我", "谢谢", "了谢谢", "行吗", "好吗")  # after the verb: nothing said
+_HITS = 8  # a keyword's first occurrences in a clause are read: linear time however often a message repeats it
 
 
 def _strip_particles(text: str) -> str:
@@ -37,17 +37,24 @@ class Intents:
         self.practice_compounds = cues.words("practice", "compounds")
         self.graduation_words = cues.words("graduation", "words")
         self.graduation_compounds = cues.words("graduation", "compounds")
+        self.graduation_leads = cues.words("graduation", "leads")
+        self.graduation_others = cues.words("graduation", "others")
         self.optout_words = cues.words("optout", "words")
         self.optout_stop = cues.words("optout", "stop")
         self.optout_send = cues.words("optout", "send")
+        self.optout_soft = cues.words("optout", "soft_stop")
+        self.optout_again = cues.words("optout", "again")
+        self.optout_between = cues.words("optout", "between")
         self.optout_others = cues.words("optout", "others")
         self.optout_keep = cues.words("optout", "keep")
+        self.optout_compounds = cues.words("optout", "compounds")
+        self.optout_have = cues.words("optout", "have")
         self.optout_polite = cues.words("optout", "polite")
         self.resubscribe_words = cues.words("resubscribe")
         self.landmarks = cues.words("checkin", "landmarks")
         self.contexts = cues.words("checkin", "contexts")
         self.optout_marketing = cues.words("optout", "marketing")
-        self.greetings = frozenset(cues.words("question", "greetings"))
+        self.greetings = cues.words("question", "greetings")
         self.retract = cues.words("scope", "retract")
         self.places = places  # a place right before 打卡 is a visit ('故宫打卡')
 
@@ -57,28 +64,30 @@ class Intents:
 
     def _keyword(self, parts: list[Clause], words: tuple[str, ...], compounds: tuple[str, ...], visit: bool = False) -> bool:
         for clause in parts:
-            found = words.spans(clause.text)
+            found = words.spans(clause.text)[:_HITS]
             if not found:
                 continue
             blocked = compounds.spans(clause.text)
+            text = self.scope.clean(clause.text) if visit else clause.text
+            visited = self._visited(text) if visit else len(text)
             for start, end in found:
-                if visit and self._visiting(clause.text[:start]):
+                if visit and (start >= visited or text.endswith(self.landmarks, 0, start)):
                     continue
                 if not _inside(blocked, start, end) and self.scope.affirms(clause, start, end):
                     return True
         return False
 
-    def _visiting(self, before: str) -> bool:
-        """'故宫打卡', '在西安大雁塔打卡了', '成都大熊猫基地打卡': a place visited, not the course."""
-        if before.endswith(self.landmarks) or self.contexts.within(before):
-            return True
-        return any(m.end >= len(before) - 3 for m in self.places.find(before))
+    def _visited(self, text: str) -> int:
+        """Where a keyword starts to name a visit: after a place or another context ('在西安大雁塔打卡了',
+        '去长沙茶颜悦色打卡', '上班打卡'; a landmark right before it, '故宫打卡', is checked at the keyword)."""
+        places = self.places.find(text)
+        return min(self.contexts.first_end(text, len(text)), places[0].end if places else len(text))
 
     def checkin(self, parts: list[Clause]) -> bool:
         """'打卡' / 'Day2打卡' / '已打卡' / a lone ✅; not '还没打卡', '打卡在哪里打', '上班打卡'."""
-        marks = [c.text.replace(DONE, "") == "" for c in parts]
-        if any(marks) and all(m or _DAY.match(c.text) for m, c in zip(marks, parts)):
-            return True  # '✅', 'Day3 ✔️'
+        rest = [c.text.replace(DONE, "") for c in parts]
+        if any(DONE in c.text for c in parts) and all(r == "" or _DAY.match(r) for r in rest):
+            return True  # '✅', 'Day3 ✔️', 'Day 2 ✅'
         return not self.retracted(parts) and self._keyword(parts, self.checkin_words, self.checkin_compounds, visit=True)
 
     def practice(self, parts: list[Clause]) -> bool:
@@ -87,19 +96,22 @@ class Intents:
             return False
         for i, clause in enumerate(parts):
             subjects = self.subjects.spans(clause.text)
-            if not subjects or _inside(self.practice_compounds.spans(clause.text), *subjects[0]):
+            compounds = self.practice_compounds.spans(clause.text) if subjects else []
+            if not subjects or _inside(compounds, *subjects[0]):
                 continue
-            done = self.done.spans(clause.text)
+            done = [(s, e) for s, e in self.done.spans(clause.text)[:_HITS] if not _inside(compounds, s, e)]
             if done:
                 if any(self.scope.affirms(clause, s, e) for s, e in done):
                     return True
                 continue
             if self.scope.asks(clause) or not self.scope.affirms(clause, 0, 0):
                 continue
-            # '实操 ✅', '实操：已开户并买入100元', '作业：写下理财目标，已完成': the subject heads, a later clause says done
-            for later in parts[i + 1:]:
-                if later.text == DONE or (later.text.startswith(("已", "完成", "搞定", "ok", "done"))
-                                          and self.scope.affirms(later, 0, 0)):
+            # '实操 ✅', '实操：已开户并买入100元', '实操：定投设置完成': the subject heads, a later clause says done
+            for later in parts[i + 1:i + 4]:
+                tail = later.text[-12:]
+                leads = later.text.startswith("已") or any(s == 0 for s, _ in self.done.spans(later.text[:12])) or any(
+                    e == len(tail) for _, e in self.done.spans(tail))
+                if later.text == DONE or (leads and self.scope.affirms(later, 0, 0)):
                     return True
         return False
 
@@ -107,11 +119,14 @@ class Intents:
         """'我毕业啦' / '我毕业了！' / '毕业啦毕业啦🎉' / a lone 🎓; not '什么时候毕业', '北京大学毕业的'."""
         if parts and all(c.text.replace(CAP, "") == "" for c in parts):
             return True
-        if self.retracted(parts):
-            return False
         texts = [Clause(c.text.replace(CAP, ""), c.asked) for c in parts]
-        if any(_GRADUATED.match(c.text) and not c.asked for c in texts):
-            return True
+        if not any(c.text.endswith("毕业") or self.graduation_words.within(c.text) for c in texts) or self.retracted(parts):
+            return False
+        for i, c in enumerate(texts):  # '我家孩子今年小升初，也算毕业了': a clause without 我 speaks of the one before
+            if i and "我" not in c.text and self.graduation_others.within(texts[i - 1].text):
+                texts[i] = Clause("", c.asked)
+        if any(c.text.endswith("毕业") and self.graduation_leads.removed(c.text[:-2]) == "" and not c.asked for c in texts):
+            return True  # '我毕业', '今天我也终于毕业', '完美毕业✌️'
         return self._keyword(texts, self.graduation_words, self.graduation_compounds)
 
     def optout(self, parts: list[Clause]) -> bool:
@@ -120,7 +135,7 @@ class Intents:
             return False
         for i, clause in enumerate(parts):
             text = clause.text
-            if self.optout_keep.within(text) or self.optout_others.within(text):
+            if self.optout_keep.within(text) or self.optout_others.within(text) or self.optout_compounds.within(text):
                 continue
             polite = self.optout_polite.within(text)
             nxt = parts[i + 1] if i + 1 < len(parts) else None
@@ -130,12 +145,29 @@ class Intents:
             words = self.optout_words.spans(text)
             if words and (polite or not asks) and self.scope.affirms(Clause(text), *words[0]) or (words and polite):
                 return True
-            stops = self.optout_stop.spans(text)
-            if stops and not asks:
-                for s, e in self.optout_send.spans(text):
-                    # '不要再给我发优惠信息了', '别再推送了', '别发了' - not '不用发我资料了'
-                    if s >= stops[0][1] and (self.optout_marketing.within(text) or _strip_particles(text[e:]) == ""):
-                        return True
+            if not asks and self._stop_sending(text, parts[i + 1:]):
+                return True
+        return False
+
+    def _stop_sending(self, text: str, later: list[Clause]) -> bool:
+        """'不要再给我发优惠信息了', '别再推送了', '别发了', '不用再发了' - not '不用发我资料了', '不用发了', '别急着发',
+        '别发了，我都存下来了'."""
+        stops = self.optout_stop.spans(text)[:_HITS]
+        marketing = self.optout_marketing.within(text) if stops else False
+        for s, e in self.optout_send.spans(text)[:_HITS] if stops else ():
+            stop = next((st for st in reversed(stops) if st[1] <= s), None)  # each verb with the nearest stop before it
+            if stop is None:
+                continue
+            gap = text[stop[1]:s]
+            if self.optout_between.removed(gap) != "":
+                continue  # '别急着发', '我删除了老师发的消息'
+            if marketing:
+                return True
+            again = self.optout_again.within(gap)
+            if _strip_particles(text[e:]) != "":
+                continue
+            if again or (text[stop[0]:stop[1]] not in self.optout_soft and not any(self.optout_have.within(c.text) for c in later)):
+                return True
         return False
 
     def resubscribe(self, parts: list[Clause]) -> bool:
@@ -144,4 +176,4 @@ class Intents:
 
     def question(self, parts: list[Clause]) -> bool:
         """A private message that asks something ('请问怎么开户', '退订了还能上课吗？')."""
-        return any(self.scope.asks(c) for c in parts if c.text not in self.greetings)
+        return any(self.scope.asks(c) for c in parts if self.greetings.removed(self.scope.core(c.text)) != "")  # not "你好在吗"

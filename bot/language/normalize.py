@@ -48,7 +48,7 @@ _SPACED_ASCII = re.compile(r"\b([a-z]) (?=[a-z]\b)")  # 'T D' -> 'td'
 
 def normalize(text: str, typos: dict[str, str] | None = None, limit: int = MAX_CHARS) -> str:
     """'我來自廣東廣州！！！😄[強]' -> '我来自广东广州!'; '打咔✅' -> '打卡✓' (linear; reads at most `limit` chars)."""
-    text = _MENTION.sub(" ", text[:limit])
+    text = _MENTION.sub("", text[:limit])  # '恭喜@王姐 完成实操': the words around a mention stay together
     text = unicodedata.normalize("NFKC", text)
     text = _T2S.convert(_QUOTES.sub("", text))
     if _PLAIN.fullmatch(text) is None:  # most messages are plain words: no emoji, kaomoji or brackets to clear

@@ -95,9 +95,9 @@ class Gazetteer:
                 options[0] = [p for p, _ in self.index[first]]
         # the run names one place from the outside in: keep the readings whose provinces agree
         provinces = set.intersection(*({p.province for p in opts} for opts in options))
-        if not provinces:
-            run, options = run[:1], options[:1]
-            provinces = {p.province for p in options[0]}
+        while not provinces:  # '湖南凤凰古城': the longest start of the run that agrees
+            run, options = run[:-1], options[:-1]
+            provinces = set.intersection(*({p.province for p in opts} for opts in options))
         chosen: list[Place] = []
         for opts in options:
             opts = [p for p in opts if p.province in provinces]

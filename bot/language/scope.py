@@ -1,10 +1,20 @@
 """Does a keyword in a clause really affirm it? Negation, question, plan, modal, failure and third party rule it out."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from functools import cached_property
 
 from bot.language.clauses import Clause
 from bot.language.cues import Cues, Words
+
+
+_A_NOT_A = re.compile(r"([\u4e00-\u9fff]{1,2})[不没]\1")  # '值不值得', '买没买', '安全不安全'
+
+
+def _unless_negated(words: Words) -> re.Pattern:
+    """The words, where 不/没 does not come right before them."""
+    return re.compile("(?<![不没])(?:" + "|".join(map(re.escape, words)) + ")") if words else re.compile(r"(?!x)x")
 
 
 @dataclass(frozen=True)
@@ -20,14 +30,48 @@ class Scope:
     question_words: Words
     not_questions: Words
     endings: Words
+    not_endings: Words
     tag_endings: Words
+    choice: Words
+    choice_lead: Words
+    choice_end: Words
+    choice_not_after: Words
+    vocatives: Words
+    understood: Words
+    unable: Words
+    demands: Words
+    demand_tags: Words
+    demand_verbs: Words
 
     @classmethod
     def from_cues(cls, cues: Cues) -> "Scope":
         return cls(cues.words("scope", "harmless"), cues.words("scope", "negation"), cues.words("scope", "plan"),
                    cues.words("scope", "modal"), cues.words("scope", "failure"), cues.words("scope", "third_party"),
                    cues.words("question", "words"), cues.words("question", "not_questions"),
-                   cues.words("question", "endings"), cues.words("question", "tag_endings"))
+                   cues.words("question", "endings"), cues.words("question", "not_endings"),
+                   cues.words("question", "tag_endings"), cues.words("question", "choice"),
+                   cues.words("question", "choice_lead"), cues.words("question", "choice_end"),
+                   cues.words("question", "choice_not_after"),
+                   cues.words("question", "vocatives"), cues.words("question", "understood"),
+                   cues.words("question", "unable"), cues.words("question", "demands"),
+                   cues.words("question", "demand_tags"), cues.words("question", "demand_verbs"))
+
+    @cached_property
+    def _not_questions(self) -> re.Pattern:
+        """The not-question phrases, except right after 不 ('不知道怎么开户' asks, '知道怎么开户了' does not)."""
+        return _unless_negated(self.not_questions)
+
+    @cached_property
+    def _understood(self) -> re.Pattern:
+        return _unless_negated(self.understood)
+
+    def core(self, text: str) -> str:
+        """The clause without a trailing address ('在吗老师' -> '在吗', '要收手续费吗老师' -> '要收手续费吗')."""
+        if text.endswith(self.vocatives):
+            for word in self.vocatives:
+                if text.endswith(word) and len(text) > len(word):
+                    return text[: -len(word)]
+        return text
 
     def glue(self) -> frozenset[str]:
         """Scope words that may stand apart from their verb ('还没 打卡')."""
@@ -42,14 +86,27 @@ class Scope:
         return text
 
     def asks(self, clause: Clause, text: str | None = None) -> bool:
-        """A question: a question mark, a question word, or a final 吗/么/嘛."""
+        """A question: a question mark, a question word, a final 吗/么/嘛/不, or a choice ('存定期还是买理财好')."""
         text = clause.text if text is None else text
-        if clause.asked or text.endswith(self.endings):
+        core = self.core(text)
+        if self.demands.within(text) or (core.endswith(self.demand_tags) and self.demand_verbs.within(core)):
+            return False  # '能不能别再发了', '别再发广告了行吗': demands
+        if clause.asked or (core.endswith(self.endings) and not core.endswith(self.not_endings)):
             return True
+        if self.understood.within(text) and self._understood.search(text):
+            return False  # '区别我已经搞清楚了'
         if self.not_questions.within(text):
-            for phrase in self.not_questions:
-                text = text.replace(phrase, "_")
-        return self.question_words.within(text)
+            text = self._not_questions.sub("_", text)
+        if self.unable.within(text) and not self.third_party.within(text):
+            return True  # '我不太会用支付宝买基金'
+        return self.question_words.within(text) or self._choice(text) or _A_NOT_A.search(text) is not None
+
+    def _choice(self, text: str) -> bool:
+        """'按周好还是按月好', '该补仓还是止损' - not '我还是先不买了', '还是老师讲得好'."""
+        found = self.choice.spans(text)
+        if not found or found[0][0] == 0 or text.endswith(self.choice_not_after, 0, found[0][0]):
+            return False
+        return self.choice_lead.within(text[:found[0][0]]) or text.endswith(self.choice_end)
 
     def affirms(self, clause: Clause, start: int, end: int) -> bool:
         """Does the keyword at text[start:end] say that the sender did it, now?"""

@@ -26,7 +26,7 @@ class Message:
     name: str
     text: str
     topic: str = ""
-    kind: str = "text"  # "text" | "image" | other media kinds
+    kind: str = "text"  # "text" | "image" | "url" (a link card) | "mini_program" | "contact" (a card) | other media
     mentions: tuple[str, ...] = ()
 
 
@@ -66,8 +66,9 @@ Event = Message | MemberJoined | MemberLeft | FriendRequest
 @dataclass(frozen=True, slots=True)
 class Outgoing:
     """Something the bot does: says text to a room (optionally @-mentioning members) or to one contact
-    (action "say"), accepts a friend request (action "accept", ref = the request id, to = the contact), or
-    invites a contact into a room (action "invite", room and to)."""
+    (action "say"), accepts a friend request (action "accept", ref = the request id, to = the contact),
+    invites a contact into a room (action "invite", room and to), or removes a member from a room where the bot's
+    account is an admin (action "remove", room and to)."""
 
     room: str | None
     to: str | None

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
+
 from bot.events import Outgoing
 from bot.outbox import Pacing, Sender
 from bot.transport import SendError
@@ -219,3 +221,31 @@ def test_supervise_resets_the_senders_back_off_when_the_connection_returns(chat)
 
     chat.run(go())
     assert calls == ["reset"]
+
+
+def test_a_removal_is_delivered_through_the_outbox_in_order_with_the_messages(chat):
+    with chat.store.tx():
+        chat.engine.outbox.put(Outgoing(ROOM, None, "@spammer 请勿发广告"), chat.clock.now())
+        chat.engine.outbox.put(Outgoing(ROOM, "spammer", "", action="remove"), chat.clock.now())
+    out = chat.said_out()
+    assert [(o.action, o.room, o.to) for o in out] == [("say", ROOM, None), ("remove", ROOM, "spammer")]
+    assert chat.transport.sent[1].ts - chat.transport.sent[0].ts >= timedelta(seconds=1)  # paced like a message to the room
+    assert chat.store.conn.execute("SELECT action, status FROM outbox ORDER BY id").fetchall() == [("say", "sent"), ("remove", "sent")]
+
+
+def test_a_removal_that_fails_is_reported_like_other_failed_actions(chat):
+    chat.transport.fail_next = [SendError("remove spammer from room1@chatroom failed: not an admin", unknown=True)]
+    with chat.store.tx():
+        chat.engine.outbox.put(Outgoing(ROOM, "spammer", "", action="remove"), chat.clock.now())
+        chat.engine.outbox.put(Outgoing(ROOM, None, "下一条"), chat.clock.now())
+    assert chat.said() == ["下一条"]  # the failed removal is not retried blindly
+    rows = chat.store.conn.execute("SELECT action, status, error FROM outbox ORDER BY id").fetchall()
+    assert rows[0][:2] == ("remove", "unknown") and "not an admin" in rows[0][2]
+    assert chat.store.unknown_sends() == 1  # shown in /status and the report, like an interrupted send
+
+
+def test_an_unknown_action_is_an_error_not_a_silent_drop(chat):
+    from bot.transport import perform
+
+    with pytest.raises(SendError, match="unknown outbox action"):
+        chat.run(perform(chat.transport, Outgoing(ROOM, "x", "", action="kick")))

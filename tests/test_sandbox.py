@@ -47,3 +47,28 @@ def test_a_line_it_cannot_read_gets_a_hint_not_an_event():
     events, out = typed("just words")
     assert events == [] and "name: message" in out
     assert "🤖 → sandbox@chatroom: 收到" in out
+
+
+def test_link_mini_program_and_contact_cards_arrive_with_their_kinds():
+    events, _ = typed(":url bob https://x.cn/a 免费领取", ":mini bob 拼多多砍一刀", ":card bob 理财老师")
+    messages = [(e.kind, e.text) for e in events if isinstance(e, Message)]
+    assert messages == [("url", "https://x.cn/a 免费领取"), ("mini_program", "拼多多砍一刀"), ("contact", "理财老师")]
+
+
+def test_a_removal_is_printed_and_the_member_leaves():
+    out = io.StringIO()
+    sandbox = SandboxTransport(VirtualClock(local("2026-12-01 09:00")), ZoneInfo("Asia/Shanghai"), stdout=out)
+    events = []
+
+    async def collect(event):
+        events.append(event)
+
+    async def go():
+        sandbox._on_event = collect
+        await sandbox._line("spam: 加我微信", collect)
+        await sandbox.remove("sandbox@chatroom", "spam")
+        await asyncio.sleep(0.01)
+    asyncio.run(go())
+    assert "🤖 removes spam from sandbox@chatroom" in out.getvalue()
+    assert isinstance(events[-1], MemberLeft) and events[-1].members[0].id == "spam"
+    assert ("sandbox@chatroom", "spam") not in sandbox._seen  # speaking again would join again

@@ -24,6 +24,8 @@ async def perform(transport: "Transport", out: Outgoing) -> None:
         await transport.accept_friend(out.ref or "", out.to or "")
     elif out.action == "invite":
         await transport.invite(out.room or "", out.to or "")
+    elif out.action == "remove":
+        await transport.remove(out.room or "", out.to or "")
     else:
         raise SendError(f"unknown outbox action {out.action!r}")
 
@@ -44,6 +46,10 @@ class Transport(Protocol):
 
     async def invite(self, room: str, contact: str) -> None:
         """Add a contact to a room (WeChat turns it into an invitation card for groups over 40 members)."""
+
+    async def remove(self, room: str, contact: str) -> None:
+        """Remove a member from a room (WeChat allows it only when the bot's account owns or administers the room);
+        raise SendError on failure."""
 
     async def stop(self) -> None:
         """Disconnect."""

@@ -40,5 +40,8 @@ class FakeTransport:
     async def invite(self, room: str, contact: str) -> None:
         await self.say(Outgoing(room, contact, "", action="invite"))
 
+    async def remove(self, room: str, contact: str) -> None:
+        await self.say(Outgoing(room, contact, "", action="remove"))
+
     async def stop(self) -> None:
         self.on_event = None

@@ -3,6 +3,7 @@
     alice: 打卡            alice says 打卡 in the current room (alice joins on first word)
     adv: /start            the advisor (id 'adv' by default) starts a course here
     :img alice             alice posts a screenshot
+    :url bob https://x.cn  bob shares a link card  (:mini bob 标题  a mini-program,  :card bob 名字  a contact card)
     :join bob carol        members join;  :leave bob   a member leaves
     :friend dan 想学理财    dan sends the bot a friend request (with a hello)
     :dm dan 退订            dan writes to the bot in a private chat
@@ -19,6 +20,7 @@ from bot.events import FriendRequest, Member, MemberJoined, MemberLeft, Message,
 from bot.transport import EventHandler
 
 HELP = __doc__.split("\n\n", 1)[1]
+CARDS = {"url": "url", "mini": "mini_program", "card": "contact"}  # typed card -> Message.kind (as the adapter names them)
 
 
 class SandboxTransport:
@@ -89,6 +91,10 @@ class SandboxTransport:
             elif cmd == "img" and args:
                 await self._ensure_joined(args[0], on_event)
                 await on_event(Message(self._id(), self.clock.now(), self.room, args[0], args[0], "[图片]", self.topic, kind="image"))
+            elif cmd in CARDS and len(args) >= 2:
+                await self._ensure_joined(args[0], on_event)
+                await on_event(Message(self._id(), self.clock.now(), self.room, args[0], args[0], " ".join(args[1:]),
+                                       self.topic, kind=CARDS[cmd]))
             else:
                 self._print(HELP)
             return
@@ -116,6 +122,14 @@ class SandboxTransport:
         if self._on_event is not None:
             self._seen.add((room, contact))
             event = MemberJoined(self._id(), self.clock.now(), room, (Member(contact, contact),), room)
+            asyncio.get_running_loop().call_soon(lambda: asyncio.ensure_future(self._on_event(event)))
+
+    async def remove(self, room: str, contact: str) -> None:
+        """Print the removal, and let the member leave the room (as WeChat reports a removal)."""
+        self._print(f"[{self._stamp()}] 🤖 removes {contact} from {room}; {contact} leaves")
+        self._seen.discard((room, contact))
+        if self._on_event is not None:
+            event = MemberLeft(self._id(), self.clock.now(), room, (Member(contact, contact),), room)
             asyncio.get_running_loop().call_soon(lambda: asyncio.ensure_future(self._on_event(event)))
 
     async def stop(self) -> None:

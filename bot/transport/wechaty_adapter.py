@@ -39,6 +39,9 @@ from bot.transport import EventHandler, SendError
 log = logging.getLogger("bot.transport.wechaty")
 
 AT_SEPARATOR = "\u2005"  # what WeChat (and room.say) put after "@name"
+# card kinds whose payload the puppet gives on request: (puppet method, the payload fields that become Message.text)
+CARD_TEXT = {"url": ("message_url", ("title", "description", "url")),
+             "mini_program": ("message_mini_program", ("title", "description"))}
 
 _sdk: Any = None
 
@@ -314,17 +317,31 @@ class WechatyTransport:
         p = msg.payload
         room = msg.room()
         kind = p.type.name.removeprefix("MESSAGE_TYPE_").lower() if isinstance(p.type, sdk.MessageType) else "unknown"
+        text = p.text or ""
+        if kind in CARD_TEXT:  # a link or mini-program card: its title and address, not the puppet's raw XML
+            text = await self._card_text(kind, msg.message_id) or text
         return Message(
             id=msg.message_id,
             ts=_utc(p.timestamp),
             room=room.room_id if room else None,
             sender=p.from_id,
             name=msg.talker().name,
-            text=p.text or "",
+            text=text,
             topic=(room.payload.topic or "") if room else "",
             kind=kind,
             mentions=tuple(p.mention_ids or ()),
         )
+
+    async def _card_text(self, kind: str, message_id: str) -> str:
+        """'title description url' of a link card, 'title description' of a mini-program card ('' if the puppet
+        cannot say: the message then keeps the text the puppet gave)."""
+        method, fields = CARD_TEXT[kind]
+        try:
+            card = await asyncio.wait_for(getattr(self._bot.puppet, method)(message_id), timeout=self.send_timeout)
+        except Exception as e:  # noqa: BLE001 - the message still goes in, with the puppet's text
+            log.warning("%s card %s: no payload (%r)", kind, message_id, e)
+            return ""
+        return " ".join(str(v) for v in (getattr(card, f, None) for f in fields) if v)
 
     async def _members(self, ids: list[str]) -> tuple[Member, ...]:
         members = []
@@ -409,6 +426,12 @@ class WechatyTransport:
     async def invite(self, room: str, contact: str) -> None:
         """Add a contact to a room (WeChat sends an invitation card for groups over 40 members)."""
         await self._call(f"invite {contact} into {room}", self._bot.puppet.room_add(room, contact))
+
+    async def remove(self, room: str, contact: str) -> None:
+        """Remove a member from a room (WeChat allows it only when the bot's account owns or administers the room).
+        The puppet's room_delete directly: Room.delete() would also re-fetch the room, an RPC that can fail after
+        the removal succeeded."""
+        await self._call(f"remove {contact} from {room}", self._bot.puppet.room_delete(room, contact))
 
     async def _call(self, what: str, coro: Any) -> None:
         if not self.connected:

@@ -218,3 +218,39 @@ def test_the_daemon_reconnects_when_the_puppet_service_comes_back(fast_playbook,
         assert daemon.stop() == 0
     finally:
         second.close()
+
+
+def test_a_removal_goes_over_grpc_and_the_member_leaves(gateway, tmp_path):
+    """The adapter's remove reaches the puppet service's room_del; the removal comes back as the member leaving."""
+    import asyncio
+
+    from bot.events import MemberLeft, Outgoing
+    from bot.transport import perform
+    from bot.transport.wechaty_adapter import WechatyTransport
+
+    room = "remove-1@chatroom"
+    gateway.contact("spammer", "加我微信")
+    gateway.contact("adv", "王导师")
+    gateway.room(room, "理财4期", ["adv", "spammer"])
+    events = []
+
+    async def go() -> None:
+        transport = WechatyTransport(gateway.endpoint, TOKEN, cache_dir=str(tmp_path / "cache"))
+
+        async def on_event(event) -> None:
+            events.append(event)
+
+        await transport.start(on_event)
+        try:
+            await perform(transport, Outgoing(room, "spammer", "", action="remove"))
+            for _ in range(100):
+                if any(isinstance(e, MemberLeft) and e.room == room for e in events):
+                    break
+                await asyncio.sleep(0.1)
+        finally:
+            await transport.stop()
+
+    asyncio.run(go())
+    gateway.wait_sent(lambda m: m["kind"] == "remove" and m["room"] == room and m["to"] == "spammer", "the removal")
+    left = [e for e in events if isinstance(e, MemberLeft) and e.room == room]
+    assert [m.id for e in left for m in e.members] == ["spammer"]

@@ -15,7 +15,8 @@
 //   POST /leave      {room, members:[ids], remover}       -> {ok}
 //   POST /friendship {contact, name?, hello}              -> {id}   (friendship id)
 //   GET  /sent       -> [{ts, room, to, text, mentions:[ids], kind}]  every message the BOT sent (kind text|file),
-//                       friend request it accepted (kind accept) and room invitation it made (kind invite)
+//                       friend request it accepted (kind accept), room invitation it made (kind invite) and
+//                       member it removed from a room (kind remove)
 //   POST /reset      -> {ok}   clears the /sent log (the mock world keeps its contacts and rooms)
 //
 // Install with `npm install` (it keeps package-lock.json as is). `npm ci` refuses this lock: the
@@ -91,6 +92,13 @@ puppet.roomAdd = async (roomId, contactId) => {
   const r = room(roomId)
   const payload = await puppet.roomPayload(roomId)
   if ((payload.memberIdList || []).length < 40) r.add(contact(contactId)).by(contact(botId))
+}
+
+// Removing a member is a no-op in PuppetMock too: record it (kind 'remove') and let the member leave, removed by the bot
+// (WeChat reports a removal as a room-leave event).
+puppet.roomDel = async (roomId, contactId) => {
+  sent.push({ ts: Date.now(), room: roomId, to: contactId, text: '', mentions: [], kind: 'remove' })
+  room(roomId).remove(contact(contactId)).by(contact(botId))
 }
 
 // No friendship helper in the mock: keep payloads here and emit the event ourselves.

@@ -1,0 +1,202 @@
+"""防骚扰 (moderation): spam in a study group (ads, links, contact details, QR codes, mini-program and contact cards)
+is recognised before any other ritual sees it (it is never counted as a check-in), its sender is warned once in the
+group and every advisor is told privately with the message; on a repeat the member is removed through the outbox
+when the bot's account is a group admin (`can_remove`), else the advisors are asked to remove them. Every decision
+is recorded (moderation_decisions). What counts as spam is in rules.py and the playbook's `moderation:` section.
+
+Decided here:
+- a link from a member who is not new (joined more than `new_member_minutes` ago, or was there when the group was
+  bound) is ordinary sharing unless a spam word, a suspicious word or a contact detail comes with it;
+- an image is never spam: members post practice screenshots. Only when a new member's very first message is an
+  image are the advisors told privately to look (it may be a QR code); the member is not warned and the image
+  counts as it would (a practice screenshot);
+- advisors, and members an advisor allowed with /allow, are never checked; /unmute clears a member's strikes;
+- a backlog message (received on login, sent while the bot was away) is recorded and kept from the other
+  rituals, but nobody is warned or told because of it.
+"""
+from __future__ import annotations
+
+import logging
+
+from bot.commands import Command, UsageError, shown
+from bot.context import Ctx
+from bot.events import Outgoing
+from bot.lifecycle import STATE_NAMES
+from bot.names import display_name, topic
+from bot.ritual import STOP, Ritual
+from rituals.moderation.rules import Finding, Rules, quote
+from rituals.moderation.section import Moderation
+from rituals.moderation.store import MIGRATIONS, ModerationStore
+
+ritual = Ritual("moderation", section=("moderation", Moderation), order=5, migrations=MIGRATIONS)
+log = logging.getLogger("bot.moderation")
+KINDS = ("text", "image", "url", "mini_program", "contact")
+
+
+def db(ctx: Ctx) -> ModerationStore:
+    return ModerationStore(ctx.store.conn)
+
+
+def rules(ctx: Ctx) -> Rules:
+    """The section's rules, compiled once per engine (the course's task links are allowed too)."""
+    memory = ctx.memory(ritual.name)
+    if "rules" not in memory:
+        links = [d.task.link for d in ctx.pb.days if d.task is not None]
+        memory["rules"] = Rules(ritual.config(ctx.pb), links)
+    return memory["rules"]
+
+
+# -- who is new -------------------------------------------------------------------------------
+@ritual.on("start")
+def baseline_bound_groups(ctx: Ctx) -> None:
+    """Groups bound before moderation began: everyone the bot has seen in them is not new."""
+    for group in ctx.groups:
+        db(ctx).baseline(group.room, group.members, ctx.now)
+
+
+@ritual.on("bound")
+def baseline_on_binding(ctx: Ctx) -> None:
+    """Everyone in the room when the course is bound is the cohort, not a newcomer."""
+    db(ctx).baseline(ctx.room, ctx.group.members, ctx.now)
+
+
+@ritual.on("joined")
+def joined(ctx: Ctx, members) -> None:
+    """A member the bot sees join a bound group is new for `new_member_minutes`."""
+    if ctx.group is None:
+        return
+    store = db(ctx)
+    for m in members:
+        store.joined(ctx.room, m.id, ctx.now)
+
+
+# -- messages ---------------------------------------------------------------------------------
+@ritual.message(*STATE_NAMES, kinds=KINDS)
+def watch(ctx: Ctx) -> str | None:
+    """Look at every member message first; spam goes no further (STOP)."""
+    msg, cfg, store = ctx.message, ritual.config(ctx.pb), db(ctx)
+    if msg.sender in ctx.advisors:
+        return None
+    standing = store.standing(ctx.room, msg.sender)
+    if standing.trusted:
+        return None
+    new = standing.is_new(ctx.now, cfg.new_member_minutes)
+    finding = rules(ctx).judge(msg.text, msg.kind, new)
+    if finding is None:
+        if new:
+            if msg.kind == "image" and standing.messages == 0 and cfg.image_notice and not standing.noticed:
+                _image_notice(ctx, store)
+            store.spoke(ctx.room, msg.sender)
+        return None
+    if ctx.stale:
+        _record(ctx, store, finding, "stale")  # sent while the bot was away: kept from the others, nothing said
+    elif standing.escalated:
+        _record(ctx, store, finding, "ignored")  # already removed or reported: nothing more
+    elif standing.strikes == 0:
+        _warn(ctx, store, finding)
+    elif cfg.can_remove:
+        _remove(ctx, store, finding)
+    else:
+        _ask(ctx, store, finding)
+    return STOP
+
+
+def _record(ctx: Ctx, store: ModerationStore, finding: Finding, action: str) -> None:
+    msg = ctx.message
+    store.record(ctx.room, msg.sender, msg.id, finding.rule, finding.evidence, action, ctx.now)
+    log.info("moderation: %s in %s, rule %s (%s): %s", msg.sender, ctx.room, finding.rule, finding.evidence, action)
+
+
+def _tell_advisors(ctx: Ctx, text: str) -> None:
+    """Privately, to every advisor (not a reply to the sender: the sender's reply limit does not hold it back)."""
+    for advisor in sorted(ctx.advisors):
+        ctx.send(Outgoing(None, advisor, text))
+
+
+def _detail(ctx: Ctx, template: str, finding: Finding) -> str:
+    msg = ctx.message
+    return ctx.fmt(template, name=ctx.name_of(msg.sender), room=_room_name(ctx), rule=finding.describe(),
+                   quote=quote(msg.text, msg.kind))
+
+
+def _room_name(ctx: Ctx) -> str:
+    return topic(ctx.group.topic if ctx.group else "") or (ctx.room or "")
+
+
+def _warn(ctx: Ctx, store: ModerationStore, finding: Finding) -> None:
+    """First offence: one warning in the group, @-mentioning the sender, and the advisors told."""
+    cfg, msg = ritual.config(ctx.pb), ctx.message
+    ctx.send(Outgoing(ctx.room, None, f"@{ctx.name_of(msg.sender)} {ctx.fmt(cfg.warning)}", (msg.sender,)))
+    _tell_advisors(ctx, _detail(ctx, cfg.notice, finding))
+    store.strike(ctx.room, msg.sender)
+    _record(ctx, store, finding, "warned")
+
+
+def _remove(ctx: Ctx, store: ModerationStore, finding: Finding) -> None:
+    """A repeat where the bot is a group admin: the member is removed, the group and the advisors told."""
+    cfg, msg = ritual.config(ctx.pb), ctx.message
+    ctx.send(Outgoing(ctx.room, msg.sender, "", action="remove"))
+    ctx.send(Outgoing(ctx.room, None, ctx.fmt(cfg.removed, name=ctx.name_of(msg.sender))))
+    _tell_advisors(ctx, _detail(ctx, cfg.removed_notice, finding))
+    store.escalate(ctx.room, msg.sender, "removed")
+    _record(ctx, store, finding, "removed")
+
+
+def _ask(ctx: Ctx, store: ModerationStore, finding: Finding) -> None:
+    """A repeat where the bot cannot remove anyone: the advisors are asked to (once)."""
+    cfg = ritual.config(ctx.pb)
+    _tell_advisors(ctx, _detail(ctx, cfg.ask_remove, finding))
+    store.escalate(ctx.room, ctx.message.sender, "asked")
+    _record(ctx, store, finding, "asked_advisors")
+
+
+def _image_notice(ctx: Ctx, store: ModerationStore) -> None:
+    """A new member's first message is an image: the advisors have a look (the member is not warned)."""
+    msg = ctx.message
+    if not ctx.stale:
+        text = ctx.fmt(ritual.config(ctx.pb).image_notice_text, name=ctx.name_of(msg.sender), room=_room_name(ctx))
+        _tell_advisors(ctx, text)
+    store.noticed(ctx.room, msg.sender)
+    store.record(ctx.room, msg.sender, msg.id, "image", "新成员的第一条消息是图片", "stale" if ctx.stale else "notified", ctx.now)
+
+
+# -- advisors' commands -----------------------------------------------------------------------
+def member_arg(ctx: Ctx, cmd: Command) -> str:
+    """The member an advisor names: an @-mention, a display name or an id of someone in this room (now, or known
+    to moderation: a removed member too)."""
+    mentions = [m for m in ctx.message.mentions if m not in ctx.advisors]
+    if len(mentions) == 1:
+        return mentions[0]
+    spec = cmd.args.strip()
+    name = spec.lstrip("@").strip()
+    if not name or len(mentions) > 1:
+        raise UsageError("请 @ 一位成员。")
+    known = dict(ctx.member_list())
+    for member in db(ctx).members(ctx.room):
+        known.setdefault(member, ctx.name_of(member))
+    if name in known:
+        return name
+    ids = [m for m, n in known.items() if n == name or display_name(n, m) == name]
+    if len(ids) > 1:
+        raise UsageError(f"群里有{len(ids)}位成员叫「{shown(name)}」，请改用微信号。")
+    if not ids:
+        raise UsageError(f"找不到成员「{shown(spec)}」。")
+    return ids[0]
+
+
+@ritual.command("allow", "信任", usage="/allow @成员", help="设为本群信任成员：不再检查其消息（防骚扰）")
+def allow(ctx: Ctx, cmd: Command) -> None:
+    member = member_arg(ctx, cmd)
+    store = db(ctx)
+    store.trust(ctx.room, member)
+    store.record(ctx.room, member, ctx.message.id, "command", "/allow", "allowed", ctx.now, ctx.message.sender)
+    ctx.tell_advisor(ctx.fmt(ritual.config(ctx.pb).allowed, name=ctx.name_of(member)))
+
+
+@ritual.command("unmute", "解除", usage="/unmute @成员", help="清除成员在本群的违规记录（防骚扰）")
+def unmute(ctx: Ctx, cmd: Command) -> None:
+    member = member_arg(ctx, cmd)
+    store = db(ctx)
+    store.forgive(ctx.room, member)
+    store.record(ctx.room, member, ctx.message.id, "command", "/unmute", "unmuted", ctx.now, ctx.message.sender)
+    ctx.tell_advisor(ctx.fmt(ritual.config(ctx.pb).unmuted, name=ctx.name_of(member)))

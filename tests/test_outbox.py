@@ -241,7 +241,7 @@ def test_a_removal_that_fails_is_reported_like_other_failed_actions(chat):
     assert chat.said() == ["下一条"]  # the failed removal is not retried blindly
     rows = chat.store.conn.execute("SELECT action, status, error FROM outbox ORDER BY id").fetchall()
     assert rows[0][:2] == ("remove", "unknown") and "not an admin" in rows[0][2]
-    assert chat.store.unknown_sends() == 1  # shown in /status and the report, like an interrupted send
+    assert chat.store.outbox.unknown_sends() == 1  # shown in /status and the report, like an interrupted send
 
 
 def test_an_unknown_action_is_an_error_not_a_silent_drop(chat):

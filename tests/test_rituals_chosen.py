@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import yaml
 
+from bot import registry
 from harness import ADVISOR, PLAYBOOK, ROOM, Chat, local
 
 ONLY = ["course", "hometown", "checkin"]
@@ -11,8 +12,9 @@ ONLY = ["course", "hometown", "checkin"]
 def lean_playbook(tmp_path) -> str:
     data = yaml.safe_load(PLAYBOOK.read_text(encoding="utf-8"))
     data["rituals"] = ONLY
-    for section in ("practice", "graduation", "alumni", "funnel", "privacy", "offers", "coupons", "survey", "optout"):
-        data.pop(section, None)
+    for ritual in registry.available().values():  # the sections of the rituals left out go too
+        if ritual.name not in ONLY and ritual.section:
+            data.pop(ritual.section[0], None)
     path = tmp_path / "lean.yaml"
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     return str(path)

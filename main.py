@@ -12,7 +12,7 @@ from pathlib import Path
 
 import click
 
-from bot import config, instance_lock
+from bot.cli import config, instance_lock
 from bot.playbook import PlaybookError, load_playbook
 from bot.storage.db import DatabaseError, is_sqlite_file
 
@@ -85,8 +85,8 @@ def check(playbook: Path) -> None:
 def run(playbook: Path, db: Path, speed: float, clock_start: str | None) -> None:
     """Run the daemon: on WeChat if WECHATY_PUPPET_SERVICE_TOKEN is set, else the local terminal sandbox."""
     from bot.app import assemble
-    from bot.clock import ScaledClock, SystemClock
-    from bot.daemon import run as run_daemon
+    from bot.schedule.clock import ScaledClock, SystemClock
+    from bot.cli.daemon import run as run_daemon
 
     pb = _playbook_or_exit(playbook)
     try:
@@ -96,7 +96,7 @@ def run(playbook: Path, db: Path, speed: float, clock_start: str | None) -> None
         sys.exit(4)
     token = os.environ.get("WECHATY_PUPPET_SERVICE_TOKEN")
     if token:
-        from bot.redact import redact
+        from bot.cli.redact import redact
 
         redact(token)  # before anything can log it
         from bot.transport.wechaty_adapter import WechatyTransport
@@ -145,8 +145,8 @@ def run(playbook: Path, db: Path, speed: float, clock_start: str | None) -> None
 @PLAYBOOK_OPT
 def simulate(members: int, seed: int, start_date, db: Path | None, quiet: bool, playbook: Path) -> None:
     """Play a whole cohort (start → hometowns → 7 days → graduation → alumni) on a virtual clock."""
-    from bot import report
-    from bot.simulate import simulate as play
+    from bot.reporting import report
+    from bot.cli.simulate import simulate as play
 
     _playbook_or_exit(playbook)
     start = start_date.date() if start_date else date.today() + timedelta(days=1)
@@ -163,7 +163,7 @@ def simulate(members: int, seed: int, start_date, db: Path | None, quiet: bool, 
 @PLAYBOOK_OPT
 def replay(file: Path, db: Path, out: Path | None, playbook: Path) -> None:
     """Feed a recorded chat (JSON lines) through the engine on a virtual clock."""
-    from bot.replayer import replay as play
+    from bot.cli.replay import replay as play
 
     _playbook_or_exit(playbook)
     if out is not None and (why := _refuse_out(out, (file, db))):
@@ -184,7 +184,7 @@ def replay(file: Path, db: Path, out: Path | None, playbook: Path) -> None:
 @PLAYBOOK_OPT
 def import_contacts(file: Path, db: Path, playbook: Path) -> None:
     """Add contacts from a CSV (id,name) and queue the free-course invitation for each (safe while the daemon runs)."""
-    from bot.contacts_import import ImportFileError, import_contacts as run_import
+    from bot.cli.contacts_import import ImportFileError, import_contacts as run_import
     from bot.storage import Store, connect
 
     pb = _playbook_or_exit(playbook)
@@ -210,7 +210,7 @@ def report(db: Path, as_json: bool, playbook: Path) -> None:
     """Per group: state, day, members, hometowns, check-ins, practice, graduates, and the conversion funnel."""
     import sqlite3
 
-    from bot import report as rep
+    from bot.reporting import report as rep
     from bot.storage import Store, connect_readonly
 
     pb = _playbook_or_exit(playbook)

@@ -6,10 +6,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
 
-from bot import config
-from bot.engine import Engine
+from bot.cli import config
+from bot.core.engine import Engine
 from bot.language import Reader
-from bot.outbox import Pacing, Sender
+from bot.delivery.sender import Pacing, Sender
 from bot.playbook import Playbook, load_playbook
 from bot.storage import Store, connect
 from bot.transport import Transport

@@ -1,2 +1,2 @@
 """The community rituals: each module (or package) here defines `ritual = Ritual(...)` and is found by
-bot.registry; a playbook's `rituals:` names the ones a course uses (default: all of them)."""
+bot.core.registry; a playbook's `rituals:` names the ones a course uses (default: all of them)."""

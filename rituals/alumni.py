@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from bot.calendar import Action
-from bot.context import Ctx
+from bot.schedule.calendar import Action
+from bot.core.context import Context
 from bot.playbook.fields import LocalTime, Section, Text
-from bot.ritual import Ritual
+from bot.core.ritual import Ritual
 
 
 class AlumniPost(Section):
@@ -49,7 +49,7 @@ def calendar(pb, start):
 
 
 @ritual.action("alumni", states=("graduation",))
-def become_alumni(ctx: Ctx, action: Action) -> None:
+def become_alumni(ctx: Context, action: Action) -> None:
     ctx.group.transition("to_alumni", ctx.now, "schedule")
     welcome = ritual.config(ctx.pb).welcome
     if welcome:
@@ -57,10 +57,10 @@ def become_alumni(ctx: Ctx, action: Action) -> None:
 
 
 @ritual.action("alumni_post", states=("alumni",))
-def alumni_post(ctx: Ctx, action: Action) -> None:
+def alumni_post(ctx: Context, action: Action) -> None:
     ctx.say(ctx.fmt(ritual.config(ctx.pb).posts[action.index].text))
 
 
 @ritual.action("close", states=("alumni",))
-def close(ctx: Ctx, action: Action) -> None:
+def close(ctx: Context, action: Action) -> None:
     ctx.group.transition("close", ctx.now, "schedule")

@@ -3,12 +3,12 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from bot.calendar import Action
-from bot.commands import Command, UsageError, shown, whole_number
-from bot.context import Ctx
-from bot.names import display_name
+from bot.schedule.calendar import Action
+from bot.core.commands import Command, UsageError, shown, whole_number
+from bot.core.context import Context
+from bot.core.names import display_name
 from bot.playbook.fields import LocalTime, Section, Text
-from bot.ritual import Ritual
+from bot.core.ritual import Ritual
 
 
 class Checkin(Section):
@@ -43,7 +43,7 @@ def calendar(pb, start):
 
 
 @ritual.message(*RECORDING_STATES, intent="checkin")
-def check_in(ctx: Ctx) -> None:
+def check_in(ctx: Context) -> None:
     """A message that says the member checked in (the language layer decides) records today's check-in once."""
     msg = ctx.message
     day = ctx.day_of(msg.ts)
@@ -54,7 +54,7 @@ def check_in(ctx: Ctx) -> None:
 
 
 @ritual.ack("checkins", "member, day")
-def compose_ack(ctx: Ctx, rows: list[tuple]) -> str:
+def compose_ack(ctx: Context, rows: list[tuple]) -> str:
     """'✅ 打卡已记录：张三、李四（今日已打卡 12/40 人）'; a check-in from an earlier day that its tally did not
     cover (sent just before midnight) is named on its own line."""
     today, texts = ctx.today(), ritual.config(ctx.pb)
@@ -81,7 +81,7 @@ def streaks(days_by_member: dict[str, list[int]], day: int) -> dict[str, int]:
     return out
 
 
-def _tally_text(ctx: Ctx, day: int) -> str:
+def _tally_text(ctx: Context, day: int) -> str:
     members = ctx.member_list()
     done = ctx.store.checkins.done_on(ctx.room, day)
     count = sum(1 for m, _ in members if m in done)
@@ -96,7 +96,7 @@ def _tally_text(ctx: Ctx, day: int) -> str:
     return ctx.fmt(texts.tally, day=day, count=count, members=len(members), rate=rate, leaderboard=board)
 
 
-def _remind(ctx: Ctx, day: int) -> int:
+def _remind(ctx: Context, day: int) -> int:
     done = ctx.store.checkins.done_on(ctx.room, day)
     missing = [(m, n) for m, n in ctx.member_list() if m not in done]
     if missing:
@@ -105,19 +105,19 @@ def _remind(ctx: Ctx, day: int) -> int:
 
 
 @ritual.action("remind", states=COURSE_STATES)
-def remind(ctx: Ctx, action: Action) -> None:
+def remind(ctx: Context, action: Action) -> None:
     _remind(ctx, action.day)
 
 
 @ritual.action("tally", states=COURSE_STATES)
-def tally(ctx: Ctx, action: Action) -> None:
+def tally(ctx: Context, action: Action) -> None:
     ctx.say(_tally_text(ctx, action.day))
     ctx.store.acks.mark("checkins", ctx.room, day=action.day)  # the tally names the day's check-ins
     if ctx.group.state == "graduation":  # congratulate graduates the daily cap held back
         ctx.calendar.acks.flush(ctx, force=True)
 
 
-def _day_arg(ctx: Ctx, cmd: Command) -> int:
+def _day_arg(ctx: Context, cmd: Command) -> int:
     if not cmd.args:
         day = ctx.today()
     elif (n := whole_number(cmd.args, 999)) is not None:
@@ -132,13 +132,13 @@ def _day_arg(ctx: Ctx, cmd: Command) -> int:
 
 
 @ritual.command("tally", "统计", usage="/tally [天数]", help="立即发布今天（或第N天）的打卡统计")
-def tally_cmd(ctx: Ctx, cmd: Command) -> None:
+def tally_cmd(ctx: Context, cmd: Command) -> None:
     day = _day_arg(ctx, cmd)
     ctx.say(_tally_text(ctx, day))
 
 
 @ritual.command("remind", "提醒", usage="/remind [天数]", help="立即提醒还没打卡的同学")
-def remind_cmd(ctx: Ctx, cmd: Command) -> None:
+def remind_cmd(ctx: Context, cmd: Command) -> None:
     day = _day_arg(ctx, cmd)
     if _remind(ctx, day) == 0:
         ctx.reply(ctx.fmt(ritual.config(ctx.pb).all_checked_in, day=day))

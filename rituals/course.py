@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from bot.calendar import Action
-from bot.commands import Command, UsageError, shown
-from bot.context import Ctx
-from bot.names import display_name
-from bot.ritual import Ritual
+from bot.schedule.calendar import Action
+from bot.core.commands import Command, UsageError, shown
+from bot.core.context import Context
+from bot.core.names import display_name
+from bot.core.ritual import Ritual
 
 ritual = Ritual("course", order=10)
 
@@ -21,7 +21,7 @@ def calendar(pb, start):
 
 
 @ritual.action("lesson")
-def lesson(ctx: Ctx, action: Action) -> str:
+def lesson(ctx: Context, action: Action) -> str:
     """Course day N begins: the group moves to day N and the day's lesson is posted."""
     group = ctx.group
     if group.state in ("bound", "opening"):
@@ -36,7 +36,7 @@ def lesson(ctx: Ctx, action: Action) -> str:
 
 @ritual.command("start", "开课", "开营", usage="/start [YYYY-MM-DD]", help="把本群绑定到课程，第1天为该日期（默认今天）",
                 needs_group=False)
-def start(ctx: Ctx, cmd: Command) -> None:
+def start(ctx: Context, cmd: Command) -> None:
     if ctx.room is None:
         raise UsageError("请在学习群里使用。")
     if ctx.group is not None:
@@ -57,7 +57,7 @@ def start(ctx: Ctx, cmd: Command) -> None:
 
 
 @ritual.command("next", "下一天", usage="/next", help="现在进入下一个课程日（发布当天课程）")
-def next_day(ctx: Ctx, cmd: Command) -> None:
+def next_day(ctx: Context, cmd: Command) -> None:
     if cmd.args:
         raise UsageError("这个指令不带参数。")
     group, today = ctx.group, ctx.today()
@@ -76,7 +76,7 @@ def next_day(ctx: Ctx, cmd: Command) -> None:
     ctx.reply(f"已进入第{ctx.group.course_day}天。")
 
 
-def _set_paused(ctx: Ctx, paused: bool) -> None:
+def _set_paused(ctx: Context, paused: bool) -> None:
     group = ctx.group
     if group.paused == paused:
         ctx.reply("已经是暂停状态。" if paused else "并没有暂停。")
@@ -87,17 +87,17 @@ def _set_paused(ctx: Ctx, paused: bool) -> None:
 
 
 @ritual.command("pause", "暂停", usage="/pause", help="暂停本群的定时消息")
-def pause(ctx: Ctx, cmd: Command) -> None:
+def pause(ctx: Context, cmd: Command) -> None:
     _set_paused(ctx, True)
 
 
 @ritual.command("resume", "恢复", usage="/resume", help="恢复本群的定时消息")
-def resume(ctx: Ctx, cmd: Command) -> None:
+def resume(ctx: Context, cmd: Command) -> None:
     _set_paused(ctx, False)
 
 
 @ritual.command("status", "状态", usage="/status", help="查看本群的课程状态")
-def status(ctx: Ctx, cmd: Command) -> None:
+def status(ctx: Context, cmd: Command) -> None:
     g = ctx.group
     members = ctx.member_list()
     done = ctx.store.checkins.done_on(ctx.room, ctx.today())
@@ -114,21 +114,21 @@ def status(ctx: Ctx, cmd: Command) -> None:
 
 
 @ritual.command("members", "成员", usage="/members", help="列出本群成员")
-def members(ctx: Ctx, cmd: Command) -> None:
+def members(ctx: Context, cmd: Command) -> None:
     ms = ctx.member_list()
     names = "、".join(display_name(n, m) for m, n in ms[:50]) + (f" 等{len(ms)}人" if len(ms) > 50 else "")
     ctx.reply(f"成员 {len(ms)} 人：{names or '（暂无）'}")
 
 
 @ritual.command("say", "说", usage="/say 要发的内容", help="让机器人在本群发一条消息")
-def say(ctx: Ctx, cmd: Command) -> None:
+def say(ctx: Context, cmd: Command) -> None:
     if not cmd.args:
         raise UsageError("缺少要发送的内容。")
     ctx.say(cmd.args)
 
 
 @ritual.command("help", "帮助", usage="/help", help="列出所有指令", needs_group=False)
-def help_(ctx: Ctx, cmd: Command) -> None:
+def help_(ctx: Context, cmd: Command) -> None:
     seen, lines = set(), []
     for spec in ctx.services.wiring.specs():
         if spec.name not in seen:

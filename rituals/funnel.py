@@ -13,12 +13,12 @@ from datetime import datetime, timedelta
 
 from pydantic import Field
 
-from bot.context import Ctx
-from bot.events import FriendRequest, Member, Outgoing
-from bot.lifecycle import Group
+from bot.core.context import Context
+from bot.core.events import FriendRequest, Member, Outgoing
+from bot.core.lifecycle import Group
 from bot.playbook.fields import Section, Text
-from bot.ritual import Ritual
-from bot.wakeup import NextCheck
+from bot.core.ritual import Ritual
+from bot.schedule.wakeup import NextCheck
 
 
 class Funnel(Section):
@@ -39,25 +39,25 @@ log = logging.getLogger("bot.funnel")
 OPEN_STATES = ("bound", "opening")
 
 
-def _next_check(ctx: Ctx) -> NextCheck:
+def _next_check(ctx: Context) -> NextCheck:
     """The next moment the queue needs a tick (an acceptance or tomorrow's invitations)."""
     return NextCheck.of(ctx, ritual.name)
 
 
-def _midnights(ctx: Ctx) -> tuple[datetime, datetime]:
+def _midnights(ctx: Context) -> tuple[datetime, datetime]:
     """Today's and tomorrow's local midnight (the caps are per calendar day in the course's time zone)."""
     local = ctx.now.astimezone(ctx.pb.tz)
     today = local.replace(hour=0, minute=0, second=0, microsecond=0)
     return today, (today + timedelta(days=1)).replace(tzinfo=ctx.pb.tz)
 
 
-def next_cohort(ctx: Ctx) -> Group | None:
+def next_cohort(ctx: Context) -> Group | None:
     """The open cohort starting soonest (bound or in its opening), if any."""
     open_groups = ctx.groups.in_states(*OPEN_STATES)
     return min(open_groups, key=lambda g: (g.start_date, g.room), default=None)
 
 
-def invite(ctx: Ctx, contact: str, group: Group) -> bool:
+def invite(ctx: Context, contact: str, group: Group) -> bool:
     """Invite a contact into a group once; False if opted out, already invited there, or over today's cap
     (then they are on the waiting list for the next days)."""
     funnel = ctx.store.funnel
@@ -76,7 +76,7 @@ def invite(ctx: Ctx, contact: str, group: Group) -> bool:
     return True
 
 
-def welcome(ctx: Ctx, contact: str, request_id: str) -> None:
+def welcome(ctx: Context, contact: str, request_id: str) -> None:
     """Accept one queued request; greet and invite (or put on the waiting list) unless the person opted out."""
     funnel = ctx.store.funnel
     ctx.send(Outgoing(None, contact, "", action="accept", ref=request_id or None), broadcast=False)
@@ -95,7 +95,7 @@ def welcome(ctx: Ctx, contact: str, request_id: str) -> None:
         funnel.stage(contact, "waiting", ctx.now)
 
 
-def next_accept_at(ctx: Ctx) -> datetime | None:
+def next_accept_at(ctx: Context) -> datetime | None:
     """When the next queued request may be accepted (None: nothing queued, or a cap of 0)."""
     funnel, cfg = ctx.store.funnel, ritual.config(ctx.pb)
     if cfg.accept_per_day == 0 or funnel.next_request() is None:
@@ -110,21 +110,21 @@ def next_accept_at(ctx: Ctx) -> datetime | None:
     return earliest
 
 
-def accept_due(ctx: Ctx) -> None:
+def accept_due(ctx: Context) -> None:
     """Accept queued requests, oldest first, as far as today's cap and the pacing allow now."""
     while (when := next_accept_at(ctx)) is not None and when <= ctx.now:
         contact, request_id = ctx.store.funnel.next_request()
         welcome(ctx, contact, request_id)
 
 
-def invite_waiting(ctx: Ctx, group: Group) -> None:
+def invite_waiting(ctx: Context, group: Group) -> None:
     """Invite the waiting list into a group, first come first served, up to today's cap."""
     for contact in ctx.store.funnel.waiting():
         if not invite(ctx, contact, group) and ctx.store.funnel.invites_since(_midnights(ctx)[0]) >= ritual.config(ctx.pb).invite_per_day:
             break
 
 
-def _plan(ctx: Ctx) -> datetime | None:
+def _plan(ctx: Context) -> datetime | None:
     """The next moment the queue or the waiting list needs a tick."""
     moments = [next_accept_at(ctx)]
     if next_cohort(ctx) is not None and ctx.store.funnel.waiting():
@@ -133,7 +133,7 @@ def _plan(ctx: Ctx) -> datetime | None:
 
 
 @ritual.on("friend_request")
-def befriend(ctx: Ctx, req: FriendRequest) -> None:
+def befriend(ctx: Context, req: FriendRequest) -> None:
     """Record the request; queue it (once per contact) if the playbook accepts friends; accept now if allowed."""
     funnel = ctx.store.funnel
     funnel.ensure_contact(req.contact, req.name, "friend", req.ts)
@@ -147,20 +147,20 @@ def befriend(ctx: Ctx, req: FriendRequest) -> None:
 
 
 @ritual.on("bound")
-def cohort_opened(ctx: Ctx) -> None:
+def cohort_opened(ctx: Context) -> None:
     """A new cohort is bound: invite the waiting list (up to today's cap; the rest on the next days)."""
     invite_waiting(ctx, ctx.group)
     _next_check(ctx).clear()
 
 
 @ritual.on("due")
-def next_check(ctx: Ctx) -> datetime | None:
+def next_check(ctx: Context) -> datetime | None:
     """When the queue next needs a tick (so a virtual clock stops there)."""
     return _next_check(ctx).due(ctx.now)
 
 
 @ritual.on("tick")
-def tick(ctx: Ctx) -> None:
+def tick(ctx: Context) -> None:
     """Accept what the pacing and the cap allow now; invite the waiting list on a new day."""
     if not _next_check(ctx).ready(ctx.now):
         return
@@ -176,7 +176,7 @@ def tick(ctx: Ctx) -> None:
 
 
 @ritual.on("joined")
-def joined(ctx: Ctx, members: list[Member]) -> None:
+def joined(ctx: Context, members: list[Member]) -> None:
     """Someone the funnel knows joined a study group."""
     funnel = ctx.store.funnel
     for m in members:

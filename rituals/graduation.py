@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from bot.calendar import Action
-from bot.commands import Command, UsageError
-from bot.context import Ctx
+from bot.schedule.calendar import Action
+from bot.core.commands import Command, UsageError
+from bot.core.context import Context
 from bot.playbook.fields import LocalTime, Section, Text
-from bot.ritual import Ritual
+from bot.core.ritual import Ritual
 
 
 class Graduation(Section):
@@ -38,7 +38,7 @@ def calendar(pb, start):
     yield g.day, g.time, "graduation", "graduation"
 
 
-def _open_ceremony(ctx: Ctx, actor: str) -> None:
+def _open_ceremony(ctx: Context, actor: str) -> None:
     ctx.group.transition("graduate", ctx.now, actor)
     ctx.say(ctx.fmt(ritual.config(ctx.pb).script))
     early = ctx.store.graduates.early(ctx.room)
@@ -48,32 +48,32 @@ def _open_ceremony(ctx: Ctx, actor: str) -> None:
 
 
 @ritual.action("graduation", states=("in_course",))
-def ceremony(ctx: Ctx, action: Action) -> None:
+def ceremony(ctx: Context, action: Action) -> None:
     _open_ceremony(ctx, "schedule")
 
 
 @ritual.command("graduate", "毕业", usage="/graduate", help="现在开始毕业典礼")
-def graduate_cmd(ctx: Ctx, cmd: Command) -> None:
+def graduate_cmd(ctx: Context, cmd: Command) -> None:
     if cmd.args:
         raise UsageError("这个指令不带参数。")
     _open_ceremony(ctx, ctx.actor)
 
 
 @ritual.message("graduation", "alumni", intent="graduation")
-def i_graduated(ctx: Ctx) -> None:
+def i_graduated(ctx: Context) -> None:
     """'我毕业啦!' / '我毕业了！' / '毕业啦毕业啦🎉' records a graduate once."""
     if ctx.store.graduates.add(ctx.room, ctx.message.sender, ctx.message.ts, ctx.message.id):
         ctx.request_ack()
 
 
 @ritual.message("opening", "in_course", intent="graduation")
-def too_early(ctx: Ctx) -> None:
+def too_early(ctx: Context) -> None:
     """'我毕业啦' before the ceremony is not a graduation; the member is told once, when the ceremony opens."""
     ctx.store.graduates.add_early(ctx.room, ctx.message.sender, ctx.message.ts)
 
 
 @ritual.ack("graduates", "member")
-def compose_ack(ctx: Ctx, rows: list[tuple]) -> str:
+def compose_ack(ctx: Context, rows: list[tuple]) -> str:
     """One line per graduate with their days checked in and tasks done."""
     lines = []
     for (member,) in rows:

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from bot.calendar import Action
-from bot.context import Ctx
+from bot.schedule.calendar import Action
+from bot.core.context import Context
 from bot.playbook.fields import LocalTime, Section, Text
-from bot.ritual import Ritual
+from bot.core.ritual import Ritual
 
 
 class Opening(Section):
@@ -28,14 +28,14 @@ def calendar(pb, start):
 
 
 @ritual.action("open", states=("bound",))
-def open_course(ctx: Ctx, action: Action) -> None:
+def open_course(ctx: Context, action: Action) -> None:
     """The course opens: the group enters 'opening' and the hometown prompt is posted."""
     ctx.group.transition("open_course", ctx.now, "schedule")
     ctx.say(ctx.fmt(ritual.config(ctx.pb).prompt))
 
 
 @ritual.message("opening", "in_course", "graduation", intent="hometown")
-def answer(ctx: Ctx) -> None:
+def answer(ctx: Context) -> None:
     """Record a member's hometown; a later answer replaces it only when the member says it is a correction."""
     found = ctx.reading.hometown
     if not found.correction and ctx.store.hometowns.has(ctx.room, ctx.message.sender):
@@ -51,7 +51,7 @@ def _place(province: str | None, city: str | None) -> str:
 
 
 @ritual.ack("hometowns", "member, province, city")
-def compose_ack(ctx: Ctx, rows: list[tuple]) -> str:
+def compose_ack(ctx: Context, rows: list[tuple]) -> str:
     """'🏠 家乡签到：张三（四川成都市）、李四（上海市）。已有 12 位同学签到，来自 7 个省份'."""
     who = "、".join(f"{ctx.name_of(m)}（{_place(p, c)}）" for m, p, c in rows)
     towns = ctx.store.hometowns.of(ctx.room)

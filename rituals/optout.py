@@ -2,9 +2,9 @@
 marketing (ritual messages are unaffected); 「恢复订阅」 turns marketing back on. The language layer decides what was said."""
 from __future__ import annotations
 
-from bot.context import Ctx
+from bot.core.context import Context
 from bot.playbook.fields import Section, Text
-from bot.ritual import Ritual
+from bot.core.ritual import Ritual
 
 
 class OptOut(Section):
@@ -21,7 +21,7 @@ GROUP_STATES = ("bound", "opening", "in_course", "graduation", "alumni")
 
 
 @ritual.private(intent=("optout", "resubscribe"))
-def opt_out(ctx: Ctx) -> None:
+def opt_out(ctx: Context) -> None:
     """Record an opt-out (even from a backlog: stopping wins), confirm it once; 恢复订阅 (not from a backlog) undoes it."""
     msg = ctx.message
     if ctx.stale and not ctx.reading.optout:
@@ -46,7 +46,7 @@ def opt_out(ctx: Ctx) -> None:
 
 
 @ritual.message(*GROUP_STATES, intent="wants_out")
-def opt_out_in_group(ctx: Ctx) -> None:
+def opt_out_in_group(ctx: Context) -> None:
     """退订 / TD typed in the group changes nothing (an opt-out is private): a short hint to send it privately, once a
     day per member however often they type it."""
     if ctx.stale:

@@ -1,10 +1,10 @@
 """实操: each day's practice task posted with its link, completions recorded, laggards reminded at the due time."""
 from __future__ import annotations
 
-from bot.calendar import Action
-from bot.context import Ctx
+from bot.schedule.calendar import Action
+from bot.core.context import Context
 from bot.playbook.fields import Section, Text
-from bot.ritual import Ritual
+from bot.core.ritual import Ritual
 
 
 class Practice(Section):
@@ -31,12 +31,12 @@ def calendar(pb, start):
             yield d.day, d.task.due, f"task_due:{d.day}", "task_due"
 
 
-def _task(ctx: Ctx, day: int):
+def _task(ctx: Context, day: int):
     return ctx.pb.day(day).task if 1 <= day <= ctx.pb.course.days else None
 
 
 @ritual.message(*RECORDING_STATES, kinds=("text", "image"), intent="practice")
-def completed(ctx: Ctx) -> None:
+def completed(ctx: Context) -> None:
     """'实操完成' / '作业已交' or a screenshot records today's practice once."""
     msg = ctx.message
     day = ctx.day_of(msg.ts)
@@ -47,7 +47,7 @@ def completed(ctx: Ctx) -> None:
 
 
 @ritual.ack("practice", "member, day")
-def compose_ack(ctx: Ctx, rows: list[tuple]) -> str:
+def compose_ack(ctx: Context, rows: list[tuple]) -> str:
     """'📝 实操已完成：张三、李四', one line per course day (a completion sent just before midnight keeps its day)."""
     lines, texts = [], ritual.config(ctx.pb)
     for day in sorted({d for _, d in rows}):
@@ -58,7 +58,7 @@ def compose_ack(ctx: Ctx, rows: list[tuple]) -> str:
 
 
 @ritual.action("task", states=COURSE_STATES)
-def post_task(ctx: Ctx, action: Action) -> str | None:
+def post_task(ctx: Context, action: Action) -> str | None:
     task = _task(ctx, action.day)
     if task is None:
         return "not_applicable"
@@ -67,7 +67,7 @@ def post_task(ctx: Ctx, action: Action) -> str | None:
 
 
 @ritual.action("task_due", states=COURSE_STATES)
-def remind_task(ctx: Ctx, action: Action) -> str | None:
+def remind_task(ctx: Context, action: Action) -> str | None:
     task = _task(ctx, action.day)
     if task is None:
         return "not_applicable"

@@ -7,9 +7,9 @@ from datetime import datetime, timedelta
 
 from pydantic import Field
 
-from bot.context import Ctx
+from bot.core.context import Context
 from bot.playbook.fields import Section
-from bot.ritual import Ritual
+from bot.core.ritual import Ritual
 
 
 class Privacy(Section):
@@ -23,7 +23,7 @@ log = logging.getLogger("bot.privacy")
 META_KEY = "privacy_purged_on"
 
 
-def purge(ctx: Ctx) -> tuple[int, int]:
+def purge(ctx: Context) -> tuple[int, int]:
     """Delete private texts older than the retention period; (survey answers deleted, notes cleared)."""
     cutoff = ctx.now - timedelta(days=ritual.config(ctx.pb).retention_days)
     survey = ctx.pb.section("survey") if ctx.pb.has_section("survey") else None
@@ -31,11 +31,11 @@ def purge(ctx: Ctx) -> tuple[int, int]:
     return ctx.store.surveys.purge_answers(free_text, cutoff), ctx.store.funnel.clear_request_notes(cutoff)
 
 
-def _today(ctx: Ctx) -> str:
+def _today(ctx: Context) -> str:
     return ctx.now.astimezone(ctx.pb.tz).date().isoformat()
 
 
-def _last(ctx: Ctx) -> str:
+def _last(ctx: Context) -> str:
     """The local day of the last purge (kept in memory; the meta table keeps it across restarts)."""
     memory = ctx.memory(ritual.name)
     if "purged" not in memory:
@@ -44,7 +44,7 @@ def _last(ctx: Ctx) -> str:
 
 
 @ritual.on("tick")
-def daily_purge(ctx: Ctx) -> None:
+def daily_purge(ctx: Context) -> None:
     """Once a (local) day: purge what is past retention."""
     today = _today(ctx)
     if _last(ctx) == today:
@@ -63,7 +63,7 @@ def daily_purge(ctx: Ctx) -> None:
 
 
 @ritual.on("due")
-def next_purge(ctx: Ctx) -> datetime | None:
+def next_purge(ctx: Context) -> datetime | None:
     """The next local midnight once today's purge has run (so a virtual clock stops there)."""
     if ctx.memory(ritual.name).get("purged") != _today(ctx):
         return ctx.now

@@ -40,12 +40,12 @@ from zoneinfo import ZoneInfo
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from bot.clock import VirtualClock  # noqa: E402
-from bot.events import Member, MemberJoined, Message  # noqa: E402
-from bot.outbox import Pacing  # noqa: E402
+from bot.schedule.clock import VirtualClock  # noqa: E402
+from bot.core.events import Member, MemberJoined, Message  # noqa: E402
+from bot.delivery.sender import Pacing  # noqa: E402
 from bot.storage.db import PRAGMAS  # noqa: E402
 from bot.transport.fake import FakeTransport  # noqa: E402
-from bot.virtual import VirtualRunner  # noqa: E402
+from bot.schedule.virtual import VirtualRunner  # noqa: E402
 from bot.app import assemble  # noqa: E402
 
 TZ = ZoneInfo("Asia/Shanghai")

@@ -19,11 +19,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bot.app import assemble  # noqa: E402
-from bot.clock import VirtualClock  # noqa: E402
-from bot.events import FriendRequest, Message  # noqa: E402
-from bot.outbox import Pacing  # noqa: E402
+from bot.schedule.clock import VirtualClock  # noqa: E402
+from bot.core.events import FriendRequest, Message  # noqa: E402
+from bot.delivery.sender import Pacing  # noqa: E402
 from bot.transport.fake import FakeTransport  # noqa: E402
-from bot.virtual import VirtualRunner  # noqa: E402
+from bot.schedule.virtual import VirtualRunner  # noqa: E402
 
 TZ = ZoneInfo("Asia/Shanghai")
 START = datetime(2026, 12, 1, 9, 0, tzinfo=TZ)

@@ -23,7 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
-from bot.events import Outgoing  # noqa: E402
+from bot.core.events import Outgoing  # noqa: E402
 from bot.storage import Store, connect, from_iso  # noqa: E402
 from daemon_process import DaemonProcess  # noqa: E402
 

@@ -9,13 +9,13 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from bot.app import assemble
-from bot.clock import VirtualClock
+from bot.schedule.clock import VirtualClock
 from bot.language import Reader
-from bot.events import FriendRequest, Member, MemberJoined, MemberLeft, Message
-from bot.outbox import Pacing
+from bot.core.events import FriendRequest, Member, MemberJoined, MemberLeft, Message
+from bot.delivery.sender import Pacing
 from bot.playbook import load_playbook
 from bot.transport.fake import FakeTransport
-from bot.virtual import VirtualRunner
+from bot.schedule.virtual import VirtualRunner
 
 ROOT = Path(__file__).resolve().parent.parent
 PLAYBOOK = ROOT / "data" / "playbook.yaml"

@@ -95,14 +95,14 @@ def test_rituals_reach_neither_the_engine_nor_each_other():
         if not module.startswith("rituals."):
             continue
         own = module.split(".")[1]
-        assert "bot.engine" not in deps, f"{module} imports the engine"
+        assert "bot.core.engine" not in deps, f"{module} imports the engine"
         others = {d for d in deps if d.startswith("rituals.") and d.split(".")[1] != own}
         assert not others, f"{module} imports another ritual: {others}"
         assert "ctx.engine" not in MODULES[module].read_text(encoding="utf-8")
 
 
 def test_every_ritual_is_found_without_a_list():
-    from bot import registry
+    from bot.core import registry
 
     found = set(registry.available())
     on_disk = {p.stem if p.suffix == ".py" else p.name for p in (ROOT / "rituals").iterdir()

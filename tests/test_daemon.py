@@ -55,7 +55,7 @@ def test_the_send_budget_holds_across_kill_9_restarts(tmp_path):
     several times must not start a fresh budget (the sandbox clock runs x10 and continues across restarts)."""
     from datetime import datetime, timedelta
 
-    from bot.events import Outgoing
+    from bot.core.events import Outgoing
     from bot.storage import Store, connect, from_iso
 
     db, t0 = tmp_path / "bot.db", datetime.fromisoformat("2026-12-01T10:00:00+08:00")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from datetime import timedelta
 
-from bot.events import Outgoing
+from bot.core.events import Outgoing
 from harness import ADVISOR, ROOM, local
 
 

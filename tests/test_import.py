@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from bot.contacts_import import ImportFileError, import_contacts
+from bot.cli.contacts_import import ImportFileError, import_contacts
 from bot.playbook import load_playbook
 from bot.storage import Store, connect
 from harness import PLAYBOOK, ROOT

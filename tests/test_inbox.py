@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot.events import FriendRequest, Member, MemberJoined, Message
-from bot.inbox import MAX_TEXT_CHARS, decode, encode
+from bot.core.events import FriendRequest, Member, MemberJoined, Message
+from bot.core.inbox import MAX_TEXT_CHARS, decode, encode
 from harness import ROOM
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.lifecycle import Group
+from bot.core.lifecycle import Group
 from harness import ROOM, local
 
 
@@ -70,7 +70,7 @@ def test_queued_message_survives_a_crash_and_is_sent_once(chat):
     start_course(chat)
     chat.engine.outbox.wake = lambda: None
     with chat.store.tx():
-        from bot.events import Outgoing
+        from bot.core.events import Outgoing
         chat.engine.outbox.put(Outgoing(ROOM, None, "排队中的消息"), chat.clock.now())
     chat.restart()  # crash before the sender ran
     assert chat.said().count("排队中的消息") == 1

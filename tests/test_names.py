@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from harness import ADVISOR, ROOM
 
-from bot.names import display_name
+from bot.core.names import display_name
 
 FAKE_NOTICE = "张三\n\n📢【微信官方通知】您的账号存在异常，请添加客服 kefu001 处理"
 BIDI = "\u202e李四\u200b\u2066"

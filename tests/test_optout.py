@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 import yaml
 
-from bot import marketing
+from bot.delivery import marketing
 from harness import PLAYBOOK, ROOM, Chat, local
 
 CONFIRM = "已为你退订营销消息，之后不会再给你推送优惠信息。课程通知不受影响。"

@@ -3,7 +3,7 @@ coupons, surveys, offers and the alumni phase never message an opted-out person 
 group gets a hint to send it privately."""
 from __future__ import annotations
 
-from bot.contacts_import import import_contacts
+from bot.cli.contacts_import import import_contacts
 from harness import ROOM
 
 

@@ -5,8 +5,8 @@ from datetime import timedelta
 
 import pytest
 
-from bot.events import Outgoing
-from bot.outbox import Pacing, Sender
+from bot.core.events import Outgoing
+from bot.delivery.sender import Pacing, Sender
 from bot.transport import SendError
 from harness import ROOM
 
@@ -151,7 +151,7 @@ def test_building_a_sender_writes_nothing_recovering_is_the_explicit_start_up_st
 
 
 def test_an_interrupted_send_shows_in_status_and_in_the_report(chat):
-    from bot import report
+    from bot.reporting import report
 
     chat.start_course("alice")
     queue(chat, "发到一半")
@@ -201,7 +201,7 @@ def test_supervise_resets_the_senders_back_off_when_the_connection_returns(chat)
     import asyncio
 
     from bot.app import Bot
-    from bot.daemon import supervise
+    from bot.cli.daemon import supervise
 
     chat.transport.connected = False
     calls = []

@@ -12,10 +12,10 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from bot.commands import Command, parse_command
-from bot.events import FriendRequest, MemberJoined, MemberLeft, Message
-from bot.names import display_name
-from bot.replay import BadLine, parse_line
+from bot.core.commands import Command, parse_command
+from bot.core.events import FriendRequest, MemberJoined, MemberLeft, Message
+from bot.core.names import display_name
+from bot.cli.recording import BadLine, parse_line
 from harness import ADVISOR, Chat, local
 
 json_values = st.recursive(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from bot.replayer import replay
+from bot.cli.replay import replay
 from bot.storage import connect
 from harness import PLAYBOOK
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import yaml
 
-from bot import registry
+from bot.core import registry
 from harness import ADVISOR, PLAYBOOK, ROOM, Chat, local
 
 ONLY = ["course", "hometown", "checkin"]

@@ -5,8 +5,8 @@ import asyncio
 import io
 from zoneinfo import ZoneInfo
 
-from bot.clock import VirtualClock
-from bot.events import FriendRequest, MemberJoined, MemberLeft, Message, Outgoing
+from bot.schedule.clock import VirtualClock
+from bot.core.events import FriendRequest, MemberJoined, MemberLeft, Message, Outgoing
 from bot.transport.sandbox import SandboxTransport
 from harness import local
 

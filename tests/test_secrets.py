@@ -8,7 +8,7 @@ import warnings
 
 import pytest
 
-from bot.redact import MASK, redact
+from bot.cli.redact import MASK, redact
 
 TOKEN = "puppet_service_fake-TOKEN-3f9a1c"
 

@@ -9,7 +9,7 @@ import sys
 import pytest
 import yaml
 
-from bot import marketing
+from bot.delivery import marketing
 from harness import PLAYBOOK, ROOM, ROOT
 
 DONE = "感谢填写！送你满减券包：满1万减400、满5万减1600，已记在你的名下 🎉"
@@ -244,7 +244,7 @@ def test_expired_coupons_are_not_handed_out_and_the_member_is_told(chat):
 
 
 def test_the_report_counts_a_survey_as_started_only_once_the_member_answers(chat, tmp_path):
-    from bot import report
+    from bot.reporting import report
     chat.start_course("alice", "bob")
     chat.say("adv", "/survey")
     chat.say("alice", "问卷", room=None)

@@ -8,7 +8,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from bot.events import Outgoing
+from bot.core.events import Outgoing
 from bot.transport import SendError, perform, wechaty_adapter
 from bot.transport.wechaty_adapter import WechatyTransport
 

@@ -7,7 +7,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
-from bot import registry
+from bot.core import registry
 from bot.playbook.fields import text_problems
 from bot.playbook.model import Playbook
 

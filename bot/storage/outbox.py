@@ -6,7 +6,7 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.events import Outgoing
+from bot.core.events import Outgoing
 from bot.storage.stamps import from_iso, iso
 
 

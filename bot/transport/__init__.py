@@ -1,9 +1,9 @@
-"""Transports: the only code that talks to a chat network. The engine sees bot.events only."""
+"""Transports: the only code that talks to a chat network. The engine sees bot.core.events only."""
 from __future__ import annotations
 
 from typing import Awaitable, Callable, Protocol
 
-from bot.events import Event, Outgoing
+from bot.core.events import Event, Outgoing
 
 EventHandler = Callable[[Event], Awaitable[None]]
 

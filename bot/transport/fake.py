@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from bot.events import Outgoing
+from bot.core.events import Outgoing
 from bot.transport import EventHandler, SendError
 
 

@@ -16,7 +16,7 @@ import uuid
 import sys
 from typing import TextIO
 
-from bot.events import FriendRequest, Member, MemberJoined, MemberLeft, Message, Outgoing
+from bot.core.events import FriendRequest, Member, MemberJoined, MemberLeft, Message, Outgoing
 from bot.transport import EventHandler
 
 HELP = __doc__.split("\n\n", 1)[1]

@@ -1,6 +1,6 @@
 """Wechaty transport: python-wechaty 0.10.7 speaking the Wechaty gRPC protocol (wechaty-puppet-service).
 
-This is the ONLY module that imports wechaty. SDK objects never leave it: events go out as bot.events.
+This is the ONLY module that imports wechaty. SDK objects never leave it: events go out as bot.core.events.
 
 Facts about the pinned SDK that shape this code (see tests/e2e/smoke_adapter.py for the proof):
 - `import wechaty` fails on Python 3.11 (dataclass rejects the PuppetOptions() default) unless
@@ -31,9 +31,9 @@ from collections import OrderedDict
 from datetime import datetime, timezone
 from typing import Any, Callable
 
-from bot.events import Event, FriendRequest, Member, MemberJoined, MemberLeft, Message, Outgoing
-from bot.names import display_name
-from bot.redact import redact, scrub
+from bot.core.events import Event, FriendRequest, Member, MemberJoined, MemberLeft, Message, Outgoing
+from bot.core.names import display_name
+from bot.cli.redact import redact, scrub
 from bot.transport import EventHandler, SendError
 
 log = logging.getLogger("bot.transport.wechaty")

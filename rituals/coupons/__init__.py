@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from bot.commands import Command, UsageError, shown
-from bot.context import Ctx
-from bot.marketing import local_time, push_group, push_private, resolve_member
-from bot.ritual import Ritual
+from bot.core.commands import Command, UsageError, shown
+from bot.core.context import Context
+from bot.delivery.marketing import local_time, push_group, push_private, resolve_member
+from bot.core.ritual import Ritual
 from bot.storage.offers import OfferStore
 from rituals.coupons.section import Coupon, Coupons, problems
 
@@ -17,16 +17,16 @@ GROUP_STATES = ("bound", "opening", "in_course", "graduation", "alumni")
 SEGMENTS = ("graduates", "all")
 
 
-def _values(ctx: Ctx, coupon: Coupon) -> dict[str, object]:
+def _values(ctx: Context, coupon: Coupon) -> dict[str, object]:
     return {"amount": coupon.amount, "min_invest": coupon.min_invest, "valid_until": local_time(ctx, coupon.expires)}
 
 
-def describe(ctx: Ctx, coupon: Coupon) -> str:
+def describe(ctx: Context, coupon: Coupon) -> str:
     """'满10000元减400元理财券（12月31日 23:59前有效）'."""
     return ctx.fmt(ritual.config(ctx.pb).description, **_values(ctx, coupon))
 
 
-def get_coupon(ctx: Ctx, coupon_id: str) -> Coupon:
+def get_coupon(ctx: Context, coupon_id: str) -> Coupon:
     """The playbook's coupon with this id, or a UsageError naming the ones there are."""
     coupons = ritual.config(ctx.pb)
     coupon = coupons.get(coupon_id)
@@ -35,11 +35,11 @@ def get_coupon(ctx: Ctx, coupon_id: str) -> Coupon:
     return coupon
 
 
-def _text(ctx: Ctx, coupon: Coupon) -> str:
+def _text(ctx: Context, coupon: Coupon) -> str:
     return ctx.fmt(coupon.text, **_values(ctx, coupon))
 
 
-def _push_members(ctx: Ctx, db: OfferStore, coupon: Coupon, members: list[tuple[str, str]]) -> str:
+def _push_members(ctx: Context, db: OfferStore, coupon: Coupon, members: list[tuple[str, str]]) -> str:
     """Private pushes through the gate; the advisor's summary of who got it and who was skipped why."""
     sent = opted = capped = before = 0
     for member, name in members:
@@ -61,7 +61,7 @@ def _push_members(ctx: Ctx, db: OfferStore, coupon: Coupon, members: list[tuple[
 @ritual.command("coupon", "发券", usage="/coupon 券编号 [graduates|all]",
                 help="发券：不带对象发到本群；graduates 私发本群毕业学员，all 私发本群所有成员（已退订、超频的跳过）",
                 needs_group=False)
-def push_coupon(ctx: Ctx, cmd: Command) -> None:
+def push_coupon(ctx: Context, cmd: Command) -> None:
     if ctx.room is None:
         raise UsageError("请在群里使用（私发对象是这个群的成员）。")
     if not 1 <= len(cmd.argv) <= 2 or (len(cmd.argv) == 2 and cmd.argv[1] not in SEGMENTS):
@@ -90,7 +90,7 @@ def push_coupon(ctx: Ctx, cmd: Command) -> None:
         ctx.store.funnel.stage_once(member, "coupon_pushed", ctx.now, ctx.room, coupon.id)
 
 
-def _claim(ctx: Ctx, member: str, coupon: Coupon, by: str) -> str:
+def _claim(ctx: Context, member: str, coupon: Coupon, by: str) -> str:
     """Record a claim once; the words for the person."""
     db, texts = ctx.store.offers, ritual.config(ctx.pb)
     room = ctx.room or ctx.store.funnel.stage_room(member, "coupon_pushed", coupon.id)  # a claim in private counts for the group it came through
@@ -100,7 +100,7 @@ def _claim(ctx: Ctx, member: str, coupon: Coupon, by: str) -> str:
     return ctx.fmt(texts.claimed, coupon=describe(ctx, coupon))
 
 
-def _claim_latest(ctx: Ctx) -> None:
+def _claim_latest(ctx: Context) -> None:
     """「领券」: the most recent coupon pushed to this person or their rooms that is still valid."""
     member = ctx.message.sender
     db = ctx.store.offers
@@ -115,20 +115,20 @@ def _claim_latest(ctx: Ctx) -> None:
 
 
 @ritual.message(*GROUP_STATES)
-def claim_in_group(ctx: Ctx) -> None:
+def claim_in_group(ctx: Context) -> None:
     if ctx.reading.is_one_of(ritual.config(ctx.pb).claim_words) and not ctx.stale:
         _claim_latest(ctx)
 
 
 @ritual.private()
-def claim_in_private(ctx: Ctx) -> None:
+def claim_in_private(ctx: Context) -> None:
     if ctx.reading.is_one_of(ritual.config(ctx.pb).claim_words) and not ctx.stale:
         _claim_latest(ctx)
 
 
 @ritual.command("claimed", "登记领券", usage="/claimed @成员 券编号", help="登记成员已领券（每人每券一次，过期不能领）",
                 needs_group=False)
-def claimed(ctx: Ctx, cmd: Command) -> None:
+def claimed(ctx: Context, cmd: Command) -> None:
     if len(cmd.argv) < 2:
         raise UsageError("需要成员和券编号。")
     coupon = get_coupon(ctx, cmd.argv[-1])

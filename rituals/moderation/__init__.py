@@ -18,12 +18,12 @@ from __future__ import annotations
 
 import logging
 
-from bot.commands import Command, UsageError, shown
-from bot.context import Ctx
-from bot.events import Outgoing
-from bot.lifecycle import STATE_NAMES
-from bot.names import display_name, topic
-from bot.ritual import STOP, Ritual
+from bot.core.commands import Command, UsageError, shown
+from bot.core.context import Context
+from bot.core.events import Outgoing
+from bot.core.lifecycle import STATE_NAMES
+from bot.core.names import display_name, topic
+from bot.core.ritual import STOP, Ritual
 from rituals.moderation.rules import Finding, Rules, quote
 from rituals.moderation.section import Moderation
 from rituals.moderation.store import MIGRATIONS, ModerationStore
@@ -33,11 +33,11 @@ log = logging.getLogger("bot.moderation")
 KINDS = ("text", "image", "url", "mini_program", "contact")
 
 
-def db(ctx: Ctx) -> ModerationStore:
+def db(ctx: Context) -> ModerationStore:
     return ModerationStore(ctx.store.conn)
 
 
-def rules(ctx: Ctx) -> Rules:
+def rules(ctx: Context) -> Rules:
     """The section's rules, compiled once per engine (the course's task links are allowed too)."""
     memory = ctx.memory(ritual.name)
     if "rules" not in memory:
@@ -48,20 +48,20 @@ def rules(ctx: Ctx) -> Rules:
 
 # -- who is new -------------------------------------------------------------------------------
 @ritual.on("start")
-def baseline_bound_groups(ctx: Ctx) -> None:
+def baseline_bound_groups(ctx: Context) -> None:
     """Groups bound before moderation began: everyone the bot has seen in them is not new."""
     for group in ctx.groups:
         db(ctx).baseline(group.room, group.members, ctx.now)
 
 
 @ritual.on("bound")
-def baseline_on_binding(ctx: Ctx) -> None:
+def baseline_on_binding(ctx: Context) -> None:
     """Everyone in the room when the course is bound is the cohort, not a newcomer."""
     db(ctx).baseline(ctx.room, ctx.group.members, ctx.now)
 
 
 @ritual.on("joined")
-def joined(ctx: Ctx, members) -> None:
+def joined(ctx: Context, members) -> None:
     """A member the bot sees join a bound group is new for `new_member_minutes`."""
     if ctx.group is None:
         return
@@ -72,7 +72,7 @@ def joined(ctx: Ctx, members) -> None:
 
 # -- messages ---------------------------------------------------------------------------------
 @ritual.message(*STATE_NAMES, kinds=KINDS)
-def watch(ctx: Ctx) -> str | None:
+def watch(ctx: Context) -> str | None:
     """Look at every member message first; spam goes no further (STOP)."""
     msg, cfg, store = ctx.message, ritual.config(ctx.pb), db(ctx)
     if msg.sender in ctx.advisors:
@@ -101,29 +101,29 @@ def watch(ctx: Ctx) -> str | None:
     return STOP
 
 
-def _record(ctx: Ctx, store: ModerationStore, finding: Finding, action: str) -> None:
+def _record(ctx: Context, store: ModerationStore, finding: Finding, action: str) -> None:
     msg = ctx.message
     store.record(ctx.room, msg.sender, msg.id, finding.rule, finding.evidence, action, ctx.now)
     log.info("moderation: %s in %s, rule %s (%s): %s", msg.sender, ctx.room, finding.rule, finding.evidence, action)
 
 
-def _tell_advisors(ctx: Ctx, text: str) -> None:
+def _tell_advisors(ctx: Context, text: str) -> None:
     """Privately, to every advisor (not a reply to the sender: the sender's reply limit does not hold it back)."""
     for advisor in sorted(ctx.advisors):
         ctx.send(Outgoing(None, advisor, text))
 
 
-def _detail(ctx: Ctx, template: str, finding: Finding) -> str:
+def _detail(ctx: Context, template: str, finding: Finding) -> str:
     msg = ctx.message
     return ctx.fmt(template, name=ctx.name_of(msg.sender), room=_room_name(ctx), rule=finding.describe(),
                    quote=quote(msg.text, msg.kind))
 
 
-def _room_name(ctx: Ctx) -> str:
+def _room_name(ctx: Context) -> str:
     return topic(ctx.group.topic if ctx.group else "") or (ctx.room or "")
 
 
-def _warn(ctx: Ctx, store: ModerationStore, finding: Finding) -> None:
+def _warn(ctx: Context, store: ModerationStore, finding: Finding) -> None:
     """First offence: one warning in the group, @-mentioning the sender, and the advisors told."""
     cfg, msg = ritual.config(ctx.pb), ctx.message
     ctx.send(Outgoing(ctx.room, None, f"@{ctx.name_of(msg.sender)} {ctx.fmt(cfg.warning)}", (msg.sender,)))
@@ -132,7 +132,7 @@ def _warn(ctx: Ctx, store: ModerationStore, finding: Finding) -> None:
     _record(ctx, store, finding, "warned")
 
 
-def _remove(ctx: Ctx, store: ModerationStore, finding: Finding) -> None:
+def _remove(ctx: Context, store: ModerationStore, finding: Finding) -> None:
     """A repeat where the bot is a group admin: the member is removed, the group and the advisors told."""
     cfg, msg = ritual.config(ctx.pb), ctx.message
     ctx.send(Outgoing(ctx.room, msg.sender, "", action="remove"))
@@ -142,7 +142,7 @@ def _remove(ctx: Ctx, store: ModerationStore, finding: Finding) -> None:
     _record(ctx, store, finding, "removed")
 
 
-def _ask(ctx: Ctx, store: ModerationStore, finding: Finding) -> None:
+def _ask(ctx: Context, store: ModerationStore, finding: Finding) -> None:
     """A repeat where the bot cannot remove anyone: the advisors are asked to (once)."""
     cfg = ritual.config(ctx.pb)
     _tell_advisors(ctx, _detail(ctx, cfg.ask_remove, finding))
@@ -150,7 +150,7 @@ def _ask(ctx: Ctx, store: ModerationStore, finding: Finding) -> None:
     _record(ctx, store, finding, "asked_advisors")
 
 
-def _image_notice(ctx: Ctx, store: ModerationStore) -> None:
+def _image_notice(ctx: Context, store: ModerationStore) -> None:
     """A new member's first message is an image: the advisors have a look (the member is not warned)."""
     msg = ctx.message
     if not ctx.stale:
@@ -161,7 +161,7 @@ def _image_notice(ctx: Ctx, store: ModerationStore) -> None:
 
 
 # -- advisors' commands -----------------------------------------------------------------------
-def member_arg(ctx: Ctx, cmd: Command) -> str:
+def member_arg(ctx: Context, cmd: Command) -> str:
     """The member an advisor names: an @-mention, a display name or an id of someone in this room (now, or known
     to moderation: a removed member too)."""
     mentions = [m for m in ctx.message.mentions if m not in ctx.advisors]
@@ -185,7 +185,7 @@ def member_arg(ctx: Ctx, cmd: Command) -> str:
 
 
 @ritual.command("allow", "信任", usage="/allow @成员", help="设为本群信任成员：不再检查其消息（防骚扰）")
-def allow(ctx: Ctx, cmd: Command) -> None:
+def allow(ctx: Context, cmd: Command) -> None:
     member = member_arg(ctx, cmd)
     store = db(ctx)
     store.trust(ctx.room, member)
@@ -194,7 +194,7 @@ def allow(ctx: Ctx, cmd: Command) -> None:
 
 
 @ritual.command("unmute", "解除", usage="/unmute @成员", help="清除成员在本群的违规记录（防骚扰）")
-def unmute(ctx: Ctx, cmd: Command) -> None:
+def unmute(ctx: Context, cmd: Command) -> None:
     member = member_arg(ctx, cmd)
     store = db(ctx)
     store.forgive(ctx.room, member)

@@ -5,14 +5,14 @@ import logging
 import re
 from datetime import datetime, timedelta
 
-from bot.commands import Command, UsageError, shown, whole_number
-from bot.context import Ctx
-from bot.events import Outgoing
-from bot.marketing import local_time, push_group, resolve_member
+from bot.core.commands import Command, UsageError, shown, whole_number
+from bot.core.context import Context
+from bot.core.events import Outgoing
+from bot.delivery.marketing import local_time, push_group, resolve_member
 from bot.playbook.honesty import false_claims
-from bot.ritual import Ritual
+from bot.core.ritual import Ritual
 from bot.storage.offers import OfferRow, OfferStore
-from bot.wakeup import NextCheck
+from bot.schedule.wakeup import NextCheck
 from rituals.offers.section import Offer, Offers, problems
 
 ritual = Ritual("offers", section=("offers", Offers), order=100)
@@ -23,7 +23,7 @@ MAX_TITLE, MAX_PRICE, MAX_SEATS = 50, 1_000_000, 100_000
 
 
 @ritual.on("start")
-def load_playbook_offers(ctx: Ctx) -> None:
+def load_playbook_offers(ctx: Context) -> None:
     """The playbook's offers join the offer table when the bot starts (an existing id is never overwritten: its
     seats and enrolments are live data)."""
     db = ctx.store.offers
@@ -37,14 +37,14 @@ def money(x: float) -> str:
     return f"{x:.2f}".rstrip("0").rstrip(".")
 
 
-def time_left(ctx: Ctx, deadline: datetime) -> str:
+def time_left(ctx: Context, deadline: datetime) -> str:
     """The true time until the deadline, rounded down: '23小时59分', '45分钟'."""
     minutes = max(int((deadline - ctx.now) / timedelta(minutes=1)), 0)
     h, m = divmod(minutes, 60)
     return f"{h}小时{f'{m}分' if m else ''}" if h else f"{m}分钟"
 
 
-def render(ctx: Ctx, db: OfferStore, offer: OfferRow, template: str | None = None) -> tuple[str, list[tuple[str, str]]]:
+def render(ctx: Context, db: OfferStore, offer: OfferRow, template: str | None = None) -> tuple[str, list[tuple[str, str]]]:
     """The offer's text from live data, and the false claims it would make (then it must not be sent)."""
     left = db.seats_left(offer)
     values = {**ctx.pb.persona_vars(), "title": offer.title, "price": money(offer.price),
@@ -55,13 +55,13 @@ def render(ctx: Ctx, db: OfferStore, offer: OfferRow, template: str | None = Non
     return text, false_claims(text, left, offer.deadline, ctx.pb.tz, ctx.now)
 
 
-def closed_state(ctx: Ctx, reason: str) -> str:
+def closed_state(ctx: Context, reason: str) -> str:
     """The playbook's words for why an offer is over ('deadline' | 'sold_out')."""
     closed = ritual.config(ctx.pb).closed
     return ctx.fmt({"deadline": closed.deadline, "sold_out": closed.sold_out}.get(reason, reason))
 
 
-def close_if_over(ctx: Ctx, db: OfferStore, offer: OfferRow) -> str | None:
+def close_if_over(ctx: Context, db: OfferStore, offer: OfferRow) -> str | None:
     """Close an offer past its deadline or out of seats, saying so once in every room it was shown in;
     the close reason ('deadline' | 'sold_out'), or None while it is open."""
     if offer.closed_at is not None:
@@ -77,7 +77,7 @@ def close_if_over(ctx: Ctx, db: OfferStore, offer: OfferRow) -> str | None:
     return reason
 
 
-def _countdowns(ctx: Ctx, db: OfferStore, offer: OfferRow) -> bool:
+def _countdowns(ctx: Context, db: OfferStore, offer: OfferRow) -> bool:
     """The tightest countdown now due (24 h, then 2 h before), once per room the offer was shown in before it;
     True if the group cap held one back."""
     held = False
@@ -101,24 +101,24 @@ def _countdowns(ctx: Ctx, db: OfferStore, offer: OfferRow) -> bool:
     return held
 
 
-def _next_check(ctx: Ctx) -> NextCheck:
+def _next_check(ctx: Context) -> NextCheck:
     """The next moment an offer needs attention (a countdown or a deadline)."""
     return NextCheck.of(ctx, ritual.name)
 
 
-def replan(ctx: Ctx) -> None:
+def replan(ctx: Context) -> None:
     """Offers changed (created, pushed, enrolled): look at them on the next tick."""
     _next_check(ctx).clear()
 
 
 @ritual.on("due")
-def next_check(ctx: Ctx) -> datetime | None:
+def next_check(ctx: Context) -> datetime | None:
     """When the offers next need a tick (so a virtual clock stops there)."""
     return _next_check(ctx).due(ctx.now)
 
 
 @ritual.on("tick")
-def tick(ctx: Ctx) -> None:
+def tick(ctx: Context) -> None:
     """Close offers that are over; send the countdowns that are due (only at the moments that matter)."""
     if not _next_check(ctx).ready(ctx.now):
         return
@@ -151,7 +151,7 @@ def _need(ok: object, problem: str) -> None:
         raise UsageError(problem)
 
 
-def _parse_new(ctx: Ctx, argv: list[str]) -> tuple:
+def _parse_new(ctx: Context, argv: list[str]) -> tuple:
     """The /offer arguments, each checked; a UsageError names the first one that is wrong."""
     _need(len(argv) == 7, f"需要7项，收到{len(argv)}项。")
     oid, title, price, discount, deadline, seats, link = argv
@@ -179,7 +179,7 @@ def _parse_new(ctx: Ctx, argv: list[str]) -> tuple:
 
 @ritual.command("offer", "优惠", usage="/offer 编号 标题 价格 折扣 截止 名额 链接",
                 help="创建优惠，如 /offer vip 进阶课 999 0.18 2026-12-20T23:59+08:00 20 https://x.y/z", needs_group=False)
-def create(ctx: Ctx, cmd: Command) -> None:
+def create(ctx: Context, cmd: Command) -> None:
     oid, title, price, discount, deadline, seats, link = _parse_new(ctx, cmd.argv)
     db = ctx.store.offers
     if not db.add(oid, title, price, discount, deadline, seats, link, Offer.model_fields["template"].default, ctx.actor, ctx.now):
@@ -191,7 +191,7 @@ def create(ctx: Ctx, cmd: Command) -> None:
 
 
 @ritual.command("offers", "优惠列表", usage="/offers", help="列出优惠：状态、真实剩余名额、截止时间", needs_group=False)
-def list_offers(ctx: Ctx, cmd: Command) -> None:
+def list_offers(ctx: Context, cmd: Command) -> None:
     db = ctx.store.offers
     lines = [f"{o.id}「{o.title}」{closed_state(ctx, o.close_reason) if o.close_reason else '进行中'} · 剩余{db.seats_left(o)}/{o.seats} · "
              f"{local_time(ctx, o.deadline)}截止 · 推送过{len(db.rooms(o.id))}个群" for o in db.all()]
@@ -199,7 +199,7 @@ def list_offers(ctx: Ctx, cmd: Command) -> None:
 
 
 @ritual.command("push", "推送", usage="/push 优惠编号", help="在本群推送优惠（受每群每天推送上限限制）", needs_group=False)
-def push(ctx: Ctx, cmd: Command) -> None:
+def push(ctx: Context, cmd: Command) -> None:
     if ctx.room is None:
         raise UsageError("请在要推送的群里使用。")
     if len(cmd.argv) != 1:
@@ -225,7 +225,7 @@ def push(ctx: Ctx, cmd: Command) -> None:
 
 
 @ritual.command("enrolled", "报名", usage="/enrolled @成员 优惠编号", help="记录成员报名（名额随之减少）", needs_group=False)
-def enrolled(ctx: Ctx, cmd: Command) -> None:
+def enrolled(ctx: Context, cmd: Command) -> None:
     if len(cmd.argv) < 2:
         raise UsageError("需要成员和优惠编号。")
     db = ctx.store.offers

@@ -7,12 +7,12 @@ from datetime import datetime
 
 from statemachine import State, StateMachine
 
-from bot.commands import Command, UsageError
-from bot.context import Ctx
-from bot.marketing import push_private
-from bot.names import clean_text
-from bot.persisted import PersistedState
-from bot.ritual import Ritual
+from bot.core.commands import Command, UsageError
+from bot.core.context import Context
+from bot.delivery.marketing import push_private
+from bot.core.names import clean_text
+from bot.core.persisted import PersistedState
+from bot.core.ritual import Ritual
 from bot.storage import Store
 from rituals.survey.answers import hint, parse_answer, question_text
 from rituals.survey.section import Survey, SurveyQuestion, problems
@@ -75,14 +75,14 @@ class SurveyRun(PersistedState):
             self._pending = None
 
 
-def _record(ctx: Ctx, q: SurveyQuestion, answer: str) -> None:
+def _record(ctx: Context, q: SurveyQuestion, answer: str) -> None:
     contact = ctx.message.sender
     ctx.store.surveys.answer(contact, q.id, answer, ctx.now)
     if q.use:  # a single choice (the section says so): the option's id
         ctx.store.funnel.set_preference(contact, q.use, answer)
 
 
-def _complete(ctx: Ctx, survey: Survey) -> None:
+def _complete(ctx: Context, survey: Survey) -> None:
     """Record the reward's coupons (never an expired one: the member is told) and thank the member."""
     contact = ctx.message.sender
     expiry = {c.id: c.expires for c in ctx.pb.section("coupons").items}
@@ -96,7 +96,7 @@ def _complete(ctx: Ctx, survey: Survey) -> None:
         ctx.reply(ctx.fmt(survey.reward_partial if given else survey.reward_expired))
 
 
-def _paused(ctx: Ctx, contact: str) -> bool:
+def _paused(ctx: Context, contact: str) -> bool:
     """Opted out since they last took part: they asked to be left alone, and only 「问卷」 resumes the survey."""
     info = ctx.store.funnel.contact(contact)
     if not info or not info["opted_out_at"]:
@@ -106,7 +106,7 @@ def _paused(ctx: Ctx, contact: str) -> bool:
 
 
 @ritual.private(unless=("optout", "resubscribe"), kinds=None)
-def on_private(ctx: Ctx) -> None:
+def on_private(ctx: Context) -> None:
     """Start (「问卷」), answer the current question, or resume; anything else is left alone."""
     survey, msg = ritual.config(ctx.pb), ctx.message
     if survey is None or ctx.stale:
@@ -152,7 +152,7 @@ def on_private(ctx: Ctx) -> None:
 
 @ritual.command("survey", "问卷", usage="/survey", help="私聊邀请本群成员填写问卷（已退订、超出推送频率、已邀请过的跳过）",
                 needs_group=False)
-def invite(ctx: Ctx, cmd: Command) -> None:
+def invite(ctx: Context, cmd: Command) -> None:
     """Invite every member of this room privately, through the marketing gate."""
     if ctx.room is None:
         raise UsageError("请在学习群里使用。")

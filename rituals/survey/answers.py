@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 
-from bot.context import Ctx
+from bot.core.context import Context
 from bot.language.normalize import normalize as _normalize
 from rituals.survey.section import Survey, SurveyOption, SurveyQuestion
 
@@ -51,7 +51,7 @@ def question_text(survey: Survey, i: int) -> str:
     return "\n".join(lines)
 
 
-def hint(ctx: Ctx, survey: Survey, q: SurveyQuestion) -> str:
+def hint(ctx: Context, survey: Survey, q: SurveyQuestion) -> str:
     """How to answer this question (the survey's hint_* texts)."""
     if q.kind == "text":
         return ctx.fmt(survey.hint_text)

@@ -224,7 +224,7 @@ def test_a_removal_goes_over_grpc_and_the_member_leaves(gateway, tmp_path):
     """The adapter's remove reaches the puppet service's room_del; the removal comes back as the member leaving."""
     import asyncio
 
-    from bot.events import MemberLeft, Outgoing
+    from bot.core.events import MemberLeft, Outgoing
     from bot.transport import perform
     from bot.transport.wechaty_adapter import WechatyTransport
 

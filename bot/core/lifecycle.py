@@ -7,7 +7,7 @@ from datetime import date, datetime
 from statemachine import State, StateMachine
 from statemachine.exceptions import TransitionNotAllowed
 
-from bot.persisted import PersistedState
+from bot.core.persisted import PersistedState
 from bot.storage import Store, from_iso, iso
 
 __all__ = ["Group", "Lifecycle", "TransitionNotAllowed", "STATE_NAMES"]

@@ -36,7 +36,7 @@ class CommandSpec:
 
 def shown(arg: str, limit: int = 30) -> str:
     """An argument as echoed back in a reply: one line, at most `limit` characters."""
-    from bot.names import clean_text  # noqa: PLC0415 - bot.names imports bot.events only; keep the parser light
+    from bot.core.names import clean_text  # noqa: PLC0415 - bot.core.names imports bot.core.events only; keep the parser light
     return clean_text(arg, limit) or "（空）"
 
 

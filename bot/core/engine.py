@@ -6,25 +6,25 @@ import logging
 from datetime import datetime, timedelta
 from typing import Callable, Iterable
 
-from bot.calendar import Calendar
-from bot.commands import Command, UsageError, parse_command, shown
-from bot.context import Ctx, Services
-from bot.events import Event, FriendRequest, MemberJoined, MemberLeft, Message
-from bot.groups import Groups
-from bot.inbox import Inbox
+from bot.schedule.calendar import Calendar
+from bot.core.commands import Command, UsageError, parse_command, shown
+from bot.core.context import Context, Services
+from bot.core.events import Event, FriendRequest, MemberJoined, MemberLeft, Message
+from bot.core.groups import Groups
+from bot.core.inbox import Inbox
 from bot.language import Reader
-from bot.lifecycle import Group, TransitionNotAllowed
-from bot.names import clean_event
-from bot.outbox import unknown_note
+from bot.core.lifecycle import Group, TransitionNotAllowed
+from bot.core.names import clean_event
+from bot.delivery.sender import unknown_note
 from bot.playbook import Playbook
-from bot.posting import Outbox
-from bot.replies import ReplyLimit
-from bot.ritual import STOP
+from bot.delivery.outbox import Outbox
+from bot.delivery.replies import ReplyLimit
+from bot.core.ritual import STOP
 from bot.storage import Store
-from bot.timetable import Timetable
-from bot.wiring import Wiring
+from bot.schedule.scheduler import Scheduler
+from bot.core.wiring import Wiring
 
-log = logging.getLogger("bot.engine")
+log = logging.getLogger("bot.core.engine")
 
 
 class Engine:
@@ -41,9 +41,9 @@ class Engine:
         self.outbox = Outbox(store, ReplyLimit(store, playbook.settings.replies))
         self.outbox.wake = wake
         self.groups = Groups(store)
-        self.timetable = Timetable(store, playbook, Calendar(playbook), self.groups, self.wiring, self.outbox, clock, self.context)
+        self.scheduler = Scheduler(store, playbook, Calendar(playbook), self.groups, self.wiring, self.outbox, clock, self.context)
         self.services = Services(store, playbook, reader or Reader.with_additions(playbook.language), self.advisors,
-                                 self.groups, self.outbox, self.timetable, self.wiring,
+                                 self.groups, self.outbox, self.scheduler, self.wiring,
                                  status or (lambda: f"队列 {store.outbox.length()} 条" + unknown_note(store)))
         self.inbox = Inbox(store, clock, self.handle_now)  # events are stored, then handled one at a time in order (no per-group locks needed)
         self._denied: set[str] = set()  # members told today that commands are for advisors (once a day each)
@@ -53,9 +53,9 @@ class Engine:
                 self.wiring.emit("start", self.context(clock.now(), None))
 
     def context(self, now: datetime, room: str | None, group: Group | None = None, message: Message | None = None,
-                **kw: object) -> Ctx:
+                **kw: object) -> Context:
         """A handler's view of an event or a scheduled action."""
-        return Ctx(self.services, now, room, group, message, **kw)
+        return Context(self.services, now, room, group, message, **kw)
 
     # -- inbound ------------------------------------------------------------------------------
     async def handle(self, event: Event) -> None:
@@ -124,7 +124,7 @@ class Engine:
             if group.state in route.states and route.wants(ctx) and route.handler(ctx) == STOP:
                 break
 
-    def _on_command(self, ctx: Ctx, cmd: Command) -> None:
+    def _on_command(self, ctx: Context, cmd: Command) -> None:
         spec = self.wiring.commands.get(cmd.name)
         sender = ctx.message.sender
         if spec is None:
@@ -167,11 +167,11 @@ class Engine:
         for m in ev.members:
             self.store.members.left(ev.room, m.id, ev.ts)
 
-    # -- the course calendar (bot/timetable.py) -----------------------------------------------
+    # -- the course calendar (bot/schedule/scheduler.py) -----------------------------------------------
     def tick(self) -> int:
         """Run every scheduled action and acknowledgement that is due; returns how many ran."""
-        return self.timetable.tick()
+        return self.scheduler.tick()
 
     def next_due(self) -> datetime | None:
         """The earliest moment something is scheduled (for virtual clocks)."""
-        return self.timetable.next_due()
+        return self.scheduler.next_due()

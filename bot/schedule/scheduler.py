@@ -7,21 +7,21 @@ import logging
 from datetime import date, datetime, timedelta
 from typing import Callable
 
-from bot.acks import AckBatcher
-from bot.calendar import Action, Calendar, local_day
-from bot.groups import Groups
-from bot.lifecycle import Group
-from bot.posting import Outbox
+from bot.schedule.acks import AckBatcher
+from bot.schedule.calendar import Action, Calendar, local_day
+from bot.core.groups import Groups
+from bot.core.lifecycle import Group
+from bot.delivery.outbox import Outbox
 from bot.storage import Store
-from bot.wiring import Wiring
+from bot.core.wiring import Wiring
 
-log = logging.getLogger("bot.timetable")
+log = logging.getLogger("bot.schedule.scheduler")
 
 # Scheduled kinds that a late /start or an advisor's /next still posts at once for the current day.
 CATCH_UP_KINDS = {"open", "lesson", "task"}
 
 
-class Timetable:
+class Scheduler:
     """The scheduler over the groups (no job per action: the calendar is computed, not stored)."""
 
     def __init__(self, store: Store, pb, calendar: Calendar, groups: Groups, wiring: Wiring, outbox: Outbox,

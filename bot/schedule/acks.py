@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Callable
 
-from bot.calendar import local_day
-from bot.lifecycle import Group
-from bot.ritual import AckLine
+from bot.schedule.calendar import local_day
+from bot.core.lifecycle import Group
+from bot.core.ritual import AckLine
 from bot.storage import Store
 
 

@@ -10,7 +10,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.app import Bot
 
-log = logging.getLogger("bot.daemon")
+log = logging.getLogger("bot.cli.daemon")
 
 
 async def supervise(bot: Bot, transport, check_seconds: float = 1.0, max_backoff: float = 60.0,

@@ -1,6 +1,6 @@
 """A ritual's next wake-up: the calendar tick runs its work only at the moments it planned, and a virtual clock stops
 there ('due' hook). Nothing planned yet means 'look now'; None means 'nothing to do until replanned'. One per engine:
-a ritual keeps it in its memory (Ctx.memory)."""
+a ritual keeps it in its memory (Context.memory)."""
 from __future__ import annotations
 
 from datetime import datetime

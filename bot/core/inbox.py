@@ -10,9 +10,9 @@ from dataclasses import fields as dataclass_fields, replace
 from datetime import datetime
 from typing import Callable
 
-from bot.events import MAX_TEXT_CHARS, Event, FriendRequest, Member, MemberJoined, MemberLeft, Message
+from bot.core.events import MAX_TEXT_CHARS, Event, FriendRequest, Member, MemberJoined, MemberLeft, Message
 
-log = logging.getLogger("bot.inbox")
+log = logging.getLogger("bot.core.inbox")
 
 _KEEP = 10_000  # stored events also kept in memory (not decoded again) unless this many are waiting
 _KINDS = {"message": Message, "join": MemberJoined, "leave": MemberLeft, "friendship": FriendRequest}

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Callable, Iterable
 
-from bot.commands import CommandSpec
-from bot.ritual import AckLine, Ritual, Route, Scheduled
+from bot.core.commands import CommandSpec
+from bot.core.ritual import AckLine, Ritual, Route, Scheduled
 
 
 class Wiring:

@@ -7,12 +7,12 @@ import sys
 from pathlib import Path
 
 from bot.app import assemble
-from bot.clock import VirtualClock
-from bot.outbox import Pacing
-from bot.replay import Problem, read_events
+from bot.schedule.clock import VirtualClock
+from bot.delivery.sender import Pacing
+from bot.cli.recording import Problem, read_events
 from bot.storage import iso
 from bot.transport.fake import FakeTransport
-from bot.virtual import VirtualRunner
+from bot.schedule.virtual import VirtualRunner
 
 
 def replay(path: Path, db: Path, playbook: Path, out: Path | None) -> tuple[int, list[Problem]]:

@@ -6,17 +6,17 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Callable
 
-from bot.calendar import local_day
-from bot.events import Message, Outgoing
-from bot.groups import Groups
+from bot.schedule.calendar import local_day
+from bot.core.events import Message, Outgoing
+from bot.core.groups import Groups
 from bot.language import Reader, Reading
-from bot.lifecycle import Group
-from bot.names import display_name
+from bot.core.lifecycle import Group
+from bot.core.names import display_name
 from bot.playbook import Playbook
-from bot.posting import Outbox
+from bot.delivery.outbox import Outbox
 from bot.storage import Store
-from bot.timetable import Timetable
-from bot.wiring import Wiring
+from bot.schedule.scheduler import Scheduler
+from bot.core.wiring import Wiring
 
 
 @dataclass(frozen=True)
@@ -29,14 +29,14 @@ class Services:
     advisors: frozenset[str]
     groups: Groups
     outbox: Outbox
-    timetable: Timetable
+    scheduler: Scheduler
     wiring: Wiring
     status: Callable[[], str]  # the sender's one-line state, for /status
     memory: dict[str, dict[str, Any]] = field(default_factory=dict)  # per engine, per ritual: what it keeps in memory
 
 
 @dataclass
-class Ctx:
+class Context:
     """A handler's view of one event or scheduled action (all writes join the open transaction)."""
 
     services: Services
@@ -69,9 +69,9 @@ class Ctx:
         return self.services.groups
 
     @property
-    def calendar(self) -> Timetable:
+    def calendar(self) -> Scheduler:
         """Bind a group, move its calendar, run an action now."""
-        return self.services.timetable
+        return self.services.scheduler
 
     @property
     def advisors(self) -> frozenset[str]:
@@ -134,7 +134,7 @@ class Ctx:
     def request_ack(self) -> None:
         """Ask for a batched acknowledgement of what was just recorded (not for backlog messages)."""
         if not self.stale:
-            self.services.timetable.acks.request(self.group, self.now)
+            self.services.scheduler.acks.request(self.group, self.now)
 
     def name_of(self, member: str) -> str:
         """A member's display name in this group, safe to print (a name stored before sanitising is cleaned too)."""

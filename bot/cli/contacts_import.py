@@ -9,8 +9,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterator
 
-from bot.events import Outgoing
-from bot.names import MAX_NAME, clean_text
+from bot.core.events import Outgoing
+from bot.core.names import MAX_NAME, clean_text
 from bot.playbook import Playbook
 from bot.storage import Store
 

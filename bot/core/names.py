@@ -5,7 +5,7 @@ import re
 import unicodedata
 from dataclasses import replace
 
-from bot.events import MAX_TEXT_CHARS, Event, FriendRequest, Member, MemberJoined, MemberLeft, Message
+from bot.core.events import MAX_TEXT_CHARS, Event, FriendRequest, Member, MemberJoined, MemberLeft, Message
 
 MAX_NAME = 20
 MAX_TOPIC = 30

@@ -8,11 +8,11 @@ from pathlib import Path
 from typing import Callable
 
 from bot.app import assemble
-from bot.clock import VirtualClock
-from bot.events import Event, Member, MemberJoined, Message
-from bot.outbox import Pacing
+from bot.schedule.clock import VirtualClock
+from bot.core.events import Event, Member, MemberJoined, Message
+from bot.delivery.sender import Pacing
 from bot.transport.fake import FakeTransport
-from bot.virtual import VirtualRunner
+from bot.schedule.virtual import VirtualRunner
 
 ROOM = "sim-cohort@chatroom"
 TOPIC = "7天小白理财实操课·模拟1期"
@@ -78,7 +78,8 @@ def script(n: int, seed: int, start: date, tz, advisor: str, days: int) -> list[
 
 def simulate(members: int, seed: int, db: Path, playbook: Path, start: date, out: Callable[[str], None]) -> dict:
     """Play the cohort to the alumni stage; print the transcript through `out`; return the report."""
-    from bot import config, report
+    from bot.cli import config
+    from bot.reporting import report
     from bot.playbook import load_playbook
 
     pb = load_playbook(playbook)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from bot.playbook import Playbook
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]  # the repository (bot/cli/config.py)
 DEFAULT_PLAYBOOK = ROOT / "data" / "playbook.yaml"
 DEFAULT_DB = ROOT / "data" / "bot.db"
 

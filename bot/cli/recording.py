@@ -7,7 +7,7 @@ from datetime import datetime, timedelta, timezone
 from statistics import median_low
 from typing import Iterable
 
-from bot.events import Event, FriendRequest, Member, MemberJoined, MemberLeft, Message
+from bot.core.events import Event, FriendRequest, Member, MemberJoined, MemberLeft, Message
 
 
 FAR_OFF = timedelta(days=180)

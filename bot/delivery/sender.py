@@ -10,11 +10,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Iterable
 
-from bot.events import Outgoing
+from bot.core.events import Outgoing
 from bot.storage import Store
 from bot.transport import SendError, Transport, perform
 
-log = logging.getLogger("bot.outbox")
+log = logging.getLogger("bot.delivery.sender")
 
 # What WeChat (or a puppet service) says when it throttles an account.
 LIMITED = re.compile(r"频繁|too frequent|limit", re.IGNORECASE)

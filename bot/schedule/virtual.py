@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot.clock import VirtualClock
-from bot.engine import Engine
-from bot.events import Event
-from bot.outbox import Sender
+from bot.schedule.clock import VirtualClock
+from bot.core.engine import Engine
+from bot.core.events import Event
+from bot.delivery.sender import Sender
 
 
 class VirtualRunner:

@@ -6,10 +6,10 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timedelta
 
-from bot.events import Message, Outgoing
+from bot.core.events import Message, Outgoing
 from bot.storage import Store
 
-log = logging.getLogger("bot.replies")
+log = logging.getLogger("bot.delivery.replies")
 
 
 class ReplyLimit:

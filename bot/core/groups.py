@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Iterator
 
-from bot.lifecycle import Group
+from bot.core.lifecycle import Group
 from bot.storage import Store
 
 

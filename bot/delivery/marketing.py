@@ -5,19 +5,19 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from bot.commands import UsageError, shown
-from bot.events import Outgoing
+from bot.core.commands import UsageError, shown
+from bot.core.events import Outgoing
 
 if TYPE_CHECKING:
-    from bot.context import Ctx
+    from bot.core.context import Context
 
 
-def _local_midnight(ctx: "Ctx") -> datetime:
+def _local_midnight(ctx: "Context") -> datetime:
     local = ctx.now.astimezone(ctx.pb.tz)
     return local.replace(hour=0, minute=0, second=0, microsecond=0)
 
 
-def frequency_cap(ctx: "Ctx", contact: str) -> tuple[int, timedelta]:
+def frequency_cap(ctx: "Context", contact: str) -> tuple[int, timedelta]:
     """(pushes, per period) for this person: the cap the playbook gives the offer-frequency option they chose in the
     survey (stored by option id), else `marketing.private_cap_per_week`."""
     info = ctx.store.funnel.contact(contact)
@@ -27,7 +27,7 @@ def frequency_cap(ctx: "Ctx", contact: str) -> tuple[int, timedelta]:
     return pushes, timedelta(days=days)
 
 
-def may_push_private(ctx: "Ctx", contact: str) -> bool:
+def may_push_private(ctx: "Context", contact: str) -> bool:
     """Not opted out, and under the person's own frequency cap (or the playbook's default)."""
     funnel = ctx.store.funnel
     if funnel.opted_out(contact):
@@ -36,12 +36,12 @@ def may_push_private(ctx: "Ctx", contact: str) -> bool:
     return funnel.marketing_since(contact, ctx.now - period) < cap
 
 
-def may_push_group(ctx: "Ctx", room: str) -> bool:
+def may_push_group(ctx: "Context", room: str) -> bool:
     """Under the group's daily cap of marketing posts."""
     return ctx.store.funnel.marketing_since(room, _local_midnight(ctx)) < ctx.pb.marketing.group_cap_per_day
 
 
-def push_private(ctx: "Ctx", contact: str, text: str, kind: str) -> bool:
+def push_private(ctx: "Context", contact: str, text: str, kind: str) -> bool:
     """Queue a promotional private message if allowed; True if queued."""
     if not may_push_private(ctx, contact):
         return False
@@ -50,7 +50,7 @@ def push_private(ctx: "Ctx", contact: str, text: str, kind: str) -> bool:
     return True
 
 
-def push_group(ctx: "Ctx", room: str, text: str, kind: str) -> bool:
+def push_group(ctx: "Context", room: str, text: str, kind: str) -> bool:
     """Queue a promotional group post if allowed; True if queued."""
     if not may_push_group(ctx, room):
         return False
@@ -60,13 +60,13 @@ def push_group(ctx: "Ctx", room: str, text: str, kind: str) -> bool:
 
 
 
-def local_time(ctx: "Ctx", ts: datetime) -> str:
+def local_time(ctx: "Context", ts: datetime) -> str:
     """'12月20日 23:59' in the course's time zone (with the year if it is not this year)."""
     t, now = ts.astimezone(ctx.pb.tz), ctx.now.astimezone(ctx.pb.tz)
     return f"{'' if t.year == now.year else f'{t.year}年'}{t.month}月{t.day}日 {t:%H:%M}"
 
 
-def resolve_member(ctx: "Ctx", spec: str) -> str:
+def resolve_member(ctx: "Context", spec: str) -> str:
     """A contact id from '@显示名' (a current member of this room), an @-mention, or a contact id the bot knows."""
     if len(ctx.message.mentions) == 1:
         return ctx.message.mentions[0]

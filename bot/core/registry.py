@@ -6,7 +6,7 @@ import importlib
 import pkgutil
 from functools import lru_cache
 
-from bot.ritual import Ritual
+from bot.core.ritual import Ritual
 
 PACKAGE = "rituals"
 

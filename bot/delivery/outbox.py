@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Callable
 
-from bot.events import Message, Outgoing
-from bot.replies import ReplyLimit
+from bot.core.events import Message, Outgoing
+from bot.delivery.replies import ReplyLimit
 from bot.storage import Store
 
 

@@ -22,7 +22,7 @@ from typing import Any, Callable, Iterable
 
 from pydantic import BaseModel
 
-from bot.commands import CommandSpec
+from bot.core.commands import CommandSpec
 
 Handler = Callable[..., Any]
 # a message handler that returns STOP ends the message's routing: later rituals' handlers do not see it (e.g. spam)

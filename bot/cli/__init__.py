@@ -1,0 +1,1 @@
+"""The commands of main.py: the daemon, simulate, replay, contacts import, configuration."""

@@ -1,0 +1,1 @@
+"""The report (human and JSON) and its funnel figures."""

@@ -53,6 +53,8 @@ class HometownReader:
         self.corrections = cues.words("hometown", "corrections")
         self.others = cues.words("hometown", "others")
         self.people = cues.words("hometown", "people")
+        self.epithets = cues.words("hometown", "epithets")
+        self.leads = self.weak + self.tail + self.corrections  # '纠正一下我是陕西汉中的'
         self.cue_ends = tuple(self.cues) + tuple(self.here) + tuple(self.weak)
 
     def read(self, text: str, parts: list[Clause]) -> Hometown | None:
@@ -117,9 +119,11 @@ class HometownReader:
             return 0  # '明天去北京出差', '在深圳工作'
         if self.others.within(before):
             return 0
-        lead = _strip(before, self.weak + self.tail)
-        said = self._answer_tail(after) or (after.startswith("的") and after[1:].startswith(self.then)
-                                            and self.self_cues.within(before))  # '我是河南周口的今天第一次进群'
+        lead = _strip(before, self.leads)
+        # '我是河南周口的今天第一次进群', '我是河南洛阳的牡丹之城欢迎大家', '我是云南昆明的春城四季如春'
+        run_on = self.self_cues.within(before) and ("的" in text[m.start:m.end] or after.startswith("的") and (
+            after[1:].startswith(self.then) or self.epithets.within(after[1:10])))
+        said = self._answer_tail(after) or run_on
         if lead == "" and said:
             return STRONG if cue_before else PLAIN  # '四川成都', '我是山东的', '河北保定的老李', '东莞的打工人报到'
         return 0

@@ -10,14 +10,18 @@ from bot.language.places import Gazetteer
 from bot.language.scope import Scope
 
 _DAY = re.compile(r"^(?:day|d|第)?\s*[0-9一二三四五六七八九十]{1,2}\s*天?$|^(?:今天|今日|day)$")
-_PARTICLES = ("了", "啦", "吧", "啊", "哈", "呀", "哦", "我", "谢谢", "了谢谢", "行吗", "好吗")  # after the verb: nothing said
 _HITS = 8  # a keyword's first occurrences in a clause are read: linear time however often a message repeats it
 
 
-def _strip_particles(text: str) -> str:
-    for p in sorted(_PARTICLES, key=len, reverse=True):
-        if text.endswith(p):
-            text = text[: -len(p)]
+def _strip_particles(text: str, particles: tuple[str, ...]) -> str:
+    """The text without trailing particles, repeatedly ('给我了谢谢' -> '')."""
+    changed = True
+    while text and changed:
+        changed = False
+        for p in particles:
+            if text.endswith(p):
+                text, changed = text[: -len(p)], True
+                break
     return text
 
 
@@ -39,11 +43,15 @@ class Intents:
         self.graduation_compounds = cues.words("graduation", "compounds")
         self.graduation_leads = cues.words("graduation", "leads")
         self.graduation_others = cues.words("graduation", "others")
+        self.graduation_wishes = cues.words("graduation", "wishes")
+        self.graduation_self = cues.words("graduation", "self")
         self.optout_words = cues.words("optout", "words")
         self.optout_stop = cues.words("optout", "stop")
         self.optout_send = cues.words("optout", "send")
         self.optout_soft = cues.words("optout", "soft_stop")
         self.optout_again = cues.words("optout", "again")
+        self.optout_after = cues.words("optout", "after_send")
+        self.optout_after_again = cues.words("optout", "after_send_again") + self.optout_after
         self.optout_between = cues.words("optout", "between")
         self.optout_others = cues.words("optout", "others")
         self.optout_keep = cues.words("optout", "keep")
@@ -120,14 +128,24 @@ class Intents:
         if parts and all(c.text.replace(CAP, "") == "" for c in parts):
             return True
         texts = [Clause(c.text.replace(CAP, ""), c.asked) for c in parts]
-        if not any(c.text.endswith("毕业") or self.graduation_words.within(c.text) for c in texts) or self.retracted(parts):
+        if not any(c.text.endswith("毕业") or self.graduation_words.within(c.text) or self.graduation_wishes.within(c.text)
+                   for c in texts) or self.retracted(parts):
             return False
         for i, c in enumerate(texts):  # '我家孩子今年小升初，也算毕业了': a clause without 我 speaks of the one before
             if i and "我" not in c.text and self.graduation_others.within(texts[i - 1].text):
                 texts[i] = Clause("", c.asked)
         if any(c.text.endswith("毕业") and self.graduation_leads.removed(c.text[:-2]) == "" and not c.asked for c in texts):
             return True  # '我毕业', '今天我也终于毕业', '完美毕业✌️'
-        return self._keyword(texts, self.graduation_words, self.graduation_compounds)
+        return self._self_wish(texts) or self._keyword(texts, self.graduation_words, self.graduation_compounds)
+
+    def _self_wish(self, texts: list[Clause]) -> bool:
+        """'毕业快乐我自己', '祝自己毕业快乐', '毕业快乐，我自己' - not '祝大家毕业快乐', '提前祝自己毕业快乐'."""
+        for i, c in enumerate(texts):
+            nxt = texts[i + 1].text if i + 1 < len(texts) and len(texts[i + 1].text) <= 4 else ""
+            said = Clause(c.text + nxt, c.asked)
+            if self.graduation_wishes.within(c.text) and self.graduation_self.within(said.text) and self.scope.affirms(said, 0, 0):
+                return True
+        return False
 
     def optout(self, parts: list[Clause]) -> bool:
         """'退订' / 'TD' / '请帮我退订，谢谢' / '不要再给我发优惠信息了'; not '退订了还能上课吗？'."""
@@ -164,9 +182,11 @@ class Intents:
             if marketing:
                 return True
             again = self.optout_again.within(gap)
-            if _strip_particles(text[e:]) != "":
-                continue
-            if again or (text[stop[0]:stop[1]] not in self.optout_soft and not any(self.optout_have.within(c.text) for c in later)):
+            if _strip_particles(text[e:], self.optout_after_again if again else self.optout_after) != "":
+                continue  # '别再发给我了' - not '您别发给我了，直接发群里吧'
+            soft = text[stop[0]:stop[1]] in self.optout_soft
+            have = any(self.optout_have.within(c.text) for c in later)  # '资料不用再发给我了，我有了': that one thing
+            if (again and not (soft and have)) or (not soft and not have):
                 return True
         return False
 

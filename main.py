@@ -216,7 +216,7 @@ def report(db: Path, as_json: bool, playbook: Path) -> None:
     pb = _playbook_or_exit(playbook)
     store = Store(connect_readonly(db))  # a report never migrates or creates anything
     try:
-        data = rep.build(store, pb.course.days)
+        data = rep.build(store, pb.course.days, pb.chosen)
     except sqlite3.Error as exc:  # e.g. an older schema that lacks a table: run the bot once to migrate it
         raise DatabaseError(f"{db}: cannot read the report's tables ({exc}); an older database is migrated by "
                             "`run` or `replay`") from None

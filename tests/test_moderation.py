@@ -452,3 +452,17 @@ def test_held_aside_examples(chat, who, minutes, kind, text, expected):
     warned = [o for o in outs if o.room and speaker in o.mentions]
     outcome = "warn" if told and warned else "pass" if not told and not warned else f"told={len(told)} warned={len(warned)}"
     assert outcome == expected
+
+
+def test_the_report_counts_the_groups_moderation_decisions(chat):
+    """report --json gives each group's decisions under "moderation"; the human report shows a 防骚扰 line."""
+    from bot.reporting import report
+
+    chat.start_course("alice")
+    chat.join("spammer")
+    chat.say("spammer", "加我微信 abc123 带你日赚500")
+    chat.said()
+    data = report.build(chat.store, chat.pb.course.days, chat.pb.chosen)
+    (group,) = data["groups"]
+    assert group["moderation"]["warned"] == 1
+    assert "防骚扰 警告 1" in report.render(data)

@@ -66,6 +66,7 @@ def test_replay_then_report_json_gives_the_week_in_numbers(tmp_path):
         "checkins": {"u1": [1, 2, 3], "u2": [1, 2], "u3": [3]},
         "practice": {"u1": [1], "u2": [1]},
         "graduates": ["u1", "u2"], "unknown_sends": 0,
+        "moderation": {},  # no spam in this week: the moderation ritual's report fields are empty
     }
 
     sent = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]

@@ -113,6 +113,6 @@ def simulate(members: int, seed: int, db: Path, playbook: Path, start: date, out
         flush()
 
     asyncio.run(go())
-    result = report.build(bot.store)
+    result = report.build(bot.store, pb.course.days, pb.chosen)
     bot.store.close()
     return result

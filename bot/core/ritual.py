@@ -71,6 +71,15 @@ class AckLine:
     compose: Handler
 
 
+@dataclass(frozen=True)
+class ReportPart:
+    """What a ritual adds to each group's report."""
+
+    fields: Handler
+    title: str
+    labels: dict[str, str]
+
+
 @dataclass
 class Ritual:
     name: str
@@ -85,7 +94,7 @@ class Ritual:
     schedules: list[Callable[..., Iterable[tuple]]] = field(default_factory=list)
     acks: list[AckLine] = field(default_factory=list)
     checks: list[Callable[..., Iterable[str]]] = field(default_factory=list)
-    reports: list[Handler] = field(default_factory=list)
+    reports: list[ReportPart] = field(default_factory=list)
 
     # -- what members and advisors say ---------------------------------------------------------
     def message(self, *states: str, kinds: tuple[str, ...] = ("text",), intent: str | tuple[str, ...] = (),
@@ -154,10 +163,13 @@ class Ritual:
         self.checks.append(fn)
         return fn
 
-    def report(self, fn: Handler) -> Handler:
-        """fn(db, room) -> {field: value} added to the group's entry in `report`."""
-        self.reports.append(fn)
-        return fn
+    def report(self, title: str, labels: dict[str, str]) -> Callable:
+        """fn(store, room) -> {field: number}: the group's entry in `report --json` gets them under the ritual's name;
+        the human report shows '<title>：<label> <number> · ...' (fields without a label are JSON only)."""
+        def deco(fn: Handler) -> Handler:
+            self.reports.append(ReportPart(fn, title, labels))
+            return fn
+        return deco
 
     def config(self, pb) -> Any:
         """This ritual's playbook section (its model's defaults when the playbook leaves it out)."""

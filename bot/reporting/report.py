@@ -1,11 +1,16 @@
 """The per-group report: lifecycle, members, hometowns, check-ins, practice, graduates."""
 from __future__ import annotations
 
+from typing import Iterable
+
+from bot.core.ritual import Ritual
 from bot.storage import Store
 
 
-def build(store: Store, course_days: int = 7) -> dict:
-    """{"groups": [...], "funnel": {...}} in the documented JSON shape."""
+def build(store: Store, course_days: int = 7, rituals: Iterable[Ritual] = ()) -> dict:
+    """{"groups": [...], "funnel": {...}} in the documented JSON shape; each ritual's report fields are added to its
+    groups' entries under the ritual's name (with "_report" naming their title and labels for the human report)."""
+    parts = [(r.name, part) for r in rituals for part in r.reports]
     groups = []
     for row in store.groups.rows():
         room = row["room"]
@@ -25,7 +30,11 @@ def build(store: Store, course_days: int = 7) -> dict:
             "funnel": store.reports.group_funnel(room, members, checkins, course_days),
             "unknown_sends": store.outbox.unknown_sends(room),
         })
-    return {"groups": groups, "funnel": store.reports.overall_funnel(), "unknown_sends": store.outbox.unknown_sends()}
+        for name, part in parts:
+            groups[-1][name] = part.fields(store, room)
+    titles = {name: {"title": part.title, "labels": part.labels} for name, part in parts}
+    return {"groups": groups, "funnel": store.reports.overall_funnel(), "unknown_sends": store.outbox.unknown_sends(),
+            "ritual_fields": titles}
 
 
 def render(report: dict) -> str:
@@ -45,6 +54,10 @@ def render(report: dict) -> str:
         out.append(f"  每日打卡 {days}")
         out.append(f"  完成实操 {sum(len(v) for v in g['practice'].values())} 次 · 毕业 {len(g['graduates'])} 人")
         out.append("  转化 " + _funnel_line(g["funnel"]))
+        for name, meta in report.get("ritual_fields", {}).items():
+            shown = [f"{label} {g[name][key]}" for key, label in meta["labels"].items() if g.get(name, {}).get(key)]
+            if shown:
+                out.append(f"  {meta['title']} " + " · ".join(shown))
         if g.get("unknown_sends"):
             out.append(f"  ⚠️ {g['unknown_sends']} 条消息发送时被中断，不确定是否已送达：请到群里人工核对，必要时手动补发")
     if report["groups"]:

@@ -37,6 +37,12 @@ def db(ctx: Context) -> ModerationStore:
     return ModerationStore(ctx.store.conn)
 
 
+@ritual.report("防骚扰", {"warned": "警告", "removed": "移出", "asked_advisors": "请导师移出"})
+def report_fields(store, room: str) -> dict[str, int]:
+    """Decisions per action in the group (report --json: groups[].moderation)."""
+    return ModerationStore(store.conn).counts(room)
+
+
 def rules(ctx: Context) -> Rules:
     """The section's rules, compiled once per engine (the course's task links are allowed too)."""
     memory = ctx.memory(ritual.name)

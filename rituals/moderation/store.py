@@ -2,6 +2,8 @@
 Only the database connection of the core store is used; the tables are the ritual's own (MIGRATIONS)."""
 from __future__ import annotations
 
+import sqlite3
+
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Iterable
@@ -127,3 +129,11 @@ class ModerationStore:
         self.conn.execute(
             "INSERT INTO moderation_decisions(room, member, msg_id, rule, detail, action, actor, ts) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", (room, member, msg_id, rule, detail[:80], action, actor, iso(ts)))
+
+    def counts(self, room: str) -> dict[str, int]:
+        """How many decisions of each action in the room (none if the bot never ran moderation on this database)."""
+        try:
+            return dict(self.conn.execute(
+                "SELECT action, COUNT(*) FROM moderation_decisions WHERE room = ? GROUP BY action", (room,)))
+        except sqlite3.OperationalError:  # a read-only report of a database the ritual never migrated
+            return {}

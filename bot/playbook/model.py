@@ -170,10 +170,10 @@ class Playbook(Section):
 
     def section(self, key: str) -> Any:
         """A ritual's validated section (KeyError if no ritual of this course declares it)."""
-        return self._sections[key]
+        return self.__pydantic_private__["_sections"][key]  # on every message: not through pydantic's __getattr__
 
     def has_section(self, key: str) -> bool:
-        return key in self._sections
+        return key in self.__pydantic_private__["_sections"]
 
     def day(self, n: int) -> Day:
         """The playbook entry for course day n."""

@@ -53,6 +53,17 @@ def rules(ctx: Context) -> Rules:
 
 
 # -- who is new -------------------------------------------------------------------------------
+def _settled(ctx: Context) -> set[tuple[str, str]]:
+    """(room, member) of members seen not to be new: their messages are judged without a database lookup until
+    they join again. Per engine, forgotten when a transaction rolls back."""
+    memory = ctx.memory(ritual.name)
+    if "settled" not in memory:
+        memory["settled"] = set()
+        ctx.store.on_rollback(memory["settled"].clear)
+    return memory["settled"]
+
+
+
 @ritual.on("start")
 def baseline_bound_groups(ctx: Context) -> None:
     """Groups bound before moderation began: everyone the bot has seen in them is not new."""
@@ -71,23 +82,30 @@ def joined(ctx: Context, members) -> None:
     """A member the bot sees join a bound group is new for `new_member_minutes`."""
     if ctx.group is None:
         return
-    store = db(ctx)
+    store, settled = db(ctx), _settled(ctx)
     for m in members:
         store.joined(ctx.room, m.id, ctx.now)
+        settled.discard((ctx.room, m.id))  # new again
 
 
 # -- messages ---------------------------------------------------------------------------------
 @ritual.message(*STATE_NAMES, kinds=KINDS)
 def watch(ctx: Context) -> str | None:
     """Look at every member message first; spam goes no further (STOP)."""
-    msg, cfg, store = ctx.message, ritual.config(ctx.pb), db(ctx)
+    msg, cfg = ctx.message, ritual.config(ctx.pb)
     if msg.sender in ctx.advisors:
         return None
+    settled, key = _settled(ctx), (ctx.room, msg.sender)
+    if key in settled and rules(ctx).judge(msg.text, msg.kind, False) is None:
+        return None  # the common case: a member who is not new says something ordinary (no lookup)
+    store = db(ctx)
     standing = store.standing(ctx.room, msg.sender)
     if standing.trusted:
         return None
     new = standing.is_new(ctx.now, cfg.new_member_minutes)
     finding = rules(ctx).judge(msg.text, msg.kind, new)
+    if not new:
+        settled.add(key)
     if finding is None:
         if new:
             if msg.kind == "image" and standing.messages == 0 and cfg.image_notice and not standing.noticed:

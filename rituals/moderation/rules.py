@@ -28,6 +28,7 @@ _ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), No
 _DOT = re.compile(r"(?<=[a-z0-9])[。｡](?=[a-z0-9])")
 _TOKEN = re.compile(r"[a-z0-9][a-z0-9./:?#=&%_~+@-]*")  # a link candidate: one character class, linear
 _SPACE = re.compile(r"\s+")
+_ALNUM = re.compile(r"[0-9a-z]")
 _UNITS = "元块万亿%‰股份人次个笔w"
 QUOTE_CHARS = 100
 CARD_NAMES = {"url": "链接卡片", "mini_program": "小程序", "contact": "名片", "image": "图片"}
@@ -131,6 +132,7 @@ class Rules:
         self.allowed = Allowed.of([*cfg.allow_links, *(task_links if cfg.allow_task_links else ())])
         self.new_member_kinds = frozenset(cfg.new_member_kinds)
         self.phone_numbers = cfg.phone_numbers
+        self._alternations: dict[tuple[str, ...], re.Pattern] = {}
         sep = r"[\s:：号是为\-+➕]{0,4}"
         # an id after a contact word: a WeChat id (a letter, then 5-19 letters, digits, - or _) or 5-11 digits
         self._wechat = re.compile(rf"(?<![a-z0-9_])(?:{_alternation(_words(cfg.contact_words))})({sep})"
@@ -140,10 +142,13 @@ class Rules:
         self._phone = re.compile(r"(?<![\d.])1[3-9]\d[\s-]?\d{4}[\s-]?\d{4}(?!\d)")
 
     # -- the parts of a message ----------------------------------------------------------------
-    @staticmethod
-    def split(text: str) -> tuple[str, list[str]]:
+    @classmethod
+    def split(cls, text: str) -> tuple[str, list[str]]:
         """(the normalised text with its links blanked out, the links in it)."""
-        t = normalise(text)
+        return cls._split(normalise(text))
+
+    @staticmethod
+    def _split(t: str) -> tuple[str, list[str]]:
         links, parts, last = [], [], 0
         for m in _TOKEN.finditer(t):
             token = m.group().rstrip(".:?#=&%_~+@-")
@@ -155,7 +160,12 @@ class Rules:
         return " ".join(parts), links
 
     def keyword(self, compact: str, words: tuple[str, ...]) -> str | None:
-        return next((w for w in words if w in compact), None)
+        """The first of `words` (longest first where they overlap) in the text: one pass of a compiled alternation."""
+        pattern = self._alternations.get(words)
+        if pattern is None:
+            pattern = self._alternations[words] = re.compile(_alternation(words))
+        m = pattern.search(compact)
+        return m.group() if m else None
 
     def contact(self, text: str) -> str | None:
         """The kind of contact detail in the (normalised, link-free) text: '微信号', 'QQ', '手机号', '推荐码'."""
@@ -187,7 +197,15 @@ class Rules:
     # -- the judgement -------------------------------------------------------------------------
     def judge(self, text: str, kind: str, new: bool) -> Finding | None:
         """Why this message (its text and kind, from a member who is new or not) is spam, or None."""
-        rest, links = self.split(text)
+        t = normalise(text)
+        if _ALNUM.search(t) is None:  # no letter or digit once normalised: no link and no contact detail to look for
+            compact = _SPACE.sub("", t)
+            if (word := self.keyword(compact, self.keywords)) is not None:
+                return Finding("keyword", word)
+            if kind in CARD_NAMES and kind != "image":
+                return self._card(kind, new, [], [], self.keyword(compact, self.suspicious))
+            return None
+        rest, links = self._split(t)
         compact = _SPACE.sub("", rest)
         if (word := self.keyword(compact, self.keywords)) is not None:
             return Finding("keyword", word)
@@ -199,10 +217,16 @@ class Rules:
             host = host_and_path(foreign[0])[0][:60]
             return Finding("link", host, "" if new else suspicious or "", new)
         if kind in CARD_NAMES and kind != "image":
-            if new and kind in self.new_member_kinds and not (kind == "url" and links and not foreign):
-                return Finding("card", CARD_NAMES[kind], new=True)
-            if suspicious:
-                return Finding("card", CARD_NAMES[kind], suspicious)
+            return self._card(kind, new, links, foreign, suspicious)
+        return None
+
+    def _card(self, kind: str, new: bool, links: list[str], foreign: list[str], suspicious: str | None) -> Finding | None:
+        """A link, mini-program or contact card: spam from a new member (a link card to the course's own page is
+        not), or with a suspicious word in it."""
+        if new and kind in self.new_member_kinds and not (kind == "url" and links and not foreign):
+            return Finding("card", CARD_NAMES[kind], new=True)
+        if suspicious:
+            return Finding("card", CARD_NAMES[kind], suspicious)
         return None
 
 

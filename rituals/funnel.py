@@ -18,7 +18,7 @@ from bot.core.events import FriendRequest, Member, Outgoing
 from bot.core.lifecycle import Group
 from bot.playbook.fields import Section, Text
 from bot.core.ritual import Ritual
-from bot.schedule.wakeup import NextCheck
+from bot.schedule.wakeup import NextCheck, planned
 
 
 class Funnel(Section):
@@ -153,17 +153,9 @@ def cohort_opened(ctx: Context) -> None:
     _next_check(ctx).clear()
 
 
-@ritual.on("due")
-def next_check(ctx: Context) -> datetime | None:
-    """When the queue next needs a tick (so a virtual clock stops there)."""
-    return _next_check(ctx).due(ctx.now)
-
-
-@ritual.on("tick")
-def tick(ctx: Context) -> None:
-    """Accept what the pacing and the cap allow now; invite the waiting list on a new day."""
-    if not _next_check(ctx).ready(ctx.now):
-        return
+@planned(ritual)
+def tick(ctx: Context) -> datetime | None:
+    """Accept what the pacing and the cap allow now; invite the waiting list on a new day; the next moment to look."""
     try:
         with ctx.store.tx():
             accept_due(ctx)
@@ -172,7 +164,7 @@ def tick(ctx: Context) -> None:
                 invite_waiting(ctx, group)
     except Exception:
         log.exception("friend request queue: tick failed")
-    _next_check(ctx).plan(_plan(ctx))
+    return _plan(ctx)
 
 
 @ritual.on("joined")

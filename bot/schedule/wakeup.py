@@ -4,6 +4,7 @@ a ritual keeps it in its memory (Context.memory)."""
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Callable
 
 _UNPLANNED = object()
 
@@ -34,3 +35,21 @@ class NextCheck:
     def clear(self) -> None:
         """Something changed: look again on the next tick."""
         self._at = _UNPLANNED
+
+
+def planned(ritual) -> Callable:
+    """Declare a ritual's planned work: fn(ctx) runs on the calendar tick only when the moment it last returned has
+    come (or nothing is planned yet), and returns the next such moment (None: nothing until replanned with
+    NextCheck.of(ctx, ritual.name).clear()). A virtual clock stops at the planned moments ('due' hook)."""
+    def deco(fn: Callable) -> Callable:
+        @ritual.on("due")
+        def due(ctx) -> datetime | None:
+            return NextCheck.of(ctx, ritual.name).due(ctx.now)
+
+        @ritual.on("tick")
+        def tick(ctx) -> None:
+            check = NextCheck.of(ctx, ritual.name)
+            if check.ready(ctx.now):
+                check.plan(fn(ctx))
+        return fn
+    return deco

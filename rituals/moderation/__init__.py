@@ -210,17 +210,18 @@ def member_arg(ctx: Context, cmd: Command) -> str:
 
 @ritual.command("allow", "信任", usage="/allow @成员", help="设为本群信任成员：不再检查其消息（防骚扰）")
 def allow(ctx: Context, cmd: Command) -> None:
-    member = member_arg(ctx, cmd)
-    store = db(ctx)
-    store.trust(ctx.room, member)
-    store.record(ctx.room, member, ctx.message.id, "command", "/allow", "allowed", ctx.now, ctx.message.sender)
-    ctx.tell_advisor(ctx.fmt(ritual.config(ctx.pb).allowed, name=ctx.name_of(member)))
+    _advisor_says(ctx, cmd, "/allow", ModerationStore.trust, "allowed", ritual.config(ctx.pb).allowed)
 
 
 @ritual.command("unmute", "解除", usage="/unmute @成员", help="清除成员在本群的违规记录（防骚扰）")
 def unmute(ctx: Context, cmd: Command) -> None:
+    _advisor_says(ctx, cmd, "/unmute", ModerationStore.forgive, "unmuted", ritual.config(ctx.pb).unmuted)
+
+
+def _advisor_says(ctx: Context, cmd: Command, command: str, change, action: str, reply: str) -> None:
+    """Change a member's standing as the advisor said, record it, and tell the advisor privately."""
     member = member_arg(ctx, cmd)
     store = db(ctx)
-    store.forgive(ctx.room, member)
-    store.record(ctx.room, member, ctx.message.id, "command", "/unmute", "unmuted", ctx.now, ctx.message.sender)
-    ctx.tell_advisor(ctx.fmt(ritual.config(ctx.pb).unmuted, name=ctx.name_of(member)))
+    change(store, ctx.room, member)
+    store.record(ctx.room, member, ctx.message.id, "command", command, action, ctx.now, ctx.message.sender)
+    ctx.tell_advisor(ctx.fmt(reply, name=ctx.name_of(member)))

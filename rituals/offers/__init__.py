@@ -12,7 +12,7 @@ from bot.delivery.marketing import local_time, push_group, resolve_member
 from bot.playbook.honesty import false_claims
 from bot.core.ritual import Ritual
 from bot.storage.offers import OfferRow, OfferStore
-from bot.schedule.wakeup import NextCheck
+from bot.schedule.wakeup import NextCheck, planned
 from rituals.offers.section import Offer, Offers, problems
 
 ritual = Ritual("offers", section=("offers", Offers), order=100)
@@ -111,17 +111,9 @@ def replan(ctx: Context) -> None:
     _next_check(ctx).clear()
 
 
-@ritual.on("due")
-def next_check(ctx: Context) -> datetime | None:
-    """When the offers next need a tick (so a virtual clock stops there)."""
-    return _next_check(ctx).due(ctx.now)
-
-
-@ritual.on("tick")
-def tick(ctx: Context) -> None:
-    """Close offers that are over; send the countdowns that are due (only at the moments that matter)."""
-    if not _next_check(ctx).ready(ctx.now):
-        return
+@planned(ritual)
+def tick(ctx: Context) -> datetime | None:
+    """Close offers that are over; send the countdowns that are due; the next moment that matters."""
     db = ctx.store.offers
     upcoming = []
     for offer in db.all(open_only=True):
@@ -133,7 +125,7 @@ def tick(ctx: Context) -> None:
             log.exception("offer %s: tick failed", offer.id)
         marks = [offer.deadline - timedelta(hours=h) for h in ctx.pb.marketing.countdown_hours] + [offer.deadline]
         upcoming += [m for m in marks if m > ctx.now]
-    _next_check(ctx).plan(min(upcoming, default=None))
+    return min(upcoming, default=None)
 
 
 def get_offer(db: OfferStore, offer_id: str) -> OfferRow:

@@ -7,7 +7,7 @@ import collections
 import time
 from datetime import datetime, timedelta, timezone
 
-from e2e_support import TOKEN, Daemon, Gateway, report
+from e2e_support import ROOT, TOKEN, Daemon, Gateway, report
 
 ROOM = "study-1@chatroom"
 MEMBERS = {"u1": "张三", "u2": "李四", "u3": "王五"}
@@ -221,36 +221,43 @@ def test_the_daemon_reconnects_when_the_puppet_service_comes_back(fast_playbook,
 
 
 def test_a_removal_goes_over_grpc_and_the_member_leaves(gateway, tmp_path):
-    """The adapter's remove reaches the puppet service's room_del; the removal comes back as the member leaving."""
-    import asyncio
-
-    from bot.core.events import MemberLeft, Outgoing
-    from bot.transport import perform
-    from bot.transport.wechaty_adapter import WechatyTransport
+    """The adapter's remove reaches the puppet service's room_del; the removal comes back as the member leaving.
+    (In its own process: the Wechaty SDK sets up its logging once per process, which later tests rely on.)"""
+    import json
+    import subprocess
+    import sys
 
     room = "remove-1@chatroom"
     gateway.contact("spammer", "加我微信")
     gateway.contact("adv", "王导师")
     gateway.room(room, "理财4期", ["adv", "spammer"])
+    script = f"""
+import asyncio, json
+from bot.core.events import MemberLeft, Outgoing
+from bot.transport import perform
+from bot.transport.wechaty_adapter import WechatyTransport
+
+async def go():
     events = []
+    transport = WechatyTransport({gateway.endpoint!r}, {TOKEN!r}, cache_dir={str(tmp_path / "cache")!r})
 
-    async def go() -> None:
-        transport = WechatyTransport(gateway.endpoint, TOKEN, cache_dir=str(tmp_path / "cache"))
+    async def on_event(event):
+        events.append(event)
 
-        async def on_event(event) -> None:
-            events.append(event)
+    await transport.start(on_event)
+    try:
+        await perform(transport, Outgoing({room!r}, "spammer", "", action="remove"))
+        for _ in range(100):
+            if any(isinstance(e, MemberLeft) and e.room == {room!r} for e in events):
+                break
+            await asyncio.sleep(0.1)
+    finally:
+        await transport.stop()
+    print(json.dumps([m.id for e in events if isinstance(e, MemberLeft) and e.room == {room!r} for m in e.members]))
 
-        await transport.start(on_event)
-        try:
-            await perform(transport, Outgoing(room, "spammer", "", action="remove"))
-            for _ in range(100):
-                if any(isinstance(e, MemberLeft) and e.room == room for e in events):
-                    break
-                await asyncio.sleep(0.1)
-        finally:
-            await transport.stop()
-
-    asyncio.run(go())
+asyncio.run(go())
+"""
+    done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
     gateway.wait_sent(lambda m: m["kind"] == "remove" and m["room"] == room and m["to"] == "spammer", "the removal")
-    left = [e for e in events if isinstance(e, MemberLeft) and e.room == room]
-    assert [m.id for e in left for m in e.members] == ["spammer"]
+    assert json.loads(done.stdout.strip().splitlines()[-1]) == ["spammer"]

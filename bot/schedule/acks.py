@@ -40,21 +40,21 @@ class AckBatcher:
         Past the daily cap the records stay unacknowledged (the evening tally covers them), unless forced."""
         group, cfg = ctx.group, self.pb.settings.acks
         today = local_day(self.pb, group.start_date, ctx.now)
-        if group.ack_day != today:
-            group.update(ack_day=today, acks_today=0)
-        group.update(ack_due=None)
-        if not force and group.acks_today >= cfg.max_per_day:
-            return False
-        lines = []
-        for line in self.lines:
-            rows = self.store.acks.unacked(line.table, line.columns, group.room)
-            if rows:
-                text = line.compose(ctx, rows)
-                if text:
-                    lines.append(text)
-                self.store.acks.mark(line.table, group.room)
-        if not lines:
-            return False
-        ctx.say("\n".join(lines))
-        group.update(last_ack_at=ctx.now, acks_today=group.acks_today + 1)
-        return True
+        acks_today = group.acks_today if group.ack_day == today else 0
+        fields: dict[str, object] = {"ack_due": None, "ack_day": today, "acks_today": acks_today}
+        posted = False
+        if force or acks_today < cfg.max_per_day:
+            lines = []
+            for line in self.lines:
+                rows = self.store.acks.unacked(line.table, line.columns, group.room)
+                if rows:
+                    text = line.compose(ctx, rows)
+                    if text:
+                        lines.append(text)
+                    self.store.acks.mark(line.table, group.room)
+            if lines:
+                ctx.say("\n".join(lines))
+                fields.update(last_ack_at=ctx.now, acks_today=acks_today + 1)
+                posted = True
+        group.update(**fields)  # one write of the group's row
+        return posted

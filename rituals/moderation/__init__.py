@@ -96,14 +96,16 @@ def watch(ctx: Context) -> str | None:
     if msg.sender in ctx.advisors:
         return None
     settled, key = _settled(ctx), (ctx.room, msg.sender)
-    if key in settled and rules(ctx).judge(msg.text, msg.kind, False) is None:
+    finding = rules(ctx).judge(msg.text, msg.kind, False) if key in settled else None
+    if key in settled and finding is None:
         return None  # the common case: a member who is not new says something ordinary (no lookup)
     store = db(ctx)
     standing = store.standing(ctx.room, msg.sender)
     if standing.trusted:
         return None
     new = standing.is_new(ctx.now, cfg.new_member_minutes)
-    finding = rules(ctx).judge(msg.text, msg.kind, new)
+    if finding is None or new:  # not judged yet, or judged as not new
+        finding = rules(ctx).judge(msg.text, msg.kind, new)
     if not new:
         settled.add(key)
     if finding is None:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, time
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, ConfigDict
+from pydantic import AfterValidator, BaseModel, ConfigDict, model_validator
 
 _HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 # placeholders every text may use (Playbook.persona_vars)
@@ -23,6 +23,21 @@ class Section(BaseModel):
     """A playbook section: unknown keys are errors, values never change after loading."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class ItemsSection(Section):
+    """A section of identified `items` (offers, coupons) and what is said about them; a bare list is read as `items`
+    (older playbooks)."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _bare_list(cls, data: object) -> object:
+        return {"items": data} if isinstance(data, list) else data
+
+    def id_problems(self, where: str) -> list[str]:
+        """'<where>.items: ids must be unique, got [...]' if an id repeats."""
+        ids = [item.id for item in self.items]
+        return [f"{where}.items: ids must be unique, got {ids}"] if len(set(ids)) != len(ids) else []
 
 
 @dataclass(frozen=True)

@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
-from pydantic import Field, model_validator
+from pydantic import Field
 
-from bot.playbook.fields import Moment, Section, Text
+from bot.playbook.fields import ItemsSection, Moment, Section, Text
 from bot.playbook.honesty import deadline_claims
 
 COUPON = ("amount", "min_invest", "valid_until")
@@ -35,7 +35,7 @@ class Segments(Section):
     all: Text() = "本群所有成员"
 
 
-class Coupons(Section):
+class Coupons(ItemsSection):
     """The playbook's coupons and what the ritual says. A bare list is read as `items` (older playbooks)."""
 
     claim_words: list[str] = Field(default_factory=lambda: ["领券", "我要领券"], min_length=1)  # the whole message
@@ -47,11 +47,6 @@ class Coupons(Section):
     segments: Segments = Segments()
     items: list[Coupon] = Field(default_factory=list)
 
-    @model_validator(mode="before")
-    @classmethod
-    def _bare_list(cls, data: object) -> object:
-        return {"items": data} if isinstance(data, list) else data
-
     def get(self, coupon_id: str) -> Coupon | None:
         return next((c for c in self.items if c.id == coupon_id), None)
 
@@ -60,10 +55,7 @@ def problems(pb) -> list[str]:
     """Unique ids, real discounts, texts that say what the coupon is and name a word that claims it."""
     section = pb.section("coupons")
     coupons = section.items
-    found = []
-    ids = [c.id for c in coupons]
-    if len(set(ids)) != len(ids):
-        found.append(f"coupons.items: ids must be unique, got {ids}")
+    found = section.id_problems("coupons")
     for i, coupon in enumerate(coupons):
         where = f"coupons.items[{i}]"
         if coupon.amount >= coupon.min_invest:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import Field, model_validator
+from pydantic import Field
 
-from bot.playbook.fields import Link, Moment, Section, Text
+from bot.playbook.fields import ItemsSection, Link, Moment, Section, Text
 from bot.playbook.honesty import false_claims
 
 PLACEHOLDERS = ("title", "price", "final_price", "discount", "deadline", "seats_left", "link")
@@ -30,26 +30,18 @@ class Closed(Section):
     sold_out: Text() = "名额已满"
 
 
-class Offers(Section):
+class Offers(ItemsSection):
     """The playbook's offers (`items`) and what is said about them. A bare list is read as `items` (older playbooks)."""
 
     closed: Closed = Closed()
     items: list[Offer] = Field(default_factory=list)
 
-    @model_validator(mode="before")
-    @classmethod
-    def _bare_list(cls, data: object) -> object:
-        return {"items": data} if isinstance(data, list) else data
-
 
 def problems(pb) -> list[str]:
     """Unique ids, real discounts, and templates that claim nothing false."""
-    offers = pb.section("offers").items
-    found = []
-    ids = [o.id for o in offers]
-    if len(set(ids)) != len(ids):
-        found.append(f"offers.items: ids must be unique, got {ids}")
-    for i, offer in enumerate(offers):
+    section = pb.section("offers")
+    found = section.id_problems("offers")
+    for i, offer in enumerate(section.items):
         if offer.discount >= 1:
             found.append(f"offers.items[{i}].discount: {offer.discount} is no discount (0.18 means 1.8折)")
         for claim, why in false_claims(offer.template, offer.seats, datetime.fromisoformat(offer.deadline), pb.tz):

@@ -20,7 +20,7 @@ def calendar(pb, start):
         yield d.day, pb.settings.lesson_time, f"lesson:{d.day}", "lesson"
 
 
-@ritual.action("lesson")
+@ritual.action("lesson", catch_up="today")
 def lesson(ctx: Context, action: Action) -> str:
     """Course day N begins: the group moves to day N and the day's lesson is posted."""
     group = ctx.group

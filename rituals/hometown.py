@@ -27,7 +27,7 @@ def calendar(pb, start):
     yield opening.day, opening.time, "open", "open"
 
 
-@ritual.action("open", states=("bound",))
+@ritual.action("open", states=("bound",), catch_up="always")
 def open_course(ctx: Context, action: Action) -> None:
     """The course opens: the group enters 'opening' and the hometown prompt is posted."""
     ctx.group.transition("open_course", ctx.now, "schedule")

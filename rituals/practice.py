@@ -57,7 +57,7 @@ def compose_ack(ctx: Context, rows: list[tuple]) -> str:
     return "\n".join(lines)
 
 
-@ritual.action("task", states=COURSE_STATES)
+@ritual.action("task", states=COURSE_STATES, catch_up="today")
 def post_task(ctx: Context, action: Action) -> str | None:
     task = _task(ctx, action.day)
     if task is None:

@@ -59,6 +59,9 @@ class Scheduled:
 
     handler: Handler
     states: frozenset[str] | None
+    # already past when a group is bound or its calendar moved (/next): "always" run then, "today" run if it is
+    # today's, None skipped
+    catch_up: str | None = None
 
 
 @dataclass(frozen=True)
@@ -143,10 +146,15 @@ class Ritual:
         self.schedules.append(fn)
         return fn
 
-    def action(self, kind: str, states: tuple[str, ...] | None = None) -> Callable:
-        """Run a scheduled action of this kind: handler(ctx, action) -> status or None ('done')."""
+    def action(self, kind: str, states: tuple[str, ...] | None = None, catch_up: str | None = None) -> Callable:
+        """Run a scheduled action of this kind: handler(ctx, action) -> status or None ('done'). catch_up: when the
+        action is already past as a group is bound or moved by /next, "always" runs it then, "today" runs it if it
+        is today's; otherwise it is skipped."""
+        if catch_up not in (None, "always", "today"):
+            raise ValueError(f"catch_up must be 'always', 'today' or None, got {catch_up!r}")
+
         def deco(fn: Handler) -> Handler:
-            self.actions[kind] = Scheduled(fn, frozenset(states) if states is not None else None)
+            self.actions[kind] = Scheduled(fn, frozenset(states) if states is not None else None, catch_up)
             return fn
         return deco
 

@@ -17,9 +17,6 @@ from bot.core.wiring import Wiring
 
 log = logging.getLogger("bot.schedule.scheduler")
 
-# Scheduled kinds that a late /start or an advisor's /next still posts at once for the current day.
-CATCH_UP_KINDS = {"open", "lesson", "task"}
-
 
 class Scheduler:
     """The scheduler over the groups (no job per action: the calendar is computed, not stored)."""
@@ -65,7 +62,9 @@ class Scheduler:
                 break
             if action.key in group.fired:
                 continue
-            if action.kind == "open" or (action.kind in CATCH_UP_KINDS and action.day == today):
+            scheduled = self.wiring.actions.get(action.kind)
+            catch_up = scheduled.catch_up if scheduled is not None else None
+            if catch_up == "always" or (catch_up == "today" and action.day == today):
                 self._run(ctx, action)
             else:
                 self._mark(group, action, ctx.now, "before_start")

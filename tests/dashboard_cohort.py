@@ -3,6 +3,10 @@ requests, two study groups, hometowns, a week of check-ins and practice, graduat
 a coupon, and the survey. The numbers the dashboard must show are in EXPECTED."""
 from __future__ import annotations
 
+import socket
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 from harness import Chat, local
@@ -21,7 +25,7 @@ CHECKINS = {  # course day -> who checks in (wx_li every day; wx_wang days 1-3 a
     6: ["wx_li", "wx_wang"],
     7: ["wx_li", "wx_wang", "wx_liu"],
 }
-PRACTICE = {1: ["wx_li", "wx_wang", "wx_zhang"], 2: ["wx_li", "wx_zhang"], 3: ["wx_li"]}
+PRACTICE = {1: ["wx_li", "wx_wang", "wx_zhang"], 2: ["wx_li", "wx_zhang"], 3: ["wx_li"], 5: ["wx_li"]}
 GRADUATES = ["wx_li", "wx_wang", "wx_zhang"]
 SECOND = {"wx_sun": "孙杰", "wx_zhou": "周涛", "wx_wu": "吴芳"}  # the next cohort: joined, one hometown given
 
@@ -32,7 +36,7 @@ EXPECTED = {
     "checkins": {day: len(who) for day, who in CHECKINS.items()},
     "streaks": {0: 1, 1: 1, 2: 1, 3: 1, 4: 1, 7: 1},  # zhao 0; liu 1; chen 2; zhang 4; wang 3 (1-3) and 3 (5-7); li 7
     "provinces": {"四川省": 2, "广东省": 1, "浙江省": 1, "湖南省": 1, "江苏省": 1},
-    "practice": {1: 3, 2: 2, 3: 1},
+    "practice": {1: 3, 2: 2, 3: 1, 4: 0, 5: 1, 6: 0, 7: 0},
     "offer": {"已报名": 2, "剩余名额": 28, "名额": 30},
     "coupon_c400": {"推送人数": 6, "自己领取": 2},
     "survey_funds": 2, "survey_weekly": 1, "survey_wish_answers": 2,
@@ -76,3 +80,41 @@ def build(db: Path) -> Chat:
     chat.advance(minutes=10)
     chat.said()
     return chat
+
+
+# -- the dashboard as a separate process (tests/test_dashboard.py, scripts/dashboard_screenshot.py) -----------------
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def serve(db: Path, port: int, *options: str, timeout: float = 90) -> subprocess.Popen:
+    """`main.py dashboard` on 127.0.0.1:port, once it answers (stderr kept in a file beside the database)."""
+    log = open(db.parent / f"dashboard-{port}.log", "w+b")
+    proc = subprocess.Popen([sys.executable, str(ROOT / "main.py"), "dashboard", "--db", str(db), "--port", str(port),
+                             *options], cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            log.seek(0)
+            raise RuntimeError(f"the dashboard exited ({proc.returncode}): {log.read().decode(errors='replace')}")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                return proc
+        except OSError:
+            time.sleep(0.2)
+    stop(proc)
+    raise RuntimeError(f"the dashboard did not answer on port {port} within {timeout} s")
+
+
+def stop(proc: subprocess.Popen) -> None:
+    proc.terminate()
+    try:
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()

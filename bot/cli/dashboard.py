@@ -46,7 +46,7 @@ def dashboard(db: Path, port: int, host: str, password: str | None, playbook: Pa
     app = build(db, pb, config.advisors(pb)).app()
     if password:
         app = PasswordGate(app, password)
-    shown = f"[{host}]" if ":" in host else host
+    shown = f"[{host}]" if ":" in host and not host.startswith("[") else host
     click.echo(f"数据看板 / dashboard: http://{shown}:{port}/  (只读 read-only: {db} as /{DB_NAME}; Ctrl-C 退出)",
                err=True)
     uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -93,8 +94,8 @@ def free_port() -> int:
 
 
 def serve(db: Path, port: int, *options: str, timeout: float = 90) -> subprocess.Popen:
-    """`main.py dashboard` on 127.0.0.1:port, once it answers (stderr kept in a file beside the database)."""
-    log = open(db.parent / f"dashboard-{port}.log", "w+b")
+    """`main.py dashboard` on 127.0.0.1:port, once it answers (its output goes to a temporary file, shown if it fails)."""
+    log = tempfile.TemporaryFile()
     proc = subprocess.Popen([sys.executable, str(ROOT / "main.py"), "dashboard", "--db", str(db), "--port", str(port),
                              *options], cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
     deadline = time.monotonic() + timeout

@@ -23,6 +23,7 @@ PASSWORD_ENV = "BOT_DASHBOARD_PASSWORD"
               help="课程剧本：课程天数、导师、券和问卷的名称 / course playbook (days, advisors, labels).")
 def dashboard(db: Path, port: int, host: str, password: str | None, playbook: Path) -> None:
     """数据看板：转化漏斗、打卡率、连续打卡、家乡、实操、优惠名额、满减券、问卷（Datasette，只读）。
+
     Data dashboard: Datasette over the database, read-only, with canned queries and charts."""
     from bot.dashboard.gate import PasswordGate, is_loopback
 

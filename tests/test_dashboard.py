@@ -140,10 +140,13 @@ def test_a_write_through_datasette_is_refused_and_changes_nothing(served):
     (["--host", "0.0.0.0"], 2, "--password"),
     (["--host", "192.168.1.20"], 2, "--password"),
     (["--db", "no-such.db"], 5, "no such database"),
+    (["--port", "{busy}"], 3, "Address already in use"),
 ])
-def test_a_dashboard_that_must_not_start_says_why_in_one_line(tmp_path, args, code, words):
+def test_a_dashboard_that_must_not_start_says_why_in_one_line(served, tmp_path, args, code, words):
     env = {k: v for k, v in os.environ.items() if k != "BOT_DASHBOARD_PASSWORD"}
-    done = subprocess.run([sys.executable, str(ROOT / "main.py"), "dashboard", "--db", str(tmp_path / "x.db"), *args],
+    busy = served[1].rpartition(":")[2]  # the served dashboard's own port
+    done = subprocess.run([sys.executable, str(ROOT / "main.py"), "dashboard", "--db", str(served[0]),
+                           *(a.format(busy=busy) for a in args)],
                           capture_output=True, text=True, timeout=60, cwd=tmp_path, env=env)
     assert done.returncode == code
     lines = done.stderr.strip().splitlines()

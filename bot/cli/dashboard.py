@@ -1,6 +1,7 @@
 """`main.py dashboard`: serve the data dashboard (Datasette, read-only) on 127.0.0.1, or beyond it with a password."""
 from __future__ import annotations
 
+import socket
 import sys
 from pathlib import Path
 
@@ -47,6 +48,13 @@ def dashboard(db: Path, port: int, host: str, password: str | None, playbook: Pa
     app = build(db, pb, config.advisors(pb)).app()
     if password:
         app = PasswordGate(app, password)
+    try:  # a port in use, or an address not on this machine: one line, not uvicorn's log
+        socket.getaddrinfo(host, port)
+        with socket.create_server((host.strip("[]"), port)):
+            pass
+    except OSError as exc:
+        click.echo(f"无法监听 cannot listen on {host}:{port}: {exc.strerror or exc}", err=True)
+        sys.exit(3)
     shown = f"[{host}]" if ":" in host and not host.startswith("[") else host
     click.echo(f"数据看板 / dashboard: http://{shown}:{port}/  (只读 read-only: {db} as /{DB_NAME}; Ctrl-C 退出)",
                err=True)

@@ -4,7 +4,7 @@
 
 Without --db it plays the test cohort (tests/dashboard_cohort.py) into a temporary database first. The dashboard
 runs as `main.py dashboard` on a free loopback port and is stopped afterwards. --install: apt-get install chromium
-when /usr/bin/chromium is missing (only when asked)."""
+and fonts-noto-cjk when they are missing (only when asked)."""
 from __future__ import annotations
 
 import argparse
@@ -25,14 +25,20 @@ FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-
          "--virtual-time-budget=15000"]  # the charts are drawn by JavaScript after the page loads
 
 
+CJK_FONT = Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc")  # Debian's fonts-noto-cjk
+
+
 def chromium(install: bool) -> str:
+    """The browser (and a Chinese font), installed from Debian's packages only when asked."""
     found = shutil.which("chromium") or (CHROMIUM if Path(CHROMIUM).exists() else None)
-    if found:
-        return found
-    if not install:
-        sys.exit(f"no Chromium at {CHROMIUM}: install Debian's package (apt-get install chromium) or pass --install")
-    subprocess.run(["apt-get", "install", "-y", "-q", "chromium"], check=True)
-    return CHROMIUM
+    if install and not (found and CJK_FONT.exists()):
+        subprocess.run(["apt-get", "install", "-y", "-q", "chromium", "fonts-noto-cjk"], check=True)
+        return CHROMIUM
+    if not found:
+        sys.exit(f"no Chromium at {CHROMIUM}: apt-get install chromium fonts-noto-cjk, or pass --install")
+    if not CJK_FONT.exists():
+        print("warning: no Chinese font (fonts-noto-cjk): the text may show as boxes; --install adds it", file=sys.stderr)
+    return found
 
 
 def main() -> None:
@@ -40,7 +46,7 @@ def main() -> None:
     ap.add_argument("--db", type=Path, help="the database to show (default: the test cohort, played now)")
     ap.add_argument("--out", type=Path, default=ROOT / "docs" / "dashboard.png")
     ap.add_argument("--size", default="1280,1600", help="window size WIDTH,HEIGHT")
-    ap.add_argument("--install", action="store_true", help="apt-get install chromium if it is missing")
+    ap.add_argument("--install", action="store_true", help="apt-get install chromium fonts-noto-cjk if missing")
     args = ap.parse_args()
     browser = chromium(args.install)
     with tempfile.TemporaryDirectory(prefix="dashboard-shot-") as tmp:

@@ -10,6 +10,7 @@ from bot.language.places import Gazetteer
 from bot.language.scope import Scope
 
 _DAY = re.compile(r"^(?:day|d|第)?\s*[0-9一二三四五六七八九十]{1,2}\s*天?$|^(?:今天|今日|day)$")
+_PARTICLES = ("了", "啦", "咯", "喽", "哦", "哈", "呀", "啊", "嘛", "哒")
 _HITS = 8  # a keyword's first occurrences in a clause are read: linear time however often a message repeats it
 
 
@@ -58,11 +59,15 @@ class Intents:
         self.optout_compounds = cues.words("optout", "compounds")
         self.optout_have = cues.words("optout", "have")
         self.optout_polite = cues.words("optout", "polite")
+        self.optout_alone = cues.words("optout", "alone")
+        self.optout_annoyed = cues.words("optout", "annoyed")
+        self.optout_decline = cues.words("optout", "decline")
         self.resubscribe_words = cues.words("resubscribe")
         self.landmarks = cues.words("checkin", "landmarks")
         self.contexts = cues.words("checkin", "contexts")
         self.optout_marketing = cues.words("optout", "marketing")
         self.greetings = cues.words("question", "greetings")
+        self.forwarded = cues.words("question", "forwarded")
         self.retract = cues.words("scope", "retract")
         self.places = places  # a place right before 打卡 is a visit ('故宫打卡')
 
@@ -116,7 +121,7 @@ class Intents:
                 continue
             # '实操 ✅', '实操：已开户并买入100元', '实操：定投设置完成': the subject heads, a later clause says done
             for later in parts[i + 1:i + 4]:
-                tail = later.text[-12:]
+                tail = _strip_particles(later.text, _PARTICLES)[-12:]  # '定投计划设置好了'
                 leads = later.text.startswith("已") or any(s == 0 for s, _ in self.done.spans(later.text[:12])) or any(
                     e == len(tail) for _, e in self.done.spans(tail))
                 if later.text == DONE or (leads and self.scope.affirms(later, 0, 0)):
@@ -151,6 +156,10 @@ class Intents:
         """'退订' / 'TD' / '请帮我退订，谢谢' / '不要再给我发优惠信息了'; not '退订了还能上课吗？'."""
         if self.retracted(parts):
             return False
+        if "".join(c.text for c in parts).replace(" ", "") in self.optout_alone:
+            return True  # 'T', 'stop', '停'
+        if self._fed_up(parts):
+            return True
         for i, clause in enumerate(parts):
             text = clause.text
             if self.optout_keep.within(text) or self.optout_others.within(text) or self.optout_compounds.within(text):
@@ -166,6 +175,13 @@ class Intents:
             if not asks and self._stop_sending(text, parts[i + 1:]):
                 return True
         return False
+
+    def _fed_up(self, parts: list[Clause]) -> bool:
+        """'天天发烦死了', '广告太多了，烦不烦': fed up, with what is sent named - not '烦死了这基金又跌了'."""
+        if not any(self.optout_annoyed.within(c.text) for c in parts):
+            return False
+        return any((self.optout_send.within(c.text) or self.optout_marketing.within(c.text)) and not self.scope.asks(c)
+                   and not self.optout_others.within(c.text) for c in parts)
 
     def _stop_sending(self, text: str, later: list[Clause]) -> bool:
         """'不要再给我发优惠信息了', '别再推送了', '别发了', '不用再发了' - not '不用发我资料了', '不用发了', '别急着发',
@@ -186,7 +202,8 @@ class Intents:
                 continue  # '别再发给我了' - not '您别发给我了，直接发群里吧'
             soft = text[stop[0]:stop[1]] in self.optout_soft
             have = any(self.optout_have.within(c.text) for c in later)  # '资料不用再发给我了，我有了': that one thing
-            if (again and not (soft and have)) or (not soft and not have):
+            declined = self.optout_decline.within(text) or any(self.optout_decline.within(c.text) for c in later)
+            if (again and not (soft and have)) or (not soft and not have) or (declined and not have):
                 return True
         return False
 
@@ -196,4 +213,6 @@ class Intents:
 
     def question(self, parts: list[Clause]) -> bool:
         """A private message that asks something ('请问怎么开户', '退订了还能上课吗？')."""
+        if parts and parts[0].text.startswith(self.forwarded):
+            return False  # '转发：基金定投的五个误区', '【分享】…': passed on, not asked
         return any(self.scope.asks(c) for c in parts if self.greetings.removed(self.scope.core(c.text)) != "")  # not "你好在吗"

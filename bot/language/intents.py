@@ -60,6 +60,7 @@ class Intents:
         self.optout_have = cues.words("optout", "have")
         self.optout_polite = cues.words("optout", "polite")
         self.optout_alone = cues.words("optout", "alone")
+        self.optout_wants = cues.words("optout", "wants")
         self.optout_annoyed = cues.words("optout", "annoyed")
         self.optout_decline = cues.words("optout", "decline")
         self.resubscribe_words = cues.words("resubscribe")
@@ -137,7 +138,7 @@ class Intents:
                    for c in texts) or self.retracted(parts):
             return False
         for i, c in enumerate(texts):  # '我家孩子今年小升初，也算毕业了': a clause without 我 speaks of the one before
-            if i and "我" not in c.text and self.graduation_others.within(texts[i - 1].text):
+            if i and "我" not in c.text and self.graduation_others.within(self.scope.clean(texts[i - 1].text)):
                 texts[i] = Clause("", c.asked)
         if any(c.text.endswith("毕业") and self.graduation_leads.removed(c.text[:-2]) == "" and not c.asked for c in texts):
             return True  # '我毕业', '今天我也终于毕业', '完美毕业✌️'
@@ -164,6 +165,7 @@ class Intents:
             text = clause.text
             if self.optout_keep.within(text) or self.optout_others.within(text) or self.optout_compounds.within(text):
                 continue
+            text = self.optout_wants.removed(text) if self.optout_wants.within(text) else text
             polite = self.optout_polite.within(text)
             nxt = parts[i + 1] if i + 1 < len(parts) else None
             # '退订 是什么', 'TD？什么意思': a short question right after asks about the word

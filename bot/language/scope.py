@@ -12,9 +12,9 @@ from bot.language.cues import Cues, Words
 _A_NOT_A = re.compile(r"([\u4e00-\u9fff]{1,2})[不没]\1")  # '值不值得', '买没买', '安全不安全'
 
 
-def _unless_negated(words: Words) -> re.Pattern:
-    """The words, where 不/没 does not come right before them."""
-    return re.compile("(?<![不没])(?:" + "|".join(map(re.escape, words)) + ")") if words else re.compile(r"(?!x)x")
+def _unless_negated(words: Words, before: str = "不没") -> re.Pattern:
+    """The words, where 不/没 (or another of `before`) does not come right before them."""
+    return re.compile(f"(?<![{before}])(?:" + "|".join(map(re.escape, words)) + ")") if words else re.compile(r"(?!x)x")
 
 
 @dataclass(frozen=True)
@@ -58,8 +58,9 @@ class Scope:
 
     @cached_property
     def _not_questions(self) -> re.Pattern:
-        """The not-question phrases, except right after 不 ('不知道怎么开户' asks, '知道怎么开户了' does not)."""
-        return _unless_negated(self.not_questions)
+        """The not-question phrases, except right after 不/没/想 ('不知道怎么开户', '我想知道怎么查收益' ask,
+        '知道怎么开户了' does not)."""
+        return _unless_negated(self.not_questions, "不没想")
 
     @cached_property
     def _understood(self) -> re.Pattern:

@@ -42,6 +42,7 @@ class Scope:
     demands: Words
     demand_tags: Words
     demand_verbs: Words
+    suggest: Words
 
     @classmethod
     def from_cues(cls, cues: Cues) -> "Scope":
@@ -54,7 +55,8 @@ class Scope:
                    cues.words("question", "choice_not_after"),
                    cues.words("question", "vocatives"), cues.words("question", "understood"),
                    cues.words("question", "unable"), cues.words("question", "demands"),
-                   cues.words("question", "demand_tags"), cues.words("question", "demand_verbs"))
+                   cues.words("question", "demand_tags"), cues.words("question", "demand_verbs"),
+                   cues.words("scope", "suggest"))
 
     @cached_property
     def _not_questions(self) -> re.Pattern:
@@ -115,6 +117,8 @@ class Scope:
         before, after = text[:start], text[end:]
         if self.asks(clause, text) or text.endswith(self.tag_endings):
             return False
+        if text.endswith("吧") and self.suggest.within(text):
+            return False  # '一起打卡吧'
         if self.negation.within(before) or self.modal.within(before) or self.plan.within(text):
             return False
         if self.failure.within(after) or self.third_party.within(text):

@@ -43,6 +43,7 @@ class Intents:
         self.graduation_words = cues.words("graduation", "words")
         self.graduation_compounds = cues.words("graduation", "compounds")
         self.graduation_leads = cues.words("graduation", "leads")
+        self.graduation_particles = cues.words("graduation", "particles")
         self.graduation_others = cues.words("graduation", "others")
         self.graduation_wishes = cues.words("graduation", "wishes")
         self.graduation_self = cues.words("graduation", "self")
@@ -134,15 +135,22 @@ class Intents:
         if parts and all(c.text.replace(CAP, "") == "" for c in parts):
             return True
         texts = [Clause(c.text.replace(CAP, ""), c.asked) for c in parts]
-        if not any(c.text.endswith("毕业") or self.graduation_words.within(c.text) or self.graduation_wishes.within(c.text)
+        if not any("毕业" in c.text or self.graduation_words.within(c.text) or self.graduation_wishes.within(c.text)
                    for c in texts) or self.retracted(parts):
             return False
         for i, c in enumerate(texts):  # '我家孩子今年小升初，也算毕业了': a clause without 我 speaks of the one before
             if i and "我" not in c.text and self.graduation_others.within(self.scope.clean(texts[i - 1].text)):
                 texts[i] = Clause("", c.asked)
-        if any(c.text.endswith("毕业") and self.graduation_leads.removed(c.text[:-2]) == "" and not c.asked for c in texts):
-            return True  # '我毕业', '今天我也终于毕业', '完美毕业✌️'
+        if any(self._said_alone(c) for c in texts):
+            return True  # '我毕业', '今天我也终于毕业', '完美毕业✌️', '毕业罗'
         return self._self_wish(texts) or self._keyword(texts, self.graduation_words, self.graduation_compounds)
+
+    def _said_alone(self, clause: Clause) -> bool:
+        """The clause is only 毕业 with leads before it and particles after it ('终于毕业', '我也毕业喔')."""
+        if clause.asked or "毕业" not in clause.text:
+            return False
+        text = _strip_particles(clause.text, self.graduation_particles)
+        return text.endswith("毕业") and self.graduation_leads.removed(text[:-2]) == ""
 
     def _self_wish(self, texts: list[Clause]) -> bool:
         """'毕业快乐我自己', '祝自己毕业快乐', '毕业快乐，我自己' - not '祝大家毕业快乐', '提前祝自己毕业快乐'."""

@@ -62,6 +62,7 @@ class Intents:
         self.optout_polite = cues.words("optout", "polite")
         self.optout_alone = cues.words("optout", "alone")
         self.optout_wants = cues.words("optout", "wants")
+        self.optout_addressee = cues.words("optout", "addressee")
         self.optout_annoyed = cues.words("optout", "annoyed")
         self.optout_decline = cues.words("optout", "decline")
         self.resubscribe_words = cues.words("resubscribe")
@@ -180,8 +181,11 @@ class Intents:
             asks = self.scope.asks(clause) or (nxt is not None and len(nxt.text) <= 5 and self.scope.asks(nxt)
                                                and any(w in nxt.text for w in ("什么", "啥", "怎么", "哪", "意思")))
             words = self.optout_words.spans(text)
-            if words and (polite or not asks) and self.scope.affirms(Clause(text), *words[0]) or (words and polite):
-                return True
+            if words and (polite or not asks):
+                said = self.optout_addressee.removed(text)  # '投诉你们骚扰': 你们 is who they write to
+                kept = self.optout_words.spans(said)
+                if polite or (kept and self.scope.affirms(Clause(said), *kept[0])):
+                    return True
             if not asks and self._stop_sending(text, parts[i + 1:]):
                 return True
         return False
@@ -207,7 +211,7 @@ class Intents:
                 continue  # '别急着发', '我删除了老师发的消息'
             if marketing:
                 return True
-            again = self.optout_again.within(gap)
+            again = self.optout_again.within(gap) or self.optout_again.within(text[:stop[0]])  # '以后不用发给我了'
             if _strip_particles(text[e:], self.optout_after_again if again else self.optout_after) != "":
                 continue  # '别再发给我了' - not '您别发给我了，直接发群里吧'
             soft = text[stop[0]:stop[1]] in self.optout_soft

@@ -62,6 +62,8 @@ class Intents:
         self.optout_polite = cues.words("optout", "polite")
         self.optout_alone = cues.words("optout", "alone")
         self.optout_wants = cues.words("optout", "wants")
+        self.optout_ads = cues.words("optout", "ads")
+        self.optout_refuse = cues.words("optout", "refuse")
         self.optout_addressee = cues.words("optout", "addressee")
         self.optout_annoyed = cues.words("optout", "annoyed")
         self.optout_decline = cues.words("optout", "decline")
@@ -166,9 +168,11 @@ class Intents:
         """'退订' / 'TD' / '请帮我退订，谢谢' / '不要再给我发优惠信息了'; not '退订了还能上课吗？'."""
         if self.retracted(parts):
             return False
-        if "".join(c.text for c in parts).replace(" ", "") in self.optout_alone:
-            return True  # 'T', 'stop', '停'
-        if self._fed_up(parts):
+        bare = "".join(c.text for c in parts).replace(" ", "")
+        if bare in self.optout_alone or any(len(bare) % len(w) == 0 and bare == w * (len(bare) // len(w))
+                                            for w in self.optout_alone if bare.startswith(w)):
+            return True  # 'T', 'stop', '停', 'STOP STOP'
+        if self._fed_up(parts) or self._refused(parts):
             return True
         for i, clause in enumerate(parts):
             text = clause.text
@@ -197,6 +201,14 @@ class Intents:
         return any((self.optout_send.within(c.text) or self.optout_marketing.within(c.text)) and not self.scope.asks(c)
                    and not self.optout_others.within(c.text) for c in parts)
 
+    def _refused(self, parts: list[Clause]) -> bool:
+        """'你们的推送我不想看', '推送太多了，取消吧', '拒绝营销': the marketing named and refused."""
+        if not any(self.optout_ads.within(c.text) for c in parts):
+            return False
+        if any(self.scope.asks(c) or self.optout_others.within(c.text) for c in parts):
+            return False
+        return any(self.optout_refuse.within(c.text) for c in parts)
+
     def _stop_sending(self, text: str, later: list[Clause]) -> bool:
         """'不要再给我发优惠信息了', '别再推送了', '别发了', '不用再发了' - not '不用发我资料了', '不用发了', '别急着发',
         '别发了，我都存下来了'."""
@@ -211,13 +223,14 @@ class Intents:
                 continue  # '别急着发', '我删除了老师发的消息'
             if marketing:
                 return True
+            have = any(self.optout_have.within(c.text) for c in later)  # '资料不用再发给我了，我有了': that one thing
+            if not have and (self.optout_decline.within(text) or any(self.optout_decline.within(c.text) for c in later)):
+                return True  # '别再给我发课程了，我不学了'
             again = self.optout_again.within(gap) or self.optout_again.within(text[:stop[0]])  # '以后不用发给我了'
             if _strip_particles(text[e:], self.optout_after_again if again else self.optout_after) != "":
                 continue  # '别再发给我了' - not '您别发给我了，直接发群里吧'
             soft = text[stop[0]:stop[1]] in self.optout_soft
-            have = any(self.optout_have.within(c.text) for c in later)  # '资料不用再发给我了，我有了': that one thing
-            declined = self.optout_decline.within(text) or any(self.optout_decline.within(c.text) for c in later)
-            if (again and not (soft and have)) or (not soft and not have) or (declined and not have):
+            if (again and not (soft and have)) or (not soft and not have):
                 return True
         return False
 

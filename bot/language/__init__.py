@@ -53,7 +53,7 @@ class Reading:
     @cached_property
     def wants_out(self) -> bool:
         """Says 退订 or the like, in any chat (in a group the member is told to say it privately)."""
-        return self.reader.intents.optout(self.parts)
+        return self.reader.intents.optout(self.parts, self.private)
 
     @cached_property
     def resubscribe(self) -> bool:

@@ -164,15 +164,11 @@ class Intents:
                 return True
         return False
 
-    def optout(self, parts: list[Clause]) -> bool:
+    def optout(self, parts: list[Clause], private: bool = True) -> bool:
         """'退订' / 'TD' / '请帮我退订，谢谢' / '不要再给我发优惠信息了'; not '退订了还能上课吗？'."""
         if self.retracted(parts):
             return False
-        bare = "".join(c.text for c in parts).replace(" ", "")
-        if bare in self.optout_alone or any(len(bare) % len(w) == 0 and bare == w * (len(bare) // len(w))
-                                            for w in self.optout_alone if bare.startswith(w)):
-            return True  # 'T', 'stop', '停', 'STOP STOP'
-        if self._fed_up(parts) or self._refused(parts):
+        if private and self._to_us(parts):
             return True
         for i, clause in enumerate(parts):
             text = clause.text
@@ -193,6 +189,15 @@ class Intents:
             if not asks and self._stop_sending(text, parts[i + 1:]):
                 return True
         return False
+
+    def _to_us(self, parts: list[Clause]) -> bool:
+        """Said to the account in a private chat ('T', 'STOP STOP', '天天发烦死了', '你们的推送我不想看'); in a group
+        these are about other members' posts."""
+        bare = "".join(c.text for c in parts).replace(" ", "")
+        if bare in self.optout_alone or any(len(bare) % len(w) == 0 and bare == w * (len(bare) // len(w))
+                                            for w in self.optout_alone if bare.startswith(w)):
+            return True  # 'T', 'stop', '停', 'STOP STOP'
+        return self._fed_up(parts) or self._refused(parts)
 
     def _fed_up(self, parts: list[Clause]) -> bool:
         """'天天发烦死了', '广告太多了，烦不烦': fed up, with what is sent named - not '烦死了这基金又跌了'."""

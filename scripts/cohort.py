@@ -99,7 +99,7 @@ def behaviour(n: int, seed: int, pb, advisor: str) -> list:
             if day == days - 1 and rng.random() < 0.01:
                 say(at(day, rng.uniform(10 * 60, 20 * 60)), p, "我毕业啦")  # too early: told once at the ceremony
     for p in people:
-        if rng.random() < min(1.0, p[2] + 0.05):
+        if rng.random() < min(1.0, p[2]):
             say(at(days, 20 * 60 + 31 + rng.uniform(0, 79)), p, rng.choice(GRADUATED))
     events.sort(key=lambda e: e.ts)
     return events

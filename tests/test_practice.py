@@ -62,7 +62,7 @@ def test_no_due_reminder_when_everyone_has_done_it(chat):
     chat.say("bob", "作业已交")
     chat.until("2026-12-01 18:59")
     chat.said()
-    chat.until("2026-12-01 21:30")
+    chat.until("2026-12-01 19:30")
     assert chat.said() == []
 
 

@@ -124,11 +124,18 @@ class Context:
         """Post `text` in one message @-mentioning the first mentions_per_message `members` (the caller puts first
         those who most need it) and counting the rest (settings.mentions_rest): a reminder never shouts."""
         settings = self.pb.settings
-        chunk = members[:settings.mentions_per_message]
-        lines = [text, " ".join(f"@{display_name(name, mid)}" for mid, name in chunk)]
-        if len(members) > len(chunk):
-            lines.append(self.fmt(settings.mentions_rest, count=len(members) - len(chunk)))
-        self.say("\n".join(lines), [mid for mid, _ in chunk])
+        room = settings.max_message_chars - len(text) - len(self.fmt(settings.mentions_rest, count=len(members))) - 2
+        tags: list[str] = []
+        for mid, name in members[:settings.mentions_per_message]:
+            tag = f"@{display_name(name, mid)}"
+            if len(tag) + 1 > room:
+                break  # the message stays within max_message_chars: the others are counted
+            room -= len(tag) + 1
+            tags.append(tag)
+        lines = [text, " ".join(tags)]
+        if len(members) > len(tags):
+            lines.append(self.fmt(settings.mentions_rest, count=len(members) - len(tags)))
+        self.say("\n".join(lines), [mid for mid, _ in members[:len(tags)]])
 
     def names(self, members: list[str]) -> str:
         """'张三、李四' or, past settings.acks.names, '张三、李四…等 37 位同学' (the count is everyone)."""

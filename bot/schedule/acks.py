@@ -55,7 +55,8 @@ class AckBatcher:
     def replan(self, group: Group, now: datetime) -> None:
         """After a scheduled post: records held for lack of budget are planned again (the day's last post releases
         the spare; a new day brings a new budget)."""
-        if group.room in self._held and group.ack_due is None:
+        if group.ack_due is None and (group.room in self._held or group.room not in self._waiting):
+            # (a room not seen since the start: records may have been held before a restart)
             self._waiting[group.room] = self._count(group.room)
             if self._waiting[group.room]:
                 self._plan(group, now)

@@ -32,7 +32,7 @@ class AckBatcher:
         # an acknowledgement due at once, and the rooms whose records wait for room in the budget
         self._waiting: dict[str, int] = {}
         self._enough: dict[str, int] = {}
-        self._held: set[str] = set()
+        self._held: dict[str, int] = {}  # room -> the course day its records were held (planned again next day)
 
     def _count(self, room: str) -> int:
         return sum(len(self.store.acks.unacked(line.table, line.columns, room)) for line in self.lines)
@@ -45,7 +45,8 @@ class AckBatcher:
         else:
             self._waiting[room] = self._count(room)  # includes the record just added
         if group.ack_due is None:
-            self._plan(group, now)
+            if self._held.get(room) != local_day(self.pb, group.start_date, now):
+                self._plan(group, now)  # (held today: the next scheduled post plans again, see replan)
         elif self._waiting[room] >= self._enough.get(room, 1):
             soonest = self._soonest(group, now)
             if soonest < group.ack_due:
@@ -61,7 +62,7 @@ class AckBatcher:
             if self._waiting[group.room]:
                 self._plan(group, now)
             else:
-                self._held.discard(group.room)
+                self._held.pop(group.room, None)
 
     def _free(self, group: Group, now: datetime):
         room = self.budget.for_acks(group, now)
@@ -81,9 +82,10 @@ class AckBatcher:
     def _plan(self, group: Group, now: datetime) -> None:
         free, until, after_last = self._free(group, now)
         if free <= 0:
-            self._held.add(group.room)  # the budget is spent for now: the tally, or the spare, covers them
+            # the budget is spent for now: the tally, or the spare, covers them
+            self._held[group.room] = local_day(self.pb, group.start_date, now)
             return
-        self._held.discard(group.room)
+        self._held.pop(group.room, None)
         # enough waiting for an acknowledgement now: the group's share per acknowledgement left
         enough = self._enough[group.room] = max(1, len(self.store.members.current(group.room)) // (free + 1))
         due = self._soonest(group, now)
@@ -124,6 +126,6 @@ class AckBatcher:
                 fields.update(last_ack_at=ctx.now, acks_today=acks_today + 1)
                 posted = True
         else:
-            self._held.add(group.room)
+            self._held[group.room] = today
         group.update(**fields)  # one write of the group's row
         return posted

@@ -14,6 +14,7 @@ Per course day (day 0 = the opening evening) it prints:
   acked same day       check-ins of that day acknowledged by 23:59:59 that day (an acknowledgement or the tally) / all
   last_ack    local time of the day's last acknowledgement (a message naming members' check-ins, practice or graduation)
   mentions    the most @-mentions in one message
+  @msgs       messages carrying @-mentions
 
     python scripts/cohort.py [--members 200 500 2000] [--seed 7] [--playbook data/playbook.yaml]
 """
@@ -152,6 +153,7 @@ def run(n: int, seed: int, playbook: Path) -> list[dict]:
             "day": day, "msgs": len(sent), "longest": max((len(s.out.text) for s in sent), default=0),
             "acked": acked.get(day), "before_tally": before_tally.get(day), "last_ack": f"{max(ack_times):%H:%M}" if ack_times else "-",
             "mentions": max((len(s.out.mentions) for s in sent), default=0),
+            "mention_msgs": sum(1 for s in sent if s.out.mentions),
         })
     bot.store.close()
     return rows
@@ -168,10 +170,10 @@ def main() -> None:
         rows = run(n, args.seed, args.playbook)
         print(f"\n{n} members ({wall.perf_counter() - t0:.0f} s)")
         print(f"{'day':>3} {'msgs':>5} {'longest':>8} {'acked before tally':>19} {'acked same day':>15} {'last ack':>9} "
-              f"{'mentions':>9}")
+              f"{'mentions':>9} {'@msgs':>6}")
         for r in rows:
             pre, ack = (f"{r[k][0]}/{r[k][1]}" if r[k] else "-" for k in ("before_tally", "acked"))
-            print(f"{r['day']:>3} {r['msgs']:>5} {r['longest']:>8} {pre:>19} {ack:>15} {r['last_ack']:>9} {r['mentions']:>9}")
+            print(f"{r['day']:>3} {r['msgs']:>5} {r['longest']:>8} {pre:>19} {ack:>15} {r['last_ack']:>9} {r['mentions']:>9} {r['mention_msgs']:>6}")
         print(f"max msgs/day {max(r['msgs'] for r in rows)} · longest {max(r['longest'] for r in rows)} chars")
 
 

@@ -44,7 +44,7 @@ class Acks(Section):
     more: Text("count") = "等 {count} 位同学"
     # messages of the daily budget kept back until the day's last scheduled post (for replies, then a last
     # acknowledgement of what came after it)
-    spare: int = Field(default=1, ge=0, le=20)
+    spare: int = Field(default=2, ge=0, le=20)
 
 
 class Replies(Section):

@@ -93,12 +93,13 @@ def test_400_graduates_are_congratulated_the_same_evening_within_the_budget(chat
     assert congratulated[-1].endswith("（已有 400 位同学毕业）")
 
 
-def test_every_post_counts_and_the_course_is_never_what_is_dropped(chat):
+def test_every_post_counts_even_across_a_restart_and_the_course_is_never_what_is_dropped(chat):
     chat.start_course("alice", "bob", "carol", "dave", "erin")
     chat.until("2026-12-02 08:00")
     chat.said()
     for i in range(5):
         chat.say(ADVISOR, f"/say 通知{i}")  # the advisor's posts spend the day's budget too
+    chat.restart()  # the budget is counted from the outbox table: a restart forgets nothing
     play(chat, [(t, m, "打卡") for t, m in spread(["alice", "bob", "carol", "dave"], "2026-12-02 09:30", "2026-12-02 18:00")])
     chat.until("2026-12-02 23:59")
 

@@ -57,7 +57,7 @@ def check_in(ctx: Context) -> None:
 
 @ritual.ack("checkins", "member, day")
 def compose_ack(ctx: Context, rows: list[tuple]) -> str:
-    """'✅ 打卡已记录：张三、李四（今日已打卡 12/40 人）', past settings.acks.names '张三、李四…等 37 位同学'; a
+    """'✅ 打卡已记录：张三、李四（今日已打卡 12/40 人）', past settings.acks.names '张三、李四等 37 位同学'; a
     check-in from an earlier day that its tally did not cover (sent just before midnight) is named on its own line."""
     today, texts = ctx.today(), ritual.config(ctx.pb)
     lines = []

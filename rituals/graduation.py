@@ -77,7 +77,7 @@ def too_early(ctx: Context) -> None:
 @ritual.ack("graduates", "member")
 def compose_ack(ctx: Context, rows: list[tuple]) -> str:
     """One line per graduate with their days checked in and tasks done; past settings.acks.names graduates at once,
-    one line naming that many and counting the rest ('🎓 恭喜张三、李四…等 212 位同学毕业！')."""
+    one line naming that many and counting the rest ('🎓 恭喜张三、李四等 212 位同学毕业！')."""
     if len(rows) > ctx.pb.settings.acks.names:
         return ctx.fmt(ritual.config(ctx.pb).congrats_many, names=ctx.names([m for (m,) in rows]), count=len(rows),
                        total=len(ctx.store.graduates.of(ctx.room)))

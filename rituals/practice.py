@@ -64,7 +64,7 @@ def completed(ctx: Context) -> None:
 
 @ritual.ack("practice", "member, day")
 def compose_ack(ctx: Context, rows: list[tuple]) -> str:
-    """'📝 实操已完成：张三、李四…等 37 位同学', one line per course day (a completion sent just before midnight keeps
+    """'📝 实操已完成：张三、李四等 37 位同学', one line per course day (a completion sent just before midnight keeps
     its day)."""
     lines, texts = [], ritual.config(ctx.pb)
     for day in sorted({d for _, d in rows}):

@@ -138,7 +138,7 @@ class Context:
         self.say("\n".join(lines), [mid for mid, _ in members[:len(tags)]])
 
     def names(self, members: list[str]) -> str:
-        """'张三、李四' or, past settings.acks.names, '张三、李四…等 37 位同学' (the count is everyone)."""
+        """'张三、李四' or, past settings.acks.names, '张三、李四等 37 位同学' (the count is everyone)."""
         cfg = self.pb.settings.acks
         shown = "、".join(self.name_of(m) for m in members[:cfg.names])
         return shown if len(members) <= cfg.names else shown + self.fmt(cfg.more, count=len(members))

@@ -18,6 +18,8 @@ class Checkin(Section):
     # a check-in from an earlier day that its tally did not cover (sent just before midnight)
     ack_earlier: Text("names", "day") = "✅ 打卡已记录（第{day}天）：{names}"
     reminder: Text("day") = "⏰ 第{day}天还没打卡的同学，记得回复「打卡」哦～"
+    # added to the reminder when some of those @-mentioned first checked in yesterday but not yet today
+    streak_at_risk: Text("count") = "🔥 断签提醒：{count} 位同学昨天打了卡，今天别让连续打卡断掉哦"
     tally: Text("day", "count", "members", "rate", "leaderboard") = \
         "📊 第{day}天打卡统计：{count}/{members} 人，打卡率 {rate}\n🔥 连续打卡榜：\n{leaderboard}"
     leaderboard_line: Text("rank", "name", "streak") = "{rank}. {name} 🔥{streak}天"
@@ -55,16 +57,16 @@ def check_in(ctx: Context) -> None:
 
 @ritual.ack("checkins", "member, day")
 def compose_ack(ctx: Context, rows: list[tuple]) -> str:
-    """'✅ 打卡已记录：张三、李四（今日已打卡 12/40 人）'; a check-in from an earlier day that its tally did not
-    cover (sent just before midnight) is named on its own line."""
+    """'✅ 打卡已记录：张三、李四（今日已打卡 12/40 人）', past settings.acks.names '张三、李四等 37 位同学'; a
+    check-in from an earlier day that its tally did not cover (sent just before midnight) is named on its own line."""
     today, texts = ctx.today(), ritual.config(ctx.pb)
     lines = []
     for day in sorted({d for _, d in rows if d < today}):
-        lines.append(ctx.fmt(texts.ack_earlier, names="、".join(ctx.name_of(m) for m, d in rows if d == day), day=day))
-    who = [ctx.name_of(m) for m, day in rows if day == today]
+        lines.append(ctx.fmt(texts.ack_earlier, names=ctx.names([m for m, d in rows if d == day]), day=day))
+    who = [m for m, day in rows if day == today]
     if who:
         count = len(ctx.store.checkins.done_on(ctx.room, today))
-        lines.append(ctx.fmt(texts.ack, names="、".join(who), count=count, members=len(ctx.member_list()), day=today))
+        lines.append(ctx.fmt(texts.ack, names=ctx.names(who), count=count, members=len(ctx.member_list()), day=today))
     return "\n".join(lines)
 
 
@@ -91,16 +93,30 @@ def _tally_text(ctx: Context, day: int) -> str:
     names = dict(members)
     top = sorted(((n, display_name(names[m], m)) for m, n in st.items() if m in current and n > 0), key=lambda x: (-x[0], x[1]))
     texts = ritual.config(ctx.pb)
-    board = "\n".join(ctx.fmt(texts.leaderboard_line, rank=i, name=name, streak=n)
-                      for i, (n, name) in enumerate(top[:texts.leaderboard_size], 1)) or ctx.fmt(texts.leaderboard_empty)
+    fixed = len(ctx.fmt(texts.tally, day=day, count=count, members=len(members), rate=rate, leaderboard=""))
+    room, lines = ctx.pb.settings.max_message_chars - fixed, []
+    for i, (n, name) in enumerate(top[:texts.leaderboard_size], 1):
+        line = ctx.fmt(texts.leaderboard_line, rank=i, name=name, streak=n)
+        if len(line) + 1 > room:
+            break  # the tally stays one message: a long board is cut
+        room -= len(line) + 1
+        lines.append(line)
+    board = "\n".join(lines) or ctx.fmt(texts.leaderboard_empty)
     return ctx.fmt(texts.tally, day=day, count=count, members=len(members), rate=rate, leaderboard=board)
 
 
 def _remind(ctx: Context, day: int) -> int:
+    """One message: those whose streak is at risk (checked in yesterday, not yet today) @-mentioned first."""
     done = ctx.store.checkins.done_on(ctx.room, day)
+    yesterday = ctx.store.checkins.done_on(ctx.room, day - 1) if day > 1 else set()
     missing = [(m, n) for m, n in ctx.member_list() if m not in done]
+    at_risk = [(m, n) for m, n in missing if m in yesterday]
     if missing:
-        ctx.say_mentioning(ctx.fmt(ritual.config(ctx.pb).reminder, day=day), missing)
+        texts = ritual.config(ctx.pb)
+        text = ctx.fmt(texts.reminder, day=day)
+        if at_risk:
+            text += "\n" + ctx.fmt(texts.streak_at_risk, count=len(at_risk))
+        ctx.say_mentioning(text, at_risk + [(m, n) for m, n in missing if m not in yesterday])
     return len(missing)
 
 
@@ -112,9 +128,7 @@ def remind(ctx: Context, action: Action) -> None:
 @ritual.action("tally", states=COURSE_STATES)
 def tally(ctx: Context, action: Action) -> None:
     ctx.say(_tally_text(ctx, action.day))
-    ctx.store.acks.mark("checkins", ctx.room, day=action.day)  # the tally names the day's check-ins
-    if ctx.group.state == "graduation":  # congratulate graduates the daily cap held back
-        ctx.calendar.acks.flush(ctx, force=True)
+    ctx.store.acks.mark("checkins", ctx.room, day=action.day)  # the tally counts the day's check-ins
 
 
 def _day_arg(ctx: Context, cmd: Command) -> int:

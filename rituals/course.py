@@ -13,6 +13,15 @@ from bot.core.ritual import Ritual
 ritual = Ritual("course", order=10)
 
 
+@ritual.check
+def lessons_fit(pb):
+    """A lesson is one message: no longer than settings.max_message_chars."""
+    limit = pb.settings.max_message_chars
+    for i, d in enumerate(pb.days):
+        if len(d.lesson) > limit:
+            yield f"days[{i}].lesson: {len(d.lesson)} characters, longer than settings.max_message_chars ({limit})"
+
+
 @ritual.schedule
 def calendar(pb, start):
     """Each course day's lesson at settings.lesson_time."""

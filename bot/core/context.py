@@ -97,8 +97,12 @@ class Context:
         return self.message
 
     def say(self, text: str, mentions: tuple[str, ...] | list[str] = ()) -> None:
-        """Queue a message to this room (an answer to a member counts against their reply limit)."""
-        self.services.outbox.put(Outgoing(self.room, None, text, tuple(mentions)), self.now, self.broadcast, self.asked)
+        """Queue a message to this room (an answer to a member counts against their reply limit). A text longer
+        than settings.max_message_chars is split at line breaks (a ritual summarises long lists itself: this is
+        the last guard, never a wall of text)."""
+        for i, part in enumerate(split_text(text, self.pb.settings.max_message_chars)):
+            out = Outgoing(self.room, None, part, tuple(mentions) if i == 0 else ())
+            self.services.outbox.put(out, self.now, self.broadcast, self.asked)
 
     def say_to(self, contact: str, text: str) -> None:
         """Queue a private message (an answer to a member counts against their reply limit)."""
@@ -117,12 +121,27 @@ class Context:
         self.say_to(self.actor or self.message.sender, text)
 
     def say_mentioning(self, text: str, members: list[tuple[str, str]]) -> None:
-        """Post `text` and @-mention members, split across messages of at most mentions_per_message each."""
-        per = self.pb.settings.mentions_per_message
-        for i in range(0, len(members), per):
-            chunk = members[i:i + per]
-            tags = " ".join(f"@{display_name(name, mid)}" for mid, name in chunk)
-            self.say(f"{text}\n{tags}" if i == 0 else tags, [mid for mid, _ in chunk])
+        """Post `text` in one message @-mentioning the first mentions_per_message `members` (the caller puts first
+        those who most need it) and counting the rest (settings.mentions_rest): a reminder never shouts."""
+        settings = self.pb.settings
+        room = settings.max_message_chars - len(text) - len(self.fmt(settings.mentions_rest, count=len(members))) - 2
+        tags: list[str] = []
+        for mid, name in members[:settings.mentions_per_message]:
+            tag = f"@{display_name(name, mid)}"
+            if len(tag) + 1 > room:
+                break  # the message stays within max_message_chars: the others are counted
+            room -= len(tag) + 1
+            tags.append(tag)
+        lines = [text, " ".join(tags)]
+        if len(members) > len(tags):
+            lines.append(self.fmt(settings.mentions_rest, count=len(members) - len(tags)))
+        self.say("\n".join(lines), [mid for mid, _ in members[:len(tags)]])
+
+    def names(self, members: list[str]) -> str:
+        """'张三、李四' or, past settings.acks.names, '张三、李四等 37 位同学' (the count is everyone)."""
+        cfg = self.pb.settings.acks
+        shown = "、".join(self.name_of(m) for m in members[:cfg.names])
+        return shown if len(members) <= cfg.names else shown + self.fmt(cfg.more, count=len(members))
 
     def day_of(self, ts: datetime) -> int:
         """The group's course day at ts."""
@@ -149,3 +168,26 @@ class Context:
     def member_list(self) -> list[tuple[str, str]]:
         """Current members (advisors excluded), as (id, name)."""
         return [(m, n) for m, n in self.store.members.current(self.room) if m not in self.services.advisors]
+
+
+def split_text(text: str, limit: int) -> list[str]:
+    """`text` in parts of at most `limit` characters, cut at line breaks (a longer line is cut where it must)."""
+    if len(text) <= limit:
+        return [text]
+    parts: list[str] = []
+    current = ""
+    for line in text.split("\n"):
+        while len(line) > limit:
+            if current:
+                parts.append(current)
+                current = ""
+            parts.append(line[:limit])
+            line = line[limit:]
+        if current and len(current) + 1 + len(line) > limit:
+            parts.append(current)
+            current = line
+        else:
+            current = f"{current}\n{line}" if current else line
+    if current:
+        parts.append(current)
+    return parts

@@ -62,6 +62,7 @@ class Scheduled:
     # already past when a group is bound or its calendar moved (/next): "always" run then, "today" run if it is
     # today's, None skipped
     catch_up: str | None = None
+    posts: int = 1  # messages it posts to the group (the daily budget keeps them free until it has run)
 
 
 @dataclass(frozen=True)
@@ -146,15 +147,17 @@ class Ritual:
         self.schedules.append(fn)
         return fn
 
-    def action(self, kind: str, states: tuple[str, ...] | None = None, catch_up: str | None = None) -> Callable:
+    def action(self, kind: str, states: tuple[str, ...] | None = None, catch_up: str | None = None,
+               posts: int = 1) -> Callable:
         """Run a scheduled action of this kind: handler(ctx, action) -> status or None ('done'). catch_up: when the
         action is already past as a group is bound or moved by /next, "always" runs it then, "today" runs it if it
-        is today's; otherwise it is skipped."""
+        is today's; otherwise it is skipped. posts: how many messages it posts to the group at most (the day's
+        budget keeps them free: acknowledgements get the rest)."""
         if catch_up not in (None, "always", "today"):
             raise ValueError(f"catch_up must be 'always', 'today' or None, got {catch_up!r}")
 
         def deco(fn: Handler) -> Handler:
-            self.actions[kind] = Scheduled(fn, frozenset(states) if states is not None else None, catch_up)
+            self.actions[kind] = Scheduled(fn, frozenset(states) if states is not None else None, catch_up, posts)
             return fn
         return deco
 

@@ -39,6 +39,12 @@ class Acks(Section):
     gather_seconds: int = Field(default=60, ge=0, le=3600)
     min_interval_minutes: float = Field(default=5, ge=0, le=720)
     max_per_day: int = Field(default=6, ge=0, le=100)
+    # each acknowledgement line names at most this many members and counts the rest (`more`)
+    names: int = Field(default=10, ge=1, le=50)
+    more: Text("count") = "等 {count} 位同学"
+    # messages of the daily budget kept back until the day's last scheduled post (for replies, then a last
+    # acknowledgement of what came after it)
+    spare: int = Field(default=2, ge=0, le=20)
 
 
 class Replies(Section):
@@ -53,6 +59,12 @@ class Settings(Section):
     grace_minutes: int = Field(default=60, ge=0, le=24 * 60)
     backlog_max_age_minutes: int = Field(default=10, ge=1, le=7 * 24 * 60)
     mentions_per_message: int = Field(default=30, ge=1, le=200)
+    # a reminder @-mentions at most mentions_per_message members in one message and counts the rest like this
+    mentions_rest: Text("count") = "…还有 {count} 位同学"
+    # what one course day may cost a group: every message to the room counts (lessons, tasks, reminders,
+    # acknowledgements, tallies, pictures, replies); acknowledgements get what the scheduled posts leave
+    daily_messages: int = Field(default=12, ge=3, le=200)
+    max_message_chars: int = Field(default=1000, ge=200, le=10000)  # a longer text is split at line breaks
     acks: Acks = Acks()
     replies: Replies = Replies()
     lesson_time: LocalTime = "09:00"

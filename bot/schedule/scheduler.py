@@ -8,6 +8,7 @@ from datetime import date, datetime, timedelta
 from typing import Callable
 
 from bot.schedule.acks import AckBatcher
+from bot.schedule.budget import Budget
 from bot.schedule.calendar import Action, Calendar, local_day
 from bot.core.groups import Groups
 from bot.core.lifecycle import Group
@@ -25,7 +26,8 @@ class Scheduler:
                  clock, make_ctx: Callable[..., object]) -> None:
         self.store, self.pb, self.calendar, self.groups, self.wiring = store, pb, calendar, groups, wiring
         self.outbox, self.clock, self.make_ctx = outbox, clock, make_ctx
-        self.acks = AckBatcher(store, pb, wiring.acks, self.schedule)
+        self.budget = Budget(store, pb, calendar, wiring)
+        self.acks = AckBatcher(store, pb, wiring.acks, self.schedule, self.budget)
         self._due: list[tuple[datetime, str]] = []  # (when, room): a heap of the groups' next due moments
         for group in groups:
             self.schedule(group)
@@ -134,6 +136,9 @@ class Scheduler:
                     self._mark(group, action, now, "error")
                 continue
             group.cursor += 1
+        if ran and not group.paused:
+            with self.store.tx():
+                self.acks.replan(group, now)
         if group.ack_due is not None and group.ack_due <= now:
             with self.store.tx():
                 if group.paused:

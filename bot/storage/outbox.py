@@ -82,6 +82,11 @@ class OutboxStore:
             (person, iso(since))).fetchone()
         return tuple(row) if row else None
 
+    def group_posts_since(self, room: str, since: datetime) -> int:
+        """How many messages to the whole room (not an action on one member) were queued since `since`."""
+        return self.conn.execute(
+            "SELECT COUNT(*) FROM outbox WHERE room = ? AND to_id IS NULL AND created_at >= ?", (room, iso(since))).fetchone()[0]
+
     # -- the send window and interrupted sends ------------------------------------------------
     def sends_since(self, since: datetime) -> list[tuple[datetime, str]]:
         """(when, recipient) of every message handed to the transport since `since` (sent, or perhaps sent:

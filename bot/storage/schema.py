@@ -237,6 +237,11 @@ MIGRATIONS: list[str] = [
         SELECT contact, '', MIN(ts), MIN(ts) FROM funnel WHERE stage = 'friend_added' GROUP BY contact;
     CREATE INDEX invites_ts ON invites(ts);
     """,
+    # 7: (another branch's migration; this list is renumbered when both are merged)
+    # 8: an outgoing message may carry a picture: the PNG's file path (its text is the alt text)
+    """
+    ALTER TABLE outbox ADD COLUMN image TEXT;
+    """,
 ]
 
 

@@ -16,10 +16,12 @@ class Sent:
 
 @dataclass
 class FakeTransport:
-    """Keeps every sent message; `fail_next` makes the next sends raise SendError."""
+    """Keeps every sent message; `fail_next` makes the next sends raise SendError; images=False plays a transport
+    that can only send text."""
 
     clock: object
     name: str = "fake"
+    images: bool = True
     sent: list[Sent] = field(default_factory=list)
     fail_next: list[SendError] = field(default_factory=list)
     on_event: EventHandler | None = None

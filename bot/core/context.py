@@ -96,13 +96,15 @@ class Context:
             return None
         return self.message
 
-    def say(self, text: str, mentions: tuple[str, ...] | list[str] = ()) -> None:
-        """Queue a message to this room (an answer to a member counts against their reply limit)."""
-        self.services.outbox.put(Outgoing(self.room, None, text, tuple(mentions)), self.now, self.broadcast, self.asked)
+    def say(self, text: str, mentions: tuple[str, ...] | list[str] = (), image: str | None = None) -> None:
+        """Queue a message to this room (an answer to a member counts against their reply limit); with `image` (a
+        PNG's path) it is a picture and `text` its alt text."""
+        self.services.outbox.put(Outgoing(self.room, None, text, tuple(mentions), image=image), self.now, self.broadcast,
+                                 self.asked)
 
-    def say_to(self, contact: str, text: str) -> None:
-        """Queue a private message (an answer to a member counts against their reply limit)."""
-        self.services.outbox.put(Outgoing(None, contact, text), self.now, self.broadcast, self.asked)
+    def say_to(self, contact: str, text: str, image: str | None = None) -> None:
+        """Queue a private message (an answer to a member counts against their reply limit); `image` as for say."""
+        self.services.outbox.put(Outgoing(None, contact, text, image=image), self.now, self.broadcast, self.asked)
 
     def reply(self, text: str) -> None:
         """Answer the sender of the current message (in the room, @-mentioning them)."""

@@ -22,7 +22,8 @@ class Tally:
     date: str  # from the calendar: '12月3日 周四'
     count: int
     members: int
-    leaders: list[tuple[str, int]] = field(default_factory=list)  # (name, streak days), best first
+    leaders: list[tuple[str, int]] = field(default_factory=list)  # (name, streak days), best first: all of them
+    top: int = 10  # how many the card lists (the rest are counted)
 
 
 def tally_card(t: Tally) -> bytes:
@@ -42,7 +43,7 @@ def tally_card(t: Tally) -> bytes:
     if rate > 0:
         d.rounded_rectangle((60, 550, 60 + max(36, int((WIDTH - 120) * min(rate, 1))), 586), 18, fill=ORANGE)
     d.text((60, 630), "连续打卡榜", font=font(44, bold=True), fill=INK)
-    y, rows = 700, t.leaders[:10]
+    y, rows = 700, t.leaders[:max(1, min(t.top, 10))]
     row_h = 60 if len(rows) > 8 else 66
     if not rows:
         d.text((60, y), "还没有人连续打卡，明天见！", font=font(38), fill=MUTED)

@@ -71,6 +71,7 @@ def _load_sdk(cache_dir: str | None) -> Any:
         _sdk.pools = (wechaty.Contact._pool, wechaty.Room._pool)  # noqa: SLF001 - shared by every bot
         _sdk.PuppetOptions = puppet_schemas.PuppetOptions
         _sdk.MessageType, _sdk.FriendshipType = wechaty_puppet.MessageType, wechaty_puppet.FriendshipType
+        _sdk.FileBox = wechaty_puppet.FileBox
         _sdk.AsyncIOScheduler = AsyncIOScheduler
     elif cache_dir and os.environ.get("CACHE_DIR") != cache_dir:
         log.warning("wechaty already imported with CACHE_DIR=%s; ignoring %s", os.environ.get("CACHE_DIR"), cache_dir)

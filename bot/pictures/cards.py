@@ -91,6 +91,7 @@ class ClassPicture:
     dates: str  # '2026年12月1日 — 12月7日'
     graduates: list[str]
     counts: dict[str, int]  # the class's hometowns (province -> classmates)
+    note: str = ""  # a line at the foot: how graduates get their certificates
 
 
 def class_picture(c: ClassPicture) -> bytes:
@@ -101,18 +102,20 @@ def class_picture(c: ClassPicture) -> bytes:
     centred(d, 160, printable(f"{c.course} · {c.dates}", 44), 34, (210, 220, 240))
     y = centred(d, 280, f"{len(c.graduates)} 位同学顺利毕业", 56, RED, bold=True) + 10
     names = [printable(n, 10) for n in c.graduates]
-    room = 880 - y
-    for size in (40, 36, 32, 28, 24):
+    top, bottom = y, 860
+    for size in (56, 48, 40, 36, 32, 28, 24):  # the largest size at which every name fits, else '等 N 位'
         f = font(size)
-        lines = canvas.lay(d, names, f, WIDTH - 120, max(1, room // int(size * 1.45)))
-        if not lines or not lines[-1].startswith("等") and "等 " not in lines[-1]:
+        lines = canvas.lay(d, names, f, WIDTH - 120, max(1, (bottom - top) // int(size * 1.45)))
+        if not lines or not lines[-1].endswith(" 位"):
             break
+    y = top + max(0, (bottom - top) - len(lines) * int(f.size * 1.45)) // 2  # the block centred in its space
     for line in lines:
         d.text((WIDTH // 2, y), line, font=f, fill=INK, anchor="ma")
         y += int(f.size * 1.45)
-    china = draw_map(c.counts, 700, 420, labels=False)
-    img.paste(china, ((WIDTH - 700) // 2, 900), china)
-    centred(d, 1290, "结业证书已私信发出，也可以私聊我「证书」领取", 28, MUTED)
+    china = draw_map(c.counts, 760, 380, labels=False)
+    img.paste(china, ((WIDTH - 760) // 2, 880), china)
+    if c.note:
+        centred(d, 1280, c.note, 30, MUTED)
     return png(img)
 
 

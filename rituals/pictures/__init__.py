@@ -176,9 +176,14 @@ def post_class_picture(ctx: Context) -> None:
     shown = "、".join(graduates[:20]) + (f" 等 {len(graduates)} 位" if len(graduates) > 20 else "")
     alt = ctx.fmt(cfg.class_alt, count=len(graduates), names=shown or "（暂无）")
     data = pictures.ClassPicture(ctx.pb.course.title, _dates(ctx, ctx.group).replace("至", " — "), graduates,
-                                 _provinces(ctx, ctx.room))
+                                 _provinces(ctx, ctx.room), _class_note(ctx))
     ctx.say(alt, image=_drawn(ctx, ctx.room, "class.png", lambda: pictures.class_picture(data)))
     NextCheck.of(ctx, ritual.name).clear()  # certificates may start now
+
+
+def _class_note(ctx: Context) -> str:
+    cfg = ritual.config(ctx.pb)
+    return {"evening": cfg.class_note_evening, "on_request": cfg.class_note_on_request}.get(cfg.certificates, "")
 
 
 @ritual.action("class_picture", states=GRADUATED)

@@ -29,4 +29,7 @@ class Pictures(Section):
     class_alt: Text("count", "names") = "🎓 {course}毕业啦！{count} 位同学顺利毕业：{names}"
     certificate_alt: Text("name", "dates", "checkins", "tasks") = \
         "📜 {name}的结业证书：{dates}参加「{course}」，打卡 {checkins} 天，完成实操 {tasks} 次。恭喜毕业！"
+    # the class picture's last line, by the certificates setting
+    class_note_evening: Text() = "结业证书今晚私信发给每位毕业同学，也可以私聊我「证书」领取"
+    class_note_on_request: Text() = "私聊我「证书」，领取你的结业证书"
     certificate_not_yet: Text() = "结业证书在毕业典礼上说「我毕业啦」之后就能领取哦～"

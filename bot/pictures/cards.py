@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 
 from PIL import ImageDraw
 
-from bot.pictures import canvas
-from bot.pictures.canvas import GOLD, INK, MUTED, ORANGE, PAPER, RED, WIDTH, centred, flame, fitted, new, png, wrap
+
+from bot.pictures.canvas import GOLD, INK, MUTED, ORANGE, RED, WIDTH, centred, flame, fitted, lay, new, png
 from bot.pictures.china import draw_map, key, legend
 from bot.pictures.fonts import font, printable
 
@@ -105,7 +105,7 @@ def class_picture(c: ClassPicture) -> bytes:
     top, bottom = y, 860
     for size in (56, 48, 40, 36, 32, 28, 24):  # the largest size at which every name fits, else '等 N 位'
         f = font(size)
-        lines = canvas.lay(d, names, f, WIDTH - 120, max(1, (bottom - top) // int(size * 1.45)))
+        lines = lay(d, names, f, WIDTH - 120, max(1, (bottom - top) // int(size * 1.45)))
         if not lines or not lines[-1].endswith(" 位"):
             break
     y = top + max(0, (bottom - top) - len(lines) * int(f.size * 1.45)) // 2  # the block centred in its space
@@ -184,7 +184,7 @@ def funnel_chart(f: Funnel) -> bytes:
     prev = None
     for i, (label, n) in enumerate(f.stages):
         w = max(8, int((WIDTH - 360) * n / top))
-        colour = canvas.RED if i == len(f.stages) - 1 else (70 + i * 18, 110 + i * 12, 180)
+        colour = RED if i == len(f.stages) - 1 else (70 + i * 18, 110 + i * 12, 180)
         d.rounded_rectangle((WIDTH // 2 + 90 - w // 2, y, WIDTH // 2 + 90 + w // 2, y + row_h - 30), 12, fill=colour)
         d.text((40, y + (row_h - 30) // 2), label, font=fitted(d, label, 34, 250), fill=INK, anchor="lm")
         share = f"  ({n / prev * 100:.0f}%)" if prev else ""

@@ -276,4 +276,5 @@ def certificate_in_group(ctx: Context) -> None:
 
 @ritual.report("图片", {"certificates": "结业证书已发"})
 def report(store, room: str) -> dict[str, int]:
-    return {"certificates": CertificateStore(store.conn).issued(room)}
+    issued = CertificateStore(store.conn).issued(room)
+    return {"certificates": issued} if issued else {}

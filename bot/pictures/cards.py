@@ -76,7 +76,7 @@ def hometown_map(h: Hometowns) -> bytes:
     provinces = {key(p) for p, n in h.counts.items() if n and p}
     centred(d, y, printable(f"{h.course} · {h.people} 位同学 · {len(provinces)} 个省份", 40), 36, MUTED)
     china = draw_map(h.counts, WIDTH - 40, 760)
-    img.paste(china, (20, 190), china)
+    img.paste(china, (20, 190))
     legend(d, 300, 965, max(h.counts.values(), default=0))
     top = sorted(((n, p) for p, n in h.counts.items() if n and p), reverse=True)[:5]
     line = "   ".join(f"{printable(p, 8).rstrip('省市')} {n}" for n, p in top) or "还没有同学说家乡，快来签到吧！"
@@ -113,7 +113,7 @@ def class_picture(c: ClassPicture) -> bytes:
         d.text((WIDTH // 2, y), line, font=f, fill=INK, anchor="ma")
         y += int(f.size * 1.45)
     china = draw_map(c.counts, 760, 380, labels=False)
-    img.paste(china, ((WIDTH - 760) // 2, 880), china)
+    img.paste(china, ((WIDTH - 760) // 2, 880))
     if c.note:
         centred(d, 1280, c.note, 30, MUTED)
     return png(img)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw
 
-from bot.pictures.canvas import INK, MUTED
+from bot.pictures.canvas import INK, MUTED, PAPER
 from bot.pictures.fonts import font
 
 SHAPES = Path(__file__).resolve().parents[2] / "data" / "china_provinces.json"
@@ -61,15 +61,15 @@ def shade(count: int, most: int):
     return SHADES[min(len(SHADES) - 1, int((len(SHADES) - 1) * math.log(count) / math.log(most) + 0.5))]
 
 
-def draw_map(counts: dict[str, int], width: int, height: int, labels: bool = True) -> Image.Image:
-    """China in a width x height picture (transparent around it), provinces shaded by counts (names in any form)."""
+def draw_map(counts: dict[str, int], width: int, height: int, labels: bool = True, background=PAPER) -> Image.Image:
+    """China in a width x height picture on `background`, provinces shaded by counts (names in any form)."""
     by_key = {}
     for name, n in counts.items():
         if name:
             by_key[key(name)] = by_key.get(key(name), 0) + n
     most = max(by_key.values(), default=0)
     provinces, south, centres = _layout(width, height)
-    img = Image.new("RGBA", (width * SCALE, height * SCALE), (0, 0, 0, 0))
+    img = Image.new("RGB", (width * SCALE, height * SCALE), background)
     draw = ImageDraw.Draw(img)
     for name, rings in provinces:
         fill = shade(by_key.get(key(name), 0), most)

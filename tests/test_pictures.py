@@ -102,6 +102,10 @@ def test_graduation_brings_the_class_picture_and_certificates_paced_privately(ch
     chat.until("2026-12-08 23:59")
     assert not [o for o in chat.said_out() if o.room is None]  # once each
     assert chat.store.conn.execute("SELECT COUNT(*) FROM certificates").fetchone()[0] == 5
+    day7 = chat.store.conn.execute(  # the certificates are private: the group's day holds one picture more
+        "SELECT COUNT(*), SUM(image IS NOT NULL) FROM outbox WHERE room = ? AND created_at >= '2026-12-06T16:00' "
+        "AND created_at < '2026-12-07T16:00'", (ROOM,)).fetchone()
+    assert day7[0] <= 12 and day7[1] == 2  # the class picture and the tally card
 
 
 def test_a_late_graduate_gets_theirs_in_the_evening_and_anyone_can_ask_with_the_word(chat):

@@ -77,3 +77,27 @@ def test_five_hundred_graduates_are_named_as_far_as_they_fit_then_counted():
     assert len(lines) == 6 and lines[-1].endswith(" 位")
     shown = sum(len(line.split("  ")) for line in lines) - 1  # the last part is '等 N 位'
     assert lines[-1].endswith(f"等 {500 - shown} 位")
+
+
+def test_a_picture_is_queued_as_a_recipe_and_drawn_when_it_is_sent(tmp_path):
+    card = tmp_path / "tally-3.png"
+    day = pictures.Tally("课", 3, 7, "12月3日 周四", 2, 3, [("alice", 3)])
+    assert pictures.plan(card, day) == str(card)
+    assert not card.exists() and card.with_suffix(".json").is_file()  # queueing draws nothing
+    assert pictures.ready(str(card))
+    first = card.read_bytes()
+    opened(first)
+    assert pictures.ready(str(card)) and card.read_bytes() == first  # drawn once
+
+    import os
+    pictures.plan(card, pictures.Tally("课", 3, 7, "12月3日 周四", 3, 3, [("alice", 3), ("bob", 1)]))
+    later = card.stat().st_mtime_ns + 1_000_000
+    os.utime(card.with_suffix(".json"), ns=(later, later))
+    assert pictures.ready(str(card)) and card.read_bytes() != first  # a newer recipe is drawn again
+
+
+def test_a_broken_or_missing_recipe_is_not_ready_so_the_alt_text_goes(tmp_path):
+    bad = tmp_path / "x.png"
+    bad.with_suffix(".json").write_text('{"kind": "Tally", "data": {"course": "课"}}', encoding="utf-8")
+    assert not pictures.ready(str(bad))
+    assert not pictures.ready(str(tmp_path / "never.png"))

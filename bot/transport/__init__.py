@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import dataclasses
-import os
 from typing import Awaitable, Callable, Protocol
 
 from bot.core.events import Event, Outgoing
@@ -20,9 +19,9 @@ class SendError(Exception):
 
 async def perform(transport: "Transport", out: Outgoing) -> None:
     """Carry out one outbox entry on a transport, by its action; a picture goes to a transport that cannot send
-    images (or whose file is gone) as its alt text."""
+    images as its alt text (one that can draws it from its recipe: bot.pictures.ready)."""
     if out.action == "say":
-        if out.image and not (getattr(transport, "images", False) and os.path.isfile(out.image)):
+        if out.image and not getattr(transport, "images", False):
             out = dataclasses.replace(out, image=None)
         await transport.say(out)
     elif out.action == "accept":

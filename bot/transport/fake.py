@@ -1,10 +1,11 @@
 """A transport that records what the bot says (unit tests, simulate, replay, bench)."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from bot.core.events import Outgoing
+from bot.pictures import ready
 from bot.transport import EventHandler, SendError
 
 
@@ -34,6 +35,8 @@ class FakeTransport:
         if self.fail_next:
             raise self.fail_next.pop(0)
         if self.keep:
+            if out.image and not ready(out.image):  # drawn now, as a real transport would (else its alt text)
+                out = replace(out, image=None)
             self.sent.append(Sent(self.clock.now(), out))
 
     async def accept_friend(self, request_id: str, contact: str) -> None:

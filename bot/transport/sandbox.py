@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TextIO
 
 from bot.core.events import FriendRequest, Member, MemberJoined, MemberLeft, Message, Outgoing
+from bot.pictures import ready
 from bot.transport import EventHandler
 
 HELP = __doc__.split("\n\n", 1)[1]
@@ -115,7 +116,7 @@ class SandboxTransport:
     async def say(self, out: Outgoing) -> None:
         where = out.room if out.room else f"私聊 {out.to}"
         body = out.text.replace("\n", "\n    ")
-        if out.image:  # keep a copy (the bot's own may be replaced by a newer one) and print where it is
+        if out.image and ready(out.image):  # keep a copy (the bot's own may be replaced by a newer one) and print where it is
             self.images_dir.mkdir(parents=True, exist_ok=True)
             saved = self.images_dir / f"{self.clock.now().astimezone(self.tz):%m%d-%H%M%S}-{Path(out.image).name}"
             shutil.copyfile(out.image, saved)

@@ -34,6 +34,7 @@ from typing import Any, Callable
 from bot.core.events import Event, FriendRequest, Member, MemberJoined, MemberLeft, Message, Outgoing
 from bot.core.names import display_name
 from bot.cli.redact import redact, scrub
+from bot.pictures import ready
 from bot.transport import EventHandler, SendError
 
 log = logging.getLogger("bot.transport.wechaty")
@@ -401,7 +402,7 @@ class WechatyTransport:
     async def say(self, out: Outgoing) -> None:
         if not self.connected:
             raise SendError("wechaty transport is not connected")
-        if out.image:
+        if out.image and ready(out.image):  # drawn now if it was queued as a recipe; else its alt text goes
             await self._send_image(out)
             return
         if out.room:

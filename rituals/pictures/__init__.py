@@ -5,10 +5,8 @@ CJK font."""
 from __future__ import annotations
 
 import hashlib
-import logging
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import Callable
 
 from bot import pictures
 from bot.core.commands import Command, UsageError
@@ -22,7 +20,6 @@ from bot.schedule.wakeup import NextCheck, planned
 from rituals.pictures.section import Pictures
 from rituals.pictures.store import MIGRATIONS, CertificateStore
 
-log = logging.getLogger("rituals.pictures")
 
 ritual = Ritual("pictures", section=("pictures", Pictures), order=35, migrations=MIGRATIONS)
 WEEKDAYS = "一二三四五六日"
@@ -65,20 +62,12 @@ def _file(ctx: Context, room: str, name: str) -> Path:
     return folder / name
 
 
-def _drawn(ctx: Context, room: str, name: str, draw: Callable[[], bytes]) -> str | None:
-    """The picture's file, drawn now; None (post the alt text) without a CJK font or when drawing fails."""
+def _picture(ctx: Context, room: str, name: str, data) -> str | None:
+    """The picture's file (its recipe written now, the PNG drawn when it is sent); None without a CJK font: the alt
+    text is posted."""
     if not pictures.available():
         return None
-    try:
-        png = draw()
-    except Exception:  # a picture must never cost the post: its text goes instead
-        log.exception("%s: drawing %s failed; posting its text", room, name)
-        return None
-    path = _file(ctx, room, name)
-    tmp = path.with_suffix(".tmp")
-    tmp.write_bytes(png)
-    tmp.replace(path)  # whole or not at all: the sender may read an older version, never half of one
-    return str(path)
+    return pictures.plan(_file(ctx, room, name), data)
 
 
 def _day_date(group: Group, day: int) -> date:
@@ -129,7 +118,7 @@ def post_tally_card(ctx: Context, day: int) -> None:
     rate = f"{(count / len(members) * 100 if members else 0):.0f}%"
     top = "、".join(f"{name}🔥{n}天" for name, n in leaders[:3]) or "（暂无）"
     alt = ctx.fmt(cfg.tally_alt, day=day, count=count, members=len(members), rate=rate, leaders=top)
-    ctx.say(alt, image=_drawn(ctx, ctx.room, f"tally-{day}.png", lambda: pictures.tally_card(card)))
+    ctx.say(alt, image=_picture(ctx, ctx.room, f"tally-{day}.png", card))
 
 
 @ritual.action("tally_card", states=("in_course", "graduation"))
@@ -153,7 +142,7 @@ def post_map(ctx: Context) -> None:
     top = "、".join(f"{p} {n}" for p, n in sorted(counts.items(), key=lambda x: (-x[1], x[0]))[:5]) or "还没有同学签到"
     alt = ctx.fmt(cfg.map_alt, people=people, provinces=len(counts), top=top)
     data = pictures.Hometowns(ctx.pb.course.title, counts, people)
-    ctx.say(alt, image=_drawn(ctx, ctx.room, "map.png", lambda: pictures.hometown_map(data)))
+    ctx.say(alt, image=_picture(ctx, ctx.room, f"map-{ctx.now:%Y%m%d-%H%M%S}.png", data))
 
 
 @ritual.action("map", states=("opening", "in_course"), catch_up="today")
@@ -177,7 +166,7 @@ def post_class_picture(ctx: Context) -> None:
     alt = ctx.fmt(cfg.class_alt, count=len(graduates), names=shown or "（暂无）")
     data = pictures.ClassPicture(ctx.pb.course.title, _dates(ctx, ctx.group).replace("至", " — "), graduates,
                                  _provinces(ctx, ctx.room), _class_note(ctx))
-    ctx.say(alt, image=_drawn(ctx, ctx.room, "class.png", lambda: pictures.class_picture(data)))
+    ctx.say(alt, image=_picture(ctx, ctx.room, "class.png", data))
     NextCheck.of(ctx, ritual.name).clear()  # certificates may start now
 
 
@@ -205,7 +194,7 @@ def send_certificate(ctx: Context, group: Group, member: str) -> None:
                                 f"{group.start_date:%Y%m%d}-{number:03d}")
     alt = ctx.fmt(cfg.certificate_alt, name=name, dates=dates, checkins=checkins, tasks=tasks)
     file = f"certificate-{hashlib.sha1(member.encode()).hexdigest()[:12]}.png"
-    ctx.say_to(member, alt, image=_drawn(ctx, group.room, file, lambda: pictures.certificate(data)))
+    ctx.say_to(member, alt, image=_picture(ctx, group.room, file, data))
 
 
 def _window(ctx: Context, day_start: datetime) -> tuple[datetime, datetime]:

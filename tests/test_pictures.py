@@ -174,3 +174,12 @@ def test_the_sandbox_keeps_a_copy_of_each_picture_and_prints_where(tmp_path, cha
     [saved] = (tmp_path / "seen").iterdir()
     assert saved.read_bytes() == png.read_bytes()
     assert f"🖼 {saved}" in shown.getvalue() and "📊 第1天打卡榜" in shown.getvalue()
+
+
+def test_no_map_is_posted_when_nobody_said_where_they_are_from(chat):
+    chat.join("alice", "bob")
+    chat.say(ADVISOR, "/start 2026-12-01")
+    chat.until("2026-11-30 23:00")
+    assert not any(o.image for o in chat.said_out())
+    status = chat.store.conn.execute("SELECT status FROM fired WHERE room = ? AND action = 'map'", (ROOM,)).fetchone()
+    assert status == ("nobody_answered",)

@@ -106,6 +106,8 @@ def _streaks(days_by_member: dict[str, list[int]], day: int) -> dict[str, int]:
 def post_tally_card(ctx: Context, day: int) -> None:
     cfg = ritual.config(ctx.pb)
     members = ctx.member_list()
+    if not members:
+        return
     current = dict(members)
     done = ctx.store.checkins.done_on(ctx.room, day)
     count = sum(1 for m in current if m in done)
@@ -146,8 +148,11 @@ def post_map(ctx: Context) -> None:
 
 
 @ritual.action("map", states=("opening", "in_course"), catch_up="today")
-def hometown_map(ctx: Context, action: Action) -> None:
+def hometown_map(ctx: Context, action: Action) -> str | None:
+    if not ctx.store.hometowns.of(ctx.room):
+        return "nobody_answered"  # an empty map says nothing (/map still draws it)
     post_map(ctx)
+    return None
 
 
 @ritual.command("map", "地图", usage="/map", help="立即发布本群的家乡地图")

@@ -41,7 +41,7 @@ def class_of(n: int, seed: int = 7):
 
 def jobs(n: int) -> dict:
     names, counts = class_of(n)
-    leaders = [(name, 7 - i * 7 // n) for i, name in enumerate(names[: n * 3 // 5])]
+    leaders = [(name, 3 - i * 3 // (n * 3 // 5)) for i, name in enumerate(names[: n * 3 // 5])]  # day 3: streaks 3..1
     return {
         "tally_card": lambda: pictures.tally_card(pictures.Tally("7天小白理财实操课", 3, 7, "12月3日 周四", n * 2 // 5, n, leaders)),
         "hometown_map": lambda: pictures.hometown_map(pictures.Hometowns("7天小白理财实操课", counts, sum(counts.values()))),

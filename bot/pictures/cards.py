@@ -42,9 +42,9 @@ def tally_card(t: Tally) -> bytes:
     d.rounded_rectangle((60, 550, WIDTH - 60, 586), 18, fill=(240, 226, 214))
     if rate > 0:
         d.rounded_rectangle((60, 550, 60 + max(36, int((WIDTH - 120) * min(rate, 1))), 586), 18, fill=ORANGE)
-    d.text((60, 630), "连续打卡榜", font=font(44, bold=True), fill=INK)
-    y, rows = 700, t.leaders[:max(1, min(t.top, 10))]
-    row_h = 60 if len(rows) > 8 else 66
+    d.text((60, 615), "连续打卡榜", font=font(44, bold=True), fill=INK)
+    y, rows = 680, t.leaders[:max(1, min(t.top, 10))]
+    row_h = 58 if len(rows) > 8 else 66
     if not rows:
         d.text((60, y), "还没有人连续打卡，明天见！", font=font(38), fill=MUTED)
     for rank, (name, streak) in enumerate(rows, 1):

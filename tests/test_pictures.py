@@ -183,3 +183,19 @@ def test_no_map_is_posted_when_nobody_said_where_they_are_from(chat):
     assert not any(o.image for o in chat.said_out())
     status = chat.store.conn.execute("SELECT status FROM fired WHERE room = ? AND action = 'map'", (ROOM,)).fetchone()
     assert status == ("nobody_answered",)
+
+
+def test_graduations_during_the_evening_do_not_hurry_the_certificates(chat):
+    chat.start_course("a1", "a2", "a3", "a4", "a5", "a6", "b1", "b2")
+    graduate(chat, "a1", "a2", "a3", "a4", "a5", "a6")
+    chat.until("2026-12-07 21:30")
+    assert len([o for o in chat.said_out() if o.room is None]) == 3
+    chat.advance(seconds=20)
+    chat.say("b1", "我毕业啦")
+    chat.say("b2", "我毕业啦")
+    chat.advance(seconds=30)
+    assert not [o for o in chat.said_out() if o.room is None]  # the next round is at 21:31, not now
+    chat.until("2026-12-07 21:31")
+    assert [o.to for o in chat.said_out() if o.room is None] == ["a4", "a5", "a6"]
+    chat.until("2026-12-07 21:32")
+    assert [o.to for o in chat.said_out() if o.room is None] == ["b1", "b2"]

@@ -237,8 +237,11 @@ def deliver(ctx: Context) -> datetime | None:
 
 @ritual.message(*GRADUATED, intent="graduation")
 def graduated(ctx: Context) -> None:
-    """Someone graduated (the graduation ritual records it): the evening delivery looks again."""
-    NextCheck.of(ctx, ritual.name).clear()
+    """Someone graduated (the graduation ritual records it): an idle evening delivery looks again (one already
+    going keeps its pace: the new graduate is in a later round)."""
+    check = NextCheck.of(ctx, ritual.name)
+    if check.due(ctx.now) is None:
+        check.clear()
 
 
 def _requested(ctx: Context) -> None:

@@ -205,8 +205,10 @@ def import_contacts(file: Path, db: Path, playbook: Path) -> None:
 @cli.command()
 @click.option("--db", type=click.Path(exists=True, dir_okay=False, path_type=Path), required=True)
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable (see README for the shape).")
+@click.option("--chart", type=click.Path(dir_okay=False, path_type=Path), help="Also draw the funnel chart (PNG) here.")
+@click.option("--room", help="The group whose funnel --chart draws (default: the only group, else everyone).")
 @PLAYBOOK_OPT
-def report(db: Path, as_json: bool, playbook: Path) -> None:
+def report(db: Path, as_json: bool, playbook: Path, chart: Path | None = None, room: str | None = None) -> None:
     """Per group: state, day, members, hometowns, check-ins, practice, graduates, and the conversion funnel."""
     import sqlite3
 
@@ -223,6 +225,18 @@ def report(db: Path, as_json: bool, playbook: Path) -> None:
     finally:
         store.close()
     click.echo(json.dumps(data, ensure_ascii=False, indent=2) if as_json else rep.render(data))
+    if chart is not None:
+        from bot.pictures import NoFont
+        from bot.reporting import chart as charts
+
+        try:
+            title = charts.write(data, chart, room)
+        except KeyError:
+            raise click.UsageError(f"no group {room!r} in {db}") from None
+        except NoFont as exc:
+            click.echo(f"{chart}: not drawn: {exc}", err=True)
+            sys.exit(1)
+        click.echo(f"{chart}: {title}", err=as_json)
 
 
 from bot.cli.dashboard import dashboard  # noqa: E402 - the command lives in its own module

@@ -96,17 +96,21 @@ class Context:
             return None
         return self.message
 
-    def say(self, text: str, mentions: tuple[str, ...] | list[str] = ()) -> None:
+    def say(self, text: str, mentions: tuple[str, ...] | list[str] = (), image: str | None = None) -> None:
         """Queue a message to this room (an answer to a member counts against their reply limit). A text longer
         than settings.max_message_chars is split at line breaks (a ritual summarises long lists itself: this is
-        the last guard, never a wall of text)."""
+        the last guard, never a wall of text). With `image` (a PNG's path) it is a picture and `text` its alt text."""
+        if image is not None:
+            self.services.outbox.put(Outgoing(self.room, None, text, tuple(mentions), image=image), self.now,
+                                     self.broadcast, self.asked)
+            return
         for i, part in enumerate(split_text(text, self.pb.settings.max_message_chars)):
             out = Outgoing(self.room, None, part, tuple(mentions) if i == 0 else ())
             self.services.outbox.put(out, self.now, self.broadcast, self.asked)
 
-    def say_to(self, contact: str, text: str) -> None:
-        """Queue a private message (an answer to a member counts against their reply limit)."""
-        self.services.outbox.put(Outgoing(None, contact, text), self.now, self.broadcast, self.asked)
+    def say_to(self, contact: str, text: str, image: str | None = None) -> None:
+        """Queue a private message (an answer to a member counts against their reply limit); `image` as for say."""
+        self.services.outbox.put(Outgoing(None, contact, text, image=image), self.now, self.broadcast, self.asked)
 
     def reply(self, text: str) -> None:
         """Answer the sender of the current message (in the room, @-mentioning them)."""

@@ -68,7 +68,8 @@ class Outgoing:
     """Something the bot does: says text to a room (optionally @-mentioning members) or to one contact
     (action "say"), accepts a friend request (action "accept", ref = the request id, to = the contact),
     invites a contact into a room (action "invite", room and to), or removes a member from a room where the bot's
-    account is an admin (action "remove", room and to)."""
+    account is an admin (action "remove", room and to). A said message may carry a picture: `image` is the PNG's
+    file path and `text` its alt text, which a transport that cannot send images sends instead."""
 
     room: str | None
     to: str | None
@@ -76,3 +77,4 @@ class Outgoing:
     mentions: tuple[str, ...] = field(default=())
     action: str = "say"
     ref: str | None = None
+    image: str | None = None

@@ -241,6 +241,10 @@ MIGRATIONS: list[str] = [
     """
     CREATE INDEX outbox_room_created ON outbox(room, created_at) WHERE room IS NOT NULL AND to_id IS NULL;
     """,
+    # 8: an outgoing message may carry a picture: the PNG's file path (its text is the alt text)
+    """
+    ALTER TABLE outbox ADD COLUMN image TEXT;
+    """,
 ]
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import contextlib
 import sqlite3
+import tempfile
+from pathlib import Path
 from typing import Callable, Iterator
 
 import sqlite_utils
@@ -40,6 +42,7 @@ class Store:
         self.conn = conn = db.conn
         self._depth = 0
         self._rollback_hooks: list[Callable[[], None]] = []
+        self._files: Path | None = None
         self.meta = Meta(conn)
         self.groups = GroupStore(conn)        # groups, history, fired
         self.members = MemberStore(conn)      # members
@@ -54,6 +57,15 @@ class Store:
         self.offers = OfferStore(conn)        # offers, offer_posts, enrollments, coupon_posts, coupon_claims
         self.surveys = SurveyStore(conn)      # surveys, survey_answers
         self.reports = ReportQueries(conn)    # read-only counts across the tables, for `report`
+
+    @property
+    def files(self) -> Path:
+        """A folder beside the database file for what the bot makes (pictures): 'bot.db' -> 'bot.db.files/'; a
+        temporary folder for an in-memory database."""
+        if self._files is None:
+            path = next((file for _, name, file in self.conn.execute("PRAGMA database_list") if name == "main"), "")
+            self._files = Path(f"{path}.files") if path else Path(tempfile.mkdtemp(prefix="bot-files-"))
+        return self._files
 
     def close(self) -> None:
         """Close the connection (the process, or a test's restart, starts again from the file)."""

@@ -12,11 +12,14 @@
 from __future__ import annotations
 
 import asyncio
+import shutil
 import uuid
 import sys
+from pathlib import Path
 from typing import TextIO
 
 from bot.core.events import FriendRequest, Member, MemberJoined, MemberLeft, Message, Outgoing
+from bot.pictures import ready
 from bot.transport import EventHandler
 
 HELP = __doc__.split("\n\n", 1)[1]
@@ -27,10 +30,12 @@ class SandboxTransport:
     """Reads typed lines as events; prints what the bot says."""
 
     name = "sandbox (local terminal, no WeChat account needed)"
+    images = True  # saved under images_dir, the path printed
 
     def __init__(self, clock, tz, room: str = "sandbox@chatroom", topic: str = "7天小白理财实操课·沙盒群",
-                 stdin: TextIO = sys.stdin, stdout: TextIO = sys.stdout) -> None:
+                 stdin: TextIO = sys.stdin, stdout: TextIO = sys.stdout, images_dir: Path = Path("sandbox-images")) -> None:
         self.clock, self.tz, self.room, self.topic = clock, tz, room, topic
+        self.images_dir = images_dir
         self.stdin, self.stdout = stdin, stdout
         self._seen: set[tuple[str, str]] = set()
         self._task: asyncio.Task | None = None
@@ -111,6 +116,11 @@ class SandboxTransport:
     async def say(self, out: Outgoing) -> None:
         where = out.room if out.room else f"私聊 {out.to}"
         body = out.text.replace("\n", "\n    ")
+        if out.image and ready(out.image):  # keep a copy (the bot's own may be replaced by a newer one) and print where it is
+            self.images_dir.mkdir(parents=True, exist_ok=True)
+            saved = self.images_dir / f"{self.clock.now().astimezone(self.tz):%m%d-%H%M%S}-{Path(out.image).name}"
+            shutil.copyfile(out.image, saved)
+            body = f"🖼 {saved}\n    {body}"
         self._print(f"[{self._stamp()}] 🤖 → {where}: {body}")
 
     async def accept_friend(self, request_id: str, contact: str) -> None:

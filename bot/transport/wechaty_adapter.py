@@ -34,6 +34,7 @@ from typing import Any, Callable
 from bot.core.events import Event, FriendRequest, Member, MemberJoined, MemberLeft, Message, Outgoing
 from bot.core.names import display_name
 from bot.cli.redact import redact, scrub
+from bot.pictures import ready
 from bot.transport import EventHandler, SendError
 
 log = logging.getLogger("bot.transport.wechaty")
@@ -71,6 +72,7 @@ def _load_sdk(cache_dir: str | None) -> Any:
         _sdk.pools = (wechaty.Contact._pool, wechaty.Room._pool)  # noqa: SLF001 - shared by every bot
         _sdk.PuppetOptions = puppet_schemas.PuppetOptions
         _sdk.MessageType, _sdk.FriendshipType = wechaty_puppet.MessageType, wechaty_puppet.FriendshipType
+        _sdk.FileBox = wechaty_puppet.FileBox
         _sdk.AsyncIOScheduler = AsyncIOScheduler
     elif cache_dir and os.environ.get("CACHE_DIR") != cache_dir:
         log.warning("wechaty already imported with CACHE_DIR=%s; ignoring %s", os.environ.get("CACHE_DIR"), cache_dir)
@@ -97,6 +99,7 @@ class WechatyTransport:
     """Transport over a Wechaty puppet service (gRPC, plain text) at `endpoint` ("host:port")."""
 
     name = "wechaty"
+    images = True  # sent as a file box
 
     def __init__(
         self,
@@ -399,6 +402,9 @@ class WechatyTransport:
     async def say(self, out: Outgoing) -> None:
         if not self.connected:
             raise SendError("wechaty transport is not connected")
+        if out.image and ready(out.image):  # drawn now if it was queued as a recipe; else its alt text goes
+            await self._send_image(out)
+            return
         if out.room:
             conversation = out.room
             text = await self._mention_prefix(out) + out.text
@@ -418,6 +424,18 @@ class WechatyTransport:
             raise SendError(f"send to {conversation} timed out after {self.send_timeout:g}s", unknown=True) from e
         except Exception as e:  # grpc status, dropped stream: the request may have been acted on
             raise SendError(f"send to {conversation} failed: {e!r}", unknown=True) from e
+
+    async def _send_image(self, out: Outgoing) -> None:
+        """A picture as a file box (base64 inside the gRPC request; the alt text is not sent: the picture says it)."""
+        conversation = out.room or out.to
+        if not conversation:
+            raise SendError("Outgoing needs a room or a contact")
+        try:
+            box = _sdk.FileBox.from_file(out.image)
+        except OSError as e:  # nothing was sent
+            raise SendError(f"picture {out.image} unreadable: {e!r}") from e
+        await self._call(f"send picture to {conversation}",
+                         self._bot.puppet.message_send_file(conversation_id=conversation, file=box))
 
     async def accept_friend(self, request_id: str, contact: str) -> None:
         """Accept a friend request by its id."""

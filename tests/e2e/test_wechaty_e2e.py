@@ -261,3 +261,28 @@ asyncio.run(go())
     assert done.returncode == 0, done.stderr[-2000:]
     gateway.wait_sent(lambda m: m["kind"] == "remove" and m["room"] == room and m["to"] == "spammer", "the removal")
     assert json.loads(done.stdout.strip().splitlines()[-1]) == ["spammer"]
+
+
+def test_a_picture_arrives_over_grpc_as_a_png(gateway, fast_playbook, tmp_path):
+    """The advisor's /map: the hometown map is drawn, queued with its file in the outbox, and sent by the Wechaty
+    adapter as a file box; the gateway sees a PNG arrive in the room."""
+    gw, db, room = gateway, tmp_path / "map.db", "map-1@chatroom"
+    gw.contact("adv", "王导师")
+    gw.contact("m1", "张三")
+    gw.contact("m2", "李四")
+    gw.room(room, "家乡地图群", ["adv", "m1", "m2"])
+    daemon = Daemon(gw, db, fast_playbook)
+    daemon.wait_log("running on wechaty")
+    gw.say("adv", "/start", room=room)
+    gw.wait_sent(lambda m: m["room"] == room and "已绑定" in m["text"], "the /start reply")
+    gw.say("m1", "我来自四川成都", room=room)
+    gw.say("m2", "坐标广东深圳", room=room)
+    while len(report(db)[room]["hometowns"]) < 2:
+        time.sleep(0.3)
+    gw.say("adv", "/map", room=room)
+    image = gw.wait_sent(lambda m: m["room"] == room and m["kind"] == "image", "the hometown map as a picture")
+    assert image["text"].startswith("map-") and image["text"].endswith(".png")  # the file box's name
+    assert (image["width"], image["height"]) == (1080, 1200)
+    assert 10_000 < image["bytes"] <= 300 * 1024
+    assert not any(m["room"] == room and m["text"].startswith("🗺") for m in gw.sent())  # the picture, not its text
+    assert daemon.stop() == 0

@@ -402,7 +402,8 @@ class WechatyTransport:
     async def say(self, out: Outgoing) -> None:
         if not self.connected:
             raise SendError("wechaty transport is not connected")
-        if out.image and ready(out.image):  # drawn now if it was queued as a recipe; else its alt text goes
+        # drawn now (off the event loop: inbound events keep flowing) if it was queued as a recipe; else its alt text goes
+        if out.image and await asyncio.to_thread(ready, out.image):
             await self._send_image(out)
             return
         if out.room:

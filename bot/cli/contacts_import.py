@@ -12,6 +12,7 @@ from typing import Iterator
 from bot.core.events import Outgoing
 from bot.core.names import MAX_NAME, clean_text
 from bot.playbook import Playbook
+from bot.playbook.dates import calendar_vars
 from bot.storage import Store
 
 SOURCE = "import"
@@ -35,9 +36,10 @@ class ImportResult:
                 f"{self.already} already invited; {len(self.bad)} bad row(s)")
 
 
-def greeting(pb: Playbook) -> str:
+def greeting(pb: Playbook, now: datetime | None = None) -> str:
     """The persona greeting with its placeholders filled (the free-course invitation)."""
-    return pb.persona.greeting.format(**pb.persona_vars()).strip()
+    now = now or datetime.now(timezone.utc)
+    return pb.persona.greeting.format(**{**pb.persona_vars(), **calendar_vars(now, pb.tz, None)}).strip()
 
 
 def _rows(path: Path) -> Iterator[tuple[int, str | None, str]]:
@@ -77,7 +79,7 @@ def import_contacts(store: Store, pb: Playbook, path: str | Path, now: datetime 
     """Add each contact (source 'import') and queue the invitation once; each row is its own short transaction,
     so a running daemon on the same database only ever waits milliseconds."""
     now = now or datetime.now(timezone.utc)
-    text = greeting(pb)
+    text = greeting(pb, now)
     if not text:
         raise ImportFileError("the playbook has no persona.greeting to send")
     result = ImportResult()

@@ -20,7 +20,7 @@ class Coupon(Section):
     amount: int = Field(gt=0)
     min_invest: int = Field(gt=0)
     valid_until: Moment
-    text: Text(*COUPON) = "🎁 满{min_invest}元减{amount}元理财券，{valid_until}前有效，回复「领券」领取"
+    text: Text(*COUPON, own_deadline=True) = "🎁 满{min_invest}元减{amount}元理财券，{valid_until}前有效，回复「领券」领取"
 
     @property
     def expires(self) -> datetime:

@@ -20,7 +20,7 @@ class Offer(Section):
     deadline: Moment
     seats: int = Field(ge=1)
     link: Link
-    template: Text(*PLACEHOLDERS) = "🔥 {title}：原价{price}元，限时{discount}，{deadline}截止，剩余{seats_left}个名额 👉 {link}"
+    template: Text(*PLACEHOLDERS, own_deadline=True) = "🔥 {title}：原价{price}元，限时{discount}，{deadline}截止，剩余{seats_left}个名额 👉 {link}"
 
 
 class Closed(Section):

@@ -7,7 +7,7 @@ import io
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 from bot.core.events import Outgoing
 from bot.core.names import MAX_NAME, clean_text
@@ -75,7 +75,17 @@ def _rows(path: Path) -> Iterator[tuple[int, str | None, str]]:
         yield reader.line_num, contact, name
 
 
-def import_contacts(store: Store, pb: Playbook, path: str | Path, now: datetime | None = None) -> ImportResult:
+def count_rows(path: str | Path) -> int | None:
+    """About how many data rows a CSV has (its lines but the header), for a progress bar; None if unreadable."""
+    try:
+        with open(path, "rb") as f:
+            return max(sum(1 for _ in f) - 1, 0)
+    except OSError:
+        return None
+
+
+def import_contacts(store: Store, pb: Playbook, path: str | Path, now: datetime | None = None,
+                    on_row: Callable[[], object] = lambda: None) -> ImportResult:
     """Add each contact (source 'import') and queue the invitation once; each row is its own short transaction,
     so a running daemon on the same database only ever waits milliseconds."""
     now = now or datetime.now(timezone.utc)
@@ -85,6 +95,7 @@ def import_contacts(store: Store, pb: Playbook, path: str | Path, now: datetime 
     result = ImportResult()
     funnel = store.funnel
     for line, contact, name in _rows(Path(path)):
+        on_row()
         if contact is None:
             result.bad.append(f"line {line}: {name}")
             continue

@@ -14,7 +14,7 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, model_validator
 
-from bot.playbook import dates
+from bot.playbook.dates import CALENDAR, spec_problem
 from bot.playbook.honesty import dated_claims
 
 _HHMM = re.compile(r"^([01]?\d|2[0-3])[:：]([0-5]\d)$")  # 9:00 is read as 09:00 (and a full-width colon as ':')
@@ -119,14 +119,14 @@ def _one_text(text: str, path: str, declared: Placeholders) -> list[str]:
         used = [(name, spec) for _, name, spec, _ in string.Formatter().parse(text) if name is not None]
     except ValueError as exc:  # unbalanced braces
         return [f"{path}: 占位符写法有误（bad placeholder syntax: {exc}）"]
-    allowed = declared.names | PERSONA | dates.CALENDAR
+    allowed = declared.names | PERSONA | CALENDAR
     problems = []
     unknown = sorted({name for name, _ in used if name} - allowed)
     if unknown or any(not name for name, _ in used):
         shown = unknown[0] if unknown else ""
         problems.append(f"{path}: 未知的占位符 {{{shown}}}（unknown placeholder {{{shown}}}；可用：{', '.join(sorted(allowed))}）")
-    problems += [f"{path}: {why}" for name, spec in used if name in dates.CALENDAR and name not in declared.names
-                 and (why := dates.spec_problem(name, spec or ""))]
+    problems += [f"{path}: {why}" for name, spec in used if name in CALENDAR and name not in declared.names
+                 and (why := spec_problem(name, spec or ""))]
     for claim in dated_claims(text, declared.own_deadline):
         problems.append(f"{path}: 不能直接写日期或星期「{claim}」：开课日期不同它就不对了；请用日历占位符，"
                         "如 {weekday:周四}（下一个周四）、{course_day:3}（课程第3天的日期）、{today}")

@@ -1,0 +1,81 @@
+"""What every command shares on the terminal: Chinese-first help options, one-line usage errors, progress bars
+(on a terminal or with --progress, on stderr) and log lines in the course's time zone."""
+from __future__ import annotations
+
+import logging
+import sys
+from datetime import datetime, tzinfo
+from typing import Any
+
+import click
+
+HELP_TEXT = "显示帮助并退出（Show this message and exit）"
+
+
+class OneLineError(click.BadParameter):
+    """A bad option value is one line on stderr (exit 2), not the usage block."""
+
+    def show(self, file: Any = None) -> None:
+        click.echo(f"错误（error）：{self.format_message()}", err=True)
+
+
+class PositiveFloat(click.FloatRange):
+    """A number above 0 (a clock speed): 0 and negative values are refused in one line."""
+
+    name = "positive number"
+
+    def __init__(self) -> None:
+        super().__init__(min=0, min_open=True)
+
+    def fail(self, message: str, param: click.Parameter | None = None, ctx: click.Context | None = None):
+        raise OneLineError(f"必须是大于 0 的数（must be > 0: {message}）", ctx, param)
+
+
+class ChineseHelp:
+    """Mixed into the group and its commands: --help / -h described in Chinese first."""
+
+    def get_help_option(self, ctx: click.Context) -> click.Option | None:
+        option = super().get_help_option(ctx)  # type: ignore[misc]
+        if option is not None:
+            option.help = HELP_TEXT
+        return option
+
+
+class BotCommand(ChineseHelp, click.Command):
+    """Every command of main.py."""
+
+
+def progress(total: int | None, shown: bool, unit: str, desc: str):
+    """A tqdm bar on stderr, drawn only when `shown` (a terminal, or --progress); a no-op bar otherwise."""
+    from tqdm import tqdm
+
+    return tqdm(total=total, disable=not shown, file=sys.stderr, unit=unit, desc=desc, dynamic_ncols=True,
+                mininterval=0.2)
+
+
+def want_progress(flag: bool) -> bool:
+    """--progress, or stderr is a terminal."""
+    return flag or sys.stderr.isatty()
+
+
+class CourseTimeFormatter(logging.Formatter):
+    """Log times in the course's time zone, with their offset (2026-12-01 09:00:00+0800)."""
+
+    def __init__(self, tz: tzinfo, fmt: str = "%(asctime)s %(levelname)s %(name)s: %(message)s") -> None:
+        super().__init__(fmt)
+        self.tz = tz
+
+    def formatTime(self, record: logging.LogRecord, datefmt: str | None = None) -> str:  # noqa: N802 - logging's name
+        return datetime.fromtimestamp(record.created, self.tz).strftime(datefmt or "%Y-%m-%d %H:%M:%S%z")
+
+
+def log_in_course_time(tz: tzinfo, file: str | None = None) -> None:
+    """Every log line in the course's time zone; with `file`, into that file instead of the terminal (the
+    sandbox: log lines never mix with the chat)."""
+    root = logging.getLogger()
+    if file is not None:
+        for handler in list(root.handlers):
+            root.removeHandler(handler)
+        root.addHandler(logging.FileHandler(file, encoding="utf-8"))
+    for handler in root.handlers:
+        handler.setFormatter(CourseTimeFormatter(tz))

@@ -148,6 +148,9 @@ def run(playbook: Path, db: Path, speed: float, clock_start: str | None) -> None
     bot = assemble(db, pb, clock, transport)
     try:
         asyncio.run(run_daemon(bot, transport, speed=speed, closed=getattr(transport, "closed", None)))
+    except KeyboardInterrupt:  # Ctrl-C before the daemon's own handler is installed: a quiet stop
+        click.echo("已停止（stopped）", err=True)
+        sys.exit(130)
     except Exception as exc:  # a start-up failure is a clear message and a non-zero exit
         if type(exc).__name__ == "TransportStartError":
             click.echo(f"cannot start: {exc}", err=True)

@@ -176,11 +176,14 @@ def simulate(members: int, seed: int, start_date, db: Path | None, quiet: bool, 
     _playbook_or_exit(playbook)
     start = start_date.date() if start_date else date.today() + timedelta(days=1)
     path = db or Path(tempfile.mkdtemp(prefix="sim-")) / "sim.db"
-    out = (lambda line: click.echo(line) if "🤖" in line else None) if quiet else click.echo
     with ui.progress(None, ui.want_progress(progress), "事件", "模拟 simulate") as bar:
+        echo = ui.echo_beside(bar)  # the transcript on stdout, the bar redrawn below it on stderr
+
         def tick(done: int, total: int) -> None:
-            bar.total = total
+            if bar.total != total:
+                bar.reset(total=total)
             bar.update(done - bar.n)
+        out = (lambda line: echo(line) if "🤖" in line else None) if quiet else echo
         result = play(members, seed, path, playbook, start, out, tick)
     click.echo("\n" + report.render(result))
 
@@ -236,8 +239,8 @@ def import_contacts(file: Path, db: Path, progress: bool, playbook: Path) -> Non
 
 
 @cli.command()
-@click.option("--db", type=click.Path(dir_okay=False, path_type=Path), default=config.DEFAULT_DB, show_default=True,
-              help="SQLite 数据库文件，默认与 run 相同（database, the same default as run）。")
+@click.option("--db", type=click.Path(dir_okay=False, path_type=Path), default=lambda: config.DEFAULT_DB,
+              show_default="data/bot.db", help="SQLite 数据库文件，默认与 run 相同（database, the same default as run）。")
 @click.option("--json", "as_json", is_flag=True, help="输出 JSON，格式见 README（machine-readable）。")
 @PLAYBOOK_OPT
 def report(db: Path, as_json: bool, playbook: Path) -> None:

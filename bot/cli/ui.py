@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import sys
 from datetime import datetime, tzinfo
-from typing import Any
+from typing import Any, Callable
 
 import click
 
@@ -51,6 +51,13 @@ def progress(total: int | None, shown: bool, unit: str, desc: str):
 
     return tqdm(total=total, disable=not shown, file=sys.stderr, unit=unit, desc=desc, dynamic_ncols=True,
                 mininterval=0.2)
+
+
+def echo_beside(bar) -> Callable[[str], None]:
+    """Print a line on stdout without breaking a progress bar drawn on the same terminal."""
+    if bar.disable:
+        return click.echo
+    return lambda line: bar.write(line, file=sys.stdout)
 
 
 def want_progress(flag: bool) -> bool:

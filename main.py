@@ -80,7 +80,10 @@ def cli(verbose: bool) -> None:
 @cli.command()
 @click.argument("playbook", type=click.Path(path_type=Path))
 def check(playbook: Path) -> None:
-    """检查剧本，不运行任何东西；有问题时每行写明文件、字段和问题，退出码 2（validate a playbook）。"""
+    """检查剧本 · validate a playbook
+
+    不运行任何东西；有问题时每行写明文件、字段和问题（FILE: FIELD: PROBLEM），退出码 2。
+    """
     pb = _playbook_or_exit(playbook)
     click.echo(f"{playbook}: ok — 「{pb.course.title}」 {pb.course.days} 天，{sum(1 for d in pb.days if d.task)} 个实操任务；"
                f"环节（rituals）：{', '.join(r.name for r in pb.chosen)}")
@@ -95,9 +98,10 @@ def check(playbook: Path) -> None:
 @click.option("--clock-start", default=None, metavar="ISO-8601",
               help="仅沙盒：时钟从这一刻开始，如 2026-12-01T08:00+08:00（sandbox only: the clock starts here）。")
 def run(playbook: Path, db: Path, speed: float, clock_start: str | None) -> None:
-    """运行机器人：设置了 WECHATY_PUPPET_SERVICE_TOKEN 时连微信，否则在本机终端沙盒里运行（run the daemon）。
+    """运行机器人 · run the daemon (WeChat or the sandbox)
 
-    沙盒的日志写入数据库旁的 sandbox.log（默认 data/sandbox.log），不混进聊天。
+    设置了 WECHATY_PUPPET_SERVICE_TOKEN 时连微信，否则在本机终端沙盒里运行。沙盒的日志写入数据库旁的
+    sandbox.log（默认 data/sandbox.log），不混进聊天；Ctrl-C 停止，再按一次立即退出。
     """
     from bot.app import assemble
     from bot.schedule.clock import ScaledClock, SystemClock
@@ -169,7 +173,10 @@ def run(playbook: Path, db: Path, speed: float, clock_start: str | None) -> None
 @click.option("--progress", is_flag=True, help="显示进度条（终端上默认显示）（show a progress bar on stderr）。")
 @PLAYBOOK_OPT
 def simulate(members: int, seed: int, start_date, db: Path | None, quiet: bool, progress: bool, playbook: Path) -> None:
-    """在虚拟时钟上模拟一整期课程：开课 → 家乡签到 → 7天 → 毕业 → 校友群（play a whole cohort）。"""
+    """模拟一整期课程 · simulate a whole cohort
+
+    在虚拟时钟上：开课 → 家乡签到 → 7天 → 毕业 → 校友群，打印聊天记录和报告。
+    """
     from bot.reporting import report
     from bot.cli.simulate import simulate as play
 
@@ -195,7 +202,10 @@ def simulate(members: int, seed: int, start_date, db: Path | None, quiet: bool, 
               help="把机器人发出的每条消息写成 JSON lines（write every message the bot sent）。")
 @PLAYBOOK_OPT
 def replay(file: Path, db: Path, out: Path | None, playbook: Path) -> None:
-    """回放录下的聊天（JSON lines），在虚拟时钟上经过引擎（feed a recorded chat through the engine）。"""
+    """回放录下的聊天 · replay a recorded chat
+
+    把 JSON lines 格式的聊天记录在虚拟时钟上送进引擎，中间照常执行定时动作。
+    """
     from bot.cli.replay import replay as play
 
     _playbook_or_exit(playbook)
@@ -217,8 +227,10 @@ def replay(file: Path, db: Path, out: Path | None, playbook: Path) -> None:
 @click.option("--progress", is_flag=True, help="显示进度条（终端上默认显示）（show a progress bar on stderr）。")
 @PLAYBOOK_OPT
 def import_contacts(file: Path, db: Path, progress: bool, playbook: Path) -> None:
-    """从 CSV（id,name）导入已有联系人，并给每人排队发送免费课邀请；机器人运行时也可以导入
-    （add contacts and queue the free-course invitation）。"""
+    """导入联系人并邀请 · import contacts, queue invitations
+
+    从 CSV（id,name）导入已有联系人，给每人排队发送免费课邀请（跳过已退订和已邀请的人）；机器人运行时也可以导入。
+    """
     from bot.cli.contacts_import import ImportFileError, count_rows, import_contacts as run_import
     from bot.storage import Store, connect
 
@@ -244,7 +256,10 @@ def import_contacts(file: Path, db: Path, progress: bool, playbook: Path) -> Non
 @click.option("--json", "as_json", is_flag=True, help="输出 JSON，格式见 README（machine-readable）。")
 @PLAYBOOK_OPT
 def report(db: Path, as_json: bool, playbook: Path) -> None:
-    """每个群的报告：状态、第几天、成员、家乡、打卡、实操、毕业和转化漏斗（per-group report with the funnel）。"""
+    """每个群的报告 · per-group report
+
+    状态、第几天、成员、家乡、打卡、实操、毕业和转化漏斗；默认读取 data/bot.db（与 run 相同）。
+    """
     import sqlite3
 
     from bot.reporting import report as rep

@@ -40,7 +40,7 @@ def test_every_command_and_option_is_described_in_chinese():
         for option in (p for p in command.params if isinstance(p, click.Option)):
             assert HAN.search(option.help or ""), f"{name} {option.name}: no Chinese help"
         shown = invoke(name, "--help")
-        assert shown.exit_code == 0 and "显示帮助并退出" in shown.output
+        assert shown.exit_code == 0 and "显示帮助并退出" in shown.output and "用法 Usage" in shown.output
 
 
 def test_version_comes_from_the_one_version_string():

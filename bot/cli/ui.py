@@ -31,8 +31,26 @@ class PositiveFloat(click.FloatRange):
         raise OneLineError(f"必须是大于 0 的数（must be > 0: {message}）", ctx, param)
 
 
+class ChineseFormatter(click.HelpFormatter):
+    """Help headings in Chinese first: 用法 Usage, 选项 Options, 命令 Commands."""
+
+    HEADINGS = {"Options": "选项 Options", "Commands": "命令 Commands", "Arguments": "参数 Arguments"}
+
+    def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
+        super().write_usage(prog, args, "用法 Usage: " if prefix is None else prefix)
+
+    def write_heading(self, heading: str) -> None:
+        super().write_heading(self.HEADINGS.get(heading, heading))
+
+
+class ChineseContext(click.Context):
+    formatter_class = ChineseFormatter
+
+
 class ChineseHelp:
-    """Mixed into the group and its commands: --help / -h described in Chinese first."""
+    """Mixed into the group and its commands: help headings and --help described in Chinese first."""
+
+    context_class = ChineseContext
 
     def get_help_option(self, ctx: click.Context) -> click.Option | None:
         option = super().get_help_option(ctx)  # type: ignore[misc]

@@ -57,7 +57,7 @@ def test_placeholders_render_on_the_day_of_sending():
 
 @pytest.mark.parametrize("text, claim", [
     ("本周四晚8点直播", "周四"), ("星期四见", "星期四"), ("礼拜天休息", "礼拜天"), ("11月26日开课", "11月26日"),
-    ("11/26 开课", "11/26"), ("2026年12月3日", "2026年12月3日"), ("2026-12-03 直播", "2026-12-03"),
+    ("11/26 开课", "11/26"), ("截止11/26晚上", "11/26"), ("开课日2026-12-03", "2026-12-03"), ("2026年12月3日", "2026年12月3日"), ("2026-12-03 直播", "2026-12-03"),
 ])
 def test_check_refuses_a_literal_date_or_weekday_naming_file_and_field(tmp_path, text, claim):
     path = playbook(tmp_path, alumni_posts(text))

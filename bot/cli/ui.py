@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import sys
 from datetime import datetime, tzinfo
 from typing import Any, Callable
@@ -99,6 +100,7 @@ def log_in_course_time(tz: tzinfo, file: str | None = None) -> None:
     sandbox: log lines never mix with the chat)."""
     root = logging.getLogger()
     if file is not None:
+        os.close(os.open(file, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600))  # like the database: not for others
         for handler in list(root.handlers):
             root.removeHandler(handler)
         root.addHandler(logging.FileHandler(file, encoding="utf-8"))

@@ -148,7 +148,8 @@ def run(playbook: Path, db: Path, speed: float, clock_start: str | None) -> None
         log_file = Path(db).resolve().parent / "sandbox.log"
         ui.log_in_course_time(pb.tz, str(log_file))  # never interleaved with the chat
         where += f"; 日志 log: {log_file}"
-    click.echo(f"transport: {where}; database {db}; advisors: {', '.join(sorted(config.advisors(pb))) or '(none)'}")
+    click.echo(f"运行方式 transport: {where}; 数据库 database {db}; "
+               f"导师 advisors: {', '.join(sorted(config.advisors(pb))) or '（无 none）'}")
     bot = assemble(db, pb, clock, transport)
     try:
         asyncio.run(run_daemon(bot, transport, speed=speed, closed=getattr(transport, "closed", None)))

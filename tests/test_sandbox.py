@@ -75,7 +75,7 @@ def test_a_removal_is_printed_and_the_member_leaves():
         await sandbox.remove("sandbox@chatroom", "spam")
         await asyncio.sleep(0.01)
     asyncio.run(go())
-    assert "🤖 removes spam from sandbox@chatroom" in out.getvalue()
+    assert "🤖 把 spam 移出群 sandbox@chatroom" in out.getvalue()
     assert isinstance(events[-1], MemberLeft) and events[-1].members[0].id == "spam"
     assert ("sandbox@chatroom", "spam") not in sandbox._seen  # speaking again would join again
 

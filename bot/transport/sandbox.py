@@ -1,14 +1,15 @@
 """The embedded default transport: a terminal where a person types as members or an advisor.
 
-    alice: 打卡            alice says 打卡 in the current room (alice joins on first word)
-    adv: /start            the advisor (id 'adv' by default) starts a course here
-    :img alice             alice posts a screenshot
-    :url bob https://x.cn  bob shares a link card  (:mini bob 标题  a mini-program,  :card bob 名字  a contact card)
-    :join bob carol        members join;  :leave bob   a member leaves
-    :friend dan 想学理财    dan sends the bot a friend request (with a hello)
-    :dm dan 退订            dan writes to the bot in a private chat
-    :room ID               switch to another room (:room alone: which room);  :time  the bot's clock
-    :help                  this list;  :quit (or Ctrl-D, Ctrl-C)  stop
+沙盒：以成员或导师的身份输入（type as members or as the advisor）
+    alice: 打卡            alice 在当前群说「打卡」（第一次说话时自动进群）  alice says 打卡 here
+    adv: /start            导师（默认 id 为 adv）在这个群开课  the advisor starts a course here
+    :img alice             alice 发一张截图  a screenshot
+    :url bob https://x.cn  bob 分享链接卡片（:mini bob 标题 小程序，:card bob 名字 名片）  link / mini-program / card
+    :join bob carol        成员进群；:leave bob 成员退群  members join / leave
+    :friend dan 想学理财    dan 加机器人好友（附招呼语）  a friend request
+    :dm dan 退订            dan 私聊机器人  a private message
+    :room ID               切换到另一个群（只写 :room 显示当前群）；:time 机器人的时钟  switch room / the clock
+    :help                  显示本说明；:quit（或 Ctrl-D、Ctrl-C）退出  this list / stop
 """
 from __future__ import annotations
 
@@ -107,7 +108,7 @@ class SandboxTransport:
             try:
                 await self._line(line.strip(), on_event)
             except Exception as exc:  # noqa: BLE001 - a typo in the sandbox must not end it
-                self._print(f"  (sandbox: {type(exc).__name__}: {str(exc)[:200]})")
+                self._print(f"  （沙盒没能处理这一行 sandbox: {type(exc).__name__}: {str(exc)[:200]}）")
             if self.interactive and queue.empty():
                 self.stdout.write("\r\033[K" + self.prompt())
                 self.stdout.flush()
@@ -196,11 +197,11 @@ class SandboxTransport:
         self._print(f"[{self._stamp()}] 🤖 → {where}: {body}")
 
     async def accept_friend(self, request_id: str, contact: str) -> None:
-        self._print(f"[{self._stamp()}] 🤖 accepts the friend request of {contact}")
+        self._print(f"[{self._stamp()}] 🤖 通过了 {contact} 的好友申请（accepts the friend request）")
 
     async def invite(self, room: str, contact: str) -> None:
         """Print the invitation, and let the invitee accept it (they join the room a moment later)."""
-        self._print(f"[{self._stamp()}] 🤖 invites {contact} into {room}; {contact} joins")
+        self._print(f"[{self._stamp()}] 🤖 邀请 {contact} 进群 {room}；{contact} 已进群（invited, joins）")
         if self._on_event is not None:
             self._seen.add((room, contact))
             event = MemberJoined(self._id(), self.clock.now(), room, (Member(contact, contact),), room)
@@ -208,7 +209,7 @@ class SandboxTransport:
 
     async def remove(self, room: str, contact: str) -> None:
         """Print the removal, and let the member leave the room (as WeChat reports a removal)."""
-        self._print(f"[{self._stamp()}] 🤖 removes {contact} from {room}; {contact} leaves")
+        self._print(f"[{self._stamp()}] 🤖 把 {contact} 移出群 {room}；{contact} 已离开（removed, leaves）")
         self._seen.discard((room, contact))
         if self._on_event is not None:
             event = MemberLeft(self._id(), self.clock.now(), room, (Member(contact, contact),), room)

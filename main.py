@@ -40,6 +40,10 @@ class BotCli(ui.ChineseHelp, click.Group):
     def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
+        except click.UsageError as exc:
+            if isinstance(exc, (ui.OneLineError, ui.ChineseUsageError)):
+                raise
+            raise ui.ChineseUsageError(exc) from None
         except DatabaseError as exc:
             click.echo(f"数据库不可用（database）：{exc}", err=True)
             ctx.exit(EXIT_DATABASE)

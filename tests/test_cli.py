@@ -109,3 +109,12 @@ def test_progress_bars_go_to_stderr_only_when_asked_or_on_a_terminal(tmp_path):
     sim = subprocess.run([sys.executable, "main.py", "simulate", "--members", "3", "--quiet", "--progress",
                           "--db", str(tmp_path / "sim.db")], cwd=ROOT, capture_output=True, text=True)
     assert sim.returncode == 0 and "模拟 simulate: 100%" in sim.stderr and "事件/s" not in sim.stdout
+
+
+@pytest.mark.parametrize("argv, words", [(["check"], "Missing argument 'PLAYBOOK'"), (["chek"], "Did you mean 'check'"),
+                                         (["report", "--bogus"], "No such option '--bogus'")])
+def test_a_usage_error_is_the_usage_line_and_one_line_of_error_in_chinese(argv, words):
+    result = CliRunner().invoke(cli, argv)
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert result.exit_code == 2 and len(lines) == 2
+    assert lines[0].startswith("用法 Usage: ") and lines[1].startswith("错误（error）：") and words in lines[1]

@@ -20,6 +20,23 @@ class OneLineError(click.BadParameter):
         click.echo(f"错误（error）：{self.format_message()}", err=True)
 
 
+class ChineseUsageError(click.UsageError):
+    """A usage error (a missing argument, an unknown option or command) as the usage line and one line of error, in
+    Chinese first; click's own English message follows."""
+
+    def __init__(self, error: click.UsageError) -> None:
+        super().__init__(error.format_message(), error.ctx)
+        self.exit_code = error.exit_code
+
+    def show(self, file: Any = None) -> None:
+        if self.ctx is not None:
+            click.echo(self.ctx.get_usage(), err=True)
+            hint = f"（用 `{self.ctx.command_path} --help` 查看帮助 · see --help）"
+        else:
+            hint = ""
+        click.echo(f"错误（error）：{self.format_message()}{hint}", err=True)
+
+
 class PositiveFloat(click.FloatRange):
     """A number above 0 (a clock speed): 0 and negative values are refused in one line."""
 

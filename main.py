@@ -285,5 +285,8 @@ def report(db: Path, as_json: bool, playbook: Path) -> None:
     click.echo(json.dumps(data, ensure_ascii=False, indent=2) if as_json else rep.render(data))
 
 
+from bot.cli.dashboard import dashboard  # noqa: E402 - the command lives in its own module
+cli.add_command(dashboard)
+
 if __name__ == "__main__":
     cli()

@@ -29,7 +29,7 @@ ritual = Ritual("graduation", section=("graduation", Graduation), order=50)
 def last_day(pb):
     g = pb.section("graduation")
     if g.day != pb.course.days:
-        yield f"graduation.day: must be the last course day ({pb.course.days}), got {g.day}"
+        yield f"graduation.day: 必须是课程最后一天（must be the last course day ({pb.course.days}), got {g.day}）"
     if not g.script.strip():
         yield "graduation.script: must not be empty"
 

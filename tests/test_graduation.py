@@ -109,7 +109,7 @@ def test_the_group_becomes_an_alumni_group_and_its_posts_continue(chat):
     chat.until("2026-12-10 19:59")
     assert chat.said() == []
     chat.until("2026-12-10 20:01")
-    assert chat.said() == ["📚 校友福利：本周四晚8点直播答疑「基金定投的常见误区」，欢迎来听～"]
+    assert chat.said() == ["📚 校友福利：12月10日（周四）晚8点直播答疑「基金定投的常见误区」，欢迎来听～"]  # day 10 is a Thursday
 
     # a latecomer may still graduate in the alumni group
     chat.say("bob", "我毕业啦")

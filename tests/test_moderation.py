@@ -393,7 +393,7 @@ def test_the_section_is_checked_by_the_loader(tmp_path):
     assert "moderation.new_member_kinds[1]" in str(err.value)
     data["moderation"]["new_member_kinds"] = ["url"]
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
-    with pytest.raises(PlaybookError, match=r"moderation.warning: unknown placeholder \{link\}"):
+    with pytest.raises(PlaybookError, match=r"moderation.warning: 未知的占位符 \{link\}"):
         load_playbook(path)
 
 

@@ -68,7 +68,7 @@ def test_bad_playbook_names_file_field_and_problem(tmp_path, mutate, field, prob
 def test_unparseable_yaml_names_the_line(tmp_path):
     path = tmp_path / "broken.yaml"
     path.write_text("course:\n  title: [unclosed\n", encoding="utf-8")
-    with pytest.raises(PlaybookError, match=r"broken.yaml: line \d+: not valid YAML"):
+    with pytest.raises(PlaybookError, match=r"broken.yaml: line \d+: 不是有效的 YAML（not valid YAML"):
         load_playbook(path)
 
 

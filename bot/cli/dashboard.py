@@ -7,12 +7,12 @@ from pathlib import Path
 
 import click
 
-from bot.cli import config
+from bot.cli import config, ui
 
 PASSWORD_ENV = "BOT_DASHBOARD_PASSWORD"
 
 
-@click.command()
+@click.command(cls=ui.BotCommand)  # Chinese-first help like every command
 @click.option("--db", type=click.Path(path_type=Path), default=config.DEFAULT_DB, show_default=True,
               help="数据库（只读打开，从不写入、从不迁移） / the bot's database, opened read-only.")
 @click.option("--port", type=click.IntRange(1, 65535), default=8001, show_default=True, help="端口 / port.")

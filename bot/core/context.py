@@ -13,6 +13,7 @@ from bot.language import Reader, Reading
 from bot.core.lifecycle import Group
 from bot.core.names import display_name
 from bot.playbook import Playbook
+from bot.playbook.dates import calendar_vars
 from bot.delivery.outbox import Outbox
 from bot.storage import Store
 from bot.schedule.scheduler import Scheduler
@@ -86,8 +87,9 @@ class Context:
         return self.services.outbox.put(out, self.now, self.broadcast if broadcast is None else broadcast)
 
     def fmt(self, template: str, **values: object) -> str:
-        """Fill a playbook text with the persona placeholders and `values`."""
-        return template.format(**self.pb.persona_vars(), **values).strip()
+        """Fill a playbook text with the persona and calendar placeholders ({weekday:周四}, {course_day:3}) and `values`."""
+        start = self.group.start_date if self.group is not None else None
+        return template.format(**{**self.pb.persona_vars(), **calendar_vars(self.now, self.pb.tz, start), **values}).strip()
 
     @property
     def asked(self) -> Message | None:

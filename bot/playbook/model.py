@@ -31,7 +31,7 @@ class Course(Section):
         try:
             ZoneInfo(v)
         except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(f"unknown time zone {v!r}") from None
+            raise ValueError(f"未知的时区（unknown time zone {v!r}），如 Asia/Shanghai") from None
         return v
 
 
@@ -96,7 +96,7 @@ class Task(Section):
     @model_validator(mode="after")
     def _order(self) -> "Task":
         if parse_hhmm(self.due) <= parse_hhmm(self.time):
-            raise ValueError(f"due {self.due} must be after the task's post time {self.time}")
+            raise ValueError(f"截止时间必须晚于发布时间（due {self.due} must be after the task's post time {self.time}）")
         return self
 
 
@@ -125,7 +125,7 @@ class Marketing(Section):
     @classmethod
     def _hours(cls, v: list[int]) -> list[int]:
         if any(h <= 0 or h > 24 * 30 for h in v) or len(set(v)) != len(v):
-            raise ValueError(f"must be distinct hours between 1 and 720, got {v}")
+            raise ValueError(f"需要 1 到 720 之间互不相同的小时数（must be distinct hours between 1 and 720, got {v}）")
         return sorted(v, reverse=True)
 
 
@@ -167,7 +167,8 @@ class Playbook(Section):
         numbers = [d.day for d in self.days]
         expected = list(range(1, self.course.days + 1))
         if sorted(numbers) != expected:
-            raise ValueError(f"days: must list each course day 1..{self.course.days} once, got {numbers}")
+            raise ValueError(f"days: 第1到第{self.course.days}天每天必须正好列一次（must list each course day "
+                             f"1..{self.course.days} once, got {numbers}）")
         return self
 
     def with_sections(self, rituals: tuple, sections: dict[str, Any]) -> "Playbook":

@@ -137,7 +137,7 @@ def tally_cmd(ctx: Context, cmd: Command) -> None:
     ctx.say(_tally_text(ctx, day))
 
 
-@ritual.command("remind", "提醒", usage="/remind [天数]", help="立即提醒还没打卡的同学")
+@ritual.command("remind", "提醒", usage="/remind [天数]", help="立即提醒还没打卡的同学", for_group=True)
 def remind_cmd(ctx: Context, cmd: Command) -> None:
     day = _day_arg(ctx, cmd)
     if _remind(ctx, day) == 0:

@@ -121,10 +121,11 @@ class Ritual:
         return deco
 
     def command(self, name: str, *aliases: str, usage: str, help: str, advisor_only: bool = True,
-                needs_group: bool = True) -> Callable:
-        """A slash command (/name or ／name, or a Chinese alias); handler(ctx, command)."""
+                needs_group: bool = True, for_group: bool = False) -> Callable:
+        """A slash command (/name or ／name, or a Chinese alias); handler(ctx, command). Its replies go to the advisor
+        who sent it, privately, unless `for_group` (what it posts with ctx.say is the room's either way)."""
         def deco(fn: Handler) -> Handler:
-            self.commands.append(CommandSpec(name, aliases, usage, help, fn, advisor_only, needs_group))
+            self.commands.append(CommandSpec(name, aliases, usage, help, fn, advisor_only, needs_group, for_group))
             return fn
         return deco
 

@@ -111,6 +111,8 @@ class Engine:
             else:
                 self._on_command(ctx, cmd)
             return
+        if msg.sender in self.advisors and msg.kind == "text" and not stale:
+            self.wiring.emit("advisor", ctx)
         if msg.room is None:
             if msg.sender not in self.advisors:
                 for route in self.wiring.privates:

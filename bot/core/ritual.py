@@ -27,7 +27,7 @@ from bot.core.commands import CommandSpec
 Handler = Callable[..., Any]
 # a message handler that returns STOP ends the message's routing: later rituals' handlers do not see it (e.g. spam)
 STOP = "stop"
-EVENTS = ("start", "friend_request", "joined", "bound", "tick", "due")
+EVENTS = ("start", "friend_request", "joined", "bound", "tick", "due", "advisor")
 
 
 @dataclass(frozen=True)
@@ -132,7 +132,8 @@ class Ritual:
     def on(self, event: str) -> Callable:
         """React to an engine event: 'start' (ctx) once when the engine starts, 'friend_request' (ctx, request), 'joined' (ctx, members), 'bound' (ctx) after a
         group is bound, 'tick' (ctx) on every calendar tick, 'due' (ctx) -> the next moment the ritual needs a tick
-        (or None), so virtual clocks stop there."""
+        (or None), so virtual clocks stop there, 'advisor' (ctx) for an advisor's text that is not a command (in a
+        room or privately; e.g. a quoted reply)."""
         if event not in EVENTS:
             raise ValueError(f"unknown engine event {event!r}")
 

@@ -117,8 +117,10 @@ def test_reply_finds_the_member_by_contact_id_and_names_the_candidates_when_a_na
     assert usage.endswith("用法：/reply @成员 回复内容")
     chat.say(ADVISOR, "/reply zs2 先看第2天的课", room=None)
     assert to(chat.said_out(), "zs2") == ["💬 老师回复：先看第2天的课"]
+    chat.say(ADVISOR, "/reply @李四 第3天的课讲了", room=None)  # a member who never asked, by name
+    assert to(chat.said_out(), "ls") == ["💬 老师回复：第3天的课讲了"]
     chat.say(ADVISOR, "/reply @王五 你好", room=None)
-    assert chat.said() == ["找不到提问的人「@王五」。 用法：/reply @成员 回复内容"]
+    assert chat.said() == ["找不到成员「@王五」。 用法：/reply @成员 回复内容"]
 
 
 def test_an_answer_reaches_a_member_who_opted_out_of_marketing(chat):
@@ -255,3 +257,16 @@ def test_tally_in_the_alumni_group_sums_up_the_whole_course(chat):
     assert "平均打卡率 21%" in summary and "1. alice ✅2天" in summary and "2. bob ✅1天" in summary
     chat.say(ADVISOR, "/tally 2")
     assert in_room(chat.said_out())[0].startswith("📊 第2天打卡统计：2/2 人")
+
+
+def test_a_name_two_members_share_gets_the_candidates(chat):
+    cohort(chat)
+    chat.store.members.upsert(ROOM, "w1", "小王", chat.clock.now())
+    chat.store.members.upsert(ROOM, "w2", "小王", chat.clock.now())
+    chat.say(ADVISOR, "/reply 小王 你好", room=None)
+    assert chat.said() == ["有2位成员叫「小王」：小王（理财1期，w1）、小王（理财1期，w2），请改用微信号。 用法：/reply @成员 回复内容"]
+
+
+def test_text_that_quotes_nothing_is_kept_whole():
+    assert split_quote("「不是引用」的普通消息") == ("「不是引用」的普通消息", "")
+    assert split_quote("你好") == ("你好", "")

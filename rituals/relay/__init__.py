@@ -106,7 +106,13 @@ def _member(ctx: Context, spec: str) -> str:
         return askers[0].contact
     if ctx.store.members.seen(bare) or ctx.store.funnel.contact(bare) is not None:
         return bare
-    raise UsageError(f"找不到提问的人「{shown(spec)}」。")
+    members = ctx.store.members.named(bare)
+    if len(members) > 1:
+        listed = "、".join(f"{bare}（{_cohort(ctx, m)}，{m}）" for m in members[:10])
+        raise UsageError(f"有{len(members)}位成员叫「{shown(bare)}」：{listed}，请改用微信号。")
+    if members:
+        return members[0]
+    raise UsageError(f"找不到成员「{shown(spec)}」。")
 
 
 def _deliver(ctx: Context, member: str, text: str) -> None:

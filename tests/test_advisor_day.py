@@ -270,3 +270,25 @@ def test_a_name_two_members_share_gets_the_candidates(chat):
 def test_text_that_quotes_nothing_is_kept_whole():
     assert split_quote("「不是引用」的普通消息") == ("「不是引用」的普通消息", "")
     assert split_quote("你好") == ("你好", "")
+
+
+def test_a_relayed_question_is_forgotten_after_the_retention_period(chat):
+    dm(chat, "zs", "我家里欠了二十万，定投还要继续吗？", name="张三")
+    chat.said()
+
+    def kept():
+        return chat.store.conn.execute("SELECT text FROM relay_questions").fetchall()
+
+    chat.until("2027-02-27 12:00")  # 89 days on: still kept
+    assert kept() == [("我家里欠了二十万，定投还要继续吗？",)]
+    chat.until("2027-03-01 00:01")  # past 90 days (privacy.retention_days): the night's purge empties it
+    assert kept() == [("",)]
+
+
+def test_the_relayed_question_says_how_to_answer_by_id_when_the_name_is_shared(chat):
+    cohort(chat)
+    dm(chat, "zs", "定投亏了要不要卖", name="张三")
+    dm(chat, "zs2", "怎么开户？", name="张三")
+    first, second = [t for t in chat.said() if t.startswith("【问题】")]
+    assert first.endswith("（#1 回复：/reply @张三 内容）")
+    assert second.endswith("（#2 回复：/reply zs2 内容）")

@@ -89,6 +89,9 @@ class Ritual:
     section: tuple[str, type[BaseModel]] | None = None  # (playbook key, its model)
     order: int = 50  # handlers, acknowledgement lines and same-time actions run in ascending order
     migrations: tuple[str, ...] = ()  # the ritual's own tables: SQL scripts applied once each, in order
+    # (table, text column, time column) of its own tables holding what a member wrote privately: emptied by the
+    # privacy ritual's daily purge once older than privacy.retention_days
+    private_texts: tuple[tuple[str, str, str], ...] = ()
     routes: list[Route] = field(default_factory=list)
     privates: list[Route] = field(default_factory=list)
     commands: list[CommandSpec] = field(default_factory=list)

@@ -27,14 +27,17 @@ class Relay(Section):
     """Where members' questions go and what the member and the advisors read."""
 
     advisors_room: str | None = None  # the advisors' group (room id); None: each advisor privately
-    relayed: Text("name", "cohort", "text", "id") = "【问题】{name}（{cohort}）：{text}\n（#{id} 回复：/reply @{name} 内容）"
+    # {handle}: how /reply names the member (@name, or the contact id when the name has a space or is shared)
+    relayed: Text("name", "cohort", "text", "id", "handle") = \
+        "【问题】{name}（{cohort}）：{text}\n（#{id} 回复：/reply {handle} 内容）"
     no_cohort: Text() = "未入群"  # {cohort} of someone in no study group
     told: Text() = "收到你的问题啦～老师看到后会回复你 🙏"
     tell_every_hours: float = Field(default=4, gt=0, le=168)  # the member is told at most once in this many hours
     answer: Text("text") = "💬 老师回复：{text}"
 
 
-ritual = Ritual("relay", section=("relay", Relay), order=115, migrations=MIGRATIONS)
+ritual = Ritual("relay", section=("relay", Relay), order=115, migrations=MIGRATIONS,
+                private_texts=(("relay_questions", "text", "asked_at"),))  # emptied after privacy.retention_days
 
 # a quoted reply as WeChat puppets pass it: the quoted message's text (the bot's relayed question) carries its number
 _QUESTION_NO = re.compile(r"#(\d{1,9})\b")
@@ -74,8 +77,10 @@ def relay_question(ctx: Context) -> str:
     question = db.add(msg.sender, name, cohort, msg.id, clean_text(msg.text, MAX_QUESTION), msg.ts)
     if question is None:
         return STOP
+    shared = any(a.contact != msg.sender for a in db.askers(name)) or len(ctx.store.members.named(name)) > 1
+    handle = msg.sender if shared or not name.isprintable() or any(c.isspace() for c in name) else f"@{name}"
     _advisors_hear(ctx, ctx.fmt(cfg.relayed, name=name, cohort=cohort, text=clean_text(msg.text, MAX_QUESTION),
-                                id=question))
+                                id=question, handle=handle))
     last = db.last_told(msg.sender)
     if not ctx.stale and (last is None or msg.ts - last >= timedelta(hours=cfg.tell_every_hours)):
         db.mark_told(question)

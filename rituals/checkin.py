@@ -25,6 +25,11 @@ class Checkin(Section):
     leaderboard_line: Text("rank", "name", "streak") = "{rank}. {name} 🔥{streak}天"
     leaderboard_empty: Text() = "（暂无）"
     all_checked_in: Text("day") = "第{day}天大家都打卡了 👍"  # /remind when nobody is missing
+    # /tally after the course (the alumni group): the whole course
+    summary: Text("per_day", "members", "rate", "leaderboard") = \
+        "📊 全程打卡总结（共{days}天，{members}人）：\n{per_day}\n平均打卡率 {rate}\n🏅 打卡天数榜：\n{leaderboard}"
+    summary_day: Text("day", "count") = "第{day}天 {count}人"
+    summary_line: Text("rank", "name", "count") = "{rank}. {name} ✅{count}天"
     reminder_time: LocalTime = "20:00"
     tally_time: LocalTime = "22:00"
     leaderboard_size: int = Field(default=10, ge=1, le=50)
@@ -145,13 +150,33 @@ def _day_arg(ctx: Context, cmd: Command) -> int:
     return day
 
 
-@ritual.command("tally", "统计", usage="/tally [天数]", help="立即发布今天（或第N天）的打卡统计")
+def _summary_text(ctx: Context) -> str:
+    """The whole course: check-ins per day, the average rate, and who checked in on the most days."""
+    texts, days = ritual.config(ctx.pb), ctx.pb.course.days
+    members = ctx.member_list()
+    by_member = ctx.store.checkins.days_by_member(ctx.room)
+    names = dict(members)
+    per_day = " · ".join(ctx.fmt(texts.summary_day, day=d, count=sum(1 for m in names if d in by_member.get(m, ())))
+                         for d in range(1, days + 1))
+    total = sum(len([d for d in by_member.get(m, ()) if 1 <= d <= days]) for m in names)
+    rate = f"{(total / (len(members) * days) * 100 if members else 0):.0f}%"
+    top = sorted(((len(set(by_member[m])), display_name(names[m], m)) for m in names if by_member.get(m)),
+                 key=lambda x: (-x[0], x[1]))
+    board = "\n".join(ctx.fmt(texts.summary_line, rank=i, name=name, count=n)
+                      for i, (n, name) in enumerate(top[:texts.leaderboard_size], 1)) or ctx.fmt(texts.leaderboard_empty)
+    return ctx.fmt(texts.summary, per_day=per_day, members=len(members), rate=rate, leaderboard=board)
+
+
+@ritual.command("tally", "统计", usage="/tally [天数]", help="立即发布今天（或第N天）的打卡统计；课程结束后：全程总结")
 def tally_cmd(ctx: Context, cmd: Command) -> None:
+    if not cmd.args and ctx.group.state in ("alumni", "closed"):
+        ctx.say(_summary_text(ctx))
+        return
     day = _day_arg(ctx, cmd)
     ctx.say(_tally_text(ctx, day))
 
 
-@ritual.command("remind", "提醒", usage="/remind [天数]", help="立即提醒还没打卡的同学")
+@ritual.command("remind", "提醒", usage="/remind [天数]", help="立即提醒还没打卡的同学", for_group=True)
 def remind_cmd(ctx: Context, cmd: Command) -> None:
     day = _day_arg(ctx, cmd)
     if _remind(ctx, day) == 0:

@@ -11,7 +11,7 @@ from bot.core.events import Message, Outgoing
 from bot.core.groups import Groups
 from bot.language import Reader, Reading
 from bot.core.lifecycle import Group
-from bot.core.names import display_name
+from bot.core.names import display_name, topic
 from bot.playbook import Playbook
 from bot.playbook.dates import calendar_vars
 from bot.delivery.outbox import Outbox
@@ -48,6 +48,7 @@ class Context:
     actor: str | None = None
     broadcast: bool = False  # a scheduled post (queued behind replies to people)
     stale: bool = False  # a backlog message: recorded, not acted on
+    private_replies: bool = False  # an advisor's command: reply() answers them privately, naming the room
     _reading: Reading | None = field(default=None, repr=False)
 
     @property
@@ -115,16 +116,26 @@ class Context:
         self.services.outbox.put(Outgoing(None, contact, text, image=image), self.now, self.broadcast, self.asked)
 
     def reply(self, text: str) -> None:
-        """Answer the sender of the current message (in the room, @-mentioning them)."""
+        """Answer the sender of the current message: in a private chat, or in the room @-mentioning them; an
+        advisor's command is answered privately (private_replies), naming the room it was sent in."""
         if self.room is None:
             self.say_to(self.message.sender, text)
+        elif self.private_replies:
+            self.tell_advisor(text)
         else:
             self.say(f"@{display_name(self.message.name, self.message.sender)} {text}", (self.message.sender,))
 
     def tell_advisor(self, text: str) -> None:
-        """Answer the advisor privately: results about one member (an enrolment, a claim, who opted out) are not
-        the group's business."""
-        self.say_to(self.actor or self.message.sender, text)
+        """Answer the advisor privately (prefixed with the room's name when the command was sent in a room):
+        replies to commands and results about one member (an enrolment, a claim, who opted out) are not the group's
+        business."""
+        self.say_to(self.actor or self.message.sender, f"【{self.room_name}】{text}" if self.room else text)
+
+    @property
+    def room_name(self) -> str:
+        """The room's name as people know it (its topic), or its id."""
+        name = (self.group.topic if self.group else "") or (self.message.topic if self.message else "")
+        return topic(name) or (self.room or "")
 
     def say_mentioning(self, text: str, members: list[tuple[str, str]]) -> None:
         """Post `text` in one message @-mentioning the first mentions_per_message `members` (the caller puts first

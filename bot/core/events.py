@@ -28,6 +28,7 @@ class Message:
     topic: str = ""
     kind: str = "text"  # "text" | "image" | "url" (a link card) | "mini_program" | "contact" (a card) | other media
     mentions: tuple[str, ...] = ()
+    quote: str = ""  # the text of the message this one quotes, where the transport carries quotes ('' otherwise)
 
 
 @dataclass(frozen=True, slots=True)

@@ -42,13 +42,30 @@ class Scheduler:
         self.wiring.emit("bound", ctx)
         return group
 
-    def shift(self, ctx, days: int) -> None:
-        """Move a group's calendar `days` earlier (the advisor's /next) and run what becomes due today."""
+    def shift(self, ctx, days: int, first: str | None = None) -> None:
+        """Move a group's calendar `days` earlier (the advisor's /next), run the action `first` (if given, now,
+        whatever its catch-up), then what becomes due today."""
         group = ctx.group
         group.update(start_date=group.start_date - timedelta(days=days))
         group.cursor = 0
+        if first is not None:
+            self.run_now(ctx, first)
         self.catch_up(ctx)
         self.schedule(group)
+
+    def upcoming(self, ctx, later_day: bool = False) -> Action | None:
+        """The group's next calendar action not yet run that applies in its current state (on a later day than
+        today if `later_day`): after the course, the next alumni post (/status) or the step to the alumni group
+        (/next in the ceremony)."""
+        group = ctx.group
+        today = local_day(self.pb, group.start_date, ctx.now)
+        for action in self.calendar.actions(group.start_date):
+            scheduled = self.wiring.actions.get(action.kind)
+            if action.key in group.fired or scheduled is None or (later_day and action.day <= today):
+                continue
+            if (scheduled.states is None or group.state in scheduled.states) and (later_day or action.due > ctx.now):
+                return action
+        return None
 
     def run_now(self, ctx, key: str) -> None:
         """Run one calendar action now, ahead of its time, unless it already ran."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import sqlite3
 import tempfile
+from datetime import datetime
 from pathlib import Path
 from typing import Callable, Iterator
 
@@ -18,6 +19,7 @@ from bot.storage.offers import OfferStore
 from bot.storage.outbox import OutboxStore
 from bot.storage.records import Acks, Checkins, Graduates, Hometowns, Practice
 from bot.storage.reports import ReportQueries
+from bot.storage.stamps import iso
 from bot.storage.surveys import SurveyStore
 
 
@@ -110,6 +112,12 @@ class Store:
         self.conn.execute("COMMIT")
 
     # -- rituals' own tables ------------------------------------------------------------------
+    def forget_texts(self, table: str, column: str, ts_column: str, before: datetime) -> int:
+        """Empty a ritual's private text column in rows older than `before` (names from a ritual's declaration,
+        never from input); how many rows."""
+        return self.conn.execute(f"UPDATE {table} SET {column} = '' WHERE {ts_column} < ? AND {column} != ''",
+                                 (iso(before),)).rowcount
+
     def migrate_ritual(self, ritual: str, migrations: tuple[str, ...]) -> None:
         """Apply a ritual's migrations (SQL scripts) it has not seen, each in its own transaction; the version is
         kept per ritual in meta ('schema_version:<ritual>')."""

@@ -79,6 +79,20 @@ def _load_sdk(cache_dir: str | None) -> Any:
     return _sdk
 
 
+# a quoted reply as the WeChat puppets (padlocal, wechat4u) pass it: 「name：quoted text」, a dashed rule, the reply
+_QUOTE_RULE = "\n- - - - - - - - - - - - - - -\n"
+
+
+def split_quote(text: str) -> tuple[str, str]:
+    """(the reply, the quoted text) of a quoted reply's text; (text, '') for any other text."""
+    if not text.startswith("「") or _QUOTE_RULE not in text:
+        return text, ""
+    quoted, _, reply = text.partition(_QUOTE_RULE)
+    if not quoted.endswith("」"):
+        return text, ""
+    return reply, quoted[1:-1]
+
+
 def _utc(timestamp: float | int | None) -> datetime:
     """SDK timestamps are epoch seconds or milliseconds (PuppetMock: ms); 0/None means unknown -> now."""
     if not timestamp:
@@ -323,6 +337,7 @@ class WechatyTransport:
         text = p.text or ""
         if kind in CARD_TEXT:  # a link or mini-program card: its title and address, not the puppet's raw XML
             text = await self._card_text(kind, msg.message_id) or text
+        text, quote = split_quote(text) if kind == "text" else (text, "")
         return Message(
             id=msg.message_id,
             ts=_utc(p.timestamp),
@@ -333,6 +348,7 @@ class WechatyTransport:
             topic=(room.payload.topic or "") if room else "",
             kind=kind,
             mentions=tuple(p.mention_ids or ()),
+            quote=quote,
         )
 
     async def _card_text(self, kind: str, message_id: str) -> str:

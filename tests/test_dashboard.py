@@ -128,6 +128,20 @@ def test_the_database_file_is_unchanged_after_every_query(served):
     assert digest(db) == before
 
 
+def test_what_members_wrote_privately_never_shows_even_to_typed_sql(served):
+    """What the bot told members is in the database; a visitor who types SQL over it reads NULL, not the texts (the
+    inbox's events, handled and gone here, are hidden the same way)."""
+    import urllib.parse
+    db, base, _ = served
+    for sql in ("SELECT text, asked FROM outbox", "SELECT * FROM outbox WHERE to_id IS NOT NULL"):
+        _, body = get(f"{base}/{DB_NAME}.json?_shape=objects&sql=" + urllib.parse.quote(sql))
+        found = json.loads(body)["rows"]
+        assert found, sql  # the rows are there ...
+        assert all(v is None for r in found for k, v in r.items() if k in ("event", "text", "asked")), sql  # ... not their texts
+    _, body = get(f"{base}/{DB_NAME}.json?_shape=objects&sql=" + urllib.parse.quote("SELECT COUNT(*) AS n FROM outbox"))
+    assert json.loads(body)["rows"][0]["n"] > 0
+
+
 def test_a_write_through_datasette_is_refused_and_changes_nothing(served):
     db, _, before = served
     ds = build(db, load_playbook(PLAYBOOK), {"adv"})

@@ -23,14 +23,33 @@ NOTHING = "SELECT NULL WHERE 0"  # an empty list for `x IN (...)` (NOT IN (NULL)
 SETTINGS = {"sql_time_limit_ms": 5000, "allow_download": False, "default_page_size": 100, "suggest_facets": False}
 
 
+# what people wrote or were told, one by one: never shown (read as NULL), whatever SQL a visitor types
+MESSAGE_TEXTS = frozenset({("inbox", "event"), ("outbox", "text"), ("outbox", "asked")})
+
+
+def hidden_columns(pb) -> frozenset[tuple[str, str]]:
+    """The message texts the dashboard never shows: the core's, and what rituals declare private (relayed questions)."""
+    declared = {(table, column) for r in pb.chosen for table, column, _ in r.private_texts}
+    return MESSAGE_TEXTS | declared
+
+
 class ReadOnlyDatabase(Database):
-    """The bot's file, never written: every connection is mode=ro and query_only; a write connection is refused."""
+    """The bot's file, never written: every connection is mode=ro and query_only; a write connection is refused;
+    message texts read as NULL (an SQLite authorizer, so no typed query reaches them)."""
+
+    hidden: frozenset[tuple[str, str]] = MESSAGE_TEXTS
+
+    def _authorize(self, action: int, table: str | None, column: str | None, _db, _trigger) -> int:
+        if action == sqlite3.SQLITE_READ and (table, column) in self.hidden:
+            return sqlite3.SQLITE_IGNORE
+        return sqlite3.SQLITE_OK
 
     def connect(self, write: bool = False) -> sqlite3.Connection:
         if write:
             raise PermissionError("the dashboard never writes the bot's database")
         conn = sqlite3.connect(f"{Path(self.path).resolve().as_uri()}?mode=ro", uri=True, check_same_thread=False)
         conn.execute("PRAGMA query_only = 1")
+        conn.set_authorizer(self._authorize)
         self._all_file_connections.append(conn)
         return conn
 
@@ -125,5 +144,7 @@ def build(db_path: Path, pb, advisors: Iterable[str]) -> Datasette:
         pm.register(_MainPage, name="bot-dashboard-main-page")
     ds = Datasette(metadata=metadata(pb, advisors), settings=SETTINGS)
     ds.remove_database("_memory")
-    ds.add_database(ReadOnlyDatabase(ds, path=str(Path(db_path).resolve()), is_mutable=True), name=DB_NAME)
+    database = ReadOnlyDatabase(ds, path=str(Path(db_path).resolve()), is_mutable=True)
+    database.hidden = hidden_columns(pb)
+    ds.add_database(database, name=DB_NAME)
     return ds

@@ -61,7 +61,7 @@ class Reading:
 
     @cached_property
     def question(self) -> bool:
-        return self.private and self.reader.intents.question(self.parts)
+        return self.private and self.reader.intents.question(self.parts, self.wants_out)
 
     @cached_property
     def bare(self) -> str:

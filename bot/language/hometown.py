@@ -55,6 +55,7 @@ class HometownReader:
         self.others = cues.words("hometown", "others")
         self.people = cues.words("hometown", "people")
         self.epithets = cues.words("hometown", "epithets")
+        self.names = cues.words("hometown", "names")
         self.leads = self.weak + self.tail + self.corrections  # '纠正一下我是陕西汉中的'
         self.cue_ends = tuple(self.cues) + tuple(self.here) + tuple(self.weak)
 
@@ -120,7 +121,7 @@ class HometownReader:
             return 0  # '明天去北京出差', '在深圳工作'
         if self.others.within(before):
             return 0
-        lead = _strip(before, self.leads)
+        lead = _strip(self._unnamed(before), self.leads)
         # '我是河南周口的今天第一次进群', '我是河南洛阳的牡丹之城欢迎大家', '我是云南昆明的春城四季如春'
         run_on = self.self_cues.within(before) and ("的" in text[m.start:m.end] or after.startswith("的") and (
             after[1:].startswith(self.then) or self.epithets.within(after[1:10])))
@@ -128,6 +129,16 @@ class HometownReader:
         if lead == "" and said:
             return STRONG if cue_before else PLAIN  # '四川成都', '我是山东的', '河北保定的老李', '东莞的打工人报到'
         return 0
+
+    def _unnamed(self, before: str) -> str:
+        """What comes before a place, without a name said first ('大家好我叫小芳我是' -> '我是')."""
+        if not self.names.within(before):
+            return before
+        start, end = self.names.spans(before)[0]
+        me = self.self_cues.spans(before[end:])
+        if not me or me[-1][0] > 6 or _strip(before[:start], self.leads) != "":
+            return before  # a name is short: '我叫王秀英我是…'
+        return before[end + me[-1][0]:]
 
     def _answer_tail(self, after: str) -> bool:
         """What may follow a place in an answer: fillers ('的小伙伴报到'), a person ('的老李，今年48'), '人在上海'."""

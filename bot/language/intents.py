@@ -73,6 +73,9 @@ class Intents:
         self.optout_marketing = cues.words("optout", "marketing")
         self.greetings = cues.words("question", "greetings")
         self.forwarded = cues.words("question", "forwarded")
+        self.trouble = cues.words("question", "trouble")
+        self.solved = cues.words("question", "solved")
+        self.confused = cues.words("question", "confused")
         self.retract = cues.words("scope", "retract")
         self.places = places  # a place right before 打卡 is a visit ('故宫打卡')
 
@@ -102,10 +105,13 @@ class Intents:
         return min(self.contexts.first_end(text, len(text)), places[0].end if places else len(text))
 
     def checkin(self, parts: list[Clause]) -> bool:
-        """'打卡' / 'Day2打卡' / '已打卡' / a lone ✅; not '还没打卡', '打卡在哪里打', '上班打卡'."""
+        """'打卡' / 'Day2打卡' / '已打卡' / a lone ✅ / 'Day2 ✅ 实操也做完了'; not '还没打卡', '打卡在哪里打', '上班打卡'."""
         rest = [c.text.replace(DONE, "") for c in parts]
         if any(DONE in c.text for c in parts) and all(r == "" or _DAY.match(r) for r in rest):
             return True  # '✅', 'Day3 ✔️', 'Day 2 ✅'
+        if rest and _DAY.match(rest[0]) and not rest[0].isdigit() and rest[0] not in ("今天", "今日") and (
+                DONE in parts[0].text or len(parts) > 1 and parts[1].text == DONE):
+            return True  # 'Day2 ✅ 实操也做完了', '第3天✅，今天学了定投': the day marked done heads the message
         return not self.retracted(parts) and self._keyword(parts, self.checkin_words, self.checkin_compounds, visit=True)
 
     def practice(self, parts: list[Clause]) -> bool:
@@ -243,8 +249,22 @@ class Intents:
         """'恢复订阅'."""
         return any(self.resubscribe_words.within(c.text) and not self.scope.asks(c) for c in parts)
 
-    def question(self, parts: list[Clause]) -> bool:
-        """A private message that asks something ('请问怎么开户', '退订了还能上课吗？')."""
+    def question(self, parts: list[Clause], opting_out: bool = False) -> bool:
+        """A private message that asks something ('请问怎么开户', '退订了还能上课吗？'), or tells the advisor of a problem
+        ('红包领不了'); in an opt-out, '看不懂' is the reason given ('我看不懂，以后别发给我了'), not a question."""
         if parts and parts[0].text.startswith(self.forwarded):
             return False  # '转发：基金定投的五个误区', '【分享】…': passed on, not asked
-        return any(self.scope.asks(c) for c in parts if self.greetings.removed(self.scope.core(c.text)) != "")  # not "你好在吗"
+        for c in parts:
+            if self.greetings.removed(self.scope.core(c.text)) == "":
+                continue  # "你好在吗"
+            if opting_out and self.confused.within(c.text):
+                c = Clause(self.confused.removed(c.text), c.asked)
+            if self.scope.asks(c):
+                return True
+        return self._trouble(parts)
+
+    def _trouble(self, parts: list[Clause]) -> bool:
+        """'红包领不了', '付款的时候没显示' - not '刚才领不了，现在好了', '我妈手机打不开'."""
+        if not any(self.trouble.within(c.text) for c in parts):
+            return False
+        return not any(self.solved.within(c.text) or self.scope.third_party.within(c.text) for c in parts)

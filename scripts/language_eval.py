@@ -86,7 +86,8 @@ def evaluate(reader: Reader, items: list[dict]) -> dict[str, Score]:
 
 
 def cost(reader: Reader) -> dict[str, float]:
-    """Median µs to read one chatter message (every intent asked), and ms for a 100,000-character message."""
+    """Median µs to read one chatter message (every intent asked), and ms for a 100,000-character message (median
+    of five)."""
     samples = []
     for _ in range(200):
         for text in CHATTER:
@@ -95,9 +96,12 @@ def cost(reader: Reader) -> dict[str, float]:
             r.intents()
             samples.append(time.perf_counter() - t)
     long_text = ("今天学了基金定投，打卡✅ 我来自四川成都 " * 5000)[:100_000]
-    t = time.perf_counter()
-    reader.read(long_text).intents()
-    long_ms = (time.perf_counter() - t) * 1000
+    runs = []
+    for _ in range(5):  # the median of five: one run on a shared machine is mostly noise
+        t = time.perf_counter()
+        reader.read(long_text).intents()
+        runs.append((time.perf_counter() - t) * 1000)
+    long_ms = statistics.median(runs)
     return {"median_us": statistics.median(samples) * 1e6, "p99_us": sorted(samples)[int(len(samples) * 0.99)] * 1e6,
             "long_100k_ms": long_ms}
 

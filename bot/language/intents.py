@@ -209,8 +209,14 @@ class Intents:
         """'天天发烦死了', '广告太多了，烦不烦': fed up, with what is sent named - not '烦死了这基金又跌了'."""
         if not any(self.optout_annoyed.within(c.text) for c in parts):
             return False
-        return any((self.optout_send.within(c.text) or self.optout_marketing.within(c.text)) and not self.scope.asks(c)
-                   and not self.optout_others.within(c.text) for c in parts)
+        return any((self.optout_send.within(c.text) or self.optout_marketing.within(c.text))
+                   and not self.scope.asks(self._unannoyed(c)) and not self.optout_others.within(c.text) for c in parts)
+
+    def _unannoyed(self, clause: Clause) -> Clause:
+        """The clause without its exasperation ('天天发有意思吗？' -> '天天发'): a rhetorical question asks nothing."""
+        if not self.optout_annoyed.within(clause.text):
+            return clause
+        return Clause(self.optout_annoyed.removed(clause.text), False, clause.spaced)
 
     def _refused(self, parts: list[Clause]) -> bool:
         """'你们的推送我不想看', '推送太多了，取消吧', '拒绝营销': the marketing named and refused."""
@@ -257,8 +263,8 @@ class Intents:
         for c in parts:
             if self.greetings.removed(self.scope.core(c.text)) == "":
                 continue  # "你好在吗"
-            if opting_out and self.confused.within(c.text):
-                c = Clause(self.confused.removed(c.text), c.asked)
+            if opting_out:  # '我看不懂，别发了', '天天发有意思吗': the reason, or exasperation, not a question
+                c = self._unannoyed(Clause(self.confused.removed(c.text), c.asked) if self.confused.within(c.text) else c)
             if self.scope.asks(c):
                 return True
         return self._trouble(parts)

@@ -40,6 +40,9 @@ class Intents:
         self.subjects = cues.words("practice", "subjects")
         self.done = cues.words("practice", "done")
         self.practice_compounds = cues.words("practice", "compounds")
+        self.shown = cues.words("practice", "shown")
+        self.shown_heads = cues.words("practice", "shown_heads")
+        self.shown_tails = cues.words("practice", "shown_tails")
         self.graduation_words = cues.words("graduation", "words")
         self.graduation_compounds = cues.words("graduation", "compounds")
         self.graduation_leads = cues.words("graduation", "leads")
@@ -123,6 +126,8 @@ class Intents:
             compounds = self.practice_compounds.spans(clause.text) if subjects else []
             if not subjects or _inside(compounds, *subjects[0]):
                 continue
+            if self._shown(clause.text, subjects[0]) and not self.scope.asks(clause):
+                return True  # '[图片] 实操截图', '今天的作业截图来啦'
             done = [(s, e) for s, e in self.done.spans(clause.text)[:_HITS] if not _inside(compounds, s, e)]
             if done:
                 if any(self.scope.affirms(clause, s, e) for s, e in done):
@@ -138,6 +143,14 @@ class Intents:
                 if later.text == DONE or (leads and self.scope.affirms(later, 0, 0)):
                     return True
         return False
+
+    def _shown(self, text: str, subject: tuple[int, int]) -> bool:
+        """The clause only shows the work: '实操截图', '今天的作业截图来啦' - not '求实操截图', '实操截图看不清'."""
+        start, end = subject
+        shown = next((w for w in self.shown if text.startswith(w, end)), None)
+        if shown is None or (start and text[:start] not in self.shown_heads):
+            return False
+        return _strip_particles(text[end + len(shown):], tuple(self.shown_tails)) == ""
 
     def graduation(self, parts: list[Clause]) -> bool:
         """'我毕业啦' / '我毕业了！' / '毕业啦毕业啦🎉' / a lone 🎓; not '什么时候毕业', '北京大学毕业的'."""

@@ -128,6 +128,8 @@ def test_what_members_also_write(text, private, intents):
 @pytest.mark.parametrize("text, private, intents", [
     # slips: 以 for 已, homophones of 退订 and 毕业, place names misspelt, 打卡's initials
     ("作业以交", False, ["practice"]),
+    ("可以打卡了吗", False, []),  # a guard: 可以 keeps its 以
+    ("做业务做完了才有空听课", False, []),
     ("腿订", True, ["optout"]),
     ("我比业啦🎉", False, ["graduation"]),
     ("和同类基金比业绩", False, []),

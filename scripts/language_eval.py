@@ -3,10 +3,12 @@ and what reading a message costs.
 
     python scripts/language_eval.py                 # the tuning corpus: figures, misses and false positives
     python scripts/language_eval.py --holdout       # also the held-out set, if present (figures only: not for tuning)
+    python scripts/language_eval.py --holdout PATH  # ... a held-out set kept elsewhere
     python scripts/language_eval.py --json          # figures as JSON (also the cost figures)
 
-The corpus (tests/language/corpus.jsonl; the held-out set, tests/language/holdout.jsonl, is written separately by
-someone who has not seen the tuning corpus and may be absent) has one message per line:
+The corpus (tests/language/corpus.jsonl; the held-out set, by default tests/language/holdout.jsonl, is written
+separately by someone who has not seen the tuning corpus, and is usually absent: once measured, a held-out set is
+spent and joins the tuning corpus) has one message per line:
 {"text", "chat": "group"|"private", "intents": [...], "hometown": {"province", "city", "correction"}, "tricky"}.
 A hometown counts as found only with the right province, city and correction flag.
 """
@@ -84,7 +86,8 @@ def evaluate(reader: Reader, items: list[dict]) -> dict[str, Score]:
 
 
 def cost(reader: Reader) -> dict[str, float]:
-    """Median µs to read one chatter message (every intent asked), and ms for a 100,000-character message."""
+    """Median µs to read one chatter message (every intent asked), and ms for a 100,000-character message (median
+    of five)."""
     samples = []
     for _ in range(200):
         for text in CHATTER:
@@ -93,9 +96,12 @@ def cost(reader: Reader) -> dict[str, float]:
             r.intents()
             samples.append(time.perf_counter() - t)
     long_text = ("今天学了基金定投，打卡✅ 我来自四川成都 " * 5000)[:100_000]
-    t = time.perf_counter()
-    reader.read(long_text).intents()
-    long_ms = (time.perf_counter() - t) * 1000
+    runs = []
+    for _ in range(5):  # the median of five: one run on a shared machine is mostly noise
+        t = time.perf_counter()
+        reader.read(long_text).intents()
+        runs.append((time.perf_counter() - t) * 1000)
+    long_ms = statistics.median(runs)
     return {"median_us": statistics.median(samples) * 1e6, "p99_us": sorted(samples)[int(len(samples) * 0.99)] * 1e6,
             "long_100k_ms": long_ms}
 
@@ -109,17 +115,18 @@ def table(name: str, scores: dict[str, Score], n: int) -> str:
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--holdout", action="store_true", help="also score the held-out set if it exists (figures only)")
+    ap.add_argument("--holdout", nargs="?", const=HOLDOUT, type=Path, metavar="PATH",
+                    help=f"also score a held-out set (figures only; default {HOLDOUT.relative_to(ROOT)})")
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args()
     reader = Reader.with_additions()
     corpus = load(CORPUS)
     scores = evaluate(reader, corpus)
     out = {"corpus": {k: {"precision": round(s.precision, 4), "recall": round(s.recall, 4)} for k, s in scores.items()}}
-    held = load(HOLDOUT) if args.holdout and HOLDOUT.exists() else None
+    held = load(args.holdout) if args.holdout and args.holdout.is_file() else None
     if args.holdout and held is None:
-        print(f"no held-out set: {HOLDOUT.relative_to(ROOT)} does not exist (it is written separately)",
-              file=sys.stderr if args.json else sys.stdout)
+        print(f"no held-out set: {args.holdout} does not exist (a held-out set is written separately, by someone who has "
+              "not seen the tuning corpus; none is scored)", file=sys.stderr if args.json else sys.stdout)
         out["holdout"] = None
     elif held is not None:
         held_scores = evaluate(reader, held)
@@ -135,7 +142,7 @@ def main() -> int:
             print(f"false pos {intent:<10} {line}")
     print(table("tuning corpus", scores, len(corpus)))
     if held is not None:
-        print(table("held-out set", held_scores, len(held)))
+        print(table(f"held-out set {args.holdout}", held_scores, len(held)))
     c = out["cost"]
     print(f"cost: median {c['median_us']} µs per chatter message, p99 {c['p99_us']} µs; a 100,000-character message {c['long_100k_ms']} ms")
     return 0

@@ -125,6 +125,72 @@ def test_what_members_also_write(text, private, intents):
     assert READER.read(text, private=private).intents() == intents
 
 
+@pytest.mark.parametrize("text, private, intents", [
+    # slips: 以 for 已, homophones of 退订 and 毕业, place names misspelt, 打卡's initials
+    ("作业以交", False, ["practice"]),
+    ("可以打卡了吗", False, []),  # a guard: 可以 keeps its 以
+    ("做业务做完了才有空听课", False, []),
+    ("腿订", True, ["optout"]),
+    ("我比业啦🎉", False, ["graduation"]),
+    ("和同类基金比业绩", False, []),
+    ("来自安微合肥", False, ["hometown"]),
+    ("今日dk", False, ["checkin"]),
+    ("SDK怎么下载", False, []),
+    # a debt is not a check-in; a day marked done heads a longer message
+    ("打卡先欠着，明天补", False, []),
+    ("第5天✅，收获满满", False, ["checkin"]),
+    # practice done late, shown as a screenshot, said with a loanword - not the teacher's assignment
+    ("前天的实操补好了✌️", False, ["practice"]),
+    ("[图片] 作业截图", False, ["practice"]),
+    ("实操妥了", False, ["practice"]),
+    ("以上是老师布置的实操，大家记得做", False, []),
+    # a ceremony's check-in is the graduation, not a day's check-in
+    ("结业打卡🎓", False, ["graduation"]),
+    # opt-out: other ways of sending, from now on, said in exasperation - the exasperation asks nothing
+    ("請不要再傳任何訊息給我", True, ["optout"]),
+    ("之后的课程就不用推给我了", True, ["optout"]),
+    ("怎么老发这些，说了不用了", True, ["optout"]),
+    ("天天发有意思吗", True, ["optout"]),
+    ("我看不懂这些，以后别发了", True, ["optout"]),
+    ("我跟老公说了不要买股票", True, []),
+    ("买保险有必要吗", True, ["question"]),
+    # a problem told to the advisor asks for help; a refusal said twice asks nothing
+    ("优惠券领不到", True, ["question"]),
+    ("刚才进不去，现在可以了", True, []),
+    ("不用了不用了，谢谢老师", True, []),
+    ("没有没有，老师客气了", True, []),
+    ("这只基金值不值得买", True, ["question"]),
+])
+def test_what_the_spent_held_out_sets_taught(text, private, intents):
+    assert READER.read(text, private=private).intents() == intents
+
+
+@pytest.mark.parametrize("text, home", [
+    ("大家好我叫王秀英我是山东临沂的退休了想学学理财", ("山东省", "临沂市")),  # a name, then the answer
+    ("老公的老家是安徽阜阳，我是江苏盐城的", ("江苏省", "盐城市")),
+    ("我男朋友老家是东北的，哈尔滨", None),  # another's home, then a bare place
+    ("我婆家是河南的", None),
+])
+def test_whose_home_it_is(text, home):
+    read = READER.read(text).hometown
+    assert (read and (read.province, read.city)) == home
+
+
+def test_the_eval_script_scores_a_held_out_set_given_by_path_and_says_when_there_is_none(tmp_path, capsys, monkeypatch):
+    ev = _eval()
+    held = tmp_path / "held.jsonl"
+    held.write_text(json.dumps({"text": "打卡✅", "chat": "group", "intents": ["checkin"], "tricky": False},
+                               ensure_ascii=False) + "\n", encoding="utf-8")
+    monkeypatch.setattr(ev, "cost", lambda reader: {"median_us": 1.0, "p99_us": 1.0, "long_100k_ms": 1.0})
+    monkeypatch.setattr(ev, "CORPUS", held)  # a one-line corpus: the test is about the held-out set
+    monkeypatch.setattr(sys, "argv", ["language_eval.py", "--json", "--holdout", str(held)])
+    ev.main()
+    assert json.loads(capsys.readouterr().out)["holdout"]["checkin"] == {"precision": 1.0, "recall": 1.0}
+    monkeypatch.setattr(sys, "argv", ["language_eval.py", "--holdout", str(tmp_path / "absent.jsonl")])
+    ev.main()
+    assert f"no held-out set: {tmp_path / 'absent.jsonl'} does not exist" in capsys.readouterr().out
+
+
 def test_a_lone_letter_or_a_complaint_is_an_opt_out_only_when_said_to_the_account():
     for text in ("T", "天天发广告烦死了"):
         assert READER.read(text, private=True).optout

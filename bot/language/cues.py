@@ -85,7 +85,9 @@ class Cues:
 
     @property
     def typos(self) -> dict[str, str]:
-        return {str(k).lower(): str(v) for k, v in self.raw.get("typos", {}).items()}
+        """Written -> meant; a guard is read as itself, so a typo inside it is left alone ('可以打卡' is no '以打卡')."""
+        guards = {str(w).lower(): str(w).lower() for w in self.raw.get("typo_guards", [])}
+        return guards | {str(k).lower(): str(v) for k, v in self.raw.get("typos", {}).items() if str(k).lower() not in guards}
 
     @property
     def place_aliases(self) -> dict[str, str]:

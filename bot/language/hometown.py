@@ -55,6 +55,7 @@ class HometownReader:
         self.others = cues.words("hometown", "others")
         self.people = cues.words("hometown", "people")
         self.epithets = cues.words("hometown", "epithets")
+        self.names = cues.words("hometown", "names")
         self.leads = self.weak + self.tail + self.corrections  # '纠正一下我是陕西汉中的'
         self.cue_ends = tuple(self.cues) + tuple(self.here) + tuple(self.weak)
 
@@ -62,17 +63,22 @@ class HometownReader:
         """The hometown the message gives, or None (a place in ordinary chat is not an answer)."""
         best: tuple[int, Mention, str] | None = None
         cue_before = False  # the previous clause was a cue with no place ('家乡签到：' / '坐标')
+        theirs = False  # an earlier clause gave another's home ('我男朋友老家是东北的，哈尔滨')
         found, read = self._places(parts), 0
         for i, (clause, mentions) in enumerate(found):
             mentions, read = mentions[:max(0, MENTIONS - read)], read + len(mentions)
             # '杭州湾新区 房价多少': only a space before a question, one sentence that asks
+            theirs = theirs and "我" not in clause.text  # '…，我是江苏盐城的' speaks for themselves
             asked = bool(mentions) and clause.spaced and i + 1 < len(found) and self.scope.asks(found[i + 1][0])
             for m in mentions:
                 rank = self._rank(clause, m, cue_before)
-                rank = 0 if asked and rank == PLAIN else rank
+                rank = 0 if (asked or theirs) and rank < HOME else rank
                 if rank and (best is None or rank > best[0] or self._refines(m, best[1], rank == best[0])):
                     best = (max(rank, best[0] if best else 0), m, clause.text[m.start:m.end])
-            cue_before = not mentions and clause.text.endswith(self.cue_ends)
+            # ... not another's ('我男朋友老家是东北的，哈尔滨')
+            cue_before = not mentions and clause.text.endswith(self.cue_ends) and not self.others.within(clause.text)
+            if self.cues.within(clause.text):
+                theirs = self.others.within(clause.text[:self.cues.spans(clause.text)[0][0]])
         if best is None:
             return None
         _, m, words = best
@@ -118,9 +124,10 @@ class HometownReader:
             return PLAIN if self_said and _strip(after, self.tail) == "" else 0
         if self.elsewhere.within(before) or after.startswith(self.elsewhere):
             return 0  # '明天去北京出差', '在深圳工作'
-        if self.others.within(before):
+        unnamed = self._unnamed(before)  # '大家可以叫我阿梅我是…': 大家 is who they speak to
+        if self.others.within(unnamed):
             return 0
-        lead = _strip(before, self.leads)
+        lead = _strip(unnamed, self.leads)
         # '我是河南周口的今天第一次进群', '我是河南洛阳的牡丹之城欢迎大家', '我是云南昆明的春城四季如春'
         run_on = self.self_cues.within(before) and ("的" in text[m.start:m.end] or after.startswith("的") and (
             after[1:].startswith(self.then) or self.epithets.within(after[1:10])))
@@ -128,6 +135,16 @@ class HometownReader:
         if lead == "" and said:
             return STRONG if cue_before else PLAIN  # '四川成都', '我是山东的', '河北保定的老李', '东莞的打工人报到'
         return 0
+
+    def _unnamed(self, before: str) -> str:
+        """What comes before a place, without a name said first ('大家好我叫小芳我是' -> '我是')."""
+        if not self.names.within(before):
+            return before
+        start, end = self.names.spans(before)[0]
+        me = self.self_cues.spans(before[end:])
+        if not me or me[-1][0] > 6 or _strip(before[:start], self.leads) != "":
+            return before  # a name is short: '我叫王秀英我是…'
+        return before[end + me[-1][0]:]
 
     def _answer_tail(self, after: str) -> bool:
         """What may follow a place in an answer: fillers ('的小伙伴报到'), a person ('的老李，今年48'), '人在上海'."""

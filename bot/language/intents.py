@@ -40,6 +40,9 @@ class Intents:
         self.subjects = cues.words("practice", "subjects")
         self.done = cues.words("practice", "done")
         self.practice_compounds = cues.words("practice", "compounds")
+        self.shown = cues.words("practice", "shown")
+        self.shown_heads = cues.words("practice", "shown_heads")
+        self.shown_tails = cues.words("practice", "shown_tails")
         self.graduation_words = cues.words("graduation", "words")
         self.graduation_compounds = cues.words("graduation", "compounds")
         self.graduation_leads = cues.words("graduation", "leads")
@@ -73,6 +76,9 @@ class Intents:
         self.optout_marketing = cues.words("optout", "marketing")
         self.greetings = cues.words("question", "greetings")
         self.forwarded = cues.words("question", "forwarded")
+        self.trouble = cues.words("question", "trouble")
+        self.solved = cues.words("question", "solved")
+        self.confused = cues.words("question", "confused")
         self.retract = cues.words("scope", "retract")
         self.places = places  # a place right before 打卡 is a visit ('故宫打卡')
 
@@ -102,10 +108,13 @@ class Intents:
         return min(self.contexts.first_end(text, len(text)), places[0].end if places else len(text))
 
     def checkin(self, parts: list[Clause]) -> bool:
-        """'打卡' / 'Day2打卡' / '已打卡' / a lone ✅; not '还没打卡', '打卡在哪里打', '上班打卡'."""
+        """'打卡' / 'Day2打卡' / '已打卡' / a lone ✅ / 'Day2 ✅ 实操也做完了'; not '还没打卡', '打卡在哪里打', '上班打卡'."""
         rest = [c.text.replace(DONE, "") for c in parts]
         if any(DONE in c.text for c in parts) and all(r == "" or _DAY.match(r) for r in rest):
             return True  # '✅', 'Day3 ✔️', 'Day 2 ✅'
+        if rest and _DAY.match(rest[0]) and not rest[0].isdigit() and rest[0] not in ("今天", "今日") and (
+                DONE in parts[0].text or len(parts) > 1 and parts[1].text == DONE):
+            return True  # 'Day2 ✅ 实操也做完了', '第3天✅，今天学了定投': the day marked done heads the message
         return not self.retracted(parts) and self._keyword(parts, self.checkin_words, self.checkin_compounds, visit=True)
 
     def practice(self, parts: list[Clause]) -> bool:
@@ -117,6 +126,8 @@ class Intents:
             compounds = self.practice_compounds.spans(clause.text) if subjects else []
             if not subjects or _inside(compounds, *subjects[0]):
                 continue
+            if self._shown(clause.text, subjects[0]) and not self.scope.asks(clause):
+                return True  # '[图片] 实操截图', '今天的作业截图来啦'
             done = [(s, e) for s, e in self.done.spans(clause.text)[:_HITS] if not _inside(compounds, s, e)]
             if done:
                 if any(self.scope.affirms(clause, s, e) for s, e in done):
@@ -132,6 +143,14 @@ class Intents:
                 if later.text == DONE or (leads and self.scope.affirms(later, 0, 0)):
                     return True
         return False
+
+    def _shown(self, text: str, subject: tuple[int, int]) -> bool:
+        """The clause only shows the work: '实操截图', '今天的作业截图来啦' - not '求实操截图', '实操截图看不清'."""
+        start, end = subject
+        shown = next((w for w in self.shown if text.startswith(w, end)), None)
+        if shown is None or (start and text[:start] not in self.shown_heads):
+            return False
+        return _strip_particles(text[end + len(shown):], tuple(self.shown_tails)) == ""
 
     def graduation(self, parts: list[Clause]) -> bool:
         """'我毕业啦' / '我毕业了！' / '毕业啦毕业啦🎉' / a lone 🎓; not '什么时候毕业', '北京大学毕业的'."""
@@ -203,8 +222,14 @@ class Intents:
         """'天天发烦死了', '广告太多了，烦不烦': fed up, with what is sent named - not '烦死了这基金又跌了'."""
         if not any(self.optout_annoyed.within(c.text) for c in parts):
             return False
-        return any((self.optout_send.within(c.text) or self.optout_marketing.within(c.text)) and not self.scope.asks(c)
-                   and not self.optout_others.within(c.text) for c in parts)
+        return any((self.optout_send.within(c.text) or self.optout_marketing.within(c.text))
+                   and not self.scope.asks(self._unannoyed(c)) and not self.optout_others.within(c.text) for c in parts)
+
+    def _unannoyed(self, clause: Clause) -> Clause:
+        """The clause without its exasperation ('天天发有意思吗？' -> '天天发'): a rhetorical question asks nothing."""
+        if not self.optout_annoyed.within(clause.text):
+            return clause
+        return Clause(self.optout_annoyed.removed(clause.text), False, clause.spaced)
 
     def _refused(self, parts: list[Clause]) -> bool:
         """'你们的推送我不想看', '推送太多了，取消吧', '拒绝营销': the marketing named and refused."""
@@ -243,8 +268,22 @@ class Intents:
         """'恢复订阅'."""
         return any(self.resubscribe_words.within(c.text) and not self.scope.asks(c) for c in parts)
 
-    def question(self, parts: list[Clause]) -> bool:
-        """A private message that asks something ('请问怎么开户', '退订了还能上课吗？')."""
+    def question(self, parts: list[Clause], opting_out: bool = False) -> bool:
+        """A private message that asks something ('请问怎么开户', '退订了还能上课吗？'), or tells the advisor of a problem
+        ('红包领不了'); in an opt-out, '看不懂' is the reason given ('我看不懂，以后别发给我了'), not a question."""
         if parts and parts[0].text.startswith(self.forwarded):
             return False  # '转发：基金定投的五个误区', '【分享】…': passed on, not asked
-        return any(self.scope.asks(c) for c in parts if self.greetings.removed(self.scope.core(c.text)) != "")  # not "你好在吗"
+        for c in parts:
+            if self.greetings.removed(self.scope.core(c.text)) == "":
+                continue  # "你好在吗"
+            if opting_out:  # '我看不懂，别发了', '天天发有意思吗': the reason, or exasperation, not a question
+                c = self._unannoyed(Clause(self.confused.removed(c.text), c.asked) if self.confused.within(c.text) else c)
+            if self.scope.asks(c):
+                return True
+        return self._trouble(parts)
+
+    def _trouble(self, parts: list[Clause]) -> bool:
+        """'红包领不了', '付款的时候没显示' - not '刚才领不了，现在好了', '我妈手机打不开'."""
+        if not any(self.trouble.within(c.text) for c in parts):
+            return False
+        return not any(self.solved.within(c.text) or self.scope.third_party.within(c.text) for c in parts)

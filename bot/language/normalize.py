@@ -59,8 +59,21 @@ def normalize(text: str, typos: dict[str, str] | None = None, limit: int = MAX_C
         text = _NOISE.sub(" ", text)
     text = _SPACED_ASCII.sub(r"\1", _REPEAT.sub(r"\1", text).lower())
     if typos:
-        text = _typo_pattern(tuple(typos)).sub(lambda m: typos[m.group(0)], text)
+        text = _pattern_of(typos).sub(lambda m: typos[m.group(0)], text)
     return _SPACE.sub(" ", text).strip()
+
+
+_LAST: tuple[dict | None, re.Pattern | None] = (None, None)
+
+
+def _pattern_of(typos: dict[str, str]) -> re.Pattern:
+    """The typo pattern of this very mapping (a reader passes the same one every time: no tuple of every typo built
+    and hashed for each message)."""
+    global _LAST
+    last = _LAST
+    if last[0] is not typos:
+        last = _LAST = (typos, _typo_pattern(tuple(typos)))
+    return last[1]
 
 
 @lru_cache(maxsize=8)

@@ -9,7 +9,8 @@ from bot.language.clauses import Clause
 from bot.language.cues import Cues, Words
 
 
-_A_NOT_A = re.compile(r"([\u4e00-\u9fff]{1,2})[不没]\1")  # '值不值得', '买没买', '安全不安全'
+# '值不值得', '买没买', '安全不安全' - not a refusal said twice ('不用了不用了', '没事没事', '不要不要')
+_A_NOT_A = re.compile(r"(?<![不没别])([\u4e00-\u9fff]{1,2})(?<![了啦])[不没]\1")
 
 
 def _unless_negated(words: Words, before: str = "不没") -> re.Pattern:

@@ -210,7 +210,7 @@ def report(db: Path, as_json: bool, playbook: Path) -> None:
     """Per group: state, day, members, hometowns, check-ins, practice, graduates, and the conversion funnel."""
     import sqlite3
 
-    from bot.reporting import report as rep
+    from bot.reporting import jsonout, report as rep
     from bot.storage import Store, connect_readonly
 
     pb = _playbook_or_exit(playbook)
@@ -222,7 +222,7 @@ def report(db: Path, as_json: bool, playbook: Path) -> None:
                             "`run` or `replay`") from None
     finally:
         store.close()
-    click.echo(json.dumps(data, ensure_ascii=False, indent=2) if as_json else rep.render(data))
+    click.echo(jsonout.dumps(data) if as_json else rep.render(data))
 
 
 if __name__ == "__main__":

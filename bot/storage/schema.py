@@ -237,6 +237,11 @@ MIGRATIONS: list[str] = [
         SELECT contact, '', MIN(ts), MIN(ts) FROM funnel WHERE stage = 'friend_added' GROUP BY contact;
     CREATE INDEX invites_ts ON invites(ts);
     """,
+    # 7: the report's grouped queries at a year of data: funnel stages per room and per person, invitations per room
+    """
+    CREATE INDEX IF NOT EXISTS funnel_stage ON funnel(stage, room, contact);
+    CREATE INDEX IF NOT EXISTS invites_room ON invites(room, contact);
+    """,
 ]
 
 

@@ -160,8 +160,9 @@ def simulate(members: int, seed: int, start_date, db: Path | None, quiet: bool, 
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--db", type=click.Path(path_type=Path), required=True)
 @click.option("--out", type=click.Path(path_type=Path), default=None, help="Write every message the bot sent (JSON lines).")
+@click.option("--progress/--no-progress", default=None, help="进度条（默认：终端上显示）/ a progress bar on stderr (default: on a terminal).")
 @PLAYBOOK_OPT
-def replay(file: Path, db: Path, out: Path | None, playbook: Path) -> None:
+def replay(file: Path, db: Path, out: Path | None, progress: bool | None, playbook: Path) -> None:
     """Feed a recorded chat (JSON lines) through the engine on a virtual clock."""
     from bot.cli.replay import replay as play
 
@@ -174,8 +175,22 @@ def replay(file: Path, db: Path, out: Path | None, playbook: Path) -> None:
     except instance_lock.AlreadyRunning as exc:
         click.echo(str(exc), err=True)
         sys.exit(4)
-    handled, problems = play(file, db, playbook, out)
-    click.echo(f"replayed {handled} event(s) from {file}; {len(problems)} bad line(s) skipped", err=True)
+    bar = None
+
+    def show(total: int):
+        nonlocal bar
+        from tqdm import tqdm
+
+        bar = tqdm(total=total, unit="条", desc="回放 replay", file=sys.stderr, mininterval=0.5)
+        return bar.update
+
+    wanted = sys.stderr.isatty() if progress is None else progress
+    try:
+        result = play(file, db, playbook, out, show if wanted else None)
+    finally:
+        if bar is not None:
+            bar.close()
+    click.echo(result.summary(file), err=True)
 
 
 @cli.command("import-contacts")

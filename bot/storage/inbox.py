@@ -28,6 +28,10 @@ class InboxStore:
     def length(self) -> int:
         return self.conn.execute("SELECT COUNT(*) FROM inbox").fetchone()[0]
 
+    def seen(self, event_id: str) -> bool:
+        """Was this inbound event id handled before?"""
+        return self.conn.execute("SELECT 1 FROM inbound WHERE id = ?", (event_id,)).fetchone() is not None
+
     def remember(self, event_id: str, ts: datetime) -> bool:
         """Record an inbound event id; False if it was seen before (a redelivery)."""
         cur = self.conn.execute("INSERT OR IGNORE INTO inbound(id, ts) VALUES (?, ?)", (event_id, iso(ts)))

@@ -49,12 +49,22 @@ class Replies(Section):
     window_minutes: float = Field(default=10, gt=0, le=24 * 60)
 
 
+class Retention(Section):
+    """How long the daemon keeps what it no longer needs (pruned in small batches, at most once an hour)."""
+
+    inbound_days: float = Field(default=7, ge=1, le=3650)  # ids of received events: a redelivery inside this is ignored
+    outbox_days: float = Field(default=30, ge=1, le=3650)  # messages sent (or withdrawn) longer ago are deleted
+    every_minutes: float = Field(default=60, ge=1, le=7 * 24 * 60)
+    batch: int = Field(default=500, ge=1, le=100_000)
+
+
 class Settings(Section):
     grace_minutes: int = Field(default=60, ge=0, le=24 * 60)
     backlog_max_age_minutes: int = Field(default=10, ge=1, le=7 * 24 * 60)
     mentions_per_message: int = Field(default=30, ge=1, le=200)
     acks: Acks = Acks()
     replies: Replies = Replies()
+    retention: Retention = Retention()
     lesson_time: LocalTime = "09:00"
 
     @model_validator(mode="before")

@@ -117,3 +117,17 @@ class OutboxStore:
             self.conn.execute(
                 "UPDATE outbox SET status = 'unknown', error = 'interrupted mid-send by a restart' WHERE status = 'sending'")
         return [tuple(r) for r in rows]
+
+    # -- retention ------------------------------------------------------------------------------
+    def prune(self, before: datetime, limit: int) -> int:
+        """Delete up to `limit` messages sent (or withdrawn) before `before`, oldest first; how many. Queued,
+        sending and unknown messages are kept whatever their age."""
+        cutoff = iso(before)
+        done = self.conn.execute(
+            "DELETE FROM outbox WHERE id IN (SELECT id FROM outbox WHERE sent_at < ? AND status = 'sent' "
+            "ORDER BY sent_at LIMIT ?)", (cutoff, limit)).rowcount
+        if done < limit:
+            done += self.conn.execute(
+                "DELETE FROM outbox WHERE id IN (SELECT id FROM outbox WHERE status = 'withdrawn' AND created_at < ? "
+                "ORDER BY id LIMIT ?)", (cutoff, limit - done)).rowcount
+        return done

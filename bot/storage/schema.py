@@ -237,10 +237,12 @@ MIGRATIONS: list[str] = [
         SELECT contact, '', MIN(ts), MIN(ts) FROM funnel WHERE stage = 'friend_added' GROUP BY contact;
     CREATE INDEX invites_ts ON invites(ts);
     """,
-    # 7: the report's grouped queries at a year of data: funnel stages per room and per person, invitations per room
+    # 7: a year of data: the report's grouped queries (funnel stages per room and per person, invitations per
+    # room) and retention (received event ids pruned by time)
     """
     CREATE INDEX IF NOT EXISTS funnel_stage ON funnel(stage, room, contact);
     CREATE INDEX IF NOT EXISTS invites_room ON invites(room, contact);
+    CREATE INDEX IF NOT EXISTS inbound_ts ON inbound(ts);
     """,
 ]
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import json
 from array import array
+from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
-from statistics import median_low
 from typing import Iterable, Iterator
 
 from bot.core.events import Event, FriendRequest, Member, MemberJoined, MemberLeft, Message
@@ -137,7 +137,7 @@ def survey(lines: Iterable[str | bytes]) -> Survey:
             numbers.append(lineno)
     if not times:
         return Survey(None, None, 0, problems)
-    middle = datetime.fromtimestamp(median_low(times), timezone.utc)
+    middle = datetime.fromtimestamp(_median_low(times), timezone.utc)
     centre, far = middle.timestamp(), FAR_OFF.total_seconds()
     first, kept = None, 0
     for lineno, t in zip(numbers, times):
@@ -150,6 +150,18 @@ def survey(lines: Iterable[str | bytes]) -> Survey:
             first = t if first is None or t < first else first
     problems.sort(key=lambda p: p.line)
     return Survey(middle, datetime.fromtimestamp(first, timezone.utc) if first is not None else None, kept, problems)
+
+
+def _median_low(times: array) -> float:
+    """statistics.median_low of the times without sorting them all (a sorted list is 32 bytes a line): count them
+    per hour, then sort only the hour the median falls in."""
+    hours = Counter(int(t // 3600) for t in times)
+    k, before = (len(times) - 1) // 2, 0  # the median_low's index in sorted order
+    for hour in sorted(hours):
+        if before + hours[hour] > k:
+            return sorted(t for t in times if int(t // 3600) == hour)[k - before]
+        before += hours[hour]
+    raise ValueError("no times")
 
 
 def stream(lines: Iterable[str | bytes], middle: datetime | None) -> Iterator[Event]:

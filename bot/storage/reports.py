@@ -76,10 +76,13 @@ class ReportQueries:
         room, `checkins`: {room: {member: [days]}} for the check-in distribution)."""
         by_room = self._by_room
         invited_with: dict[str, dict[str, int]] = {stage: {} for stage in _INVITED_STAGES}
-        for stage, room, n in self.conn.execute(  # people invited to the group who reached the stage (anywhere)
-                "SELECT f.stage, i.room, COUNT(DISTINCT i.contact) FROM invites i JOIN funnel f ON f.contact = i.contact "
-                f"AND f.stage IN ({_marks(_INVITED_STAGES)}) GROUP BY f.stage, i.room", _INVITED_STAGES):
-            invited_with[stage][room] = n
+        reached = ", ".join(f"SUM(EXISTS (SELECT 1 FROM funnel f WHERE f.contact = i.contact AND f.stage = '{stage}'))"
+                            for stage in _INVITED_STAGES)  # stage names are the code's constants
+        for room, *counts in self.conn.execute(  # people invited to the group who reached the stage (anywhere)
+                f"SELECT i.room, {reached} FROM invites i GROUP BY i.room"):
+            for stage, n in zip(_INVITED_STAGES, counts):
+                if n:
+                    invited_with[stage][room] = n
         in_room: dict[str, dict[str, int]] = {stage: {} for stage in _ROOM_STAGES}
         for stage, room, n in self.conn.execute(
                 f"SELECT stage, room, COUNT(DISTINCT contact) FROM funnel WHERE stage IN ({_marks(_ROOM_STAGES)}) "

@@ -205,8 +205,9 @@ def simulate(members: int, seed: int, start_date, db: Path | None, quiet: bool, 
 @click.option("--db", type=click.Path(path_type=Path), required=True, help="SQLite 数据库文件（database）。")
 @click.option("--out", type=click.Path(path_type=Path), default=None,
               help="把机器人发出的每条消息写成 JSON lines（write every message the bot sent）。")
+@click.option("--progress/--no-progress", default=None, help="进度条（默认：终端上显示）/ a progress bar on stderr (default: on a terminal).")
 @PLAYBOOK_OPT
-def replay(file: Path, db: Path, out: Path | None, playbook: Path) -> None:
+def replay(file: Path, db: Path, out: Path | None, progress: bool | None, playbook: Path) -> None:
     """回放录下的聊天 · replay a recorded chat
 
     把 JSON lines 格式的聊天记录在虚拟时钟上送进引擎，中间照常执行定时动作。
@@ -222,8 +223,22 @@ def replay(file: Path, db: Path, out: Path | None, playbook: Path) -> None:
     except instance_lock.AlreadyRunning as exc:
         click.echo(str(exc), err=True)
         sys.exit(4)
-    handled, problems = play(file, db, playbook, out)
-    click.echo(f"replayed {handled} event(s) from {file}; {len(problems)} bad line(s) skipped", err=True)
+    bar = None
+
+    def show(total: int):
+        nonlocal bar
+        from tqdm import tqdm
+
+        bar = tqdm(total=total, unit="条", desc="回放 replay", file=sys.stderr, mininterval=0.5)
+        return bar.update
+
+    wanted = sys.stderr.isatty() if progress is None else progress
+    try:
+        result = play(file, db, playbook, out, show if wanted else None)
+    finally:
+        if bar is not None:
+            bar.close()
+    click.echo(result.summary(file), err=True)
 
 
 @cli.command("import-contacts")
@@ -270,7 +285,7 @@ def report(db: Path, as_json: bool, playbook: Path, chart: Path | None = None, r
     """
     import sqlite3
 
-    from bot.reporting import report as rep
+    from bot.reporting import jsonout, report as rep
     from bot.storage import Store, connect_readonly
 
     pb = _playbook_or_exit(playbook)
@@ -285,7 +300,7 @@ def report(db: Path, as_json: bool, playbook: Path, chart: Path | None = None, r
                             "`run` or `replay`") from None
     finally:
         store.close()
-    click.echo(json.dumps(data, ensure_ascii=False, indent=2) if as_json else rep.render(data))
+    click.echo(jsonout.dumps(data) if as_json else rep.render(data))
     if chart is not None:
         from bot.pictures import NoFont
         from bot.reporting import chart as charts

@@ -43,7 +43,8 @@ GOOD_END = [line(ts="2026-12-01T10:00:00+08:00", text="打卡", id="c1")]
 def test_hostile_lines_are_reported_by_number_and_the_rest_still_runs(tmp_path):
     chat = tmp_path / "chat.jsonl"
     chat.write_text("\n".join(GOOD_START + [HOSTILE[n] for n in sorted(HOSTILE)] + GOOD_END) + "\n", encoding="utf-8")
-    handled, problems = replay(chat, tmp_path / "bot.db", PLAYBOOK, None)
+    result = replay(chat, tmp_path / "bot.db", PLAYBOOK, None)
+    handled, problems = result.handled, result.problems
     assert [p.line for p in problems] == sorted(HOSTILE)
     assert handled == len(GOOD_START) + len(GOOD_END)
     reasons = {p.line: p.reason for p in problems}
@@ -59,5 +60,6 @@ def test_hostile_lines_are_reported_by_number_and_the_rest_still_runs(tmp_path):
 def test_a_line_that_is_not_utf8_is_reported(tmp_path):
     chat = tmp_path / "chat.jsonl"
     chat.write_bytes(GOOD_START[0].encode() + b"\n\xff\xfe broken\n" + GOOD_START[1].encode() + b"\n")
-    handled, problems = replay(chat, tmp_path / "bot.db", PLAYBOOK, None)
+    result = replay(chat, tmp_path / "bot.db", PLAYBOOK, None)
+    handled, problems = result.handled, result.problems
     assert handled == 2 and [(p.line, p.reason[:9]) for p in problems] == [(2, "not UTF-8")]

@@ -80,7 +80,7 @@ def test_replay_then_report_json_gives_the_week_in_numbers(tmp_path):
     assert any("家乡签到" in t for t in texts)
     assert any("第2天打卡统计：2/3 人" in t for t in texts)
     reminder = next(s for s in sent if "第1天还没打卡" in s["text"])
-    assert reminder["mentions"] == ["u3"] and reminder["ts"].startswith("2026-12-01T12:00")  # 20:00 local
+    assert reminder["mentions"] == ["u3"] and reminder["ts"].startswith("2026-12-01T20:00") and reminder["ts"].endswith("+08:00")
     assert any(t.startswith("✅ 打卡已记录：张三、李四（今日已打卡 2/3 人）") for t in texts)  # one batch for both
     assert sum("打卡已记录" in t for t in texts) == 5  # day 1 batched, then 4 check-ins far apart
 
@@ -140,7 +140,7 @@ def test_replay_drives_the_funnel_from_friend_request_to_enrolment(tmp_path):
     assert [(s["action"], s["to"]) for s in sent if "action" in s] == [("accept", "f1"), ("accept", "f2"), ("invite", "f1"), ("invite", "f2")]
     offer = next(s for s in sent if s["room"] == R2 and "基金投资进阶训练营" in s["text"])
     assert "剩余30个名额" in offer["text"] and "1.8折" in offer["text"]
-    after_opt_out = [s["text"] for s in sent if s["to"] == "f2" and s["ts"] >= "2026-11-29T03:00"]
+    after_opt_out = [s["text"] for s in sent if s["to"] == "f2" and s["ts"] >= "2026-11-29T11:00"]  # +08:00
     assert after_opt_out == ["已为你退订营销消息，之后不会再给你推送优惠信息。课程通知不受影响。"], "an opted-out person was messaged"
 
 

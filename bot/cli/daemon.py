@@ -12,6 +12,7 @@ from typing import Callable, TextIO
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.app import Bot
+from bot.storage.retention import Retention
 
 log = logging.getLogger("bot.cli.daemon")
 
@@ -82,9 +83,21 @@ async def run(bot: Bot, transport, speed: float = 1.0, tick_seconds: float = 1.0
         except Exception:
             log.exception("calendar tick failed")
 
+    retention = Retention.from_settings(bot.store, bot.engine.clock, bot.playbook.settings.retention)
+
+    async def prune() -> None:  # at most once an hour (kept in meta), in small batches between events
+        try:
+            gone = await retention.run()
+            if gone:
+                log.info("retention: %d old row(s) pruned (event ids, sent messages)", gone)
+        except Exception:
+            log.exception("retention failed; tried again later")
+
     scheduler = AsyncIOScheduler(timezone=timezone.utc)
     # the course calendar lives in our tables; one job drives it (missed runs are caught up by the engine's grace rule)
     scheduler.add_job(tick, "interval", seconds=tick_seconds, id="calendar", max_instances=1, coalesce=True,
+                      misfire_grace_time=None)
+    scheduler.add_job(prune, "interval", minutes=5, id="retention", max_instances=1, coalesce=True,
                       misfire_grace_time=None)
     await tick()  # catch up at once after downtime
     inbox = asyncio.create_task(bot.engine.inbox.run())  # first what a crash left in the inbox, then what arrives

@@ -1,11 +1,14 @@
-"""Recorded chat (JSON lines) -> events; a bad line is reported by number and skipped."""
+"""Recorded chat (JSON lines) -> events; a bad line is reported by number and skipped. A file is read as a stream:
+`survey` goes through it once keeping only a number per line (the times, to find the file's middle), `stream`
+goes through it again yielding the events one at a time (replay holds no list of events, whatever the size)."""
 from __future__ import annotations
 
 import json
+from array import array
+from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
-from statistics import median_low
-from typing import Iterable
+from typing import Iterable, Iterator
 
 from bot.core.events import Event, FriendRequest, Member, MemberJoined, MemberLeft, Message
 
@@ -95,38 +98,76 @@ def parse_line(raw: str, lineno: int) -> Event:
     return cls(event_id, ts, room, members, topic)
 
 
-def read_events(lines: Iterable[str | bytes], problems: list[Problem]) -> list[Event]:
-    """Events from JSON lines (text, or bytes decoded as UTF-8); bad lines and far-off times are appended to
-    `problems` (in line order) and skipped."""
-    parsed: list[tuple[int, Event]] = []
+def _parsed(lines: Iterable[str | bytes]) -> Iterator[tuple[int, Event | Problem]]:
+    """(line number, event or the problem with the line), skipping blank lines."""
     for lineno, raw in enumerate(lines, 1):
         try:
             text = raw.decode("utf-8") if isinstance(raw, bytes) else raw
         except UnicodeDecodeError as exc:
-            problems.append(Problem(lineno, f"not UTF-8 (byte {exc.start})"))
+            yield lineno, Problem(lineno, f"not UTF-8 (byte {exc.start})")
             continue
         if not text.strip():
             continue
         try:
-            parsed.append((lineno, parse_line(text, lineno)))
+            yield lineno, parse_line(text, lineno)
         except BadLine as exc:
-            problems.append(Problem(lineno, str(exc)))
-    events = drop_far_times(parsed, problems)
-    problems.sort(key=lambda p: p.line)
-    return events
+            yield lineno, Problem(lineno, str(exc))
 
 
-def drop_far_times(events: list[tuple[int, Event]], problems: list[Problem]) -> list[Event]:
-    """Events whose time is more than FAR_OFF from the file's median (a 2099 or a 1970 among 2026 lines) would
-    move the clock years: they are reported and skipped."""
-    if not events:
-        return []
-    middle = median_low([e.ts.astimezone(timezone.utc) for _, e in events])
-    kept = []
-    for lineno, event in events:
-        if abs(event.ts - middle) > FAR_OFF:
-            problems.append(Problem(lineno, f"ts {event.ts.isoformat()} is more than {FAR_OFF.days} days from the "
+@dataclass(frozen=True)
+class Survey:
+    """What one pass over a recording found: the file's middle time, the first time that will be replayed, and how
+    many events will be (far-off times and bad lines are in `problems`, in line order)."""
+
+    middle: datetime | None
+    first: datetime | None
+    events: int
+    problems: list[Problem]
+
+
+def survey(lines: Iterable[str | bytes]) -> Survey:
+    """The first pass: every line is checked, only its time is kept (8 bytes a line)."""
+    problems: list[Problem] = []
+    times, numbers = array("d"), array("q")
+    for lineno, item in _parsed(lines):
+        if isinstance(item, Problem):
+            problems.append(item)
+        else:
+            times.append(item.ts.timestamp())
+            numbers.append(lineno)
+    if not times:
+        return Survey(None, None, 0, problems)
+    middle = datetime.fromtimestamp(_median_low(times), timezone.utc)
+    centre, far = middle.timestamp(), FAR_OFF.total_seconds()
+    first, kept = None, 0
+    for lineno, t in zip(numbers, times):
+        if abs(t - centre) > far:
+            when = datetime.fromtimestamp(t, timezone.utc)
+            problems.append(Problem(lineno, f"ts {when.isoformat()} is more than {FAR_OFF.days} days from the "
                                             f"file's other lines (around {middle.date()}): the clock would jump"))
         else:
-            kept.append(event)
-    return kept
+            kept += 1
+            first = t if first is None or t < first else first
+    problems.sort(key=lambda p: p.line)
+    return Survey(middle, datetime.fromtimestamp(first, timezone.utc) if first is not None else None, kept, problems)
+
+
+def _median_low(times: array) -> float:
+    """statistics.median_low of the times without sorting them all (a sorted list is 32 bytes a line): count them
+    per hour, then sort only the hour the median falls in."""
+    hours = Counter(int(t // 3600) for t in times)
+    k, before = (len(times) - 1) // 2, 0  # the median_low's index in sorted order
+    for hour in sorted(hours):
+        if before + hours[hour] > k:
+            return sorted(t for t in times if int(t // 3600) == hour)[k - before]
+        before += hours[hour]
+    raise ValueError("no times")
+
+
+def stream(lines: Iterable[str | bytes], middle: datetime | None) -> Iterator[Event]:
+    """The second pass: the events in file order, without the bad lines and the times more than FAR_OFF from
+    `middle` (the survey reported those)."""
+    centre, far = (middle.timestamp() if middle else 0.0), FAR_OFF.total_seconds()
+    for _, item in _parsed(lines):
+        if not isinstance(item, Problem) and abs(item.ts.timestamp() - centre) <= far:
+            yield item

@@ -1,6 +1,8 @@
 """The study groups, one copy each: a group's row is read into a `Group` once, every change goes through the group
 (its row is written in the same call), and a transaction that rolls back drops the cached groups so they are read
-again from the database. The only other in-memory structure is the calendar's due-time heap."""
+again from the database. The only other in-memory structure is the calendar's due-time heap. A closed group (the
+lifecycle's final state) leaves memory: it is read from the database when asked for, never cached, and not
+iterated (a year of groups would otherwise stay in memory for good)."""
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -16,30 +18,48 @@ class Groups:
     def __init__(self, store: Store) -> None:
         self.store = store
         self._cache: dict[str, Group] = {}
-        self._rooms: set[str] = store.groups.rooms()
+        self._rooms, self._closed = store.groups.rooms_by_closed()  # rooms of running groups, of closed ones
         store.on_rollback(self._forget)
 
     def get(self, room: str | None) -> Group | None:
-        """The bound group of a room, or None."""
-        if room is None or room not in self._rooms:
+        """The bound group of a room (closed ones too), or None."""
+        if room is None:
+            return None
+        if room in self._closed:
+            return self._read(room)
+        if room not in self._rooms:
             return None
         group = self._cache.get(room)
         if group is None:
-            row = self.store.groups.row(room)
-            if row is None:
+            group = self._read(room)
+            if group is None:
                 self._rooms.discard(room)
                 return None
-            group = self._cache[room] = Group.from_row(self.store, row)
+        if group.state == "closed":  # it has just closed (or was closed by another process): out of memory
+            self._cache.pop(room, None)
+            self._rooms.discard(room)
+            self._closed.add(room)
+        else:
+            self._cache[room] = group
         return group
 
+    def _read(self, room: str) -> Group | None:
+        row = self.store.groups.row(room)
+        return Group.from_row(self.store, row) if row is not None else None
+
     def __iter__(self) -> Iterator[Group]:
+        """The groups still running (closed ones are not iterated)."""
         for room in sorted(self._rooms):
             group = self.get(room)
-            if group is not None:
+            if group is not None and group.state != "closed":
                 yield group
 
     def __len__(self) -> int:
-        return len(self._rooms)
+        return len(self._rooms) + len(self._closed)
+
+    def cached(self) -> int:
+        """How many groups are in memory."""
+        return len(self._cache)
 
     def in_states(self, *states: str) -> list[Group]:
         return [g for g in self if g.state in states]
@@ -55,4 +75,4 @@ class Groups:
         """A transaction rolled back: what any group did in memory may be undone, so every group is read again
         when next needed (rollbacks are rare: a refused command, a failing handler)."""
         self._cache.clear()
-        self._rooms = self.store.groups.rooms()
+        self._rooms, self._closed = self.store.groups.rooms_by_closed()

@@ -55,6 +55,15 @@ class Replies(Section):
     window_minutes: float = Field(default=10, gt=0, le=24 * 60)
 
 
+class Retention(Section):
+    """How long the daemon keeps what it no longer needs (pruned in small batches, at most once an hour)."""
+
+    inbound_days: float = Field(default=7, ge=1, le=3650)  # ids of received events: a redelivery inside this is ignored
+    outbox_days: float = Field(default=30, ge=1, le=3650)  # messages sent (or withdrawn) longer ago are deleted
+    every_minutes: float = Field(default=60, ge=1, le=7 * 24 * 60)
+    batch: int = Field(default=500, ge=1, le=100_000)
+
+
 class Settings(Section):
     grace_minutes: int = Field(default=60, ge=0, le=24 * 60)
     backlog_max_age_minutes: int = Field(default=10, ge=1, le=7 * 24 * 60)
@@ -67,6 +76,7 @@ class Settings(Section):
     max_message_chars: int = Field(default=1000, ge=200, le=10000)  # a longer text is split at line breaks
     acks: Acks = Acks()
     replies: Replies = Replies()
+    retention: Retention = Retention()
     lesson_time: LocalTime = "09:00"
 
     @model_validator(mode="before")

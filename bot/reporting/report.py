@@ -11,24 +11,29 @@ def build(store: Store, course_days: int = 7, rituals: Iterable[Ritual] = ()) ->
     """{"groups": [...], "funnel": {...}} in the documented JSON shape; each ritual's report fields are added to its
     groups' entries under the ritual's name (with "_report" naming their title and labels for the human report)."""
     parts = [(r.name, part) for r in rituals for part in r.reports]
+    q = store.reports  # each figure read for every group at once (a query per group is minutes at a year of data)
+    rows = store.groups.rows()
+    members_by_room = q.current_members()
+    members = {row["room"]: members_by_room.get(row["room"], []) for row in rows}
+    checkins, practice = q.days_by_member("checkins"), q.days_by_member("practice")
+    hometowns, graduates, unknown = q.hometowns(), q.graduates(), q.unknown_sends()
+    funnels = q.group_funnels(members, checkins, course_days)
     groups = []
-    for row in store.groups.rows():
+    for row in rows:
         room = row["room"]
-        members = [m for m, _ in store.members.current(room)]
-        checkins = store.checkins.days_by_member(room)
         groups.append({
             "room": room,
             "topic": row["topic"],
             "state": row["state"],
             "course_day": row["course_day"],
             "start_date": row["start_date"],
-            "members": members,
-            "hometowns": store.hometowns.of(room),
-            "checkins": checkins,
-            "practice": store.practice.days_by_member(room),
-            "graduates": store.graduates.of(room),
-            "funnel": store.reports.group_funnel(room, members, checkins, course_days),
-            "unknown_sends": store.outbox.unknown_sends(room),
+            "members": members[room],
+            "hometowns": hometowns.get(room, {}),
+            "checkins": checkins.get(room, {}),
+            "practice": practice.get(room, {}),
+            "graduates": graduates.get(room, []),
+            "funnel": funnels[room],
+            "unknown_sends": unknown.get(room, 0),
         })
         for name, part in parts:
             groups[-1][name] = part.fields(store, room)

@@ -36,6 +36,15 @@ class VirtualRunner:
         self.engine.tick()
         await self.sender.drain()
 
+    async def flush_pending(self, rounds: int = 100) -> None:
+        """The input has ended: let the acknowledgements still gathering go out at their moment (the clock moves to
+        it, so whatever else falls due by then runs too); nothing later is run."""
+        for _ in range(rounds):
+            due = [g.ack_due for g in self.engine.groups if g.ack_due is not None]
+            if not due:
+                return
+            await self.advance_to(max(due))
+
     async def settle(self) -> None:
         """Let paced messages already queued go out (without running later scheduled actions)."""
         while (nxt := self.sender.next_allowed()) is not None:

@@ -1,4 +1,4 @@
-"""Storage: one SQLite file through sqlite-utils (WAL, versioned schema); a Store (the unit of work) with one
+"""Storage: one SQLite file (WAL, versioned schema); a Store (the unit of work) with one
 storage class per aggregate, each owning its tables."""
 from bot.storage.db import DatabaseError, connect, connect_readonly
 from bot.storage.stamps import from_iso, iso

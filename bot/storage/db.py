@@ -1,5 +1,8 @@
 """Open the SQLite file (WAL, one connection per thread) and bring its schema up to date; private files: the
-database (and its -wal/-shm) 0600 in a 0700 folder; every way it can be unusable is one DatabaseError."""
+database (and its -wal/-shm) 0600 in a 0700 folder; every way it can be unusable is one DatabaseError.
+
+The connection is wrapped in a small Database of our own (not sqlite_utils.Database: importing sqlite_utils imports
+pandas and numpy, half of the start-up time, for nothing the bot uses)."""
 from __future__ import annotations
 
 import contextlib
@@ -9,14 +12,40 @@ import stat
 from pathlib import Path
 from typing import Iterator
 
-import sqlite_utils
-
 from bot.storage.schema import MIGRATIONS, current_version
 
 PRAGMAS = ("PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL", "PRAGMA busy_timeout=5000", "PRAGMA foreign_keys=ON")
 SQLITE_HEADER = b"SQLite format 3\x00"
 SIDE_FILES = ("-wal", "-shm")
 BOT_DATA = Path(__file__).resolve().parents[2] / "data"  # the default folder (data/bot.db): the bot's own, made 0700
+
+
+class Database:
+    """An open SQLite connection (autocommit mode: transactions are explicit) and the few helpers the schema code
+    needs; `conn` is what the Store and the rituals' stores share."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+
+    def execute(self, sql: str, params: tuple | list = ()) -> sqlite3.Cursor:
+        return self.conn.execute(sql, params)
+
+    def table_names(self) -> list[str]:
+        return [n for (n,) in self.conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+
+    @contextlib.contextmanager
+    def atomic(self) -> Iterator[None]:
+        """One transaction (the connection is in autocommit mode)."""
+        self.conn.execute("BEGIN")
+        try:
+            yield
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        self.conn.execute("COMMIT")
+
+    def close(self) -> None:
+        self.conn.close()
 
 
 class DatabaseError(Exception):
@@ -84,12 +113,12 @@ def _make_private(path: Path) -> None:
                 p.chmod(0o600)
 
 
-def connect(path: str | Path) -> sqlite_utils.Database:
+def connect(path: str | Path) -> Database:
     """Open (creating if needed) the database at path with the bot's pragmas, migrated to the current schema;
     DatabaseError (one line) if it cannot be used."""
     if str(path) == ":memory:":
         conn = sqlite3.connect(":memory:", isolation_level=None)
-        db = sqlite_utils.Database(conn)
+        db = Database(conn)
         migrate(db)
         return db
     path = Path(path)
@@ -102,7 +131,7 @@ def connect(path: str | Path) -> sqlite_utils.Database:
             conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=True)
             for pragma in PRAGMAS:
                 conn.execute(pragma)
-            db = sqlite_utils.Database(conn)
+            db = Database(conn)
             migrate(db)
         _make_private(path)
         return db
@@ -118,7 +147,7 @@ def connect(path: str | Path) -> sqlite_utils.Database:
         raise DatabaseError(f"{path}: cannot create it ({exc.strerror})") from None
 
 
-def connect_readonly(path: str | Path) -> sqlite_utils.Database:
+def connect_readonly(path: str | Path) -> Database:
     """Open an existing database read-only (sqlite mode=ro): nothing is migrated or created."""
     path = Path(path)
     if not path.exists():
@@ -127,7 +156,7 @@ def connect_readonly(path: str | Path) -> sqlite_utils.Database:
     try:
         conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, isolation_level=None)
         conn.execute("PRAGMA busy_timeout=5000")
-        db = sqlite_utils.Database(conn)
+        db = Database(conn)
         have = schema_version(db)
     except sqlite3.Error as exc:
         raise _explain(path, exc) from None
@@ -141,7 +170,7 @@ def connect_readonly(path: str | Path) -> sqlite_utils.Database:
     return db
 
 
-def schema_version(db: sqlite_utils.Database) -> int:
+def schema_version(db: Database) -> int:
     """The version recorded in meta, 0 for a new file."""
     if "meta" not in db.table_names():
         return 0
@@ -152,7 +181,7 @@ def schema_version(db: sqlite_utils.Database) -> int:
         raise DatabaseError(f"the schema version {row[0]!r} is not a number") from None
 
 
-def migrate(db: sqlite_utils.Database) -> None:
+def migrate(db: Database) -> None:
     """Apply every migration the file has not seen, each in its own transaction."""
     db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
     have = schema_version(db)

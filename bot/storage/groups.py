@@ -22,6 +22,14 @@ class GroupStore:
         """The rooms of every bound group."""
         return {r for (r,) in self.conn.execute("SELECT room FROM groups")}
 
+    def rooms_by_closed(self) -> tuple[set[str], set[str]]:
+        """(rooms of groups still running, rooms of closed groups)."""
+        running: set[str] = set()
+        closed: set[str] = set()
+        for room, state in self.conn.execute("SELECT room, state FROM groups"):
+            (closed if state == "closed" else running).add(room)
+        return running, closed
+
     def row(self, room: str) -> dict | None:
         rows = dicts(self.conn.execute("SELECT * FROM groups WHERE room = ?", (room,)))
         return rows[0] if rows else None

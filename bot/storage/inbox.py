@@ -28,7 +28,17 @@ class InboxStore:
     def length(self) -> int:
         return self.conn.execute("SELECT COUNT(*) FROM inbox").fetchone()[0]
 
+    def seen(self, event_id: str) -> bool:
+        """Was this inbound event id handled before?"""
+        return self.conn.execute("SELECT 1 FROM inbound WHERE id = ?", (event_id,)).fetchone() is not None
+
     def remember(self, event_id: str, ts: datetime) -> bool:
         """Record an inbound event id; False if it was seen before (a redelivery)."""
         cur = self.conn.execute("INSERT OR IGNORE INTO inbound(id, ts) VALUES (?, ?)", (event_id, iso(ts)))
         return cur.rowcount == 1
+
+    def prune(self, before: datetime, limit: int) -> int:
+        """Forget up to `limit` event ids received (by their time) before `before`, oldest first; how many."""
+        return self.conn.execute(
+            "DELETE FROM inbound WHERE id IN (SELECT id FROM inbound WHERE ts < ? ORDER BY ts LIMIT ?)",
+            (iso(before), limit)).rowcount

@@ -24,6 +24,8 @@ class OutboxStore:
 
     def __init__(self, conn: sqlite3.Connection) -> None:
         self.conn = conn
+        self._cache: dict[tuple[str, int], list[tuple[QueuedMessage, int]]] = {}
+        self._cache_version: tuple[int, int] | None = None
 
     def enqueue(self, out: Outgoing, now: datetime, priority: int = 0, asked: tuple[str, str, str] | None = None) -> int:
         """Queue an outgoing message (inside the caller's transaction); priority 0 = a reply, 1 = a broadcast;
@@ -38,20 +40,32 @@ class OutboxStore:
 
     def queued(self, limit: int = 100, aged_before: datetime | None = None) -> list[QueuedMessage]:
         """Queued messages in sending order: broadcasts queued before `aged_before` first (so replies never starve
-        them), then replies, then broadcasts, each oldest first."""
-        cols = "id, room, to_id, text, mentions, created_at, action, ref, image, priority"
-        rows = list(self.conn.execute(
-            f"SELECT {cols} FROM outbox WHERE status = 'queued' ORDER BY priority, id LIMIT ?", (limit,)))
+        them), then replies, then broadcasts, each oldest first. The head of the queue is read again only after
+        the database changed (the sender asks before and after every event; a paced backlog is not re-read)."""
+        rows = self._read("SELECT {cols} FROM outbox WHERE status = 'queued' ORDER BY priority, id LIMIT ?", limit)
         if aged_before is not None and rows and rows[0][-1] == 0:  # only replies can be ahead of an aged broadcast
             cutoff = iso(aged_before)
-            oldest = self.conn.execute(  # id order is creation order, so the aged ones are a prefix
-                f"SELECT {cols} FROM outbox WHERE status = 'queued' AND priority = 1 ORDER BY id LIMIT ?", (limit,))
-            aged = [r for r in oldest if r[5] <= cutoff]
+            oldest = self._read(  # id order is creation order, so the aged ones are a prefix
+                "SELECT {cols} FROM outbox WHERE status = 'queued' AND priority = 1 ORDER BY id LIMIT ?", limit)
+            aged = [r for r in oldest if r[0].created_at <= cutoff]
             if aged:
-                ids = {r[0] for r in aged}
-                rows = (aged + [r for r in rows if r[0] not in ids])[:limit]
-        return [QueuedMessage(i, Outgoing(room, to, text, tuple(json.loads(m)), action, ref, image), c)
-                for i, room, to, text, m, c, action, ref, image, _ in rows]
+                ids = {r[0].id for r in aged}
+                rows = (aged + [r for r in rows if r[0].id not in ids])[:limit]
+        return [message for message, _ in rows]
+
+    def _read(self, sql: str, limit: int) -> list[tuple[QueuedMessage, int]]:
+        """(message, priority) rows of a queue query, from the cache while no connection has written since."""
+        version = (self.conn.total_changes, self.conn.execute("PRAGMA data_version").fetchone()[0])
+        if self._cache_version != version:
+            self._cache.clear()
+            self._cache_version = version
+        key = (sql, limit)
+        if key not in self._cache:
+            cols = "id, room, to_id, text, mentions, created_at, action, ref, image, priority"
+            self._cache[key] = [
+                (QueuedMessage(i, Outgoing(room, to, text, tuple(json.loads(m)), action, ref, image), c), p)
+                for i, room, to, text, m, c, action, ref, image, p in self.conn.execute(sql.format(cols=cols), (limit,))]
+        return self._cache[key]
 
     def length(self) -> int:
         """How many messages are queued."""
@@ -109,3 +123,17 @@ class OutboxStore:
             self.conn.execute(
                 "UPDATE outbox SET status = 'unknown', error = 'interrupted mid-send by a restart' WHERE status = 'sending'")
         return [tuple(r) for r in rows]
+
+    # -- retention ------------------------------------------------------------------------------
+    def prune(self, before: datetime, limit: int) -> int:
+        """Delete up to `limit` messages sent (or withdrawn) before `before`, oldest first; how many. Queued,
+        sending and unknown messages are kept whatever their age."""
+        cutoff = iso(before)
+        done = self.conn.execute(
+            "DELETE FROM outbox WHERE id IN (SELECT id FROM outbox WHERE sent_at < ? AND status = 'sent' "
+            "ORDER BY sent_at LIMIT ?)", (cutoff, limit)).rowcount
+        if done < limit:
+            done += self.conn.execute(
+                "DELETE FROM outbox WHERE id IN (SELECT id FROM outbox WHERE status = 'withdrawn' AND created_at < ? "
+                "ORDER BY id LIMIT ?)", (cutoff, limit - done)).rowcount
+        return done

@@ -1,13 +1,16 @@
 """The report's queries, all in one place: the conversion funnel in numbers, per group and overall (read-only;
-they read across the aggregates' tables)."""
+they read across the aggregates' tables). Every per-group figure is one grouped query over its table (GROUP BY
+room), never a query per group: a year of data (thousands of groups, a million funnel rows) reports in seconds."""
 from __future__ import annotations
 
 import sqlite3
-from collections import Counter
+from collections import Counter, defaultdict
 
-# stage -> how to count it. Each query takes (room,) per group, or () overall (room filter dropped).
-_STAGE = "SELECT COUNT(DISTINCT f.contact) FROM funnel f WHERE f.stage = '{stage}'"
-_INVITED_HERE = " AND f.contact IN (SELECT contact FROM invites WHERE room = ?)"
+# the funnel stages counted per group by the room a stage was recorded in, and overall by distinct person
+_ROOM_STAGES = ("offer_shown", "coupon_pushed")
+_OVERALL_STAGES = ("friend_added", "greeted", "offer_shown", "coupon_pushed")
+# the stages counted per group among the people invited to it
+_INVITED_STAGES = ("friend_added", "greeted")
 
 
 class ReportQueries:
@@ -19,49 +22,132 @@ class ReportQueries:
     def _one(self, sql: str, args: tuple = ()) -> int:
         return self.conn.execute(sql, args).fetchone()[0]
 
-    def group_funnel(self, room: str, members: list[str], checkins: dict[str, list[int]], days: int) -> dict:
-        """Funnel counts for one study group (`checkins`: {member: [days]}, for the check-in distribution)."""
-        one, here = self._one, (room,)
-        distribution = Counter(len(checkins.get(m, [])) for m in members)
-        member_set = ",".join("?" * len(members)) or "NULL"
-        return {
-            "friends_added": one(_STAGE.format(stage="friend_added") + _INVITED_HERE, here),
-            "greeted": one(_STAGE.format(stage="greeted") + _INVITED_HERE, here),
-            "invited": one("SELECT COUNT(*) FROM invites WHERE room = ?", here),
-            "joined": one("SELECT COUNT(*) FROM members WHERE room = ?", here),
-            "hometown_given": one("SELECT COUNT(*) FROM hometowns WHERE room = ?", here),
-            "checkin_days": {str(n): distribution.get(n, 0) for n in range(days + 1)},
-            "practice_done": one("SELECT COUNT(DISTINCT member) FROM practice WHERE room = ?", here),
-            "graduated": one("SELECT COUNT(*) FROM graduates WHERE room = ?", here),
-            "offer_shown": one(_STAGE.format(stage="offer_shown") + " AND f.room = ?", here),
-            "enrolled": one("SELECT COUNT(*) FROM enrollments WHERE room = ?", here),
-            "coupons_pushed": one(_STAGE.format(stage="coupon_pushed") + " AND f.room = ?", here),
-            "coupons_claimed": one("SELECT COUNT(*) FROM coupon_claims WHERE room = ?", here),
-            "survey_started": one(f"SELECT COUNT(*) FROM surveys WHERE state != 'invited' AND contact IN ({member_set})",
-                                  tuple(members)),
-            "survey_completed": one(f"SELECT COUNT(*) FROM surveys WHERE completed_at IS NOT NULL AND contact IN ({member_set})",
-                                    tuple(members)),
-            "opted_out": one(f"SELECT COUNT(*) FROM contacts WHERE opted_out_at IS NOT NULL AND contact IN ({member_set})",
-                             tuple(members)),
-        }
+    def _by_room(self, sql: str) -> dict[str, int]:
+        """{room: count} from a `SELECT room, COUNT(..) ... GROUP BY room`."""
+        return dict(self.conn.execute(sql))
+
+    # -- what each group holds, every group at once ---------------------------------------------
+    def current_members(self) -> dict[str, list[str]]:
+        """{room: current members in joining order}."""
+        out: dict[str, list[str]] = defaultdict(list)
+        for room, member in self.conn.execute(
+                "SELECT room, member FROM members WHERE left_at IS NULL ORDER BY room, joined_at, member"):
+            out[room].append(member)
+        return out
+
+    def days_by_member(self, table: str) -> dict[str, dict[str, list[int]]]:
+        """{room: {member: [days]}} of a daily record table (checkins or practice; named by the code). One row per
+        member (its days concatenated in key order by SQLite); the few distinct day lists are parsed once and shared
+        between the members who have the same days (the report is read, never changed)."""
+        assert table in ("checkins", "practice")
+        out: dict[str, dict[str, list[int]]] = defaultdict(dict)
+        parsed: dict[str, list[int]] = {}
+        for room, member, days in self.conn.execute(
+                f"SELECT room, member, group_concat(day) FROM {table} GROUP BY room, member ORDER BY room, member"):
+            if (found := parsed.get(days)) is None:
+                found = parsed[days] = sorted(map(int, days.split(",")))
+            out[room][member] = found
+        return out
+
+    def hometowns(self) -> dict[str, dict[str, dict]]:
+        """{room: {member: {"province": ..., "city": ...}}}."""
+        out: dict[str, dict[str, dict]] = defaultdict(dict)
+        for room, member, province, city in self.conn.execute(
+                "SELECT room, member, province, city FROM hometowns ORDER BY room, member"):
+            out[room][member] = {"province": province, "city": city}
+        return out
+
+    def graduates(self) -> dict[str, list[str]]:
+        """{room: graduates in the order they graduated}."""
+        out: dict[str, list[str]] = defaultdict(list)
+        for room, member in self.conn.execute("SELECT room, member FROM graduates ORDER BY room, ts, member"):
+            out[room].append(member)
+        return out
+
+    def unknown_sends(self) -> dict[str, int]:
+        """{room: messages whose send was interrupted} (they may or may not have reached WeChat)."""
+        return self._by_room("SELECT room, COUNT(*) FROM outbox WHERE status = 'unknown' AND room IS NOT NULL "
+                             "GROUP BY room")
+
+    # -- the funnel -----------------------------------------------------------------------------
+    def group_funnels(self, members: dict[str, list[str]], checkins: dict[str, dict[str, list[int]]],
+                      days: int) -> dict[str, dict]:
+        """{room: funnel counts} for every group in `members`' keys and beyond (`members`: current members per
+        room, `checkins`: {room: {member: [days]}} for the check-in distribution)."""
+        by_room = self._by_room
+        invited_with: dict[str, dict[str, int]] = {stage: {} for stage in _INVITED_STAGES}
+        reached = ", ".join(f"SUM(EXISTS (SELECT 1 FROM funnel f WHERE f.contact = i.contact AND f.stage = '{stage}'))"
+                            for stage in _INVITED_STAGES)  # stage names are the code's constants
+        for room, *counts in self.conn.execute(  # people invited to the group who reached the stage (anywhere)
+                f"SELECT i.room, {reached} FROM invites i GROUP BY i.room"):
+            for stage, n in zip(_INVITED_STAGES, counts):
+                if n:
+                    invited_with[stage][room] = n
+        in_room: dict[str, dict[str, int]] = {stage: {} for stage in _ROOM_STAGES}
+        for stage, room, n in self.conn.execute(
+                f"SELECT stage, room, COUNT(DISTINCT contact) FROM funnel WHERE stage IN ({_marks(_ROOM_STAGES)}) "
+                "AND room IS NOT NULL GROUP BY stage, room", _ROOM_STAGES):
+            in_room[stage][room] = n
+        surveys: dict[str, tuple[int, int]] = {room: (started, completed) for room, started, completed in self.conn.execute(
+            "SELECT m.room, SUM(s.state != 'invited'), SUM(s.completed_at IS NOT NULL) FROM members m "
+            "JOIN surveys s ON s.contact = m.member WHERE m.left_at IS NULL GROUP BY m.room")}
+        opted_out = by_room("SELECT m.room, COUNT(*) FROM members m JOIN contacts c ON c.contact = m.member "
+                            "WHERE m.left_at IS NULL AND c.opted_out_at IS NOT NULL GROUP BY m.room")
+        invited = by_room("SELECT room, COUNT(*) FROM invites GROUP BY room")
+        joined = by_room("SELECT room, COUNT(*) FROM members GROUP BY room")
+        hometown_given = by_room("SELECT room, COUNT(*) FROM hometowns GROUP BY room")
+        practice_done = by_room("SELECT room, COUNT(DISTINCT member) FROM practice GROUP BY room")
+        graduated = by_room("SELECT room, COUNT(*) FROM graduates GROUP BY room")
+        enrolled = by_room("SELECT room, COUNT(*) FROM enrollments WHERE room IS NOT NULL GROUP BY room")
+        claimed = by_room("SELECT room, COUNT(*) FROM coupon_claims WHERE room IS NOT NULL GROUP BY room")
+        out = {}
+        for room, people in members.items():
+            room_checkins = checkins.get(room, {})
+            distribution = Counter(len(room_checkins.get(m, ())) for m in people)
+            started, completed = surveys.get(room, (0, 0))
+            out[room] = {
+                "friends_added": invited_with["friend_added"].get(room, 0),
+                "greeted": invited_with["greeted"].get(room, 0),
+                "invited": invited.get(room, 0),
+                "joined": joined.get(room, 0),
+                "hometown_given": hometown_given.get(room, 0),
+                "checkin_days": {str(n): distribution.get(n, 0) for n in range(days + 1)},
+                "practice_done": practice_done.get(room, 0),
+                "graduated": graduated.get(room, 0),
+                "offer_shown": in_room["offer_shown"].get(room, 0),
+                "enrolled": enrolled.get(room, 0),
+                "coupons_pushed": in_room["coupon_pushed"].get(room, 0),
+                "coupons_claimed": claimed.get(room, 0),
+                "survey_started": started,
+                "survey_completed": completed,
+                "opted_out": opted_out.get(room, 0),
+            }
+        return out
 
     def overall_funnel(self) -> dict:
         """Funnel counts over every person the bot knows."""
         one = self._one
+        stages = dict(self.conn.execute(
+            f"SELECT stage, COUNT(DISTINCT contact) FROM funnel WHERE stage IN ({_marks(_OVERALL_STAGES)}) GROUP BY stage",
+            _OVERALL_STAGES))
         return {
-            "friends_added": one(_STAGE.format(stage="friend_added")),
-            "greeted": one(_STAGE.format(stage="greeted")),
+            "friends_added": stages.get("friend_added", 0),
+            "greeted": stages.get("greeted", 0),
             "invited": one("SELECT COUNT(DISTINCT contact) FROM invites"),
             "joined": one("SELECT COUNT(DISTINCT member) FROM members"),
             "hometown_given": one("SELECT COUNT(DISTINCT member) FROM hometowns"),
             "checked_in": one("SELECT COUNT(DISTINCT member) FROM checkins"),
             "practice_done": one("SELECT COUNT(DISTINCT member) FROM practice"),
             "graduated": one("SELECT COUNT(DISTINCT member) FROM graduates"),
-            "offer_shown": one(_STAGE.format(stage="offer_shown")),
+            "offer_shown": stages.get("offer_shown", 0),
             "enrolled": one("SELECT COUNT(DISTINCT member) FROM enrollments"),
-            "coupons_pushed": one(_STAGE.format(stage="coupon_pushed")),
+            "coupons_pushed": stages.get("coupon_pushed", 0),
             "coupons_claimed": one("SELECT COUNT(*) FROM coupon_claims"),
             "survey_started": one("SELECT COUNT(*) FROM surveys WHERE state != 'invited'"),
             "survey_completed": one("SELECT COUNT(*) FROM surveys WHERE completed_at IS NOT NULL"),
             "opted_out": one("SELECT COUNT(*) FROM contacts WHERE opted_out_at IS NOT NULL"),
         }
+
+
+def _marks(values: tuple) -> str:
+    return ",".join("?" * len(values))

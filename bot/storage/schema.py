@@ -245,6 +245,13 @@ MIGRATIONS: list[str] = [
     """
     ALTER TABLE outbox ADD COLUMN image TEXT;
     """,
+    # 9: a year of data: the report's grouped queries (funnel stages per room and per person, invitations per
+    # room) and retention (received event ids pruned by time)
+    """
+    CREATE INDEX IF NOT EXISTS funnel_stage ON funnel(stage, room, contact);
+    CREATE INDEX IF NOT EXISTS invites_room ON invites(room, contact);
+    CREATE INDEX IF NOT EXISTS inbound_ts ON inbound(ts);
+    """,
 ]
 
 

@@ -9,8 +9,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Callable, Iterator
 
-import sqlite_utils
-
+from bot.storage.db import Database
 from bot.storage.funnel import FunnelStore
 from bot.storage.groups import GroupStore
 from bot.storage.inbox import InboxStore
@@ -40,7 +39,7 @@ class Meta:
 class Store:
     """The bot's persistence: one SQLite file, one connection, used from one thread; an attribute per aggregate."""
 
-    def __init__(self, db: sqlite_utils.Database) -> None:
+    def __init__(self, db: Database) -> None:
         self.conn = conn = db.conn
         self._depth = 0
         self._rollback_hooks: list[Callable[[], None]] = []

@@ -10,7 +10,7 @@ The year: G groups (one started every ~2 hours, 35 members each, about a third o
 friend-request funnel, the rest imported), 7 course days; per member a friend request / friend added / greeted /
 invited / joined and, per group, offers shown, coupons pushed and claimed, survey invitations and answers, check-ins
 (most members most days), practice, hometowns, graduates, opt-outs, moderation decisions; the outbox of a year
-(sent, a few interrupted). Rows go in with executemany in one transaction, through the bot's own schema (connect +
+(sent, a few interrupted). Rows go in with sqlite-utils insert_all in batches, through the bot's own schema (connect +
 every ritual's migrations), in batches of 200 groups, with a fixed seed: the same database every time.
 """
 from __future__ import annotations
@@ -66,6 +66,7 @@ SQL = {
     "marketing_log": "INSERT INTO marketing_log(target, kind, ts) VALUES (?,?,?)",
 }
 
+COLUMNS = {table: sql[sql.index("(") + 1:sql.index(")")].split(", ") for table, sql in SQL.items()}
 
 def iso(ts: datetime) -> str:
     return ts.astimezone(UTC).isoformat()
@@ -180,13 +181,16 @@ def build(path: Path, groups: int, members_per_group: int, seed: int) -> dict:
 
 
 def flush(store: Store, rows: dict[str, list[tuple]], counts: dict[str, int]) -> None:
-    """Write the rows gathered so far (one transaction per batch of groups) and forget them."""
-    with store.tx():
-        for table, statement in SQL.items():
-            if rows[table]:
-                store.conn.executemany(statement, rows[table])
-                counts[table] = counts.get(table, 0) + len(rows[table])
-                rows[table].clear()
+    """Write the rows gathered so far and forget them: bulk loading is what sqlite-utils does well (insert_all in
+    batches, each its own transaction; the bot itself does not import sqlite-utils, whose import pulls in pandas)."""
+    import sqlite_utils
+
+    db = sqlite_utils.Database(store.conn)
+    for table, columns in COLUMNS.items():
+        if rows[table]:
+            db[table].insert_all((dict(zip(columns, row)) for row in rows[table]), batch_size=2000)
+            counts[table] = counts.get(table, 0) + len(rows[table])
+            rows[table].clear()
 
 
 def time_report(db: Path, as_json: bool, runs: int) -> tuple[float, float, int]:

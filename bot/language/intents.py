@@ -11,6 +11,7 @@ from bot.language.scope import Scope
 
 _DAY = re.compile(r"^(?:day|d|第)?\s*[0-9一二三四五六七八九十]{1,2}\s*天?$|^(?:今天|今日|day)$")
 _PARTICLES = ("了", "啦", "咯", "喽", "哦", "哈", "呀", "啊", "嘛", "哒")
+_CARD = re.compile(r"(?:^|[的把天次号])卡")  # 卡 as a thing: '昨天的卡', '把卡', '第三天卡'
 _HITS = 8  # a keyword's first occurrences in a clause are read: linear time however often a message repeats it
 
 
@@ -81,6 +82,8 @@ class Intents:
         self.confused = cues.words("question", "confused")
         self.retract = cues.words("scope", "retract")
         self.places = places  # a place right before 打卡 is a visit ('故宫打卡')
+        self.made_up = cues.words("checkin", "made_up")
+        self.card_compounds = cues.words("checkin", "cards")
         self.optout_proxy = cues.words("optout", "proxy")
         self.optout_proxied = cues.words("optout", "proxied")
         self.self_not = cues.words("scope", "self_not")
@@ -129,7 +132,19 @@ class Intents:
         if rest and _DAY.match(rest[0]) and not rest[0].isdigit() and rest[0] not in ("今天", "今日") and (
                 DONE in parts[0].text or len(parts) > 1 and parts[1].text == DONE):
             return True  # 'Day2 ✅ 实操也做完了', '第3天✅，今天学了定投': the day marked done heads the message
-        return not self.retracted(parts) and self._keyword(self.own(parts), self.checkin_words, self.checkin_compounds, visit=True)
+        if self.retracted(parts):
+            return False
+        own = self.own(parts)
+        return self._keyword(own, self.checkin_words, self.checkin_compounds, visit=True) or self._made_up(own)
+
+    def _made_up(self, parts: list[Clause]) -> bool:
+        """'昨天的卡今天补上了': the day's 卡, named as a thing, made up later - not '银行卡补好了', '卡明天补上'."""
+        for clause in parts:
+            for s, e in self.made_up.spans(clause.text)[:_HITS]:
+                card = _CARD.search(clause.text, 0, s)
+                if card and not self.card_compounds.within(clause.text) and self.scope.affirms(clause, s, e):
+                    return True
+        return False
 
     def practice(self, parts: list[Clause]) -> bool:
         """'实操完成' / '作业已交' / '已完成实操' / '实操搞定✌️'; not '实操怎么做', '实操完成不了'."""
@@ -303,7 +318,8 @@ class Intents:
         return self._trouble(parts)
 
     def _trouble(self, parts: list[Clause]) -> bool:
-        """'红包领不了', '付款的时候没显示' - not '刚才领不了，现在好了', '我妈手机打不开'."""
+        """'红包领不了', '付款的时候没显示', '我老公没收到' (a relative's problem asks too) - not '刚才领不了，现在好了',
+        '他的登不上，他自己弄'."""
         if not any(self.trouble.within(c.text) for c in parts):
             return False
-        return not any(self.solved.within(c.text) or self.scope.third_party.within(c.text) for c in parts)
+        return not any(self.solved.within(c.text) for c in parts)

@@ -61,6 +61,7 @@ class Scope:
     contrast: Words
     rhetorical: Words
     emotive: Words
+    still: Words
 
     @classmethod
     def from_cues(cls, cues: Cues) -> "Scope":
@@ -78,7 +79,8 @@ class Scope:
                    cues.words("question", "not_topics"), cues.words("question", "any"), cues.words("question", "knows"),
                    cues.words("question", "reported"), cues.words("scope", "connectives"),
                    cues.words("scope", "sentence_ends"), cues.words("scope", "contrast"),
-                   cues.words("question", "rhetorical"), cues.words("question", "emotive"))
+                   cues.words("question", "rhetorical"), cues.words("question", "emotive"),
+                   cues.words("question", "still"))
 
     @cached_property
     def _any(self) -> re.Pattern:
@@ -173,7 +175,12 @@ class Scope:
         found = self.choice.spans(text)
         if not found or found[0][0] == 0 or text.endswith(self.choice_not_after, 0, found[0][0]):
             return False
-        return self.choice_lead.within(text[:found[0][0]]) or text.endswith(self.choice_end)
+        if self.choice_lead.within(text[:found[0][0]]) or text.endswith(self.choice_end):
+            return True
+        # '作业截图发群里还是私聊': a short alternative ends the clause (not '还是有用的', '还是不错', '还是挺难')
+        other = text[found[0][1]:]
+        return 1 <= len(other) <= 4 and found[0][0] >= 2 and not other.startswith(self.still) and not other.endswith(
+            ("的", "了", "吧", "啊", "呀", "啦", "哈"))
 
     def affirms(self, clause: Clause, start: int, end: int) -> bool:
         """Does the keyword at text[start:end] say that the sender did it, now?"""

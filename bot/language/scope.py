@@ -171,11 +171,12 @@ class Scope:
         return rest != "" and not rest.endswith(self.not_topics) or rest.endswith("的") and len(rest) > 2
 
     def _choice(self, text: str) -> bool:
-        """'按周好还是按月好', '该补仓还是止损' - not '我还是先不买了', '还是老师讲得好'."""
+        """'按周好还是按月好', '该补仓还是止损' - not '我还是先不买了', '还是老师讲得好', '但是卡还是打了' (the 是 of
+        但是 leads no choice)."""
         found = self.choice.spans(text)
         if not found or found[0][0] == 0 or text.endswith(self.choice_not_after, 0, found[0][0]):
             return False
-        if self.choice_lead.within(text[:found[0][0]]) or text.endswith(self.choice_end):
+        if self.choice_lead.within(self.contrast.removed(text[:found[0][0]])) or text.endswith(self.choice_end):
             return True
         # '作业截图发群里还是私聊': a short alternative ends the clause (not '还是有用的', '还是不错', '还是挺难')
         other = text[found[0][1]:]

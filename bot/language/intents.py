@@ -134,12 +134,14 @@ class Intents:
             return True  # 'Day2 ✅ 实操也做完了', '第3天✅，今天学了定投': the day marked done heads the message
         if self.retracted(parts):
             return False
-        own = self.own(parts)
+        own = parts if len(parts) < 2 else self.own(parts)
         return self._keyword(own, self.checkin_words, self.checkin_compounds, visit=True) or self._made_up(own)
 
     def _made_up(self, parts: list[Clause]) -> bool:
         """'昨天的卡今天补上了': the day's 卡, named as a thing, made up later - not '银行卡补好了', '卡明天补上'."""
         for clause in parts:
+            if "补" not in clause.text or "卡" not in clause.text:
+                continue
             for s, e in self.made_up.spans(clause.text)[:_HITS]:
                 card = _CARD.search(clause.text, 0, s)
                 if card and not self.card_compounds.within(clause.text) and self.scope.affirms(clause, s, e):
@@ -150,7 +152,7 @@ class Intents:
         """'实操完成' / '作业已交' / '已完成实操' / '实操搞定✌️'; not '实操怎么做', '实操完成不了'."""
         if self.retracted(parts):
             return False
-        parts = self.own(parts)
+        parts = parts if len(parts) < 2 else self.own(parts)
         for i, clause in enumerate(parts):
             subjects = self.subjects.spans(clause.text)
             compounds = self.practice_compounds.spans(clause.text) if subjects else []
@@ -187,7 +189,7 @@ class Intents:
         """'我毕业啦' / '我毕业了！' / '毕业啦毕业啦🎉' / a lone 🎓; not '什么时候毕业', '北京大学毕业的'."""
         if parts and all(c.text.replace(CAP, "").replace(DONE, "") == "" for c in parts) and any(CAP in c.text for c in parts):
             return True  # '🎓', '🎉🎓✌️'
-        texts = [Clause(c.text.replace(CAP, ""), c.asked) for c in self.own(parts)]
+        texts = [Clause(c.text.replace(CAP, ""), c.asked) for c in (parts if len(parts) < 2 else self.own(parts))]
         if not any("毕业" in c.text or self.graduation_words.within(c.text) or self.graduation_wishes.within(c.text)
                    for c in texts) or self.retracted(parts):
             return False

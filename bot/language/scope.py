@@ -134,7 +134,7 @@ class Scope:
         core = self.core(text)
         if self.demands.within(text) or (core.endswith(self.demand_tags) and self.demand_verbs.within(core)):
             return False  # '能不能别再发了', '别再发广告了行吗': demands
-        if self.rhetorical.within(text) or (self.emotive.within(text) and self._exclaims(text)):
+        if self.rhetorical.within(text) or ("不" in text and self._exclaims(text)):
             return False  # '这年头钱哪有那么好赚的？', '你说气人不气人': said, not asked
         if clause.asked or (core.endswith(self.endings) and not core.endswith(self.not_endings)):
             return True
@@ -158,7 +158,7 @@ class Scope:
 
     def _exclaims(self, text: str) -> bool:
         """'气人不气人', '离不离谱': a feeling said twice over is an exclamation ('值不值得' still asks)."""
-        found = _A_NOT_A.search(text)
+        found = _A_NOT_A.search(text) if self.emotive.within(text) else None
         return found is not None and found.group(1) in self.emotive
 
     def _topic(self, text: str) -> bool:

@@ -180,7 +180,7 @@ class Scope:
             return True
         # '作业截图发群里还是私聊': a short alternative ends the clause (not '还是有用的', '还是不错', '还是挺难')
         other = text[found[0][1]:]
-        return 1 <= len(other) <= 4 and found[0][0] >= 2 and not other.startswith(self.still) and not other.endswith(
+        return 1 <= len(other) <= 6 and found[0][0] >= 2 and not other.startswith(self.still) and not other.endswith(
             ("的", "了", "吧", "啊", "呀", "啦", "哈"))
 
     def affirms(self, clause: Clause, start: int, end: int) -> bool:

@@ -165,6 +165,49 @@ def test_what_the_spent_held_out_sets_taught(text, private, intents):
     assert READER.read(text, private=private).intents() == intents
 
 
+@pytest.mark.parametrize("text, private, intents", [
+    # a quoted post is someone else's words: the member's own come after it
+    ("「小助手：请回复你的家乡，例：江苏苏州」\n- - - - - - - - - - - - - - -\n四川绵阳", False, ["hometown"]),
+    ("「小助手：今天学完记得回复打卡」\n- - - - - - - - - - - - - - -\n收到", False, []),
+    # Cantonese: 屋企 (home), 而家 (now), 返工 (work), 打咗卡
+    ("我屋企喺湖南岳陽，而家喺深圳返工", False, ["hometown"]),
+    ("今日打咗卡啦", False, ["checkin"]),
+    ("今日冇打卡，聽日補", False, []),
+    # said in one breath: a connective or a final particle starts a new sentence
+    ("老师我打卡了然后实操那个基金账户我也开好了就是不知道买哪只好", False, ["checkin", "practice"]),
+    ("今天本来想打卡的然后忙忘了明天一定补上", False, []),
+    # conceded, then done; done but not counted; another's news when the sender has not
+    ("虽然有点难但实操还是交了", False, ["practice"]),
+    ("卡打了但是没显示", False, []),
+    ("老陈作业早交了，我还没动呢", False, []),
+    ("老刘来打卡✅", False, ["checkin"]),
+    # English words for the work; a must or an if is no report
+    ("Homework done 💪", False, ["practice"]),
+    ("作业还没写，今天加班也得写完", False, []),
+    ("如果我今天打卡了能算全勤吗", False, []),
+    ("周末去了个打卡餐厅，排队一小时", False, []),
+    # opt-outs: a channel named, a dismissive 什么, a polite tag, for a parent - not another's marketing
+    ("别再打电话了，也别发短信", True, ["optout"]),
+    ("以后别再给我发什么优惠了", True, ["optout"]),
+    ("我不想再收到推送了，好吗", True, ["optout"]),
+    ("这个微信是我妈的，请不要再给她推送了", True, ["optout"]),
+    ("我把爱奇艺会员退订了", True, []),
+    ("银行理财经理天天给我推销，烦死了", True, []),
+    # rhetorical and exclaimed questions ask nothing; a choice asks without a question mark
+    ("哪有那么容易发财的？", True, []),
+    ("你说离谱不离谱，刚买就跌", True, []),
+    ("实操截图发群里还是发给您", True, ["question"]),
+    ("学了几天还是挺有用", True, []),
+    # a day's 卡 made up later; a relative's problem asks the advisor
+    ("昨天的卡今天补上了", False, ["checkin"]),
+    ("银行卡今天补好了", False, []),
+    ("我老公没收到", True, ["question"]),
+    ("我老公的打不开，他自己搞", True, []),
+])
+def test_what_set_e_taught(text, private, intents):
+    assert READER.read(text, private=private).intents() == intents
+
+
 @pytest.mark.parametrize("text, home", [
     ("大家好我叫王秀英我是山东临沂的退休了想学学理财", ("山东省", "临沂市")),  # a name, then the answer
     ("老公的老家是安徽阜阳，我是江苏盐城的", ("江苏省", "盐城市")),
@@ -282,6 +325,15 @@ def test_a_late_joiner_checks_in_their_hometown_on_day_three(chat):
     chat.join("zoe")
     chat.say("zoe", "补个家乡签到：江苏南通")
     assert town(chat, "zoe") == ("江苏省", "南通市")
+
+
+def test_a_reply_to_the_bots_post_and_a_cantonese_correction(chat):
+    chat.start_course("alice", "bob")
+    chat.say("alice", "「小助手：欢迎新同学！请回复你的家乡（省+市），例：江苏苏州」\n- - - - - - - - - - - - - - -\n湖南衡阳")
+    chat.say("bob", "我屋企係廣東中山嘅")
+    assert town(chat, "alice") == ("湖南省", "衡阳市")  # not the example in the quoted post
+    chat.say("bob", "更正一下，我屋企係廣東江門嘅，唔係中山")
+    assert town(chat, "bob") == ("广东省", "江门市")
 
 
 def test_excuses_plans_and_questions_are_not_check_ins(chat):

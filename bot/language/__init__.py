@@ -41,7 +41,7 @@ class Reading:
     def __init__(self, reader: "Reader", raw: str, private: bool) -> None:
         self.reader, self.private = reader, private
         self.text = normalize(raw, reader.typos)
-        self.parts: list[Clause] = clauses(self.text, reader.glue)
+        self.parts: list[Clause] = clauses(self.text, reader.glue, reader.breaks)
 
     @_once
     def hometown(self) -> Hometown | None:
@@ -104,6 +104,7 @@ class Reader:
         self.typos = cues.typos
         scope = Scope.from_cues(cues)
         self.glue = scope.glue()
+        self.breaks = scope.breaks()
         self.places = HometownReader(cues, scope)
         self.intents = Intents(cues, scope, self.places.gazetteer)
 

@@ -15,10 +15,14 @@ class Clause:
     spaced: bool = False  # only a space separates it from the next clause ('湖南 益阳')
 
 
-def clauses(text: str, glue: frozenset[str] = frozenset()) -> list[Clause]:
+RUN_ON = 14  # a fragment this long without a stop may be several sentences said in one breath (voice to text)
+
+
+def clauses(text: str, glue: frozenset[str] = frozenset(), breaks: re.Pattern | None = None) -> list[Clause]:
     """'还没 打卡，明天补?' -> [Clause('还没打卡'), Clause('明天补', asked=True)]. Across a space only, a fragment that
     is a scope word (in `glue`: '没', '还没', '晚点') stays with what follows, and spaced-out letters ('实 操 完 成')
-    are read as one word; English words stay one clause ('how to buy')."""
+    are read as one word; English words stay one clause ('how to buy'). A long fragment is also cut where `breaks`
+    matches (a connective, a particle that ends a sentence: '我今天打卡了然后实操也做完了')."""
     parts = _SPLIT.split(text)
     out: list[Clause] = []
     piece = ""
@@ -32,6 +36,10 @@ def clauses(text: str, glue: frozenset[str] = frozenset()) -> list[Clause]:
         if sep.isspace() and nxt and _WORD.match(frag[-1:]) and _WORD.match(nxt):
             piece += " "  # 'please stop sending me', 'how to buy': English words make one clause
             continue
+        if breaks is not None and len(piece) >= RUN_ON:
+            said = [p for p in breaks.split(piece) if p]
+            out.extend(Clause(p) for p in said[:-1])
+            piece = said[-1] if said else ""
         if piece:
             out.append(Clause(piece, "?" in sep, sep.isspace()))
         piece = ""

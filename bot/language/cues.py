@@ -51,6 +51,10 @@ class Words(tuple):
         m = self._re.search(text)
         return m.end() if m else default
 
+    def sub(self, text: str, by: str) -> str:
+        """The text with each of these words replaced by `by`."""
+        return self._re.sub(by.replace("\\", r"\\"), text)
+
     def removed(self, text: str) -> str:
         """The text without these words ('再给我' -> '' for fillers)."""
         return self._re.sub("", text)

@@ -11,6 +11,7 @@ from bot.language.scope import Scope
 
 _DAY = re.compile(r"^(?:day|d|第)?\s*[0-9一二三四五六七八九十]{1,2}\s*天?$|^(?:今天|今日|day)$")
 _PARTICLES = ("了", "啦", "咯", "喽", "哦", "哈", "呀", "啊", "嘛", "哒")
+_CARD = re.compile(r"(?:^|[的把天次号])卡")  # 卡 as a thing: '昨天的卡', '把卡', '第三天卡'
 _HITS = 8  # a keyword's first occurrences in a clause are read: linear time however often a message repeats it
 
 
@@ -81,6 +82,22 @@ class Intents:
         self.confused = cues.words("question", "confused")
         self.retract = cues.words("scope", "retract")
         self.places = places  # a place right before 打卡 is a visit ('故宫打卡')
+        self.made_up = cues.words("checkin", "made_up")
+        self.card_compounds = cues.words("checkin", "cards")
+        self.optout_proxy = cues.words("optout", "proxy")
+        self.optout_proxied = cues.words("optout", "proxied")
+        self.self_not = cues.words("scope", "self_not")
+        surnames = "".join(w for w in cues.words("scope", "surnames") if len(w) == 1) or "\x00"
+        self._name = re.compile(f"^(?:(?:{'|'.join(map(re.escape, cues.words('scope', 'name_heads')))})[{re.escape(surnames)}]"
+                                f"|[{re.escape(surnames)}](?:{'|'.join(map(re.escape, cues.words('scope', 'name_tails')))}))"
+                                if cues.words("scope", "name_heads") else r"(?!x)x")
+
+    def own(self, parts: list[Clause]) -> list[Clause]:
+        """The clauses that speak of the sender: without one that begins with another's name when the sender says they
+        have not ('小王实操已经交了，我还没动')."""
+        if len(parts) < 2 or not any(self.self_not.within(c.text) for c in parts):
+            return parts
+        return [c for c in parts if self._name.match(c.text) is None]
 
     def retracted(self, parts: list[Clause]) -> bool:
         """'打卡……算了明天吧', '上次说退订是开玩笑的': the message takes itself back."""
@@ -115,12 +132,27 @@ class Intents:
         if rest and _DAY.match(rest[0]) and not rest[0].isdigit() and rest[0] not in ("今天", "今日") and (
                 DONE in parts[0].text or len(parts) > 1 and parts[1].text == DONE):
             return True  # 'Day2 ✅ 实操也做完了', '第3天✅，今天学了定投': the day marked done heads the message
-        return not self.retracted(parts) and self._keyword(parts, self.checkin_words, self.checkin_compounds, visit=True)
+        if self.retracted(parts):
+            return False
+        own = parts if len(parts) < 2 else self.own(parts)
+        return self._keyword(own, self.checkin_words, self.checkin_compounds, visit=True) or self._made_up(own)
+
+    def _made_up(self, parts: list[Clause]) -> bool:
+        """'昨天的卡今天补上了': the day's 卡, named as a thing, made up later - not '银行卡补好了', '卡明天补上'."""
+        for clause in parts:
+            if "补" not in clause.text or "卡" not in clause.text:
+                continue
+            for s, e in self.made_up.spans(clause.text)[:_HITS]:
+                card = _CARD.search(clause.text, 0, s)
+                if card and not self.card_compounds.within(clause.text) and self.scope.affirms(clause, s, e):
+                    return True
+        return False
 
     def practice(self, parts: list[Clause]) -> bool:
         """'实操完成' / '作业已交' / '已完成实操' / '实操搞定✌️'; not '实操怎么做', '实操完成不了'."""
         if self.retracted(parts):
             return False
+        parts = parts if len(parts) < 2 else self.own(parts)
         for i, clause in enumerate(parts):
             subjects = self.subjects.spans(clause.text)
             compounds = self.practice_compounds.spans(clause.text) if subjects else []
@@ -133,14 +165,15 @@ class Intents:
                 if any(self.scope.affirms(clause, s, e) for s, e in done):
                     return True
                 continue
-            if self.scope.asks(clause) or not self.scope.affirms(clause, 0, 0):
-                continue
+            if self.scope.asks(clause) or not self.scope.affirms(clause, len(clause.text), len(clause.text)):
+                continue  # '实操还没做，今晚熬夜也得做完': the subject said not done
             # '实操 ✅', '实操：已开户并买入100元', '实操：定投设置完成': the subject heads, a later clause says done
             for later in parts[i + 1:i + 4]:
                 tail = _strip_particles(later.text, _PARTICLES)[-12:]  # '定投计划设置好了'
                 leads = later.text.startswith("已") or any(s == 0 for s, _ in self.done.spans(later.text[:12])) or any(
                     e == len(tail) for _, e in self.done.spans(tail))
-                if later.text == DONE or (leads and self.scope.affirms(later, 0, 0)):
+                at = self.done.spans(later.text)[:1]  # '今晚熬夜也得做完': what comes before the done word counts
+                if later.text == DONE or (leads and self.scope.affirms(later, *(at[0] if at else (0, 0)))):
                     return True
         return False
 
@@ -156,7 +189,7 @@ class Intents:
         """'我毕业啦' / '我毕业了！' / '毕业啦毕业啦🎉' / a lone 🎓; not '什么时候毕业', '北京大学毕业的'."""
         if parts and all(c.text.replace(CAP, "").replace(DONE, "") == "" for c in parts) and any(CAP in c.text for c in parts):
             return True  # '🎓', '🎉🎓✌️'
-        texts = [Clause(c.text.replace(CAP, ""), c.asked) for c in parts]
+        texts = [Clause(c.text.replace(CAP, ""), c.asked) for c in (parts if len(parts) < 2 else self.own(parts))]
         if not any("毕业" in c.text or self.graduation_words.within(c.text) or self.graduation_wishes.within(c.text)
                    for c in texts) or self.retracted(parts):
             return False
@@ -189,9 +222,11 @@ class Intents:
             return False
         if private and self._to_us(parts):
             return True
+        proxy = any(self.optout_proxy.within(c.text) for c in parts)  # '我是帮我妈妈回的，…请不要再给她发了'
         for i, clause in enumerate(parts):
-            text = clause.text
-            if self.optout_keep.within(text) or self.optout_others.within(text) or self.optout_compounds.within(text):
+            text = self.optout_proxied.sub(text=clause.text, by="给我") if proxy else clause.text
+            if self.optout_keep.within(text) or self.optout_compounds.within(text) or (
+                    not proxy and self.optout_others.within(text)):
                 continue
             text = self.optout_wants.removed(text) if self.optout_wants.within(text) else text
             polite = self.optout_polite.within(text)
@@ -276,6 +311,8 @@ class Intents:
         for c in parts:
             if self.greetings.removed(self.scope.core(c.text)) == "":
                 continue  # "你好在吗"
+            if opting_out and self.scope.core(c.text) in self.scope.demand_tags:
+                continue  # '我不想再收到群发消息了 可以吗': a polite tag on the request
             if opting_out:  # '我看不懂，别发了', '天天发有意思吗': the reason, or exasperation, not a question
                 c = self._unannoyed(Clause(self.confused.removed(c.text), c.asked) if self.confused.within(c.text) else c)
             if self.scope.asks(c):
@@ -283,7 +320,8 @@ class Intents:
         return self._trouble(parts)
 
     def _trouble(self, parts: list[Clause]) -> bool:
-        """'红包领不了', '付款的时候没显示' - not '刚才领不了，现在好了', '我妈手机打不开'."""
+        """'红包领不了', '付款的时候没显示', '我老公没收到' (a relative's problem asks too) - not '刚才领不了，现在好了',
+        '他的登不上，他自己弄'."""
         if not any(self.trouble.within(c.text) for c in parts):
             return False
-        return not any(self.solved.within(c.text) or self.scope.third_party.within(c.text) for c in parts)
+        return not any(self.solved.within(c.text) for c in parts)

@@ -43,12 +43,18 @@ _PLAIN = re.compile(r"[\u4e00-\u9fffa-zA-Z0-9\s?!.,;:~…，。！？；：、�
 _MENTION = re.compile(r"@[^\s@]{1,20}[\s\u2005]")  # '@李老师 打卡': WeChat ends a mention with a space
 _QUOTES = re.compile("[\"'“”‘’「」『』《》〈〉@#]")  # quoted words stay in their sentence: '发“打卡”两个字吗'
 _SPACED_ASCII = re.compile(r"\b([a-z]) (?=[a-z]\b)")  # 'T D' -> 'td'
+# a quoted post ('「小助手：请回复你的家乡」' and WeChat's '- - - -' line under it): what was quoted is someone else's
+# words, the member's own come after it
+_QUOTED = re.compile(r"「[^「」\n:：]{1,24}[:：][^「」]{0,400}」|(?:^|\n)\s*-(?: -){3,}\s*(?:\n|$)")
 
 
 
 def normalize(text: str, typos: dict[str, str] | None = None, limit: int = MAX_CHARS) -> str:
     """'我來自廣東廣州！！！😄[強]' -> '我来自广东广州!'; '打咔✅' -> '打卡✓' (linear; reads at most `limit` chars)."""
-    text = _MENTION.sub("", text[:limit])  # '恭喜@王姐 完成实操': the words around a mention stay together
+    text = text[:limit]
+    if "「" in text or "- -" in text:
+        text = _QUOTED.sub(" ", text)
+    text = _MENTION.sub("", text)  # '恭喜@王姐 完成实操': the words around a mention stay together
     text = unicodedata.normalize("NFKC", text)
     text = _T2S.convert(_QUOTES.sub("", text))
     if _PLAIN.fullmatch(text) is None:  # most messages are plain words: no emoji, kaomoji or brackets to clear

@@ -22,6 +22,9 @@ def _alternation(words: Words) -> str:
     return "|".join(map(re.escape, words)) or r"(?!x)x"
 
 
+PLAN_AFTER = 10  # how far after a keyword a plan word still speaks of it
+
+
 @dataclass(frozen=True)
 class Scope:
     """The scope words, read once from the cues."""
@@ -53,6 +56,12 @@ class Scope:
     any_: Words
     knows: Words
     reported: Words
+    connectives: Words
+    sentence_ends: Words
+    contrast: Words
+    rhetorical: Words
+    emotive: Words
+    still: Words
 
     @classmethod
     def from_cues(cls, cues: Cues) -> "Scope":
@@ -68,7 +77,10 @@ class Scope:
                    cues.words("question", "demand_tags"), cues.words("question", "demand_verbs"),
                    cues.words("scope", "suggest"), cues.words("question", "topics"),
                    cues.words("question", "not_topics"), cues.words("question", "any"), cues.words("question", "knows"),
-                   cues.words("question", "reported"))
+                   cues.words("question", "reported"), cues.words("scope", "connectives"),
+                   cues.words("scope", "sentence_ends"), cues.words("scope", "contrast"),
+                   cues.words("question", "rhetorical"), cues.words("question", "emotive"),
+                   cues.words("question", "still"))
 
     @cached_property
     def _any(self) -> re.Pattern:
@@ -102,6 +114,12 @@ class Scope:
         """Scope words that may stand apart from their verb ('还没 打卡')."""
         return frozenset(w for w in (*self.negation, *self.plan) if len(w) <= 2)
 
+    def breaks(self) -> re.Pattern:
+        """Where a long run-on fragment is cut: before a connective ('…打卡了然后实操也做完了'), after a particle that
+        ends a sentence when words go on ('我是河南周口的啊在外面跑业务…')."""
+        ends = "".join(sorted({w for w in self.sentence_ends if len(w) == 1})) or "\x00"
+        return re.compile(f"(?={_alternation(self.connectives)})|(?<=[{re.escape(ends)}])(?=[\u4e00-\u9fff]{{3}})")
+
     def clean(self, text: str) -> str:
         """The clause with harmless phrases blanked ('没想到', '跟大家一起'), positions kept."""
         if self.harmless.within(text):
@@ -116,6 +134,8 @@ class Scope:
         core = self.core(text)
         if self.demands.within(text) or (core.endswith(self.demand_tags) and self.demand_verbs.within(core)):
             return False  # '能不能别再发了', '别再发广告了行吗': demands
+        if self.rhetorical.within(text) or ("不" in text and self._exclaims(text)):
+            return False  # '这年头钱哪有那么好赚的？', '你说气人不气人': said, not asked
         if clause.asked or (core.endswith(self.endings) and not core.endswith(self.not_endings)):
             return True
         if self.understood.within(text) and self._understood.search(text):
@@ -136,6 +156,11 @@ class Scope:
             return True  # '我不太会用支付宝买基金'
         return self.question_words.within(text) or self._choice(text) or _A_NOT_A.search(text) is not None
 
+    def _exclaims(self, text: str) -> bool:
+        """'气人不气人', '离不离谱': a feeling said twice over is an exclamation ('值不值得' still asks)."""
+        found = _A_NOT_A.search(text) if self.emotive.within(text) else None
+        return found is not None and found.group(1) in self.emotive
+
     def _topic(self, text: str) -> bool:
         """'定投和一次性买入的区别', '有啥不同' - not '没什么区别'."""
         text = text.rstrip("呢啊呀")
@@ -146,21 +171,31 @@ class Scope:
         return rest != "" and not rest.endswith(self.not_topics) or rest.endswith("的") and len(rest) > 2
 
     def _choice(self, text: str) -> bool:
-        """'按周好还是按月好', '该补仓还是止损' - not '我还是先不买了', '还是老师讲得好'."""
+        """'按周好还是按月好', '该补仓还是止损' - not '我还是先不买了', '还是老师讲得好', '但是卡还是打了' (the 是 of
+        但是 leads no choice)."""
         found = self.choice.spans(text)
         if not found or found[0][0] == 0 or text.endswith(self.choice_not_after, 0, found[0][0]):
             return False
-        return self.choice_lead.within(text[:found[0][0]]) or text.endswith(self.choice_end)
+        if self.choice_lead.within(self.contrast.removed(text[:found[0][0]])) or text.endswith(self.choice_end):
+            return True
+        # '作业截图发群里还是私聊': a short alternative ends the clause (not '还是有用的', '还是不错', '还是挺难')
+        other = text[found[0][1]:]
+        return 1 <= len(other) <= 6 and found[0][0] >= 2 and not other.startswith(self.still) and not other.endswith(
+            ("的", "了", "吧", "啊", "呀", "啦", "哈"))
 
     def affirms(self, clause: Clause, start: int, end: int) -> bool:
         """Does the keyword at text[start:end] say that the sender did it, now?"""
         text = self.clean(clause.text)
         before, after = text[:start], text[end:]
+        if self.contrast.within(before):  # '虽然很难但实操还是做完了': what is conceded before 但 does not negate
+            before = before[self.contrast.spans(before)[-1][1]:]
         if self.asks(clause, text) or text.endswith(self.tag_endings):
             return False
         if text.endswith("吧") and self.suggest.within(text):
             return False  # '一起打卡吧'
-        if self.negation.within(before) or self.modal.within(before) or self.plan.within(text):
+        # a plan said around the keyword ('晚点打卡', '打卡明天补') - not one in a long run-on further on
+        # ('打卡今天的课在开车的时候听的…回头再看看回放')
+        if self.negation.within(before) or self.modal.within(before) or self.plan.within(text[:end + PLAN_AFTER]):
             return False
         if self.failure.within(after) or self.third_party.within(text):
             return False

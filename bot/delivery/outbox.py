@@ -1,5 +1,6 @@
 """The outbox as handlers see it: messages are queued inside the open transaction (so nothing is sent for work that
-rolls back), replies to members within their limits, and the sender is woken only after the commit."""
+rolls back), replies to members within their limits, and the sender is woken only after the commit (of the whole
+group-committed batch: the store calls committed() after every outermost COMMIT)."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -16,6 +17,7 @@ class Outbox:
         self.replies = replies
         self.wake: Callable[[], None] = lambda: None  # the sender's wake-up, set by the composition root
         self._queued = False
+        store.on_commit(self.committed)
 
     def put(self, out: Outgoing, now: datetime, broadcast: bool = False, asked: Message | None = None) -> bool:
         """Queue a message; scheduled broadcasts queue behind replies to people, so a busy morning never starves a
@@ -28,7 +30,8 @@ class Outbox:
         return True
 
     def committed(self) -> None:
-        """The transaction that queued messages has committed: wake the sender."""
-        if self._queued:
+        """The transaction that queued messages has committed: wake the sender (not while a transaction is still
+        open: the rows are not visible to the sender before the outermost commit)."""
+        if self._queued and not self.store.in_transaction:
             self._queued = False
             self.wake()

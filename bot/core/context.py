@@ -13,7 +13,7 @@ from bot.language import Reader, Reading
 from bot.core.lifecycle import Group
 from bot.core.names import display_name
 from bot.playbook import Playbook
-from bot.delivery.outbox import Outbox
+from bot.delivery.outbox import ACK, POST, REPLY, Outbox
 from bot.storage import Store
 from bot.schedule.scheduler import Scheduler
 from bot.core.wiring import Wiring
@@ -46,6 +46,7 @@ class Context:
     message: Message | None = None
     actor: str | None = None
     broadcast: bool = False  # a scheduled post (queued behind replies to people)
+    ack: bool = False  # a batched acknowledgement (queued behind scheduled posts)
     stale: bool = False  # a backlog message: recorded, not acted on
     _reading: Reading | None = field(default=None, repr=False)
 
@@ -83,7 +84,14 @@ class Context:
 
     def send(self, out: Outgoing, broadcast: bool | None = None) -> bool:
         """Queue any outgoing message or action (an invitation, an acceptance) in the open transaction."""
-        return self.services.outbox.put(out, self.now, self.broadcast if broadcast is None else broadcast)
+        if broadcast is not None:
+            return self.services.outbox.put(out, self.now, broadcast)
+        return self.services.outbox.put(out, self.now, priority=self.priority)
+
+    @property
+    def priority(self) -> int:
+        """Where what this context says goes in the sending order (bot/storage/outbox.py)."""
+        return ACK if self.ack else POST if self.broadcast else REPLY
 
     def fmt(self, template: str, **values: object) -> str:
         """Fill a playbook text with the persona placeholders and `values`."""
@@ -92,17 +100,18 @@ class Context:
     @property
     def asked(self) -> Message | None:
         """The member's message this answers (replies are limited); None for advisors and scheduled posts."""
-        if self.broadcast or self.message is None or self.message.sender in self.services.advisors:
+        if self.broadcast or self.ack or self.message is None or self.message.sender in self.services.advisors:
             return None
         return self.message
 
     def say(self, text: str, mentions: tuple[str, ...] | list[str] = ()) -> None:
         """Queue a message to this room (an answer to a member counts against their reply limit)."""
-        self.services.outbox.put(Outgoing(self.room, None, text, tuple(mentions)), self.now, self.broadcast, self.asked)
+        self.services.outbox.put(Outgoing(self.room, None, text, tuple(mentions)), self.now, asked=self.asked,
+                                 priority=self.priority)
 
     def say_to(self, contact: str, text: str) -> None:
         """Queue a private message (an answer to a member counts against their reply limit)."""
-        self.services.outbox.put(Outgoing(None, contact, text), self.now, self.broadcast, self.asked)
+        self.services.outbox.put(Outgoing(None, contact, text), self.now, asked=self.asked, priority=self.priority)
 
     def reply(self, text: str) -> None:
         """Answer the sender of the current message (in the room, @-mentioning them)."""

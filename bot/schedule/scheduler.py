@@ -138,7 +138,7 @@ class Scheduler:
             with self.store.tx():
                 if group.paused:
                     self.acks.drop(group)
-                elif self.acks.flush(self.make_ctx(now, group.room, group)):
+                elif self.acks.flush(self.make_ctx(now, group.room, group, ack=True)):  # behind posts
                     ran += 1
         return ran
 

@@ -178,3 +178,14 @@ def test_a_batch_is_bounded_by_time_so_a_reply_is_not_held_behind_a_long_backlog
     received(chat, *(message(chat, who, "打卡", f"t-{who}") for who in ("alice", "bob", "carol")))
     assert commits_during(chat, lambda: chat.run(chat.engine.inbox.process())) == 3
     assert chat.store.checkins.done_on(ROOM, 1) == {"alice", "bob", "carol"}
+
+
+def test_events_delivered_in_one_turn_of_the_event_loop_are_stored_in_one_commit_before_processing(chat):
+    chat.start_course("alice", "bob")
+
+    async def burst():
+        for who in ("alice", "bob"):
+            await chat.engine.inbox.receive(message(chat, who, "打卡", f"s-{who}"))
+
+    assert commits_during(chat, lambda: chat.run(burst())) == 1
+    assert chat.store.inbox.length() == 2 and chat.store.checkins.done_on(ROOM, 1) == set()  # stored, not processed

@@ -74,6 +74,7 @@ class Inbox:
         self._wake = asyncio.Event()
         self._draining = asyncio.Lock()
         self._fresh: dict[int, Event] = {}  # row id -> the event as stored (the row is the truth after a restart)
+        self._received: list[Event] = []  # received in this turn of the event loop, stored at its end
         self._alone = 0  # after a batch failed as a whole: this many events are handled one per transaction
         self.batches = 0  # batches committed (for measurements)
 
@@ -86,14 +87,36 @@ class Inbox:
             self._fresh[row_id] = event
 
     async def receive(self, event: Event) -> None:
-        """The transport's callback: store the event and wake the processor; never waits for processing."""
-        self.append(event)
+        """The transport's callback: the event is stored (with the others delivered in the same turn of the event
+        loop, in one transaction) before the processor can run, and the processor is woken; never waits for
+        processing."""
+        self._received.append(bounded(event))
+        if len(self._received) == 1:
+            asyncio.get_running_loop().call_soon(self.store_received)
         self._wake.set()
+
+    def store_received(self) -> None:
+        """Commit the events received since the last call to the inbox table (one transaction for a burst)."""
+        if not self._received:
+            return
+        events, now = self._received, self.clock.now()
+        try:
+            with self.store.tx():
+                rows = [self.store.inbox.add(encode(event), now) for event in events]
+        except Exception:  # kept in memory and tried again: a database hiccup must not drop what was received
+            log.exception("storing %d received event(s) failed; retrying", len(events))
+            asyncio.get_running_loop().call_later(1, self.store_received)
+            return
+        self._received = []
+        for row_id, event in zip(rows, events):
+            if len(self._fresh) < _KEEP:
+                self._fresh[row_id] = event
 
     async def process(self) -> int:
         """Handle every stored event in order, in group-committed batches; returns how many were handled."""
         handled = 0
         async with self._draining:
+            self.store_received()
             while rows := self.store.inbox.next(self.batch_events):
                 if handled:
                     await asyncio.sleep(0)  # let the calendar, the sender and the transport run between batches

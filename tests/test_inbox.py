@@ -151,6 +151,7 @@ def test_a_crash_in_the_middle_of_a_batch_loses_nothing_and_repeats_nothing(chat
     received(chat, message(chat, "alice", "我来自四川成都", "k-1"), message(chat, "bob", "打卡", "k-2"),
              message(chat, "carol", "打卡", "k-3"))
     monkeypatch.setattr(chat.engine.inbox, "handle", killed_at_the_third)
+    chat.engine.inbox.batch_seconds = 60  # all three in one batch, however slow the machine
     try:
         chat.run(chat.engine.inbox.process())
     except SystemExit:

@@ -123,14 +123,17 @@ class Inbox:
                 if self._alone:
                     rows = rows[:1]
                 try:
-                    handled += self._batch(rows)
+                    done = self._batch(rows)
                 except Exception:  # the batch's transaction failed as a whole (its savepoints are gone with it)
                     if len(rows) == 1:
                         raise
                     log.exception("a batch of %d inbox events failed; handling them one at a time", len(rows))
                     self._alone = len(rows)
                     continue
+                handled += done
                 self._alone = max(self._alone - 1, 0)
+                if done == len(rows) < self.batch_events and not self._received:
+                    break  # the inbox is empty: nothing could be stored during the batch (no await in it)
         return handled
 
     def _batch(self, rows: list[tuple[int, str]]) -> int:

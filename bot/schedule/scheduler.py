@@ -95,7 +95,12 @@ class Scheduler:
         rooms: dict[str, None] = {}
         while self._due and self._due[0][0] <= now:
             rooms[heapq.heappop(self._due)[1]] = None
-        if not rooms and not self.wiring.hooks.get("tick"):
+        hooks = bool(self.wiring.hooks.get("tick"))
+        if not rooms:  # the common tick: only the rituals' hooks, in one transaction
+            if hooks:
+                with self.store.tx():
+                    self.wiring.emit("tick", self.make_ctx(now, None, broadcast=True))
+            self.outbox.committed()
             return 0
         try:  # group commit: one transaction for the tick, each group's action (or ack) in its own savepoint
             with self.store.tx():
@@ -103,7 +108,7 @@ class Scheduler:
                     group = self.groups.get(room)
                     if group is not None:
                         ran += self._tick_group(group, now)
-                if self.wiring.hooks.get("tick"):
+                if hooks:
                     with self.store.tx():
                         self.wiring.emit("tick", self.make_ctx(now, None, broadcast=True))
         finally:  # refiled even if the tick's transaction failed as a whole (then its actions are due again)

@@ -30,12 +30,12 @@ ritual = Ritual("alumni", section=("alumni", Alumni), order=60)
 def after_the_course(pb):
     a = pb.section("alumni")
     if a.day <= pb.course.days:
-        yield f"alumni.day: must come after the last course day ({pb.course.days}), got {a.day}"
+        yield f"alumni.day: 必须在课程最后一天之后（must come after the last course day ({pb.course.days}), got {a.day}）"
     for i, post in enumerate(a.posts):
         if post.day < a.day:
-            yield f"alumni.posts[{i}].day: {post.day} is before alumni.day {a.day}"
+            yield f"alumni.posts[{i}].day: 早于校友群开始的一天（{post.day} is before alumni.day {a.day}）"
     if a.close_day is not None and a.close_day <= max([a.day] + [p.day for p in a.posts]):
-        yield "alumni.close_day: must come after the alumni day and every alumni post"
+        yield "alumni.close_day: 必须晚于校友群开始和每条校友帖（must come after the alumni day and every alumni post）"
 
 
 @ritual.schedule

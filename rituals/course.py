@@ -1,16 +1,27 @@
 """The course itself: binding a group (/start), the daily lesson that advances the day, and the advisor's
-controls (/next, /pause, /resume, /status, /members, /say, /help)."""
+controls (/next, /pause, /resume, /status, /members, /say, /help). After the course, /next moves a graduating group
+on to its next step (the alumni group) and /status tells how long ago it graduated and what the calendar posts next."""
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from bot.schedule.calendar import Action
 from bot.core.commands import Command, UsageError, shown
 from bot.core.context import Context
 from bot.core.names import display_name
 from bot.core.ritual import Ritual
+from bot.storage import from_iso
 
 ritual = Ritual("course", order=10)
+
+
+@ritual.check
+def lessons_fit(pb):
+    """A lesson is one message: no longer than settings.max_message_chars."""
+    limit = pb.settings.max_message_chars
+    for i, d in enumerate(pb.days):
+        if len(d.lesson) > limit:
+            yield f"days[{i}].lesson: {len(d.lesson)} characters, longer than settings.max_message_chars ({limit})"
 
 
 @ritual.schedule
@@ -56,7 +67,7 @@ def start(ctx: Context, cmd: Command) -> None:
     ctx.reply(f"已绑定「{ctx.pb.course.title}」：第1天是 {day1}，共{ctx.pb.course.days}天。")
 
 
-@ritual.command("next", "下一天", usage="/next", help="现在进入下一个课程日（发布当天课程）")
+@ritual.command("next", "下一天", usage="/next", help="现在进入下一个课程日（发布当天课程）；毕业典礼中：进入校友群")
 def next_day(ctx: Context, cmd: Command) -> None:
     if cmd.args:
         raise UsageError("这个指令不带参数。")
@@ -68,6 +79,10 @@ def next_day(ctx: Context, cmd: Command) -> None:
         if target > ctx.pb.course.days:
             ctx.reply(f"已经是最后一天（第{ctx.pb.course.days}天），请用 /graduate 开始毕业典礼。")
             return
+    elif group.state == "graduation" and (step := ctx.calendar.upcoming(ctx, later_day=True)) is not None:
+        ctx.calendar.shift(ctx, step.day - today, first=step.key)  # e.g. the group becomes an alumni group now
+        ctx.reply(f"已进入「{ctx.group.state_name}」。" if ctx.group.state != "graduation" else "已进入下一步。")
+        return
     else:
         ctx.reply(f"当前状态是「{group.state_name}」，不能进入下一天，什么也没有改变。")
         return
@@ -103,7 +118,7 @@ def status(ctx: Context, cmd: Command) -> None:
     done = ctx.store.checkins.done_on(ctx.room, ctx.today())
     lines = [
         f"📋 {g.topic or g.room}：{g.state_name}{'（已暂停）' if g.paused else ''}",
-        f"第{g.course_day}天/共{ctx.pb.course.days}天 · 第1天 {g.start_date}",
+        *_where_in_the_course(ctx),
         f"成员 {len(members)} 人 · 家乡签到 {len(ctx.store.hometowns.of(ctx.room))} 人 · 今日打卡 {sum(1 for m, _ in members if m in done)} 人",
         f"毕业 {len(ctx.store.graduates.of(ctx.room))} 人",
         f"发送：{ctx.services.status()}",
@@ -111,6 +126,27 @@ def status(ctx: Context, cmd: Command) -> None:
     if unknown := ctx.store.outbox.unknown_sends(ctx.room):
         lines.append(f"⚠️ 本群有 {unknown} 条消息发送时被中断，不确定是否已送达，请人工核对")
     ctx.reply("\n".join(lines))
+
+
+def _where_in_the_course(ctx: Context) -> list[str]:
+    """During the course its day; after it, days since graduation and the next scheduled post (from the calendar)."""
+    g = ctx.group
+    if g.state not in ("alumni", "closed"):
+        return [f"第{g.course_day}天/共{ctx.pb.course.days}天 · 第1天 {g.start_date}"]
+    graduated = next((h["ts"] for h in reversed(ctx.store.groups.history(g.room)) if h["event"] == "graduate"), None)
+    tz = ctx.pb.tz
+    on = from_iso(graduated).astimezone(tz).date() if graduated else g.start_date + timedelta(days=ctx.pb.course.days - 1)
+    lines = [f"毕业 {(ctx.now.astimezone(tz).date() - on).days} 天 · 毕业典礼 {on} · 第1天 {g.start_date}"]
+    if g.state == "alumni":
+        nxt = ctx.calendar.upcoming(ctx)
+        lines.append(f"下一条定时消息：{_when(ctx, nxt.due)}" if nxt else "之后没有定时消息了")
+    return lines
+
+
+def _when(ctx: Context, ts: datetime) -> str:
+    """'12月10日（周四）20:00' in the course's time zone."""
+    t = ts.astimezone(ctx.pb.tz)
+    return f"{t.month}月{t.day}日（周{'一二三四五六日'[t.weekday()]}）{t:%H:%M}"
 
 
 @ritual.command("members", "成员", usage="/members", help="列出本群成员")

@@ -16,6 +16,8 @@ class Graduation(Section):
     script: Text()
     congrats: Text("name", "checkins", "tasks") = "🎓 恭喜{name}毕业！打卡 {checkins} 天，完成实操 {tasks} 次 👏"
     congrats_batch: Text("lines") = "🎓 恭喜毕业：{lines}"
+    # more graduates at once than settings.acks.names: named up to that many, the rest counted
+    congrats_many: Text("names", "count", "total") = "🎓 恭喜{names}毕业！👏（已有 {total} 位同学毕业）"
     # to members who said 我毕业啦 before the ceremony: posted once when it opens, with their @-mentions
     early: Text() = "🎓 毕业典礼开始啦！之前提前说了「我毕业啦」的同学，现在再发一次就正式毕业啦～"
 
@@ -27,7 +29,7 @@ ritual = Ritual("graduation", section=("graduation", Graduation), order=50)
 def last_day(pb):
     g = pb.section("graduation")
     if g.day != pb.course.days:
-        yield f"graduation.day: must be the last course day ({pb.course.days}), got {g.day}"
+        yield f"graduation.day: 必须是课程最后一天（must be the last course day ({pb.course.days}), got {g.day}）"
     if not g.script.strip():
         yield "graduation.script: must not be empty"
 
@@ -47,7 +49,7 @@ def _open_ceremony(ctx: Context, actor: str) -> None:
         ctx.say_mentioning(ctx.fmt(ritual.config(ctx.pb).early), [(m, names.get(m, m)) for m in early])
 
 
-@ritual.action("graduation", states=("in_course",))
+@ritual.action("graduation", states=("in_course",), posts=2)  # the script, and the early ones @-mentioned
 def ceremony(ctx: Context, action: Action) -> None:
     _open_ceremony(ctx, "schedule")
 
@@ -74,7 +76,11 @@ def too_early(ctx: Context) -> None:
 
 @ritual.ack("graduates", "member")
 def compose_ack(ctx: Context, rows: list[tuple]) -> str:
-    """One line per graduate with their days checked in and tasks done."""
+    """One line per graduate with their days checked in and tasks done; past settings.acks.names graduates at once,
+    one line naming that many and counting the rest ('🎓 恭喜张三、李四等 212 位同学毕业！')."""
+    if len(rows) > ctx.pb.settings.acks.names:
+        return ctx.fmt(ritual.config(ctx.pb).congrats_many, names=ctx.names([m for (m,) in rows]), count=len(rows),
+                       total=len(ctx.store.graduates.of(ctx.room)))
     lines = []
     for (member,) in rows:
         lines.append(ctx.fmt(ritual.config(ctx.pb).congrats, name=ctx.name_of(member),

@@ -52,8 +52,12 @@ def _place(province: str | None, city: str | None) -> str:
 
 @ritual.ack("hometowns", "member, province, city")
 def compose_ack(ctx: Context, rows: list[tuple]) -> str:
-    """'🏠 家乡签到：张三（四川成都市）、李四（上海市）。已有 12 位同学签到，来自 7 个省份'."""
-    who = "、".join(f"{ctx.name_of(m)}（{_place(p, c)}）" for m, p, c in rows)
+    """'🏠 家乡签到：张三（四川成都市）、李四（上海市）。已有 12 位同学签到，来自 7 个省份' (past settings.acks.names
+    '等 37 位同学')."""
+    cfg = ctx.pb.settings.acks
+    who = "、".join(f"{ctx.name_of(m)}（{_place(p, c)}）" for m, p, c in rows[:cfg.names])
+    if len(rows) > cfg.names:
+        who += ctx.fmt(cfg.more, count=len(rows))
     towns = ctx.store.hometowns.of(ctx.room)
     provinces = {t["province"] for t in towns.values() if t["province"]}
     return ctx.fmt(ritual.config(ctx.pb).summary, names=who, count=len(towns), provinces=len(provinces))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.core.context import Context
 from bot.playbook.fields import Section, Text
-from bot.core.ritual import Ritual
+from bot.core.ritual import STOP, Ritual
 
 
 class OptOut(Section):
@@ -21,11 +21,12 @@ GROUP_STATES = ("bound", "opening", "in_course", "graduation", "alumni")
 
 
 @ritual.private(intent=("optout", "resubscribe"))
-def opt_out(ctx: Context) -> None:
-    """Record an opt-out (even from a backlog: stopping wins), confirm it once; 恢复订阅 (not from a backlog) undoes it."""
+def opt_out(ctx: Context) -> str | None:
+    """Record an opt-out (even from a backlog: stopping wins), confirm it once; 恢复订阅 (not from a backlog) undoes it.
+    The message is taken (STOP): later private handlers (a question relayed to the advisors) do not see it."""
     msg = ctx.message
     if ctx.stale and not ctx.reading.optout:
-        return
+        return STOP
     funnel, texts = ctx.store.funnel, ritual.config(ctx.pb)
     funnel.ensure_contact(msg.sender, msg.name, "private", msg.ts)
     if ctx.reading.optout:
@@ -43,6 +44,7 @@ def opt_out(ctx: Context) -> None:
         reply = ctx.fmt(texts.not_opted_out)
     if not ctx.stale:
         ctx.reply(reply)
+    return STOP
 
 
 @ritual.message(*GROUP_STATES, intent="wants_out")

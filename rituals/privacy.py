@@ -1,5 +1,6 @@
-"""Private texts are kept only as long as needed: survey free-text answers and friend-request notes older than
-`privacy.retention_days` are deleted by a daily purge on the calendar tick (the injected clock decides the day)."""
+"""Private texts are kept only as long as needed: survey free-text answers, friend-request notes and what rituals
+declare as private texts (Ritual.private_texts: relayed questions) older than `privacy.retention_days` are deleted by
+a daily purge on the calendar tick (the injected clock decides the day)."""
 from __future__ import annotations
 
 import logging
@@ -24,11 +25,13 @@ META_KEY = "privacy_purged_on"
 
 
 def purge(ctx: Context) -> tuple[int, int]:
-    """Delete private texts older than the retention period; (survey answers deleted, notes cleared)."""
+    """Delete private texts older than the retention period; (survey answers and rituals' texts deleted, notes
+    cleared)."""
     cutoff = ctx.now - timedelta(days=ritual.config(ctx.pb).retention_days)
     survey = ctx.pb.section("survey") if ctx.pb.has_section("survey") else None
     free_text = [q.id for q in survey.questions if q.kind == "text"] if survey else []
-    return ctx.store.surveys.purge_answers(free_text, cutoff), ctx.store.funnel.clear_request_notes(cutoff)
+    declared = sum(ctx.store.forget_texts(*texts, cutoff) for r in ctx.pb.chosen for texts in r.private_texts)
+    return ctx.store.surveys.purge_answers(free_text, cutoff) + declared, ctx.store.funnel.clear_request_notes(cutoff)
 
 
 def _today(ctx: Context) -> str:
@@ -58,7 +61,7 @@ def daily_purge(ctx: Context) -> None:
         answers = notes = 0
     ctx.memory(ritual.name)["purged"] = today
     if answers or notes:
-        log.info("privacy: deleted %d survey free-text answer(s) and %d friend-request note(s) past %d days",
+        log.info("privacy: deleted %d private text(s) (survey, relayed questions) and %d friend-request note(s) past %d days",
                  answers, notes, ritual.config(ctx.pb).retention_days)
 
 

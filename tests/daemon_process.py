@@ -7,6 +7,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections import deque
 
 from harness import ROOT
 
@@ -19,7 +20,7 @@ class DaemonProcess:
                                      stdin=subprocess.PIPE if interactive else subprocess.DEVNULL, stdout=subprocess.PIPE,
                                      stderr=subprocess.STDOUT, text=True, bufsize=1)
         self.lines: queue.Queue[str] = queue.Queue()
-        self.log: list[str] = []
+        self.log: deque[str] = deque(maxlen=2000)  # bounded: a runaway daemon must not balloon the test run
         threading.Thread(target=self._pump, daemon=True).start()
 
     @staticmethod
@@ -48,7 +49,7 @@ class DaemonProcess:
             self.log.append(line)
             if needle in line:
                 return line
-        raise AssertionError(f"daemon never printed {needle!r}; it printed:\n" + "\n".join(self.log))
+        raise AssertionError(f"daemon never printed {needle!r}; its last lines:\n" + "\n".join(list(self.log)[-200:]))
 
     def output(self, timeout: float = 30) -> str:
         """Everything it printed, once it has exited."""

@@ -30,7 +30,7 @@ def snapshot(chat):
 def test_full_width_slash_and_chinese_alias_bind_the_group(chat):
     chat.join("alice", "bob")
     chat.say("adv", "／开课 2026-12-01")
-    assert chat.said() == ["@adv 已绑定「7天小白理财实操课」：第1天是 2026-12-01，共7天。"]
+    assert chat.said() == ["【理财1期】已绑定「7天小白理财实操课」：第1天是 2026-12-01，共7天。"]
     row = chat.store.groups.row(ROOM)
     assert row["state"] == "bound" and row["start_date"] == "2026-12-01"
     assert chat.group().members == {"alice": "alice", "bob": "bob"}
@@ -41,13 +41,13 @@ def test_every_spelling_of_status_answers(chat, text):
     start_course(chat)
     chat.say("adv", text)
     [reply] = chat.said()
-    assert reply.startswith("@adv 📋 理财1期：上课中")
+    assert reply.startswith("【理财1期】📋 理财1期：上课中")
 
 
 def test_help_lists_the_commands(chat):
     chat.say("adv", "/help")  # works before any course is bound
     [reply] = chat.said()
-    assert reply.startswith("@adv 导师指令：")
+    assert reply.startswith("【理财1期】导师指令：")
     for usage in ("/start [YYYY-MM-DD]", "/next", "/pause", "/resume", "/status", "/members", "/say 要发的内容",
                   "/graduate", "/tally [天数]", "/remind [天数]", "/help"):
         assert usage in reply, usage
@@ -61,7 +61,7 @@ def test_an_unknown_command_gets_a_one_line_reply(chat):
     before = snapshot(chat)
     chat.say("adv", "/foo bar")
     [reply] = chat.said()
-    assert reply == "@adv 未知指令 /foo，发送 /help 查看可用指令。"
+    assert reply == "【理财1期】未知指令 /foo，发送 /help 查看可用指令。"
     assert snapshot(chat) == before
 
 
@@ -72,7 +72,7 @@ def test_start_with_a_bad_date_answers_usage_and_stores_nothing(chat, arg):
     chat.join("alice")
     chat.say("adv", f"/start {arg}")
     [reply] = chat.said()
-    assert reply.startswith("@adv ") and "用法：/start [YYYY-MM-DD]" in reply
+    assert reply.startswith("【理财1期】") and "用法：/start [YYYY-MM-DD]" in reply
     assert "\n" not in reply
     assert chat.store.groups.row(ROOM) is None and chat.store.groups.history(ROOM) == []
     assert chat.engine.groups.get(ROOM) is None
@@ -84,7 +84,7 @@ def test_start_without_a_date_starts_today_and_catches_up_on_this_mornings_posts
     chat.join("alice")
     chat.say("adv", "/start")  # at 10:00: the opening and the 09:00 lesson are already past
     texts = chat.said()
-    assert texts[-1] == "@adv 已绑定「7天小白理财实操课」：第1天是 2026-11-30，共7天。"
+    assert texts[-1] == "【理财1期】已绑定「7天小白理财实操课」：第1天是 2026-11-30，共7天。"
     assert any("家乡签到" in t for t in texts) and any(t.startswith("📖 第1天") for t in texts)
     assert chat.group().state == "in_course" and chat.group().course_day == 1
 
@@ -105,7 +105,7 @@ def test_graduate_before_start_is_refused(chat):
     chat.join("alice")
     chat.say("adv", "/graduate")
     [reply] = chat.said()
-    assert reply == "@adv 本群还没有开课，请先用 /start [YYYY-MM-DD] 绑定课程。"
+    assert reply == "【理财1期】本群还没有开课，请先用 /start [YYYY-MM-DD] 绑定课程。"
     assert chat.store.groups.row(ROOM) is None and chat.store.groups.history(ROOM) == []
 
 
@@ -120,7 +120,7 @@ def test_graduate_before_the_course_has_begun_is_refused_and_changes_nothing(cha
     before = snapshot(chat)
     chat.say("adv", "/graduate")
     [reply] = chat.said()
-    assert reply == f"@adv 当前状态是「{label}」，不能执行 /graduate，什么也没有改变。"
+    assert reply == f"【理财1期】当前状态是「{label}」，不能执行 /graduate，什么也没有改变。"
     assert snapshot(chat) == before
     assert chat.group().state == state
 
@@ -145,7 +145,7 @@ def test_next_moves_to_the_next_day_and_posts_its_lesson(chat):
     chat.say("adv", "/next")
     texts = chat.said()
     assert any(t.startswith("📖 第2天：货币基金与银行存款") for t in texts)
-    assert "@adv 已进入第2天。" in texts
+    assert "【理财1期】已进入第2天。" in texts
     assert chat.group().course_day == 2 and chat.store.groups.row(ROOM)["course_day"] == 2
 
     chat.until("2026-12-01 12:01")  # the day's task follows at its usual time
@@ -180,7 +180,7 @@ def test_pause_stops_scheduled_posts_and_resume_restores_them(chat):
     chat.until("2026-12-01 19:00")
     chat.said()
     chat.say("adv", "/pause")
-    assert chat.said() == ["@adv 已暂停：定时消息不再发送，打卡照常记录。发送 /resume 恢复。"]
+    assert chat.said() == ["【理财1期】已暂停：定时消息不再发送，打卡照常记录。发送 /resume 恢复。"]
     assert chat.group().paused and chat.store.groups.row(ROOM)["paused"] == 1
 
     chat.say("alice", "打卡")  # still recorded while paused
@@ -189,7 +189,7 @@ def test_pause_stops_scheduled_posts_and_resume_restores_them(chat):
     assert chat.store.checkins.done_on(ROOM, 1) == {"alice"}
 
     chat.say("adv", "／恢复")
-    assert chat.said() == ["@adv 已恢复定时消息。"]
+    assert chat.said() == ["【理财1期】已恢复定时消息。"]
     chat.until("2026-12-02 09:01")
     assert [t for t in chat.said() if t.startswith("📖 第2天")]
     assert chat.group().course_day == 2
@@ -200,10 +200,10 @@ def test_pause_stops_scheduled_posts_and_resume_restores_them(chat):
 def test_pause_twice_and_resume_when_not_paused_say_so(chat):
     start_course(chat)
     chat.say("adv", "/resume")
-    assert chat.said() == ["@adv 并没有暂停。"]
+    assert chat.said() == ["【理财1期】并没有暂停。"]
     chat.say("adv", "/pause")
     chat.say("adv", "/pause")
-    assert chat.said()[-1] == "@adv 已经是暂停状态。"
+    assert chat.said()[-1] == "【理财1期】已经是暂停状态。"
 
 
 # -- /say, /members, /status ---------------------------------------------------------------------
@@ -220,16 +220,16 @@ def test_say_without_text_answers_usage(chat, text):
     start_course(chat)
     chat.say("adv", text)
     [reply] = chat.said()
-    assert reply == "@adv 缺少要发送的内容。 用法：/say 要发的内容"
+    assert reply == "【理财1期】缺少要发送的内容。 用法：/say 要发的内容"
 
 
 def test_members_lists_the_members_without_the_advisor(chat):
     bind(chat, "alice", "bob", "carol", "adv")
     chat.say("adv", "/members")
-    assert chat.said() == ["@adv 成员 3 人：alice、bob、carol"]
+    assert chat.said() == ["【理财1期】成员 3 人：alice、bob、carol"]
     chat.leave("bob")
     chat.say("adv", "/成员")
-    assert chat.said() == ["@adv 成员 2 人：alice、carol"]
+    assert chat.said() == ["【理财1期】成员 2 人：alice、carol"]
 
 
 def test_status_reports_state_day_and_counts(chat):
@@ -242,7 +242,7 @@ def test_status_reports_state_day_and_counts(chat):
     chat.say("adv", "/status")
     [reply] = chat.said()
     assert reply.splitlines()[:3] == [
-        "@adv 📋 理财1期：上课中",
+        "【理财1期】📋 理财1期：上课中",
         "第1天/共7天 · 第1天 2026-12-01",
         "成员 3 人 · 家乡签到 1 人 · 今日打卡 1 人",
     ]

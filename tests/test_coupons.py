@@ -63,12 +63,12 @@ def test_graduates_get_it_privately_and_opted_out_members_never_do(chat):
     outs = chat.said_out()
     assert private_to(outs) == {"alice": [C1600]}
     assert [o.text for o in outs if o.to == "adv"] == [  # who opted out is the advisor's business alone
-        "已私发「c1600」给 1 人；跳过 1 人（已退订 1、超出推送频率 0、之前已发过 0）。"]
+        "【理财1期】已私发「c1600」给 1 人；跳过 1 人（已退订 1、超出推送频率 0、之前已发过 0）。"]
 
     chat.say("adv", "/coupon c1600 all")
     outs = chat.said_out()
     assert private_to(outs) == {"carol": [C1600]}  # alice had it already, bob opted out
-    assert [o.text for o in outs if o.to == "adv"] == ["已私发「c1600」给 1 人；跳过 2 人（已退订 1、超出推送频率 0、之前已发过 1）。"]
+    assert [o.text for o in outs if o.to == "adv"] == ["【理财1期】已私发「c1600」给 1 人；跳过 2 人（已退订 1、超出推送频率 0、之前已发过 1）。"]
 
     chat.say("alice", "领券", room=None)
     chat.say("bob", "领券", room=None)  # nothing was pushed to bob: nothing to claim
@@ -96,7 +96,7 @@ def test_members_over_their_own_frequency_are_skipped(chat):
     outs = chat.said_out()
     assert private_to(outs) == {"alice": [C1600]}
     assert [o.text for o in outs if o.to == "adv"] == [  # who opted out is the advisor's business alone
-        "已私发「c1600」给 1 人；跳过 1 人（已退订 0、超出推送频率 1、之前已发过 0）。"]
+        "【理财1期】已私发「c1600」给 1 人；跳过 1 人（已退订 0、超出推送频率 1、之前已发过 0）。"]
 
 
 def test_the_most_recent_valid_coupon_is_the_one_claimed(chat):
@@ -118,10 +118,10 @@ def test_an_expired_coupon_is_never_pushed_and_cannot_be_claimed(chat):
     chat.say("adv", "/coupon c400 all")
     chat.say("alice", "领券")
     chat.say("adv", "/claimed @bob c400")
-    assert chat.said() == ["@adv 「c400」已于2026年12月31日 23:59过期，不能再发放。",
-                           "@adv 「c400」已于2026年12月31日 23:59过期，不能再发放。",
+    assert chat.said() == ["【理财1期】「c400」已于2026年12月31日 23:59过期，不能再发放。",
+                           "【理财1期】「c400」已于2026年12月31日 23:59过期，不能再发放。",
                            "@alice 这张券已经过期了，下次活动再来哦～",
-                           "「c400」已于2026年12月31日 23:59过期，不能再领。"]  # to the advisor privately
+                           "【理财1期】「c400」已于2026年12月31日 23:59过期，不能再领。"]  # to the advisor privately
     assert claims(chat) == []
     assert private_to(chat.said_out()) == {}
 
@@ -130,8 +130,8 @@ def test_the_advisor_records_a_claim_once(chat):
     chat.start_course("alice", "bob")
     chat.say("adv", "/claimed @alice c2800")
     chat.say("adv", "/登记领券 alice c2800")
-    assert chat.said() == ["alice：🎉 领取成功：满100000元减2800元理财券（12月31日 23:59前有效）",
-                           "alice：已经领过这张券啦：满100000元减2800元理财券（12月31日 23:59前有效）"]
+    assert chat.said() == ["【理财1期】alice：🎉 领取成功：满100000元减2800元理财券（12月31日 23:59前有效）",
+                           "【理财1期】alice：已经领过这张券啦：满100000元减2800元理财券（12月31日 23:59前有效）"]
     assert claims(chat) == [("c2800", "alice", "adv")]
 
 
@@ -140,9 +140,9 @@ def test_bad_coupon_commands_say_what_is_wrong(chat):
     chat.say("adv", "/coupon c999")
     chat.say("adv", "/coupon c400 friends")
     chat.say("adv", "/coupon c400 graduates")
-    assert chat.said() == ["@adv 没有券「c999」（现有：c400、c1600、c2800）。 用法：/coupon 券编号 [graduates|all]",
-                           "@adv 对象只能是 graduates 或 all。 用法：/coupon 券编号 [graduates|all]",
-                           "@adv 本群已毕业的同学一个也没有，没有发送。"]
+    assert chat.said() == ["【理财1期】没有券「c999」（现有：c400、c1600、c2800）。 用法：/coupon 券编号 [graduates|all]",
+                           "【理财1期】对象只能是 graduates 或 all。 用法：/coupon 券编号 [graduates|all]",
+                           "【理财1期】本群已毕业的同学一个也没有，没有发送。"]
 
 
 @pytest.mark.parametrize("change, field, problem", [

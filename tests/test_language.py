@@ -77,6 +77,65 @@ def test_what_a_message_says(text, private, intents):
     assert READER.read(text, private=private).intents() == intents
 
 
+@pytest.mark.parametrize("text, private, intents", [
+    # graduation: closing particles, homophones, a camp's word, English, emoji - not plans, hopes or instructions
+    ("毕业打卡🎓", False, ["graduation"]),
+    ("毕业罗～", False, ["graduation"]),
+    ("我毕叶了哈哈", False, ["graduation"]),
+    ("结营啦", False, ["graduation"]),
+    ("graduated!", False, ["graduation"]),
+    ("🎉🎓✌️", False, ["graduation"]),
+    ("老师我跟你们说我今天终于毕业了真的特别开心谢谢你们", False, ["graduation"]),  # a voice-to-text run-on
+    ("毕业证在哪里领", False, []),
+    ("争取顺利毕业", False, []),
+    ("恭喜恭喜，都毕业了", False, []),
+    ("老师说发我毕业啦就行", False, []),
+    # opt-out in a private chat: short, rude, indirect, English - not a question about it
+    ("T", True, ["optout"]),
+    ("STOP STOP", True, ["optout"]),
+    ("拉黑你了", True, ["optout"]),
+    ("不需要了，别推荐了", True, ["optout"]),
+    ("你们的推送我不想看", True, ["optout"]),
+    ("老师别再给我发课程了，我不学了", True, ["optout"]),
+    ("please stop sending me messages", True, ["optout"]),
+    ("TD是什么", True, ["question"]),
+    ("这个别发了，我有", True, []),
+    # questions in a private chat: small talk, rhetoric and forwarded texts ask nothing
+    ("好的收到", True, []),
+    ("老师辛苦了", True, []),
+    ("转发：基金定投的五个误区，建议收藏", True, []),
+    ("几点都行", True, []),
+    ("我知道哪个好了", True, []),
+    ("我妈问我这是什么课", True, []),
+    ("没什么区别", True, []),
+    ("嗯？", True, []),
+    ("怎么领券", True, ["question"]),
+    ("定投和一次性买入的区别", True, ["question"]),
+    ("我想知道怎么查收益", True, ["question"]),
+    ("how to buy fund", True, ["question"]),
+    # check-in and practice talked about, not done
+    ("网红餐厅打卡中", False, []),
+    ("打卡太麻烦了", False, []),
+    ("一起打卡吧", False, []),
+    ("完成实操的同学好厉害", False, []),
+    ("附上实操截图", False, ["practice"]),
+    ("实操：定投计划设置好了", False, ["practice"]),
+])
+def test_what_members_also_write(text, private, intents):
+    assert READER.read(text, private=private).intents() == intents
+
+
+def test_a_lone_letter_or_a_complaint_is_an_opt_out_only_when_said_to_the_account():
+    for text in ("T", "天天发广告烦死了"):
+        assert READER.read(text, private=True).optout
+        assert not READER.read(text).wants_out  # in a group it is about other members' posts
+
+
+def test_autonomous_prefectures_as_people_say_them():
+    assert (READER.read("凉山州的彝族妹子报到").hometown.city, READER.read("东莞虎门的").hometown.city) == (
+        "凉山彝族自治州", "东莞市")
+
+
 @settings(max_examples=300, deadline=None)
 @given(st.text(max_size=300))
 def test_any_text_is_read_without_failing(text):

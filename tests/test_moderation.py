@@ -293,7 +293,7 @@ def test_allow_trusts_a_member_in_this_group_and_only_an_advisor_may(chat):
     assert chat.said() == ["@bob 这个指令只有导师可以使用哦～"]
     chat.say(ADVISOR, "/allow @alice")
     (reply,) = chat.said_out()
-    assert reply.to == ADVISOR and reply.text == "已将 alice 设为本群信任成员，之后不再检查其消息。"
+    assert reply.to == ADVISOR and reply.text == "【理财1期】已将 alice 设为本群信任成员，之后不再检查其消息。"
     chat.say("alice", "我们的读书会 https://club.example.org 欢迎加我微信 alice2026")
     assert outcome(chat, "alice") == ([], [], [])
     assert [(r[1], r[3], r[5], r[6]) for r in decisions(chat)] == [("alice", "command", "allowed", ADVISOR)]
@@ -307,7 +307,7 @@ def test_unmute_clears_strikes_and_only_an_advisor_may(chat):
     chat.say("spammer", "/unmute @理财小助手", name="理财小助手")
     assert chat.said() == ["@理财小助手 这个指令只有导师可以使用哦～"]
     chat.say(ADVISOR, "/unmute @理财小助手")
-    assert chat.said() == ["已清除 理财小助手 在本群的违规记录，之后再发广告会重新从提醒开始。"]
+    assert chat.said() == ["【理财1期】已清除 理财小助手 在本群的违规记录，之后再发广告会重新从提醒开始。"]
     chat.say("spammer", SPAM, name="理财小助手")
     told, warned, _ = outcome(chat, "spammer")
     assert warned and "已在群里提醒一次" in told[0]  # a fresh start: warned, not reported
@@ -323,7 +323,7 @@ def test_commands_find_a_member_by_mention_and_a_removed_member_by_name(tmp_path
         outcome(chat, "spammer")
     chat.leave("spammer")  # the removal landed
     chat.say(ADVISOR, "/unmute 理财小助手")
-    assert chat.said() == ["已清除 理财小助手 在本群的违规记录，之后再发广告会重新从提醒开始。"]
+    assert chat.said() == ["【理财1期】已清除 理财小助手 在本群的违规记录，之后再发广告会重新从提醒开始。"]
 
 
 @pytest.mark.parametrize("args, reply", [
@@ -333,7 +333,7 @@ def test_commands_find_a_member_by_mention_and_a_removed_member_by_name(tmp_path
 def test_a_bad_argument_gets_the_usage_line(chat, args, reply):
     chat.start_course("alice")
     chat.say(ADVISOR, f"/allow {args}".strip())
-    assert chat.said() == [f"@{ADVISOR} {reply}"]
+    assert chat.said() == [f"【理财1期】{reply}"]
     assert decisions(chat) == []
 
 
@@ -393,7 +393,7 @@ def test_the_section_is_checked_by_the_loader(tmp_path):
     assert "moderation.new_member_kinds[1]" in str(err.value)
     data["moderation"]["new_member_kinds"] = ["url"]
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
-    with pytest.raises(PlaybookError, match=r"moderation.warning: unknown placeholder \{link\}"):
+    with pytest.raises(PlaybookError, match=r"moderation.warning: 未知的占位符 \{link\}"):
         load_playbook(path)
 
 

@@ -55,13 +55,13 @@ def test_a_true_literal_claim_loads_but_is_refused_once_it_is_no_longer_true(tmp
     chat.said()
     chat.say("adv", "/push advanced")
     [refused] = chat.said()
-    assert refused.startswith("@adv 文案里的「仅剩30个名额」不属实（实际剩余29个名额，12月31日 23:59截止），没有发送。")
+    assert refused.startswith("【理财1期】文案里的「仅剩30个名额」不属实（实际剩余29个名额，12月31日 23:59截止），没有发送。")
 
 
 def test_the_offer_is_rendered_from_live_data(chat):
     chat.start_course("alice", "bob", "carol")
     chat.say("adv", VIP)
-    assert chat.said() == ["@adv 已创建优惠「vip」，用 /push vip 推送：\n" + VIP_TEXT.format(20)]
+    assert chat.said() == ["【理财1期】已创建优惠「vip」，用 /push vip 推送：\n" + VIP_TEXT.format(20)]
     chat.say("adv", "/推送 vip")
     assert chat.said() == [VIP_TEXT.format(20)]
     assert chat.store.funnel.with_stage("offer_shown") == {"alice", "bob", "carol"}
@@ -70,14 +70,14 @@ def test_the_offer_is_rendered_from_live_data(chat):
 def test_the_playbook_offer_is_loaded_once(chat):
     chat.join("alice")
     chat.say("adv", "/offers")
-    listing = ["@adv advanced「基金投资进阶训练营」进行中 · 剩余30/30 · 12月31日 23:59截止 · 推送过0个群"]
+    listing = ["【理财1期】advanced「基金投资进阶训练营」进行中 · 剩余30/30 · 12月31日 23:59截止 · 推送过0个群"]
     assert chat.said() == listing
     chat.restart()
     chat.say("adv", "/offers")
     assert chat.said() == listing
     assert chat.store.conn.execute("SELECT COUNT(*) FROM offers").fetchone()[0] == 1
     chat.say("adv", "/offer advanced 别的课 1 0.5 2026-12-20T23:59+08:00 5 https://x.y/z")
-    assert chat.said() == ["@adv 已经有优惠「advanced」了，没有改动。"]
+    assert chat.said() == ["【理财1期】已经有优惠「advanced」了，没有改动。"]
 
 
 @pytest.mark.parametrize("args, problem", [
@@ -117,18 +117,18 @@ def test_enrolment_replies(chat):
     chat.say("adv", VIP)
     chat.said()
     chat.say("adv", "/enrolled @alice vip")
-    assert chat.said() == ["已记录 alice 报名「进阶课」，剩余 19/20 个名额。"]
+    assert chat.said() == ["【理财1期】已记录 alice 报名「进阶课」，剩余 19/20 个名额。"]
     chat.say("adv", "/enrolled @alice vip")
-    assert chat.said() == ["alice 已经报名过「进阶课」了，没有重复记录。"]
+    assert chat.said() == ["【理财1期】alice 已经报名过「进阶课」了，没有重复记录。"]
     chat.say("adv", "/enrolled @小红 vip")
-    assert chat.said() == ["@adv 找不到成员「@小红」。 用法：/enrolled @成员 优惠编号"]
+    assert chat.said() == ["【理财1期】找不到成员「@小红」。 用法：/enrolled @成员 优惠编号"]
     chat.say("adv", "/push vip")
     chat.said()
     chat.say("adv", "/enrolled bob vip", room=None)  # in private, by contact id
     assert chat.said() == ["已记录 bob 报名「进阶课」，剩余 18/20 个名额。"]
     assert chat.store.conn.execute("SELECT room FROM enrollments WHERE member = 'bob'").fetchone() == (ROOM,)
     chat.say("adv", "/enrolled @bob nope")
-    assert chat.said() == ["@adv 没有优惠「nope」（现有：vip、advanced）。 用法：/enrolled @成员 优惠编号"]
+    assert chat.said() == ["【理财1期】没有优惠「nope」（现有：vip、advanced）。 用法：/enrolled @成员 优惠编号"]
 
 
 def test_the_offer_closes_when_the_seats_run_out(chat):
@@ -137,16 +137,16 @@ def test_the_offer_closes_when_the_seats_run_out(chat):
     chat.say("adv", "/push duo")
     chat.said()
     chat.say("adv", "/enrolled @alice duo")
-    assert chat.said() == ["已记录 alice 报名「小班课」，剩余 1/2 个名额。"]
+    assert chat.said() == ["【理财1期】已记录 alice 报名「小班课」，剩余 1/2 个名额。"]
     chat.say("adv", "/enrolled @bob duo")
-    assert chat.said() == ["已记录 bob 报名「小班课」，剩余 0/2 个名额。名额已满，优惠已关闭。",
+    assert chat.said() == ["【理财1期】已记录 bob 报名「小班课」，剩余 0/2 个名额。名额已满，优惠已关闭。",
                            "📢「小班课」名额已满，本期报名结束，感谢大家的关注。"]
     assert offer_row(chat, "duo")[2] == "sold_out"
 
     chat.say("adv", "/enrolled @carol duo")
-    assert chat.said() == ["「小班课」名额已满，不能再报名。"]
+    assert chat.said() == ["【理财1期】「小班课」名额已满，不能再报名。"]
     chat.say("adv", "/push duo")
-    assert chat.said() == ["@adv 「小班课」名额已满，不能再推送。"]
+    assert chat.said() == ["【理财1期】「小班课」名额已满，不能再推送。"]
     chat.until("2026-12-02 10:00")
     assert about(chat, "小班课") == []  # said once
     assert chat.store.conn.execute("SELECT COUNT(*) FROM enrollments WHERE offer = 'duo'").fetchone()[0] == 2
@@ -179,7 +179,7 @@ def test_countdowns_come_once_then_the_offer_closes_at_the_deadline(chat):
     assert about(chat) == []
     chat.say("adv", "/push vip")
     chat.say("adv", "/enrolled @bob vip")
-    assert about(chat) == ["@adv 「进阶课」已截止，不能再推送。", "「进阶课」已截止，不能再报名。"]
+    assert about(chat) == ["【理财1期】「进阶课」已截止，不能再推送。", "【理财1期】「进阶课」已截止，不能再报名。"]
 
 
 def test_after_downtime_only_the_countdown_still_true_is_sent(chat):
@@ -200,7 +200,7 @@ def test_the_group_cap_holds_back_a_third_push_and_says_so(chat):
     chat.say("adv", "/coupon c400")
     chat.said()
     chat.say("adv", "/push advanced")
-    assert chat.said() == ["@adv 本群今天的推广消息已达上限（每天2条），「基金投资进阶训练营」没有发送。"]
+    assert chat.said() == ["【理财1期】本群今天的推广消息已达上限（每天2条），「基金投资进阶训练营」没有发送。"]
     chat.until("2026-12-02 10:00")
     chat.said()
     chat.say("adv", "/push advanced")

@@ -28,10 +28,12 @@ def test_the_keyword_alone_opts_out_and_is_confirmed(chat, text):
     assert chat.store.funnel.contact("alice")["source"] == "private"
 
 
-@pytest.mark.parametrize("text", ["我想退订吗", "TDD", "怎么退订", "你好", "退 订 是什么"])
-def test_other_private_words_are_not_an_opt_out_and_get_no_reply(chat, text):
+@pytest.mark.parametrize("text, asks", [("我想退订吗", True), ("TDD", False), ("怎么退订", True), ("你好", False),
+                                        ("退 订 是什么", True)])
+def test_other_private_words_are_not_an_opt_out_and_a_question_about_it_goes_to_the_advisors(chat, text, asks):
     dm(chat, "alice", text)
-    assert chat.said() == []
+    relayed = [f"【问题】alice（未入群）：{text}\n（#1 回复：/reply @alice 内容）", "收到你的问题啦～老师看到后会回复你 🙏"]
+    assert chat.said() == (relayed if asks else [])
     assert not chat.store.funnel.opted_out("alice")
 
 

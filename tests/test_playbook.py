@@ -51,6 +51,7 @@ def test_default_playbook_is_faithful_to_the_seed():
     (lambda d: d["alumni"]["posts"][0].update(text="{day}"), "alumni.posts[0].text", "unknown placeholder {day}"),
     (lambda d: d["persona"].update(nickname="x"), "persona.nickname", "not a known field"),
     (lambda d: d["days"][0]["task"].update(due="11:00"), "days[0].task", "must be after"),
+    (lambda d: d["days"][1].update(lesson="理财" * 600), "days[1].lesson", "longer than settings.max_message_chars (1000)"),
     (lambda d: d["marketing"].update(countdown_hours=[24, 0]), "marketing.countdown_hours", "between 1 and 720"),
     (lambda d: d["coupons"]["items"][0].update(valid_until="2026-12-31"), "coupons.items[0].valid_until", "needs a UTC offset"),
     (lambda d: d["offers"]["items"][0].update(deadline="soon"), "offers.items[0].deadline", "must be an ISO-8601 time"),
@@ -67,7 +68,7 @@ def test_bad_playbook_names_file_field_and_problem(tmp_path, mutate, field, prob
 def test_unparseable_yaml_names_the_line(tmp_path):
     path = tmp_path / "broken.yaml"
     path.write_text("course:\n  title: [unclosed\n", encoding="utf-8")
-    with pytest.raises(PlaybookError, match=r"broken.yaml: line \d+: not valid YAML"):
+    with pytest.raises(PlaybookError, match=r"broken.yaml: line \d+: 不是有效的 YAML（not valid YAML"):
         load_playbook(path)
 
 

@@ -44,12 +44,12 @@ def test_the_due_reminder_mentions_only_those_who_have_not_done_it(chat):
     chat.until("2026-12-01 13:00")
     chat.say("alice", "实操完成")
     chat.say("carol", "[图片]", kind="image")
-    chat.until("2026-12-01 20:59")
+    chat.until("2026-12-01 18:59")
     chat.said()
 
-    chat.until("2026-12-01 21:01")
+    chat.until("2026-12-01 19:01")  # practice.remind_before_minutes (120) before the 21:00 due time
     [reminder] = chat.said_out()
-    assert reminder.text.startswith("📌 今天的实操「列出你的月收支表」还没完成的同学抓紧啦")
+    assert reminder.text.startswith("📌 今天的实操「列出你的月收支表」21:00 截止，还没完成的同学抓紧啦")
     assert "https://example.com/course/day1" in reminder.text
     assert reminder.mentions == ("bob",)
     assert "@bob" in reminder.text and "@alice" not in reminder.text and "@carol" not in reminder.text
@@ -60,9 +60,9 @@ def test_no_due_reminder_when_everyone_has_done_it(chat):
     chat.until("2026-12-01 13:00")
     chat.say("alice", "实操完成")
     chat.say("bob", "作业已交")
-    chat.until("2026-12-01 20:59")
+    chat.until("2026-12-01 18:59")
     chat.said()
-    chat.until("2026-12-01 21:30")
+    chat.until("2026-12-01 19:30")
     assert chat.said() == []
 
 
@@ -99,13 +99,13 @@ def test_a_practice_message_is_not_a_check_in_and_a_check_in_is_not_practice(cha
     assert chat.store.checkins.done_on(ROOM, 1) == {"bob"}
 
 
-def test_day_seven_is_due_at_seven_in_the_evening(chat):
+def test_day_seven_is_due_at_seven_in_the_evening_and_reminded_two_hours_before(chat):
     chat.start_course("alice", "bob")
     chat.until("2026-12-07 13:00")
     chat.say("alice", "作业已交")
-    chat.until("2026-12-07 18:59")
+    chat.until("2026-12-07 16:59")
     chat.said()
-    chat.until("2026-12-07 19:01")
+    chat.until("2026-12-07 17:01")
     [reminder] = chat.said_out()
     assert "提交你的第一份理财计划" in reminder.text and "https://example.com/course/day7" in reminder.text
     assert reminder.mentions == ("bob",)

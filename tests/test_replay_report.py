@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 from harness import ROOT
 
@@ -67,10 +68,14 @@ def test_replay_then_report_json_gives_the_week_in_numbers(tmp_path):
         "practice": {"u1": [1], "u2": [1]},
         "graduates": ["u1", "u2"], "unknown_sends": 0,
         "moderation": {},  # no spam in this week: the moderation ritual's report fields are empty
+        "pictures": {},  # the replay ends at 20:41 on day 7: before the class picture and the certificates
     }
 
     sent = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
-    assert all(set(s) == {"ts", "room", "to", "text", "mentions"} for s in sent)  # messages only: no friends here
+    assert all(set(s) - {"image"} == {"ts", "room", "to", "text", "mentions"} for s in sent)  # no friends here
+    images = [s for s in sent if "image" in s]  # a picture: its PNG, with the alt text in "text"
+    assert [s["text"][:1] for s in images] == ["🗺", *["📊"] * 6]  # the map, days 1-6's tally cards
+    assert all(Path(s["image"]).read_bytes()[:4] == b"\x89PNG" for s in images)
     texts = [s["text"] for s in sent]
     assert any("家乡签到" in t for t in texts)
     assert any("第2天打卡统计：2/3 人" in t for t in texts)

@@ -38,7 +38,7 @@ def test_a_course_with_three_rituals_runs_just_those(tmp_path):
     chat.advance(minutes=2)
     assert [t for t in chat.said() if "打卡已记录" in t or "实操已完成" in t] == ["✅ 打卡已记录：bob（今日已打卡 1/2 人）"]
     chat.say(ADVISOR, "/graduate")
-    assert chat.said() == ["@adv 未知指令 /graduate，发送 /help 查看可用指令。"]
+    assert chat.said() == ["【理财1期】未知指令 /graduate，发送 /help 查看可用指令。"]
     chat.say(ADVISOR, "/help")
     help_text = chat.said()[0]
     assert "/tally" in help_text and "/coupon" not in help_text and "/survey" not in help_text

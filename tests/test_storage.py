@@ -65,4 +65,4 @@ def test_a_backlog_message_is_recorded_but_not_acted_on(chat):
     chat.advance(minutes=10)
     assert chat.store.checkins.days_by_member(ROOM) == {"alice": [1]}
     # no acknowledgement, and the stale command did not run: the advisor is told so
-    assert chat.said() == ["@adv 12-01 10:05 发的 /say 是机器人离线期间收到的，已过期没有执行；如仍需要请重新发送。"]
+    assert chat.said() == ["【理财1期】12-01 10:05 发的 /say 是机器人离线期间收到的，已过期没有执行；如仍需要请重新发送。"]

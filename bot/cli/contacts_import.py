@@ -7,11 +7,12 @@ import io
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 from bot.core.events import Outgoing
 from bot.core.names import MAX_NAME, clean_text
 from bot.playbook import Playbook
+from bot.playbook.dates import calendar_vars
 from bot.storage import Store
 
 SOURCE = "import"
@@ -35,9 +36,10 @@ class ImportResult:
                 f"{self.already} already invited; {len(self.bad)} bad row(s)")
 
 
-def greeting(pb: Playbook) -> str:
+def greeting(pb: Playbook, now: datetime | None = None) -> str:
     """The persona greeting with its placeholders filled (the free-course invitation)."""
-    return pb.persona.greeting.format(**pb.persona_vars()).strip()
+    now = now or datetime.now(timezone.utc)
+    return pb.persona.greeting.format(**{**pb.persona_vars(), **calendar_vars(now, pb.tz, None)}).strip()
 
 
 def _rows(path: Path) -> Iterator[tuple[int, str | None, str]]:
@@ -73,16 +75,27 @@ def _rows(path: Path) -> Iterator[tuple[int, str | None, str]]:
         yield reader.line_num, contact, name
 
 
-def import_contacts(store: Store, pb: Playbook, path: str | Path, now: datetime | None = None) -> ImportResult:
+def count_rows(path: str | Path) -> int | None:
+    """About how many data rows a CSV has (its lines but the header), for a progress bar; None if unreadable."""
+    try:
+        with open(path, "rb") as f:
+            return max(sum(1 for _ in f) - 1, 0)
+    except OSError:
+        return None
+
+
+def import_contacts(store: Store, pb: Playbook, path: str | Path, now: datetime | None = None,
+                    on_row: Callable[[], object] = lambda: None) -> ImportResult:
     """Add each contact (source 'import') and queue the invitation once; each row is its own short transaction,
     so a running daemon on the same database only ever waits milliseconds."""
     now = now or datetime.now(timezone.utc)
-    text = greeting(pb)
+    text = greeting(pb, now)
     if not text:
         raise ImportFileError("the playbook has no persona.greeting to send")
     result = ImportResult()
     funnel = store.funnel
     for line, contact, name in _rows(Path(path)):
+        on_row()
         if contact is None:
             result.bad.append(f"line {line}: {name}")
             continue

@@ -3,8 +3,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import signal
+import sys
 from datetime import timezone
+from typing import Callable, TextIO
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
@@ -43,12 +46,35 @@ async def report_budget(bot: Bot) -> None:
         log.info("outbox: %s", bot.sender.status())
 
 
+class Interrupts:
+    """The first Ctrl-C (or SIGTERM) stops cleanly; a second Ctrl-C while stopping exits at once, which loses nothing:
+    what was received waits in the inbox and what is unsent in the outbox (as after kill -9)."""
+
+    def __init__(self, stop: asyncio.Event, exit: Callable[[int], object] = os._exit, err: TextIO = sys.stderr) -> None:
+        self.stop, self.exit, self.err = stop, exit, err
+
+    def _say(self, text: str) -> None:
+        self.err.write(text)
+        self.err.flush()
+
+    def __call__(self, sig: signal.Signals) -> None:
+        if self.stop.is_set() and sig == signal.SIGINT:
+            self._say("\n已立即退出（exited at once）；未处理的消息留在收件箱和发件箱，下次启动继续\n")
+            self.exit(130)
+            return
+        if sig == signal.SIGINT:
+            self._say("\n正在停止…（stopping; 再按一次 Ctrl-C 立即退出 / Ctrl-C again to exit at once）\n")
+        self.stop.set()
+
+
 async def run(bot: Bot, transport, speed: float = 1.0, tick_seconds: float = 1.0, closed: asyncio.Event | None = None) -> None:
-    """Run until SIGINT/SIGTERM (or until `closed` is set, e.g. the sandbox's input ends)."""
+    """Run until SIGINT/SIGTERM (or until `closed` is set, e.g. the sandbox's input ends). A second Ctrl-C while
+    stopping exits at once: nothing is lost (what was received is in the inbox, what is unsent in the outbox)."""
     stop = closed or asyncio.Event()
     loop = asyncio.get_running_loop()
+    on_signal = Interrupts(stop)
     for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, stop.set)
+        loop.add_signal_handler(sig, on_signal, sig)
 
     async def tick() -> None:  # a coroutine, so it runs on the loop's thread (SQLite connections are per thread)
         try:

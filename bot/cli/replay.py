@@ -41,6 +41,8 @@ def replay(path: Path, db: Path, playbook: Path, out: Path | None) -> tuple[int,
                 row = {"ts": iso(s.ts), "room": s.out.room, "to": s.out.to, "text": s.out.text, "mentions": list(s.out.mentions)}
                 if s.out.action != "say":  # a friend request accepted or a room invitation
                     row["action"] = s.out.action
+                if s.out.image:  # a picture: its file, with the alt text in "text"
+                    row["image"] = s.out.image
                 fh.write(json.dumps(row, ensure_ascii=False) + "\n")
     bot.store.close()
     return len(events), problems

@@ -76,8 +76,10 @@ def script(n: int, seed: int, start: date, tz, advisor: str, days: int) -> list[
     return events
 
 
-def simulate(members: int, seed: int, db: Path, playbook: Path, start: date, out: Callable[[str], None]) -> dict:
-    """Play the cohort to the alumni stage; print the transcript through `out`; return the report."""
+def simulate(members: int, seed: int, db: Path, playbook: Path, start: date, out: Callable[[str], None],
+             progress: Callable[[int, int], None] = lambda done, total: None) -> dict:
+    """Play the cohort to the alumni stage; print the transcript through `out`; tell `progress(done, total)` how
+    many of the cohort's events have been played; return the report."""
     from bot.cli import config
     from bot.reporting import report
     from bot.playbook import load_playbook
@@ -100,7 +102,9 @@ def simulate(members: int, seed: int, db: Path, playbook: Path, start: date, out
         shown = len(transport.sent)
 
     async def go() -> None:
-        for ev in events:
+        for done, ev in enumerate(events):
+            if done % 50 == 0:
+                progress(done, len(events))
             await runner.advance_to(ev.ts)
             flush()
             if isinstance(ev, Message):
@@ -111,6 +115,7 @@ def simulate(members: int, seed: int, db: Path, playbook: Path, start: date, out
         last = max([alumni.day] + [p.day for p in alumni.posts]) if alumni else pb.course.days
         await runner.advance_to(datetime.combine(start + timedelta(days=last), time(0, 0), tzinfo=tz))
         flush()
+        progress(len(events), len(events))
 
     asyncio.run(go())
     result = report.build(bot.store, pb.course.days, pb.chosen)

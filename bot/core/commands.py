@@ -23,7 +23,10 @@ class Command:
 
 @dataclass(frozen=True)
 class CommandSpec:
-    """What a command is: its names, one-line usage, help, and handler(ctx, command) -> None."""
+    """What a command is: its names, one-line usage, help, and handler(ctx, command) -> None. An advisor's command
+    is answered privately (its confirmation, usage error or refusal is not the class's business) unless `for_group`:
+    then ctx.reply speaks in the room. What a command posts for the class (ctx.say: /say, /tally, /push) is posted in
+    the room either way."""
 
     name: str
     aliases: tuple[str, ...]
@@ -32,6 +35,7 @@ class CommandSpec:
     handler: Callable
     advisor_only: bool = True
     needs_group: bool = True
+    for_group: bool = False
 
 
 def shown(arg: str, limit: int = 30) -> str:

@@ -11,8 +11,9 @@ from bot.core.events import Message, Outgoing
 from bot.core.groups import Groups
 from bot.language import Reader, Reading
 from bot.core.lifecycle import Group
-from bot.core.names import display_name
+from bot.core.names import display_name, topic
 from bot.playbook import Playbook
+from bot.playbook.dates import calendar_vars
 from bot.delivery.outbox import ACK, POST, REPLY, Outbox
 from bot.storage import Store
 from bot.schedule.scheduler import Scheduler
@@ -48,6 +49,7 @@ class Context:
     broadcast: bool = False  # a scheduled post (queued behind replies to people)
     ack: bool = False  # a batched acknowledgement (queued behind scheduled posts)
     stale: bool = False  # a backlog message: recorded, not acted on
+    private_replies: bool = False  # an advisor's command: reply() answers them privately, naming the room
     _reading: Reading | None = field(default=None, repr=False)
 
     @property
@@ -94,8 +96,9 @@ class Context:
         return ACK if self.ack else POST if self.broadcast else REPLY
 
     def fmt(self, template: str, **values: object) -> str:
-        """Fill a playbook text with the persona placeholders and `values`."""
-        return template.format(**self.pb.persona_vars(), **values).strip()
+        """Fill a playbook text with the persona and calendar placeholders ({weekday:周四}, {course_day:3}) and `values`."""
+        start = self.group.start_date if self.group is not None else None
+        return template.format(**{**self.pb.persona_vars(), **calendar_vars(self.now, self.pb.tz, start), **values}).strip()
 
     @property
     def asked(self) -> Message | None:
@@ -104,34 +107,67 @@ class Context:
             return None
         return self.message
 
-    def say(self, text: str, mentions: tuple[str, ...] | list[str] = ()) -> None:
-        """Queue a message to this room (an answer to a member counts against their reply limit)."""
-        self.services.outbox.put(Outgoing(self.room, None, text, tuple(mentions)), self.now, asked=self.asked,
+    def say(self, text: str, mentions: tuple[str, ...] | list[str] = (), image: str | None = None) -> None:
+        """Queue a message to this room (an answer to a member counts against their reply limit). A text longer
+        than settings.max_message_chars is split at line breaks (a ritual summarises long lists itself: this is
+        the last guard, never a wall of text). With `image` (a PNG's path) it is a picture and `text` its alt text."""
+        if image is not None:
+            self.services.outbox.put(Outgoing(self.room, None, text, tuple(mentions), image=image), self.now,
+                                     asked=self.asked, priority=self.priority)
+            return
+        for i, part in enumerate(split_text(text, self.pb.settings.max_message_chars)):
+            out = Outgoing(self.room, None, part, tuple(mentions) if i == 0 else ())
+            self.services.outbox.put(out, self.now, asked=self.asked, priority=self.priority)
+
+    def say_to(self, contact: str, text: str, image: str | None = None) -> None:
+        """Queue a private message (an answer to a member counts against their reply limit); `image` as for say."""
+        self.services.outbox.put(Outgoing(None, contact, text, image=image), self.now, asked=self.asked,
                                  priority=self.priority)
 
-    def say_to(self, contact: str, text: str) -> None:
-        """Queue a private message (an answer to a member counts against their reply limit)."""
-        self.services.outbox.put(Outgoing(None, contact, text), self.now, asked=self.asked, priority=self.priority)
-
     def reply(self, text: str) -> None:
-        """Answer the sender of the current message (in the room, @-mentioning them)."""
+        """Answer the sender of the current message: in a private chat, or in the room @-mentioning them; an
+        advisor's command is answered privately (private_replies), naming the room it was sent in."""
         if self.room is None:
             self.say_to(self.message.sender, text)
+        elif self.private_replies:
+            self.tell_advisor(text)
         else:
             self.say(f"@{display_name(self.message.name, self.message.sender)} {text}", (self.message.sender,))
 
     def tell_advisor(self, text: str) -> None:
-        """Answer the advisor privately: results about one member (an enrolment, a claim, who opted out) are not
-        the group's business."""
-        self.say_to(self.actor or self.message.sender, text)
+        """Answer the advisor privately (prefixed with the room's name when the command was sent in a room):
+        replies to commands and results about one member (an enrolment, a claim, who opted out) are not the group's
+        business."""
+        self.say_to(self.actor or self.message.sender, f"【{self.room_name}】{text}" if self.room else text)
+
+    @property
+    def room_name(self) -> str:
+        """The room's name as people know it (its topic), or its id."""
+        name = (self.group.topic if self.group else "") or (self.message.topic if self.message else "")
+        return topic(name) or (self.room or "")
 
     def say_mentioning(self, text: str, members: list[tuple[str, str]]) -> None:
-        """Post `text` and @-mention members, split across messages of at most mentions_per_message each."""
-        per = self.pb.settings.mentions_per_message
-        for i in range(0, len(members), per):
-            chunk = members[i:i + per]
-            tags = " ".join(f"@{display_name(name, mid)}" for mid, name in chunk)
-            self.say(f"{text}\n{tags}" if i == 0 else tags, [mid for mid, _ in chunk])
+        """Post `text` in one message @-mentioning the first mentions_per_message `members` (the caller puts first
+        those who most need it) and counting the rest (settings.mentions_rest): a reminder never shouts."""
+        settings = self.pb.settings
+        room = settings.max_message_chars - len(text) - len(self.fmt(settings.mentions_rest, count=len(members))) - 2
+        tags: list[str] = []
+        for mid, name in members[:settings.mentions_per_message]:
+            tag = f"@{display_name(name, mid)}"
+            if len(tag) + 1 > room:
+                break  # the message stays within max_message_chars: the others are counted
+            room -= len(tag) + 1
+            tags.append(tag)
+        lines = [text, " ".join(tags)]
+        if len(members) > len(tags):
+            lines.append(self.fmt(settings.mentions_rest, count=len(members) - len(tags)))
+        self.say("\n".join(lines), [mid for mid, _ in members[:len(tags)]])
+
+    def names(self, members: list[str]) -> str:
+        """'张三、李四' or, past settings.acks.names, '张三、李四等 37 位同学' (the count is everyone)."""
+        cfg = self.pb.settings.acks
+        shown = "、".join(self.name_of(m) for m in members[:cfg.names])
+        return shown if len(members) <= cfg.names else shown + self.fmt(cfg.more, count=len(members))
 
     def day_of(self, ts: datetime) -> int:
         """The group's course day at ts."""
@@ -158,3 +194,26 @@ class Context:
     def member_list(self) -> list[tuple[str, str]]:
         """Current members (advisors excluded), as (id, name)."""
         return [(m, n) for m, n in self.store.members.current(self.room) if m not in self.services.advisors]
+
+
+def split_text(text: str, limit: int) -> list[str]:
+    """`text` in parts of at most `limit` characters, cut at line breaks (a longer line is cut where it must)."""
+    if len(text) <= limit:
+        return [text]
+    parts: list[str] = []
+    current = ""
+    for line in text.split("\n"):
+        while len(line) > limit:
+            if current:
+                parts.append(current)
+                current = ""
+            parts.append(line[:limit])
+            line = line[limit:]
+        if current and len(current) + 1 + len(line) > limit:
+            parts.append(current)
+            current = line
+        else:
+            current = f"{current}\n{line}" if current else line
+    if current:
+        parts.append(current)
+    return parts

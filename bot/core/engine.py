@@ -3,6 +3,7 @@ no ritual by name: the playbook's rituals bring their routes, commands, actions 
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Callable, Iterable
 
@@ -91,7 +92,7 @@ class Engine:
                 self.store.inbox.remember(event.id, event.ts)
             if isinstance(event, Message) and parse_command(event.text) and event.sender in self.advisors:
                 with self.store.tx():
-                    self.context(now, event.room, message=event).reply("出错了，这条指令没有执行，已记录日志。")
+                    self.context(now, event.room, message=event, private_replies=True).reply("出错了，这条指令没有执行，已记录日志。")
         self.outbox.committed()
 
     def _on_message(self, msg: Message, now: datetime) -> None:
@@ -101,14 +102,17 @@ class Engine:
         ctx = self.context(now, msg.room, group, msg, actor=msg.sender, stale=stale)
         cmd = parse_command(msg.text) if msg.kind == "text" else None
         if cmd is not None and (cmd.name in self.wiring.commands or msg.sender in self.advisors):
+            ctx.private_replies = msg.sender in self.advisors  # an advisor is answered privately, not before the class
             if stale:  # sent while the bot was away: running it now could do the wrong thing at the wrong time
                 log.info("backlog command %r from %s at %s not executed", msg.text, msg.sender, msg.ts)
                 if msg.sender in self.advisors:
                     when = msg.ts.astimezone(self.playbook.tz).strftime("%m-%d %H:%M")
-                    self.context(now, msg.room, group, msg).reply(f"{when} 发的 {cmd.prefix}{shown(cmd.name)} 是机器人离线期间收到的，已过期没有执行；如仍需要请重新发送。")
+                    ctx.reply(f"{when} 发的 {cmd.prefix}{shown(cmd.name)} 是机器人离线期间收到的，已过期没有执行；如仍需要请重新发送。")
             else:
                 self._on_command(ctx, cmd)
             return
+        if msg.sender in self.advisors and msg.kind == "text" and not stale:
+            self.wiring.emit("advisor", ctx)
         if msg.room is None:
             if msg.sender not in self.advisors:
                 for route in self.wiring.privates:
@@ -145,7 +149,7 @@ class Engine:
             return
         try:
             with self.store.tx():
-                spec.handler(ctx, cmd)
+                spec.handler(replace(ctx, private_replies=False) if spec.for_group else ctx, cmd)  # its reply is for the class
         except UsageError as exc:
             ctx.reply(f"{exc} 用法：{spec.usage}" if str(exc) else f"用法：{spec.usage}")
         except TransitionNotAllowed:

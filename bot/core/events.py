@@ -28,6 +28,7 @@ class Message:
     topic: str = ""
     kind: str = "text"  # "text" | "image" | "url" (a link card) | "mini_program" | "contact" (a card) | other media
     mentions: tuple[str, ...] = ()
+    quote: str = ""  # the text of the message this one quotes, where the transport carries quotes ('' otherwise)
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,7 +69,8 @@ class Outgoing:
     """Something the bot does: says text to a room (optionally @-mentioning members) or to one contact
     (action "say"), accepts a friend request (action "accept", ref = the request id, to = the contact),
     invites a contact into a room (action "invite", room and to), or removes a member from a room where the bot's
-    account is an admin (action "remove", room and to)."""
+    account is an admin (action "remove", room and to). A said message may carry a picture: `image` is the PNG's
+    file path and `text` its alt text, which a transport that cannot send images sends instead."""
 
     room: str | None
     to: str | None
@@ -76,3 +78,4 @@ class Outgoing:
     mentions: tuple[str, ...] = field(default=())
     action: str = "say"
     ref: str | None = None
+    image: str | None = None

@@ -22,8 +22,8 @@ _NAMES = {cls: name for name, cls in _KINDS.items()}
 
 def bounded(event: Event) -> Event:
     """The event with its free text cut to MAX_TEXT_CHARS."""
-    if isinstance(event, Message) and len(event.text) > MAX_TEXT_CHARS:
-        return replace(event, text=event.text[:MAX_TEXT_CHARS])
+    if isinstance(event, Message) and (len(event.text) > MAX_TEXT_CHARS or len(event.quote) > MAX_TEXT_CHARS):
+        return replace(event, text=event.text[:MAX_TEXT_CHARS], quote=event.quote[:MAX_TEXT_CHARS])
     if isinstance(event, FriendRequest) and len(event.hello) > MAX_TEXT_CHARS:
         return replace(event, hello=event.hello[:MAX_TEXT_CHARS])
     return event

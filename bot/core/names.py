@@ -47,10 +47,11 @@ def clean_event(event: Event) -> Event:
     """The event with every display name and topic sanitised and its text bounded (where input enters the bot)."""
     if isinstance(event, Message):
         text = event.text[:MAX_TEXT_CHARS] if isinstance(event.text, str) else ""
+        quote = event.quote[:MAX_TEXT_CHARS] if isinstance(event.quote, str) else ""
         name, room_topic = display_name(event.name, event.sender), topic(event.topic)
-        if (name, room_topic, text) == (event.name, event.topic, event.text):
+        if (name, room_topic, text, quote) == (event.name, event.topic, event.text, event.quote):
             return event
-        return replace(event, name=name, topic=room_topic, text=text)
+        return replace(event, name=name, topic=room_topic, text=text, quote=quote)
     if isinstance(event, FriendRequest):
         return replace(event, name=display_name(event.name, event.contact))
     if isinstance(event, (MemberJoined, MemberLeft)):

@@ -27,7 +27,7 @@ from bot.core.commands import CommandSpec
 Handler = Callable[..., Any]
 # a message handler that returns STOP ends the message's routing: later rituals' handlers do not see it (e.g. spam)
 STOP = "stop"
-EVENTS = ("start", "friend_request", "joined", "bound", "tick", "due")
+EVENTS = ("start", "friend_request", "joined", "bound", "tick", "due", "advisor")
 
 
 @dataclass(frozen=True)
@@ -62,6 +62,7 @@ class Scheduled:
     # already past when a group is bound or its calendar moved (/next): "always" run then, "today" run if it is
     # today's, None skipped
     catch_up: str | None = None
+    posts: int = 1  # messages it posts to the group (the daily budget keeps them free until it has run)
 
 
 @dataclass(frozen=True)
@@ -89,6 +90,9 @@ class Ritual:
     section: tuple[str, type[BaseModel]] | None = None  # (playbook key, its model)
     order: int = 50  # handlers, acknowledgement lines and same-time actions run in ascending order
     migrations: tuple[str, ...] = ()  # the ritual's own tables: SQL scripts applied once each, in order
+    # (table, text column, time column) of its own tables holding what a member wrote privately: emptied by the
+    # privacy ritual's daily purge once older than privacy.retention_days
+    private_texts: tuple[tuple[str, str, str], ...] = ()
     routes: list[Route] = field(default_factory=list)
     privates: list[Route] = field(default_factory=list)
     commands: list[CommandSpec] = field(default_factory=list)
@@ -121,17 +125,19 @@ class Ritual:
         return deco
 
     def command(self, name: str, *aliases: str, usage: str, help: str, advisor_only: bool = True,
-                needs_group: bool = True) -> Callable:
-        """A slash command (/name or ／name, or a Chinese alias); handler(ctx, command)."""
+                needs_group: bool = True, for_group: bool = False) -> Callable:
+        """A slash command (/name or ／name, or a Chinese alias); handler(ctx, command). Its replies go to the advisor
+        who sent it, privately, unless `for_group` (what it posts with ctx.say is the room's either way)."""
         def deco(fn: Handler) -> Handler:
-            self.commands.append(CommandSpec(name, aliases, usage, help, fn, advisor_only, needs_group))
+            self.commands.append(CommandSpec(name, aliases, usage, help, fn, advisor_only, needs_group, for_group))
             return fn
         return deco
 
     def on(self, event: str) -> Callable:
         """React to an engine event: 'start' (ctx) once when the engine starts, 'friend_request' (ctx, request), 'joined' (ctx, members), 'bound' (ctx) after a
         group is bound, 'tick' (ctx) on every calendar tick, 'due' (ctx) -> the next moment the ritual needs a tick
-        (or None), so virtual clocks stop there."""
+        (or None), so virtual clocks stop there, 'advisor' (ctx) for an advisor's text that is not a command (in a
+        room or privately; e.g. a quoted reply)."""
         if event not in EVENTS:
             raise ValueError(f"unknown engine event {event!r}")
 
@@ -146,15 +152,17 @@ class Ritual:
         self.schedules.append(fn)
         return fn
 
-    def action(self, kind: str, states: tuple[str, ...] | None = None, catch_up: str | None = None) -> Callable:
+    def action(self, kind: str, states: tuple[str, ...] | None = None, catch_up: str | None = None,
+               posts: int = 1) -> Callable:
         """Run a scheduled action of this kind: handler(ctx, action) -> status or None ('done'). catch_up: when the
         action is already past as a group is bound or moved by /next, "always" runs it then, "today" runs it if it
-        is today's; otherwise it is skipped."""
+        is today's; otherwise it is skipped. posts: how many messages it posts to the group at most (the day's
+        budget keeps them free: acknowledgements get the rest)."""
         if catch_up not in (None, "always", "today"):
             raise ValueError(f"catch_up must be 'always', 'today' or None, got {catch_up!r}")
 
         def deco(fn: Handler) -> Handler:
-            self.actions[kind] = Scheduled(fn, frozenset(states) if states is not None else None, catch_up)
+            self.actions[kind] = Scheduled(fn, frozenset(states) if states is not None else None, catch_up, posts)
             return fn
         return deco
 

@@ -55,7 +55,7 @@ class Reading:
     @cached_property
     def wants_out(self) -> bool:
         """Says 退订 or the like, in any chat (in a group the member is told to say it privately)."""
-        return self.reader.intents.optout(self.parts)
+        return self.reader.intents.optout(self.parts, self.private)
 
     @cached_property
     def resubscribe(self) -> bool:
@@ -68,7 +68,7 @@ class Reading:
     @cached_property
     def bare(self) -> str:
         """The whole message without spaces and punctuation ('领 券！' -> '领券')."""
-        return "".join(c.text for c in self.parts)
+        return "".join(c.text for c in self.parts).replace(" ", "")
 
     def is_one_of(self, words: tuple[str, ...] | list[str]) -> bool:
         """Is the whole message one of these words (a command-like keyword: 领券, 问卷, 恢复订阅)?"""

@@ -5,6 +5,7 @@ import re
 from dataclasses import dataclass
 
 _SPLIT = re.compile(r"([\s,.;:!?，。！？；：、~～…]+)")
+_WORD = re.compile(r"[a-z]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -17,7 +18,7 @@ class Clause:
 def clauses(text: str, glue: frozenset[str] = frozenset()) -> list[Clause]:
     """'还没 打卡，明天补?' -> [Clause('还没打卡'), Clause('明天补', asked=True)]. Across a space only, a fragment that
     is a scope word (in `glue`: '没', '还没', '晚点') stays with what follows, and spaced-out letters ('实 操 完 成')
-    are read as one word."""
+    are read as one word; English words stay one clause ('how to buy')."""
     parts = _SPLIT.split(text)
     out: list[Clause] = []
     piece = ""
@@ -27,6 +28,9 @@ def clauses(text: str, glue: frozenset[str] = frozenset()) -> list[Clause]:
         piece += frag
         nxt = parts[i + 2] if i + 2 < len(parts) else ""
         if sep.isspace() and nxt and (piece in glue or (len(frag) == 1 and len(nxt) == 1)):
+            continue
+        if sep.isspace() and nxt and _WORD.match(frag[-1:]) and _WORD.match(nxt):
+            piece += " "  # 'please stop sending me', 'how to buy': English words make one clause
             continue
         if piece:
             out.append(Clause(piece, "?" in sep, sep.isspace()))

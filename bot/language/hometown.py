@@ -11,6 +11,7 @@ from bot.language.scope import Scope
 
 MENTIONS = 12  # the first places a message names are read (an answer comes early; linear time)
 HOME, STRONG, PLAIN = 3, 2, 1  # after 老家/来自 > after 坐标 (or a cue alone before) > a place standing alone
+_TOWN = re.compile(r"^[\u4e00-\u9fff]{2}[的人]$")  # '(东莞)虎门的', '(佛山)顺德人': a town named after its city
 _AREA = re.compile(r"^[\u4e00-\u9fff]{0,6}(?:区|县|镇|乡|村|街道|古城|古镇|老城|新城|农村|乡下|山区|岛)[的人]?$")
 
 
@@ -133,8 +134,8 @@ class HometownReader:
         rest = _strip(after, self.tail)
         if rest == "" or (after.startswith("的") and rest.startswith(self.people)):
             return True
-        if _AREA.match(rest):
-            return True  # '苏州工业园区', '成都高新区': a part of the city the gazetteer does not list
+        if _AREA.match(rest) or _TOWN.match(after):
+            return True  # '苏州工业园区', '成都高新区', '东莞虎门的': a part of the city the gazetteer does not list
         if after.startswith("人在") or (after.startswith("人") and rest.startswith("在")):
             return True  # '安徽合肥人在杭州': who they are, then where they are
         person = next((p for p in self.people if rest.startswith(p)), None)

@@ -10,6 +10,7 @@ from bot.language.places import Gazetteer
 from bot.language.scope import Scope
 
 _DAY = re.compile(r"^(?:day|d|第)?\s*[0-9一二三四五六七八九十]{1,2}\s*天?$|^(?:今天|今日|day)$")
+_PARTICLES = ("了", "啦", "咯", "喽", "哦", "哈", "呀", "啊", "嘛", "哒")
 _HITS = 8  # a keyword's first occurrences in a clause are read: linear time however often a message repeats it
 
 
@@ -42,6 +43,7 @@ class Intents:
         self.graduation_words = cues.words("graduation", "words")
         self.graduation_compounds = cues.words("graduation", "compounds")
         self.graduation_leads = cues.words("graduation", "leads")
+        self.graduation_particles = cues.words("graduation", "particles")
         self.graduation_others = cues.words("graduation", "others")
         self.graduation_wishes = cues.words("graduation", "wishes")
         self.graduation_self = cues.words("graduation", "self")
@@ -58,11 +60,19 @@ class Intents:
         self.optout_compounds = cues.words("optout", "compounds")
         self.optout_have = cues.words("optout", "have")
         self.optout_polite = cues.words("optout", "polite")
+        self.optout_alone = cues.words("optout", "alone")
+        self.optout_wants = cues.words("optout", "wants")
+        self.optout_ads = cues.words("optout", "ads")
+        self.optout_refuse = cues.words("optout", "refuse")
+        self.optout_addressee = cues.words("optout", "addressee")
+        self.optout_annoyed = cues.words("optout", "annoyed")
+        self.optout_decline = cues.words("optout", "decline")
         self.resubscribe_words = cues.words("resubscribe")
         self.landmarks = cues.words("checkin", "landmarks")
         self.contexts = cues.words("checkin", "contexts")
         self.optout_marketing = cues.words("optout", "marketing")
         self.greetings = cues.words("question", "greetings")
+        self.forwarded = cues.words("question", "forwarded")
         self.retract = cues.words("scope", "retract")
         self.places = places  # a place right before 打卡 is a visit ('故宫打卡')
 
@@ -116,7 +126,7 @@ class Intents:
                 continue
             # '实操 ✅', '实操：已开户并买入100元', '实操：定投设置完成': the subject heads, a later clause says done
             for later in parts[i + 1:i + 4]:
-                tail = later.text[-12:]
+                tail = _strip_particles(later.text, _PARTICLES)[-12:]  # '定投计划设置好了'
                 leads = later.text.startswith("已") or any(s == 0 for s, _ in self.done.spans(later.text[:12])) or any(
                     e == len(tail) for _, e in self.done.spans(tail))
                 if later.text == DONE or (leads and self.scope.affirms(later, 0, 0)):
@@ -125,18 +135,25 @@ class Intents:
 
     def graduation(self, parts: list[Clause]) -> bool:
         """'我毕业啦' / '我毕业了！' / '毕业啦毕业啦🎉' / a lone 🎓; not '什么时候毕业', '北京大学毕业的'."""
-        if parts and all(c.text.replace(CAP, "") == "" for c in parts):
-            return True
+        if parts and all(c.text.replace(CAP, "").replace(DONE, "") == "" for c in parts) and any(CAP in c.text for c in parts):
+            return True  # '🎓', '🎉🎓✌️'
         texts = [Clause(c.text.replace(CAP, ""), c.asked) for c in parts]
-        if not any(c.text.endswith("毕业") or self.graduation_words.within(c.text) or self.graduation_wishes.within(c.text)
+        if not any("毕业" in c.text or self.graduation_words.within(c.text) or self.graduation_wishes.within(c.text)
                    for c in texts) or self.retracted(parts):
             return False
         for i, c in enumerate(texts):  # '我家孩子今年小升初，也算毕业了': a clause without 我 speaks of the one before
-            if i and "我" not in c.text and self.graduation_others.within(texts[i - 1].text):
+            if i and "我" not in c.text and self.graduation_others.within(self.scope.clean(texts[i - 1].text)):
                 texts[i] = Clause("", c.asked)
-        if any(c.text.endswith("毕业") and self.graduation_leads.removed(c.text[:-2]) == "" and not c.asked for c in texts):
-            return True  # '我毕业', '今天我也终于毕业', '完美毕业✌️'
+        if any(self._said_alone(c) for c in texts):
+            return True  # '我毕业', '今天我也终于毕业', '完美毕业✌️', '毕业罗'
         return self._self_wish(texts) or self._keyword(texts, self.graduation_words, self.graduation_compounds)
+
+    def _said_alone(self, clause: Clause) -> bool:
+        """The clause is only 毕业 with leads before it and particles after it ('终于毕业', '我也毕业喔')."""
+        if clause.asked or "毕业" not in clause.text:
+            return False
+        text = _strip_particles(clause.text, self.graduation_particles)
+        return text.endswith("毕业") and self.graduation_leads.removed(text[:-2]) == ""
 
     def _self_wish(self, texts: list[Clause]) -> bool:
         """'毕业快乐我自己', '祝自己毕业快乐', '毕业快乐，我自己' - not '祝大家毕业快乐', '提前祝自己毕业快乐'."""
@@ -147,25 +164,55 @@ class Intents:
                 return True
         return False
 
-    def optout(self, parts: list[Clause]) -> bool:
+    def optout(self, parts: list[Clause], private: bool = True) -> bool:
         """'退订' / 'TD' / '请帮我退订，谢谢' / '不要再给我发优惠信息了'; not '退订了还能上课吗？'."""
         if self.retracted(parts):
             return False
+        if private and self._to_us(parts):
+            return True
         for i, clause in enumerate(parts):
             text = clause.text
             if self.optout_keep.within(text) or self.optout_others.within(text) or self.optout_compounds.within(text):
                 continue
+            text = self.optout_wants.removed(text) if self.optout_wants.within(text) else text
             polite = self.optout_polite.within(text)
             nxt = parts[i + 1] if i + 1 < len(parts) else None
             # '退订 是什么', 'TD？什么意思': a short question right after asks about the word
             asks = self.scope.asks(clause) or (nxt is not None and len(nxt.text) <= 5 and self.scope.asks(nxt)
                                                and any(w in nxt.text for w in ("什么", "啥", "怎么", "哪", "意思")))
             words = self.optout_words.spans(text)
-            if words and (polite or not asks) and self.scope.affirms(Clause(text), *words[0]) or (words and polite):
-                return True
+            if words and (polite or not asks):
+                said = self.optout_addressee.removed(text)  # '投诉你们骚扰': 你们 is who they write to
+                kept = self.optout_words.spans(said)
+                if polite or (kept and self.scope.affirms(Clause(said), *kept[0])):
+                    return True
             if not asks and self._stop_sending(text, parts[i + 1:]):
                 return True
         return False
+
+    def _to_us(self, parts: list[Clause]) -> bool:
+        """Said to the account in a private chat ('T', 'STOP STOP', '天天发烦死了', '你们的推送我不想看'); in a group
+        these are about other members' posts."""
+        bare = "".join(c.text for c in parts).replace(" ", "")
+        if bare in self.optout_alone or any(len(bare) % len(w) == 0 and bare == w * (len(bare) // len(w))
+                                            for w in self.optout_alone if bare.startswith(w)):
+            return True  # 'T', 'stop', '停', 'STOP STOP'
+        return self._fed_up(parts) or self._refused(parts)
+
+    def _fed_up(self, parts: list[Clause]) -> bool:
+        """'天天发烦死了', '广告太多了，烦不烦': fed up, with what is sent named - not '烦死了这基金又跌了'."""
+        if not any(self.optout_annoyed.within(c.text) for c in parts):
+            return False
+        return any((self.optout_send.within(c.text) or self.optout_marketing.within(c.text)) and not self.scope.asks(c)
+                   and not self.optout_others.within(c.text) for c in parts)
+
+    def _refused(self, parts: list[Clause]) -> bool:
+        """'你们的推送我不想看', '推送太多了，取消吧', '拒绝营销': the marketing named and refused."""
+        if not any(self.optout_ads.within(c.text) for c in parts):
+            return False
+        if any(self.scope.asks(c) or self.optout_others.within(c.text) for c in parts):
+            return False
+        return any(self.optout_refuse.within(c.text) for c in parts)
 
     def _stop_sending(self, text: str, later: list[Clause]) -> bool:
         """'不要再给我发优惠信息了', '别再推送了', '别发了', '不用再发了' - not '不用发我资料了', '不用发了', '别急着发',
@@ -181,11 +228,13 @@ class Intents:
                 continue  # '别急着发', '我删除了老师发的消息'
             if marketing:
                 return True
-            again = self.optout_again.within(gap)
+            have = any(self.optout_have.within(c.text) for c in later)  # '资料不用再发给我了，我有了': that one thing
+            if not have and (self.optout_decline.within(text) or any(self.optout_decline.within(c.text) for c in later)):
+                return True  # '别再给我发课程了，我不学了'
+            again = self.optout_again.within(gap) or self.optout_again.within(text[:stop[0]])  # '以后不用发给我了'
             if _strip_particles(text[e:], self.optout_after_again if again else self.optout_after) != "":
                 continue  # '别再发给我了' - not '您别发给我了，直接发群里吧'
             soft = text[stop[0]:stop[1]] in self.optout_soft
-            have = any(self.optout_have.within(c.text) for c in later)  # '资料不用再发给我了，我有了': that one thing
             if (again and not (soft and have)) or (not soft and not have):
                 return True
         return False
@@ -196,4 +245,6 @@ class Intents:
 
     def question(self, parts: list[Clause]) -> bool:
         """A private message that asks something ('请问怎么开户', '退订了还能上课吗？')."""
+        if parts and parts[0].text.startswith(self.forwarded):
+            return False  # '转发：基金定投的五个误区', '【分享】…': passed on, not asked
         return any(self.scope.asks(c) for c in parts if self.greetings.removed(self.scope.core(c.text)) != "")  # not "你好在吗"

@@ -35,6 +35,8 @@ class Gazetteer:
             short = short_form(place.name, ethnic)
             if short != place.name and len(short) >= 2:
                 self._add(short, place, True)
+                if place.name.endswith("自治州"):  # '凉山州', '阿坝州', '恩施州': how people say it
+                    self._add(short + "州", place, True)
         for alias, target in aliases.items():
             for place, short in self.index.get(target, []):
                 self._add(alias, place, short)

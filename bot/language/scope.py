@@ -12,9 +12,13 @@ from bot.language.cues import Cues, Words
 _A_NOT_A = re.compile(r"([\u4e00-\u9fff]{1,2})[不没]\1")  # '值不值得', '买没买', '安全不安全'
 
 
-def _unless_negated(words: Words) -> re.Pattern:
-    """The words, where 不/没 does not come right before them."""
-    return re.compile("(?<![不没])(?:" + "|".join(map(re.escape, words)) + ")") if words else re.compile(r"(?!x)x")
+def _unless_negated(words: Words, before: str = "不没") -> re.Pattern:
+    """The words, where 不/没 (or another of `before`) does not come right before them."""
+    return re.compile(f"(?<![{before}])(?:" + "|".join(map(re.escape, words)) + ")") if words else re.compile(r"(?!x)x")
+
+
+def _alternation(words: Words) -> str:
+    return "|".join(map(re.escape, words)) or r"(?!x)x"
 
 
 @dataclass(frozen=True)
@@ -42,6 +46,12 @@ class Scope:
     demands: Words
     demand_tags: Words
     demand_verbs: Words
+    suggest: Words
+    topics: Words
+    not_topics: Words
+    any_: Words
+    knows: Words
+    reported: Words
 
     @classmethod
     def from_cues(cls, cues: Cues) -> "Scope":
@@ -54,12 +64,26 @@ class Scope:
                    cues.words("question", "choice_not_after"),
                    cues.words("question", "vocatives"), cues.words("question", "understood"),
                    cues.words("question", "unable"), cues.words("question", "demands"),
-                   cues.words("question", "demand_tags"), cues.words("question", "demand_verbs"))
+                   cues.words("question", "demand_tags"), cues.words("question", "demand_verbs"),
+                   cues.words("scope", "suggest"), cues.words("question", "topics"),
+                   cues.words("question", "not_topics"), cues.words("question", "any"), cues.words("question", "knows"),
+                   cues.words("question", "reported"))
+
+    @cached_property
+    def _any(self) -> re.Pattern:
+        """A question word, then within a few characters 都行 / 都可以 ('几点上课都行'): 'any', not a question."""
+        return re.compile(f"(?:{_alternation(self.question_words)})[^?]{{0,6}}?(?:{_alternation(self.any_)})")
+
+    @cached_property
+    def _known(self) -> re.Pattern:
+        """'知道哪个好了', '学了怎么选' - not after 不/没/想/谁 ('不知道怎么开户', '谁知道怎么开户')."""
+        return re.compile(f"(?<![不没想谁太])(?:{_alternation(self.knows)})了?(?:{_alternation(self.question_words)})")
 
     @cached_property
     def _not_questions(self) -> re.Pattern:
-        """The not-question phrases, except right after 不 ('不知道怎么开户' asks, '知道怎么开户了' does not)."""
-        return _unless_negated(self.not_questions)
+        """The not-question phrases, except right after 不/没/想 ('不知道怎么开户', '我想知道怎么查收益' ask,
+        '知道怎么开户了' does not)."""
+        return _unless_negated(self.not_questions, "不没想")
 
     @cached_property
     def _understood(self) -> re.Pattern:
@@ -95,11 +119,30 @@ class Scope:
             return True
         if self.understood.within(text) and self._understood.search(text):
             return False  # '区别我已经搞清楚了'
+        if self.reported.within(text):
+            start = self.reported.spans(text)[0][0]
+            if self.third_party.within(text[:start]):
+                text = text[:start]  # '我妈问我这是什么课': her question, reported (not '请问我的…')
         if self.not_questions.within(text):
             text = self._not_questions.sub("_", text)
+        if self.any_.within(text):
+            text = self._any.sub("_", text)
+        if self.knows.within(text):
+            text = self._known.sub("_", text)
+        if self._topic(core):
+            return True
         if self.unable.within(text) and not self.third_party.within(text):
             return True  # '我不太会用支付宝买基金'
         return self.question_words.within(text) or self._choice(text) or _A_NOT_A.search(text) is not None
+
+    def _topic(self, text: str) -> bool:
+        """'定投和一次性买入的区别', '有啥不同' - not '没什么区别'."""
+        text = text.rstrip("呢啊呀")
+        if not text.endswith(self.topics):
+            return False
+        word = next(w for w in self.topics if text.endswith(w))
+        rest = text[:-len(word)]
+        return rest != "" and not rest.endswith(self.not_topics) or rest.endswith("的") and len(rest) > 2
 
     def _choice(self, text: str) -> bool:
         """'按周好还是按月好', '该补仓还是止损' - not '我还是先不买了', '还是老师讲得好'."""
@@ -114,6 +157,8 @@ class Scope:
         before, after = text[:start], text[end:]
         if self.asks(clause, text) or text.endswith(self.tag_endings):
             return False
+        if text.endswith("吧") and self.suggest.within(text):
+            return False  # '一起打卡吧'
         if self.negation.within(before) or self.modal.within(before) or self.plan.within(text):
             return False
         if self.failure.within(after) or self.third_party.within(text):

@@ -6,6 +6,8 @@ import math
 import re
 from datetime import datetime, timedelta, tzinfo
 
+from bot.playbook.dates import literal_dates
+
 _N = r"(\d+|[零一二两三四五六七八九十百]+)"
 _LEFT = r"(?:最后|仅剩|只剩|还剩|剩余|剩下|仅余|还有|仅有|只有|仅)"
 _SEATS = (re.compile(_LEFT + r"\s*" + _N + r"\s*(?:个|位|席)?\s*(?:名额|席位|学位|座位)"),
@@ -78,3 +80,12 @@ def _time_claim_true(m: re.Match, kind: str, end: datetime, now: datetime) -> bo
         return n in (math.floor(hours), math.ceil(hours))
     calendar = (end.date() - now.date()).days
     return n in (math.ceil(left / timedelta(days=1)), calendar, calendar + 1)
+
+
+def dated_claims(text: str, own_deadline: bool = False) -> list[str]:
+    """Every literal date or weekday in a playbook text (refused: the calendar renders them from placeholders). With
+    own_deadline (an offer's or a coupon's text), a deadline date such as 「12月31日 23:59前」 is left to the item's
+    check, which compares it with the item's own fixed moment."""
+    if own_deadline:
+        text = _DATE.sub(lambda m: "〇" * len(m.group(0)), text)
+    return literal_dates(text)

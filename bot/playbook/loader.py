@@ -1,4 +1,5 @@
-"""Load a playbook file and turn every problem into one line naming the file, the field and what is wrong."""
+"""Load a playbook file and turn every problem into one line naming the file, the field and what is wrong (in Chinese,
+with the English term alongside)."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -29,13 +30,13 @@ def load_playbook(path: str | Path) -> Playbook:
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     except OSError as exc:
-        raise PlaybookError(f"{path}: cannot read: {exc.strerror or exc}") from None
+        raise PlaybookError(f"{path}: 无法读取（cannot read）：{exc.strerror or exc}") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}" if mark else "?"
-        raise PlaybookError(f"{path}: {where}: not valid YAML: {getattr(exc, 'problem', exc)}") from None
+        raise PlaybookError(f"{path}: {where}: 不是有效的 YAML（not valid YAML: {getattr(exc, 'problem', exc)}）") from None
     if not isinstance(raw, dict):
-        raise PlaybookError(f"{path}: (top level): must be a mapping of sections (persona, course, days ...)")
+        raise PlaybookError(f"{path}: (top level): 顶层必须是各个部分的映射（a mapping of sections: persona, course, days ...）")
     problems = _build(raw)
     if isinstance(problems, Playbook):
         return problems
@@ -54,7 +55,8 @@ def _build(raw: dict) -> Playbook | list[str]:
     for key, ritual in owned.items():
         if all(r is not ritual for r in rituals):
             if key in core:
-                problems.append(f"{key}: belongs to the ritual {ritual.name!r}, which this playbook's rituals: leaves out")
+                problems.append(f"{key}: 属于环节 {ritual.name!r}，但 rituals: 里没有选它（belongs to the ritual "
+                                f"{ritual.name!r}, which this playbook's rituals: leaves out）")
                 core.pop(key)
             continue
         kind = ritual.section[1]
@@ -86,14 +88,26 @@ def _empty(kind: Any) -> Any:
     return [] if getattr(kind, "__origin__", None) is list else None
 
 
+# pydantic's error types in the words of a playbook's author (its English message follows in brackets)
+_CHINESE = {
+    "missing": "必填（is required）",
+    "extra_forbidden": "不是已知字段（is not a known field）",
+    "int_parsing": "需要整数", "int_type": "需要整数", "int_from_float": "需要整数",
+    "float_parsing": "需要数字", "float_type": "需要数字",
+    "string_type": "需要文字", "bool_parsing": "需要 true 或 false", "bool_type": "需要 true 或 false",
+    "list_type": "需要列表", "dict_type": "需要映射（键: 值）", "model_type": "需要映射（键: 值）",
+    "greater_than": "太小", "greater_than_equal": "太小", "less_than": "太大", "less_than_equal": "太大",
+    "too_short": "太短或太少", "too_long": "太长或太多", "string_pattern_mismatch": "格式不对",
+    "literal_error": "不是可选的值之一", "enum": "不是可选的值之一",
+}
+
+
 def _lines(exc: ValidationError, prefix: tuple) -> list[str]:
     lines = []
     for err in exc.errors():
         msg = err["msg"].removeprefix("Value error, ")
-        if err["type"] == "missing":
-            msg = "is required"
-        elif err["type"] == "extra_forbidden":
-            msg = "is not a known field"
+        if err["type"] in _CHINESE:
+            msg = f"{_CHINESE[err['type']]}（{msg}）"
         loc = prefix + tuple(err["loc"])
         # whole-section checks name their field themselves ("days: ...")
         lines.append(msg if not err["loc"] and ": " in msg else f"{_loc(loc)}: {msg}")

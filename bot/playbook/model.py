@@ -31,7 +31,7 @@ class Course(Section):
         try:
             ZoneInfo(v)
         except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(f"unknown time zone {v!r}") from None
+            raise ValueError(f"未知的时区（unknown time zone {v!r}），如 Asia/Shanghai") from None
         return v
 
 
@@ -39,6 +39,12 @@ class Acks(Section):
     gather_seconds: int = Field(default=60, ge=0, le=3600)
     min_interval_minutes: float = Field(default=5, ge=0, le=720)
     max_per_day: int = Field(default=6, ge=0, le=100)
+    # each acknowledgement line names at most this many members and counts the rest (`more`)
+    names: int = Field(default=10, ge=1, le=50)
+    more: Text("count") = "等 {count} 位同学"
+    # messages of the daily budget kept back until the day's last scheduled post (for replies, then a last
+    # acknowledgement of what came after it)
+    spare: int = Field(default=2, ge=0, le=20)
 
 
 class Replies(Section):
@@ -53,6 +59,12 @@ class Settings(Section):
     grace_minutes: int = Field(default=60, ge=0, le=24 * 60)
     backlog_max_age_minutes: int = Field(default=10, ge=1, le=7 * 24 * 60)
     mentions_per_message: int = Field(default=30, ge=1, le=200)
+    # a reminder @-mentions at most mentions_per_message members in one message and counts the rest like this
+    mentions_rest: Text("count") = "…还有 {count} 位同学"
+    # what one course day may cost a group: every message to the room counts (lessons, tasks, reminders,
+    # acknowledgements, tallies, pictures, replies); acknowledgements get what the scheduled posts leave
+    daily_messages: int = Field(default=12, ge=3, le=200)
+    max_message_chars: int = Field(default=1000, ge=200, le=10000)  # a longer text is split at line breaks
     acks: Acks = Acks()
     replies: Replies = Replies()
     lesson_time: LocalTime = "09:00"
@@ -84,7 +96,7 @@ class Task(Section):
     @model_validator(mode="after")
     def _order(self) -> "Task":
         if parse_hhmm(self.due) <= parse_hhmm(self.time):
-            raise ValueError(f"due {self.due} must be after the task's post time {self.time}")
+            raise ValueError(f"截止时间必须晚于发布时间（due {self.due} must be after the task's post time {self.time}）")
         return self
 
 
@@ -113,7 +125,7 @@ class Marketing(Section):
     @classmethod
     def _hours(cls, v: list[int]) -> list[int]:
         if any(h <= 0 or h > 24 * 30 for h in v) or len(set(v)) != len(v):
-            raise ValueError(f"must be distinct hours between 1 and 720, got {v}")
+            raise ValueError(f"需要 1 到 720 之间互不相同的小时数（must be distinct hours between 1 and 720, got {v}）")
         return sorted(v, reverse=True)
 
 
@@ -155,7 +167,8 @@ class Playbook(Section):
         numbers = [d.day for d in self.days]
         expected = list(range(1, self.course.days + 1))
         if sorted(numbers) != expected:
-            raise ValueError(f"days: must list each course day 1..{self.course.days} once, got {numbers}")
+            raise ValueError(f"days: 第1到第{self.course.days}天每天必须正好列一次（must list each course day "
+                             f"1..{self.course.days} once, got {numbers}）")
         return self
 
     def with_sections(self, rituals: tuple, sections: dict[str, Any]) -> "Playbook":

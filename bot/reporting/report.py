@@ -48,9 +48,11 @@ def render(report: dict) -> str:
             for d in days:
                 by_day[d] = by_day.get(d, 0) + 1
         out.append(f"■ {g['topic'] or g['room']}  ({g['room']})")
-        out.append(f"  状态 {g['state']} · 第{g['course_day']}天 · 第1天 {g['start_date']} · 成员 {members} 人")
+        start = f" · 第1天 {g['start_date']}" if g["start_date"] else ""
+        day = f" · 第{g['course_day']}天" if g["course_day"] else ""
+        out.append(f"  状态 {STATES.get(g['state'], g['state'])}{day}{start} · 成员 {members} 人")
         out.append(f"  家乡签到 {len(g['hometowns'])} 人，来自 {len(provinces)} 个省份")
-        days = "  ".join(f"D{d}:{n}" for d, n in sorted(by_day.items())) or "—"
+        days = " · ".join(f"第{d}天 {n}人" for d, n in sorted(by_day.items())) or "—"
         out.append(f"  每日打卡 {days}")
         out.append(f"  完成实操 {sum(len(v) for v in g['practice'].values())} 次 · 毕业 {len(g['graduates'])} 人")
         out.append("  转化 " + _funnel_line(g["funnel"]))
@@ -67,6 +69,10 @@ def render(report: dict) -> str:
         out.append(f"⚠️ {private} 条私聊消息发送时被中断，不确定是否已送达：请人工核对")
     return "\n".join(out) if out else "（还没有绑定任何学习群）"
 
+
+# the group's lifecycle states in the words advisors use (the JSON keeps the machine names)
+STATES = {"bound": "已绑定", "opening": "开营", "in_course": "上课中", "graduation": "毕业典礼", "alumni": "校友",
+          "closed": "已结束"}
 
 _LABELS = {"friends_added": "加好友", "greeted": "已问候", "invited": "已邀请", "joined": "进群", "graduated": "毕业",
            "offer_shown": "看到优惠", "enrolled": "报名", "coupons_pushed": "发券", "coupons_claimed": "领券",

@@ -8,6 +8,7 @@ from datetime import date, datetime, timedelta
 from typing import Callable
 
 from bot.schedule.acks import AckBatcher
+from bot.schedule.budget import Budget
 from bot.schedule.calendar import Action, Calendar, local_day
 from bot.core.groups import Groups
 from bot.core.lifecycle import Group
@@ -25,7 +26,8 @@ class Scheduler:
                  clock, make_ctx: Callable[..., object]) -> None:
         self.store, self.pb, self.calendar, self.groups, self.wiring = store, pb, calendar, groups, wiring
         self.outbox, self.clock, self.make_ctx = outbox, clock, make_ctx
-        self.acks = AckBatcher(store, pb, wiring.acks, self.schedule)
+        self.budget = Budget(store, pb, calendar, wiring)
+        self.acks = AckBatcher(store, pb, wiring.acks, self.schedule, self.budget)
         self._due: list[tuple[datetime, str]] = []  # (when, room): a heap of the groups' next due moments
         for group in groups:
             self.schedule(group)
@@ -40,13 +42,30 @@ class Scheduler:
         self.wiring.emit("bound", ctx)
         return group
 
-    def shift(self, ctx, days: int) -> None:
-        """Move a group's calendar `days` earlier (the advisor's /next) and run what becomes due today."""
+    def shift(self, ctx, days: int, first: str | None = None) -> None:
+        """Move a group's calendar `days` earlier (the advisor's /next), run the action `first` (if given, now,
+        whatever its catch-up), then what becomes due today."""
         group = ctx.group
         group.update(start_date=group.start_date - timedelta(days=days))
         group.cursor = 0
+        if first is not None:
+            self.run_now(ctx, first)
         self.catch_up(ctx)
         self.schedule(group)
+
+    def upcoming(self, ctx, later_day: bool = False) -> Action | None:
+        """The group's next calendar action not yet run that applies in its current state (on a later day than
+        today if `later_day`): after the course, the next alumni post (/status) or the step to the alumni group
+        (/next in the ceremony)."""
+        group = ctx.group
+        today = local_day(self.pb, group.start_date, ctx.now)
+        for action in self.calendar.actions(group.start_date):
+            scheduled = self.wiring.actions.get(action.kind)
+            if action.key in group.fired or scheduled is None or (later_day and action.day <= today):
+                continue
+            if (scheduled.states is None or group.state in scheduled.states) and (later_day or action.due > ctx.now):
+                return action
+        return None
 
     def run_now(self, ctx, key: str) -> None:
         """Run one calendar action now, ahead of its time, unless it already ran."""
@@ -146,6 +165,9 @@ class Scheduler:
                     self._mark(group, action, now, "error")
                 continue
             group.cursor += 1
+        if ran and not group.paused:
+            with self.store.tx():
+                self.acks.replan(group, now)
         if group.ack_due is not None and group.ack_due <= now:
             try:
                 with self.store.tx():

@@ -37,6 +37,11 @@ class MemberStore:
         """Rooms the person is currently a member of."""
         return [r for (r,) in self.conn.execute("SELECT room FROM members WHERE member = ? AND left_at IS NULL", (member,))]
 
+    def named(self, name: str) -> list[str]:
+        """Ids of everyone currently in a room under this display name (in any room), each once."""
+        return [m for (m,) in self.conn.execute(
+            "SELECT DISTINCT member FROM members WHERE name = ? AND left_at IS NULL ORDER BY member", (name,))]
+
     def seen(self, member: str) -> bool:
         """Has the bot ever seen this id in a room?"""
         return self.conn.execute("SELECT 1 FROM members WHERE member = ? LIMIT 1", (member,)).fetchone() is not None

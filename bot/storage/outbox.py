@@ -36,16 +36,16 @@ class OutboxStore:
         `asked` = (person, message id, text) of the member's message a reply answers (replies are limited)."""
         person, cause, text = asked or (None, None, None)
         cur = self.conn.execute(
-            "INSERT INTO outbox(room, to_id, text, mentions, created_at, priority, action, ref, person, cause, asked) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO outbox(room, to_id, text, mentions, created_at, priority, action, ref, person, cause, asked, image) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (out.room, out.to, out.text, json.dumps(list(out.mentions)), iso(now), priority, out.action, out.ref,
-             person, cause, text))
+             person, cause, text, out.image))
         return cur.lastrowid
 
     def queued(self, limit: int = 100, aged_before: datetime | None = None) -> list[QueuedMessage]:
         """Queued messages in sending order: posts queued before `aged_before` first (so replies never starve
         them), then replies, then posts, then acknowledgements, each oldest first."""
-        cols = "id, room, to_id, text, mentions, created_at, action, ref, priority"
+        cols = "id, room, to_id, text, mentions, created_at, action, ref, image, priority"
         rows = list(self.conn.execute(
             f"SELECT {cols} FROM outbox WHERE status = 'queued' ORDER BY priority, id LIMIT ?", (limit,)))
         if aged_before is not None and rows and rows[0][-1] == REPLY:  # only replies can be ahead of an aged post
@@ -56,8 +56,8 @@ class OutboxStore:
             if aged:
                 ids = {r[0] for r in aged}
                 rows = (aged + [r for r in rows if r[0] not in ids])[:limit]
-        return [QueuedMessage(i, Outgoing(room, to, text, tuple(json.loads(m)), action, ref), c)
-                for i, room, to, text, m, c, action, ref, _ in rows]
+        return [QueuedMessage(i, Outgoing(room, to, text, tuple(json.loads(m)), action, ref, image), c)
+                for i, room, to, text, m, c, action, ref, image, _ in rows]
 
     def length(self) -> int:
         """How many messages are queued."""
@@ -87,6 +87,11 @@ class OutboxStore:
             "SELECT cause, asked FROM outbox WHERE person = ? AND created_at > ? ORDER BY created_at DESC, id DESC LIMIT 1",
             (person, iso(since))).fetchone()
         return tuple(row) if row else None
+
+    def group_posts_since(self, room: str, since: datetime) -> int:
+        """How many messages to the whole room (not an action on one member) were queued since `since`."""
+        return self.conn.execute(
+            "SELECT COUNT(*) FROM outbox WHERE room = ? AND to_id IS NULL AND created_at >= ?", (room, iso(since))).fetchone()[0]
 
     # -- the send window and interrupted sends ------------------------------------------------
     def sends_since(self, since: datetime) -> list[tuple[datetime, str]]:

@@ -237,6 +237,14 @@ MIGRATIONS: list[str] = [
         SELECT contact, '', MIN(ts), MIN(ts) FROM funnel WHERE stage = 'friend_added' GROUP BY contact;
     CREATE INDEX invites_ts ON invites(ts);
     """,
+    # 7: the daily send budget counts each group's posts of the day (bot/schedule/budget.py)
+    """
+    CREATE INDEX outbox_room_created ON outbox(room, created_at) WHERE room IS NOT NULL AND to_id IS NULL;
+    """,
+    # 8: an outgoing message may carry a picture: the PNG's file path (its text is the alt text)
+    """
+    ALTER TABLE outbox ADD COLUMN image TEXT;
+    """,
 ]
 
 

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import contextlib
 import sqlite3
+import tempfile
+from datetime import datetime
+from pathlib import Path
 from typing import Callable, Iterator
 
 import sqlite_utils
@@ -16,6 +19,7 @@ from bot.storage.offers import OfferStore
 from bot.storage.outbox import OutboxStore
 from bot.storage.records import Acks, Checkins, Graduates, Hometowns, Practice
 from bot.storage.reports import ReportQueries
+from bot.storage.stamps import iso
 from bot.storage.surveys import SurveyStore
 
 
@@ -41,6 +45,7 @@ class Store:
         self._depth = 0
         self._rollback_hooks: list[Callable[[], None]] = []
         self._commit_hooks: list[Callable[[], None]] = []
+        self._files: Path | None = None
         self.meta = Meta(conn)
         self.groups = GroupStore(conn)        # groups, history, fired
         self.members = MemberStore(conn)      # members
@@ -55,6 +60,15 @@ class Store:
         self.offers = OfferStore(conn)        # offers, offer_posts, enrollments, coupon_posts, coupon_claims
         self.surveys = SurveyStore(conn)      # surveys, survey_answers
         self.reports = ReportQueries(conn)    # read-only counts across the tables, for `report`
+
+    @property
+    def files(self) -> Path:
+        """A folder beside the database file for what the bot makes (pictures): 'bot.db' -> 'bot.db.files/'; a
+        temporary folder for an in-memory database."""
+        if self._files is None:
+            path = next((file for _, name, file in self.conn.execute("PRAGMA database_list") if name == "main"), "")
+            self._files = Path(f"{path}.files") if path else Path(tempfile.mkdtemp(prefix="bot-files-"))
+        return self._files
 
     def close(self) -> None:
         """Close the connection (the process, or a test's restart, starts again from the file)."""
@@ -114,6 +128,12 @@ class Store:
             hook()
 
     # -- rituals' own tables ------------------------------------------------------------------
+    def forget_texts(self, table: str, column: str, ts_column: str, before: datetime) -> int:
+        """Empty a ritual's private text column in rows older than `before` (names from a ritual's declaration,
+        never from input); how many rows."""
+        return self.conn.execute(f"UPDATE {table} SET {column} = '' WHERE {ts_column} < ? AND {column} != ''",
+                                 (iso(before),)).rowcount
+
     def migrate_ritual(self, ritual: str, migrations: tuple[str, ...]) -> None:
         """Apply a ritual's migrations (SQL scripts) it has not seen, each in its own transaction; the version is
         kept per ritual in meta ('schema_version:<ritual>')."""

@@ -1,10 +1,11 @@
 """A transport that records what the bot says (unit tests, simulate, replay, bench)."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from bot.core.events import Outgoing
+from bot.pictures import ready
 from bot.transport import EventHandler, SendError
 
 
@@ -16,10 +17,12 @@ class Sent:
 
 @dataclass
 class FakeTransport:
-    """Keeps every sent message; `fail_next` makes the next sends raise SendError."""
+    """Keeps every sent message; `fail_next` makes the next sends raise SendError; images=False plays a transport
+    that can only send text."""
 
     clock: object
     name: str = "fake"
+    images: bool = True
     sent: list[Sent] = field(default_factory=list)
     fail_next: list[SendError] = field(default_factory=list)
     on_event: EventHandler | None = None
@@ -32,6 +35,8 @@ class FakeTransport:
         if self.fail_next:
             raise self.fail_next.pop(0)
         if self.keep:
+            if out.image and not ready(out.image):  # drawn now, as a real transport would (else its alt text)
+                out = replace(out, image=None)
             self.sent.append(Sent(self.clock.now(), out))
 
     async def accept_friend(self, request_id: str, contact: str) -> None:

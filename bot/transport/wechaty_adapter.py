@@ -34,6 +34,7 @@ from typing import Any, Callable
 from bot.core.events import Event, FriendRequest, Member, MemberJoined, MemberLeft, Message, Outgoing
 from bot.core.names import display_name
 from bot.cli.redact import redact, scrub
+from bot.pictures import ready
 from bot.transport import EventHandler, SendError
 
 log = logging.getLogger("bot.transport.wechaty")
@@ -71,10 +72,25 @@ def _load_sdk(cache_dir: str | None) -> Any:
         _sdk.pools = (wechaty.Contact._pool, wechaty.Room._pool)  # noqa: SLF001 - shared by every bot
         _sdk.PuppetOptions = puppet_schemas.PuppetOptions
         _sdk.MessageType, _sdk.FriendshipType = wechaty_puppet.MessageType, wechaty_puppet.FriendshipType
+        _sdk.FileBox = wechaty_puppet.FileBox
         _sdk.AsyncIOScheduler = AsyncIOScheduler
     elif cache_dir and os.environ.get("CACHE_DIR") != cache_dir:
         log.warning("wechaty already imported with CACHE_DIR=%s; ignoring %s", os.environ.get("CACHE_DIR"), cache_dir)
     return _sdk
+
+
+# a quoted reply as the WeChat puppets (padlocal, wechat4u) pass it: 「name：quoted text」, a dashed rule, the reply
+_QUOTE_RULE = "\n- - - - - - - - - - - - - - -\n"
+
+
+def split_quote(text: str) -> tuple[str, str]:
+    """(the reply, the quoted text) of a quoted reply's text; (text, '') for any other text."""
+    if not text.startswith("「") or _QUOTE_RULE not in text:
+        return text, ""
+    quoted, _, reply = text.partition(_QUOTE_RULE)
+    if not quoted.endswith("」"):
+        return text, ""
+    return reply, quoted[1:-1]
 
 
 def _utc(timestamp: float | int | None) -> datetime:
@@ -97,6 +113,7 @@ class WechatyTransport:
     """Transport over a Wechaty puppet service (gRPC, plain text) at `endpoint` ("host:port")."""
 
     name = "wechaty"
+    images = True  # sent as a file box
 
     def __init__(
         self,
@@ -320,6 +337,7 @@ class WechatyTransport:
         text = p.text or ""
         if kind in CARD_TEXT:  # a link or mini-program card: its title and address, not the puppet's raw XML
             text = await self._card_text(kind, msg.message_id) or text
+        text, quote = split_quote(text) if kind == "text" else (text, "")
         return Message(
             id=msg.message_id,
             ts=_utc(p.timestamp),
@@ -330,6 +348,7 @@ class WechatyTransport:
             topic=(room.payload.topic or "") if room else "",
             kind=kind,
             mentions=tuple(p.mention_ids or ()),
+            quote=quote,
         )
 
     async def _card_text(self, kind: str, message_id: str) -> str:
@@ -399,6 +418,10 @@ class WechatyTransport:
     async def say(self, out: Outgoing) -> None:
         if not self.connected:
             raise SendError("wechaty transport is not connected")
+        # drawn now (off the event loop: inbound events keep flowing) if it was queued as a recipe; else its alt text goes
+        if out.image and await asyncio.to_thread(ready, out.image):
+            await self._send_image(out)
+            return
         if out.room:
             conversation = out.room
             text = await self._mention_prefix(out) + out.text
@@ -418,6 +441,18 @@ class WechatyTransport:
             raise SendError(f"send to {conversation} timed out after {self.send_timeout:g}s", unknown=True) from e
         except Exception as e:  # grpc status, dropped stream: the request may have been acted on
             raise SendError(f"send to {conversation} failed: {e!r}", unknown=True) from e
+
+    async def _send_image(self, out: Outgoing) -> None:
+        """A picture as a file box (base64 inside the gRPC request; the alt text is not sent: the picture says it)."""
+        conversation = out.room or out.to
+        if not conversation:
+            raise SendError("Outgoing needs a room or a contact")
+        try:
+            box = _sdk.FileBox.from_file(out.image)
+        except OSError as e:  # nothing was sent
+            raise SendError(f"picture {out.image} unreadable: {e!r}") from e
+        await self._call(f"send picture to {conversation}",
+                         self._bot.puppet.message_send_file(conversation_id=conversation, file=box))
 
     async def accept_friend(self, request_id: str, contact: str) -> None:
         """Accept a friend request by its id."""

@@ -7,7 +7,7 @@ from dataclasses import replace
 from bot.core.commands import Command, UsageError, shown
 from bot.core.context import Context
 from bot.delivery.marketing import local_time, push_group, push_private, resolve_member
-from bot.core.ritual import Ritual
+from bot.core.ritual import STOP, Ritual
 from bot.storage.offers import OfferStore
 from rituals.coupons.section import Coupon, Coupons, problems
 
@@ -121,9 +121,13 @@ def claim_in_group(ctx: Context) -> None:
 
 
 @ritual.private()
-def claim_in_private(ctx: Context) -> None:
-    if ctx.reading.is_one_of(ritual.config(ctx.pb).claim_words) and not ctx.stale:
-        _claim_latest(ctx)
+def claim_in_private(ctx: Context) -> str | None:
+    """领券 privately: the message is taken (STOP), later private handlers do not see it."""
+    if ctx.reading.is_one_of(ritual.config(ctx.pb).claim_words):
+        if not ctx.stale:
+            _claim_latest(ctx)
+        return STOP
+    return None
 
 
 @ritual.command("claimed", "登记领券", usage="/claimed @成员 券编号", help="登记成员已领券（每人每券一次，过期不能领）",

@@ -20,7 +20,7 @@ class Coupon(Section):
     amount: int = Field(gt=0)
     min_invest: int = Field(gt=0)
     valid_until: Moment
-    text: Text(*COUPON) = "🎁 满{min_invest}元减{amount}元理财券，{valid_until}前有效，回复「领券」领取"
+    text: Text(*COUPON, own_deadline=True) = "🎁 满{min_invest}元减{amount}元理财券，{valid_until}前有效，回复「领券」领取"
 
     @property
     def expires(self) -> datetime:
@@ -59,15 +59,15 @@ def problems(pb) -> list[str]:
     for i, coupon in enumerate(coupons):
         where = f"coupons.items[{i}]"
         if coupon.amount >= coupon.min_invest:
-            found.append(f"{where}.amount: {coupon.amount} off must be less than min_invest {coupon.min_invest}")
+            found.append(f"{where}.amount: 减免必须小于门槛（{coupon.amount} off must be less than min_invest {coupon.min_invest}）")
         for m in re.finditer(r"满\s*(\d+)\s*元?\s*减\s*(\d+)", coupon.text):
             if (int(m.group(1)), int(m.group(2))) != (coupon.min_invest, coupon.amount):
-                found.append(f"{where}.text: false claim 「{m.group(0)}」: the coupon is "
+                found.append(f"{where}.text: 不属实的说法（false claim）「{m.group(0)}」: the coupon is "
                              f"满{coupon.min_invest}减{coupon.amount} (use {{min_invest}} and {{amount}})")
         for claim, why in deadline_claims(coupon.text, coupon.expires, pb.tz):
-            found.append(f"{where}.text: false claim 「{claim}」: {why.replace('deadline', 'coupon is valid until')}")
+            found.append(f"{where}.text: 不属实的说法（false claim）「{claim}」: {why.replace('deadline', 'coupon is valid until')}")
         for word in re.findall(r"回复「([^」]+)」", coupon.text):
             if word not in section.claim_words:
-                found.append(f"{where}.text: asks members to reply 「{word}」, which is not in coupons.claim_words "
-                             f"({', '.join(section.claim_words)})")
+                found.append(f"{where}.text: 让成员回复的「{word}」不在 coupons.claim_words（{', '.join(section.claim_words)}）里"
+                             f"（asks members to reply 「{word}」, which is not in coupons.claim_words）")
     return found

@@ -9,6 +9,7 @@ from bot.core.commands import Command, UsageError, shown, whole_number
 from bot.core.context import Context
 from bot.core.events import Outgoing
 from bot.delivery.marketing import local_time, push_group, resolve_member
+from bot.playbook.dates import calendar_vars
 from bot.playbook.honesty import false_claims
 from bot.core.ritual import Ritual
 from bot.storage.offers import OfferRow, OfferStore
@@ -47,7 +48,8 @@ def time_left(ctx: Context, deadline: datetime) -> str:
 def render(ctx: Context, db: OfferStore, offer: OfferRow, template: str | None = None) -> tuple[str, list[tuple[str, str]]]:
     """The offer's text from live data, and the false claims it would make (then it must not be sent)."""
     left = db.seats_left(offer)
-    values = {**ctx.pb.persona_vars(), "title": offer.title, "price": money(offer.price),
+    start = ctx.group.start_date if ctx.group is not None else None
+    values = {**ctx.pb.persona_vars(), **calendar_vars(ctx.now, ctx.pb.tz, start), "title": offer.title, "price": money(offer.price),
               "final_price": money(offer.price * offer.discount), "discount": f"{money(offer.discount * 10)}折",
               "deadline": local_time(ctx, offer.deadline), "seats_left": left, "link": offer.link,
               "left": time_left(ctx, offer.deadline)}
@@ -69,7 +71,7 @@ def close_if_over(ctx: Context, db: OfferStore, offer: OfferRow) -> str | None:
     reason = "deadline" if ctx.now >= offer.deadline else "sold_out" if db.seats_left(offer) == 0 else None
     if reason is None or not db.close(offer.id, reason, ctx.now):
         return reason
-    values = {**ctx.pb.persona_vars(), "title": offer.title, "state": closed_state(ctx, reason)}  # the offer's title
+    values = {**ctx.pb.persona_vars(), **calendar_vars(ctx.now, ctx.pb.tz, None), "title": offer.title, "state": closed_state(ctx, reason)}  # the offer's title
     text = ctx.pb.marketing.closed_text.format(**values).strip()
     for room in db.rooms(offer.id):
         if db.mark(offer.id, room, "closed", ctx.now):  # a notice that it is over, not a promotion: not capped

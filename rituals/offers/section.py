@@ -20,7 +20,7 @@ class Offer(Section):
     deadline: Moment
     seats: int = Field(ge=1)
     link: Link
-    template: Text(*PLACEHOLDERS) = "🔥 {title}：原价{price}元，限时{discount}，{deadline}截止，剩余{seats_left}个名额 👉 {link}"
+    template: Text(*PLACEHOLDERS, own_deadline=True) = "🔥 {title}：原价{price}元，限时{discount}，{deadline}截止，剩余{seats_left}个名额 👉 {link}"
 
 
 class Closed(Section):
@@ -43,7 +43,7 @@ def problems(pb) -> list[str]:
     found = section.id_problems("offers")
     for i, offer in enumerate(section.items):
         if offer.discount >= 1:
-            found.append(f"offers.items[{i}].discount: {offer.discount} is no discount (0.18 means 1.8折)")
+            found.append(f"offers.items[{i}].discount: 不是折扣（{offer.discount} is no discount; 0.18 means 1.8折）")
         for claim, why in false_claims(offer.template, offer.seats, datetime.fromisoformat(offer.deadline), pb.tz):
-            found.append(f"offers.items[{i}].template: false claim 「{claim}」: {why}")
+            found.append(f"offers.items[{i}].template: 不属实的说法（false claim）「{claim}」: {why}")
     return found

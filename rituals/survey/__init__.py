@@ -1,5 +1,7 @@
-"""问卷调研 in a private chat: a per-member state machine (invited → asking → done) over its `surveys` row,
-answers stored and put to use (offer frequency, channel), rewarded once with the playbook's coupon pack."""
+"""问卷调研 in a private chat: a per-member state machine (invited → asking → done, or cancelled by 取消 / 退出 and
+picked up again by 问卷) over its `surveys` row, answers stored and put to use (offer frequency, channel), rewarded
+once with the playbook's coupon pack. A real question instead of an answer is left to the next private handler
+(the relay to the advisors) rather than answered with 「没看懂」."""
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
@@ -12,7 +14,7 @@ from bot.core.context import Context
 from bot.delivery.marketing import push_private
 from bot.core.names import clean_text
 from bot.core.persisted import PersistedState
-from bot.core.ritual import Ritual
+from bot.core.ritual import STOP, Ritual
 from bot.storage import Store
 from rituals.survey.answers import hint, parse_answer, question_text
 from rituals.survey.section import Survey, SurveyQuestion, problems
@@ -22,14 +24,16 @@ ritual.check(problems)
 
 
 class SurveyFlow(StateMachine):
-    """invited → asking (one question at a time, the index on the model) → done."""
+    """invited → asking (one question at a time, the index on the model) → done; asking → cancelled → asking."""
 
     invited = State(initial=True)
     asking = State()
+    cancelled = State()
     done = State(final=True)
 
-    start = invited.to(asking)
+    start = invited.to(asking) | cancelled.to(asking)
     answer = asking.to(done, cond="answered_all") | asking.to.itself()
+    cancel = asking.to(cancelled)
 
 
 @dataclass
@@ -106,41 +110,57 @@ def _paused(ctx: Context, contact: str) -> bool:
 
 
 @ritual.private(unless=("optout", "resubscribe"), kinds=None)
-def on_private(ctx: Context) -> None:
-    """Start (「问卷」), answer the current question, or resume; anything else is left alone."""
+def on_private(ctx: Context) -> str | None:
+    """Start (「问卷」), answer the current question, resume, or cancel (取消 / 退出); what the survey took is not
+    seen by later private handlers (STOP). Anything else, and a question asked instead of an answer, is left alone."""
     survey, msg = ritual.config(ctx.pb), ctx.message
     if survey is None or ctx.stale:
-        return
-    starting = msg.kind == "text" and ctx.reading.is_one_of(survey.start_keywords)
+        return None
+    text = msg.kind == "text"
+    starting = text and ctx.reading.is_one_of(survey.start_keywords)
     total = len(survey.questions)
     run = SurveyRun.load(ctx.store, msg.sender, total)
     if run is None or run.state == "invited":
-        if starting:
-            ctx.store.funnel.ensure_contact(msg.sender, msg.name, "private", ctx.now)
-            run = run or SurveyRun.create(ctx.store, msg.sender, total, ctx.now)
-            run.send("start", ctx.now)
-            ctx.store.funnel.stage(msg.sender, "survey_started", ctx.now)
-            ctx.reply(ctx.fmt(survey.start, total=total, question=question_text(survey, 0)))
-        return
-    if run.state == "done":
-        if starting:
+        if not starting:
+            return None
+        ctx.store.funnel.ensure_contact(msg.sender, msg.name, "private", ctx.now)
+        run = run or SurveyRun.create(ctx.store, msg.sender, total, ctx.now)
+        run.send("start", ctx.now)
+        ctx.store.funnel.stage(msg.sender, "survey_started", ctx.now)
+        ctx.reply(ctx.fmt(survey.start, total=total, question=question_text(survey, 0)))
+        return STOP
+    if run.state in ("done", "cancelled"):
+        if not starting:
+            return None
+        if run.state == "done":
             ctx.reply(ctx.fmt(survey.already_done))
-        return
+        else:  # picked up again where it was left
+            run.send("start", ctx.now)
+            ctx.store.funnel.stage(msg.sender, "survey_resumed", ctx.now)
+            ctx.reply(ctx.fmt(survey.resume, question=question_text(survey, run.question)))
+        return STOP
     if starting:  # asked to continue: the current question again
         if _paused(ctx, msg.sender):
             ctx.store.funnel.stage(msg.sender, "survey_resumed", ctx.now)
         ctx.reply(ctx.fmt(survey.resume, question=question_text(survey, run.question)))
-        return
+        return STOP
     if _paused(ctx, msg.sender):
-        return
+        return None
+    if text and ctx.reading.is_one_of(survey.cancel_keywords):
+        run.send("cancel", ctx.now)
+        ctx.store.funnel.stage(msg.sender, "survey_cancelled", ctx.now)
+        ctx.reply(ctx.fmt(survey.cancelled))
+        return STOP
     q = survey.questions[run.question]
-    answer = parse_answer(q, msg.text) if msg.kind == "text" else None
+    answer = parse_answer(q, msg.text) if text else None
+    if answer is None and text and ctx.reading.question:
+        return None  # a real question, not an answer: for the advisors (the relay), not 「没看懂」
     if answer is None:
         echo = clean_text(msg.text, 20) if msg.kind == "text" else ""
         got = f"「{echo}」" if echo else ctx.fmt(survey.not_text)
         ctx.reply(ctx.fmt(survey.not_understood, got=got, hint=hint(ctx, survey, q),
                           question=question_text(survey, run.question)))
-        return
+        return STOP
     _record(ctx, q, answer)
     run.question += 1
     run.send("answer", ctx.now)
@@ -148,6 +168,7 @@ def on_private(ctx: Context) -> None:
         _complete(ctx, survey)
     else:
         ctx.reply(question_text(survey, run.question))
+    return STOP
 
 
 @ritual.command("survey", "问卷", usage="/survey", help="私聊邀请本群成员填写问卷（已退订、超出推送频率、已邀请过的跳过）",

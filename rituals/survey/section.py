@@ -62,12 +62,15 @@ class Survey(Section):
 
     invite: Text() = "🎁 花1分钟填个小问卷，送你一份理财券包！回复「问卷」开始"
     start_keywords: list[str] = Field(default_factory=lambda: ["问卷", "填问卷"], min_length=1)
+    # the whole message is one of these: the survey ends politely (a start keyword picks it up again)
+    cancel_keywords: list[str] = Field(default_factory=lambda: ["取消", "退出", "不填了", "不想填了", "算了"])
     questions: list[SurveyQuestion] = Field(min_length=1)
     reward: list[str] = Field(default_factory=list)  # coupon ids
     done: Text() = "感谢填写！券包已发放 🎉"
     start: Text("total", "question") = "好的，一共{total}题，回复序号就行 👇\n{question}"
     resume: Text("question") = "我们继续～\n{question}"  # a start keyword in the middle of the survey
     already_done: Text() = "你已经填过问卷啦，券包也已发放，感谢支持 🙏"
+    cancelled: Text() = "好的，问卷先不填了，不会再问你啦～想继续时回复「问卷」就行 🙏"
     not_understood: Text("got", "hint", "question") = "没看懂{got} 😅 {hint}\n{question}"
     not_text: Text() = "这条消息"  # {got} for a picture, a voice message ...
     hint_single: Text("n", "options") = "请回复一个序号（1-{n}）或选项文字：{options}"

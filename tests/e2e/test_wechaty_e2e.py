@@ -29,7 +29,7 @@ def test_a_cohort_over_grpc_survives_sigkill(gateway, fast_playbook, tmp_path):
     daemon.wait_log("running on wechaty")
 
     gw.say("adv", "/start", room=ROOM)
-    gw.wait_sent(lambda m: "已绑定" in m["text"] and m["mentions"] == ["adv"], "the /start reply mentioning the advisor")
+    gw.wait_sent(lambda m: "已绑定" in m["text"] and m["to"] == "adv", "the /start reply, privately to the advisor")
     gw.wait_sent(lambda m: "家乡签到" in m["text"], "the hometown prompt")
     if report(db)[ROOM]["state"] == "opening":  # before 09:00 local: begin day 1 now
         gw.say("adv", "/next", room=ROOM)
@@ -101,7 +101,7 @@ def test_a_burst_of_1000_messages_is_handled_within_the_send_budget(gateway, fas
     daemon = Daemon(gw, db, fast_playbook)
     daemon.wait_log("running on wechaty")
     gw.say("adv", "/start", room=room)
-    gw.wait_sent(lambda m: m["room"] == room and "已绑定" in m["text"], "the /start reply")
+    gw.wait_sent(lambda m: m["to"] == "adv" and "已绑定" in m["text"], "the /start reply (to the advisor)")
     assert len(report(db)[room]["members"]) == 100  # the room's roster arrived at login, before anyone spoke
     if report(db)[room]["state"] == "opening":
         gw.say("adv", "/next", room=room)
@@ -157,7 +157,7 @@ def test_from_friend_request_to_study_group_over_grpc(gateway, fast_playbook, tm
     daemon.wait_log("running on wechaty")
     day1 = (datetime.now(timezone(timedelta(hours=8))) + timedelta(days=3)).date()
     gw.say("adv", f"/start {day1}", room=room)
-    gw.wait_sent(lambda m: m["room"] == room and "已绑定" in m["text"], "the /start reply")
+    gw.wait_sent(lambda m: m["to"] == "adv" and "已绑定" in m["text"], "the /start reply (to the advisor)")
 
     gw.call("POST", "/friendship", {"contact": "newbie", "name": "小新", "hello": "我想报名理财课"})
     gw.wait_sent(lambda m: m["kind"] == "accept" and m["to"] == "newbie", "the friend request accepted")
@@ -184,6 +184,13 @@ def test_from_friend_request_to_study_group_over_grpc(gateway, fast_playbook, tm
     gw.say("adv", "/survey", room=room)
     gw.wait_sent(lambda m: m["to"] == "adv" and "已私聊邀请" in m["text"], "the /survey summary, to the advisor privately")
     assert not [m for m in gw.sent() if m["to"] == "newbie" and "问卷" in m["text"]], "an opted-out member was messaged"
+
+    # a question reaches the advisor; their quoted reply (WeChat's 「quoted」 + dashed rule + reply) gets back to the
+    # member, opted out of marketing or not
+    gw.say("newbie", "退订了还能上课吗？")
+    relayed = gw.wait_sent(lambda m: m["to"] == "adv" and m["text"].startswith("【问题】小新（理财3期）"), "the relayed question")
+    gw.say("adv", f"「小金：{relayed['text']}」\n- - - - - - - - - - - - - - -\n可以，课程照常")
+    gw.wait_sent(lambda m: m["to"] == "newbie" and m["text"] == "💬 老师回复：可以，课程照常", "the quoted answer")
     assert daemon.stop() == 0
     output = daemon.output()
     assert TOKEN not in output, "the puppet token was printed"
@@ -261,3 +268,28 @@ asyncio.run(go())
     assert done.returncode == 0, done.stderr[-2000:]
     gateway.wait_sent(lambda m: m["kind"] == "remove" and m["room"] == room and m["to"] == "spammer", "the removal")
     assert json.loads(done.stdout.strip().splitlines()[-1]) == ["spammer"]
+
+
+def test_a_picture_arrives_over_grpc_as_a_png(gateway, fast_playbook, tmp_path):
+    """The advisor's /map: the hometown map is drawn, queued with its file in the outbox, and sent by the Wechaty
+    adapter as a file box; the gateway sees a PNG arrive in the room."""
+    gw, db, room = gateway, tmp_path / "map.db", "map-1@chatroom"
+    gw.contact("adv", "王导师")
+    gw.contact("m1", "张三")
+    gw.contact("m2", "李四")
+    gw.room(room, "家乡地图群", ["adv", "m1", "m2"])
+    daemon = Daemon(gw, db, fast_playbook)
+    daemon.wait_log("running on wechaty")
+    gw.say("adv", "/start", room=room)
+    gw.wait_sent(lambda m: m["room"] == room and "已绑定" in m["text"], "the /start reply")
+    gw.say("m1", "我来自四川成都", room=room)
+    gw.say("m2", "坐标广东深圳", room=room)
+    while len(report(db)[room]["hometowns"]) < 2:
+        time.sleep(0.3)
+    gw.say("adv", "/map", room=room)
+    image = gw.wait_sent(lambda m: m["room"] == room and m["kind"] == "image", "the hometown map as a picture")
+    assert image["text"].startswith("map-") and image["text"].endswith(".png")  # the file box's name
+    assert (image["width"], image["height"]) == (1080, 1200)
+    assert 10_000 < image["bytes"] <= 300 * 1024
+    assert not any(m["room"] == room and m["text"].startswith("🗺") for m in gw.sent())  # the picture, not its text
+    assert daemon.stop() == 0

@@ -14,7 +14,8 @@
 //   POST /join       {room, members:[ids], inviter}       -> {ok}
 //   POST /leave      {room, members:[ids], remover}       -> {ok}
 //   POST /friendship {contact, name?, hello}              -> {id}   (friendship id)
-//   GET  /sent       -> [{ts, room, to, text, mentions:[ids], kind}]  every message the BOT sent (kind text|file),
+//   GET  /sent       -> [{ts, room, to, text, mentions:[ids], kind}]  every message the BOT sent (kind text|image|file:
+//                       a file also has bytes, an image (a PNG) its width and height, text = the file's name),
 //                       friend request it accepted (kind accept), room invitation it made (kind invite) and
 //                       member it removed from a room (kind remove)
 //   POST /reset      -> {ok}   clears the /sent log (the mock world keeps its contacts and rooms)
@@ -60,13 +61,14 @@ const puppet = new PuppetMock({ mocker })
 
 // Record everything the bot sends. PuppetMock ignores mentionIdList and returns no message id.
 const sent = []
-const record = (conversationId, text, mentions, kind) => sent.push({
+const record = (conversationId, text, mentions, kind, extra = {}) => sent.push({
   ts: Date.now(),
   room: conversationId.includes('@') ? conversationId : null,
   to: conversationId.includes('@') ? null : conversationId,
   text,
   mentions: mentions || [],
   kind,
+  ...extra,
 })
 const origSendText = puppet.messageSendText.bind(puppet)
 puppet.messageSendText = async (conversationId, text, mentionIdList) => {
@@ -75,9 +77,15 @@ puppet.messageSendText = async (conversationId, text, mentionIdList) => {
   return id
 }
 const origSendFile = puppet.messageSendFile.bind(puppet)
+// A file whose bytes are a PNG is recorded as kind 'image', with its size and the PNG's width and height.
+const PNG_MAGIC = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])
 puppet.messageSendFile = async (conversationId, file) => {
   const id = await origSendFile(conversationId, file)
-  record(conversationId, file.name, [], 'file')
+  const bytes = await file.toBuffer()
+  const png = bytes.length > 24 && bytes.subarray(0, 8).equals(PNG_MAGIC)
+  record(conversationId, file.name, [], png ? 'image' : 'file', png
+    ? { bytes: bytes.length, width: bytes.readUInt32BE(16), height: bytes.readUInt32BE(20) }
+    : { bytes: bytes.length })
   return id
 }
 

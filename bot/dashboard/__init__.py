@@ -1,0 +1,1 @@
+"""`main.py dashboard`: Datasette over the bot's database, read-only, with canned queries and charts."""

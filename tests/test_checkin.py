@@ -6,6 +6,7 @@ import re
 
 import pytest
 
+from bot.storage import iso
 from harness import ROOM, local
 
 
@@ -270,3 +271,23 @@ def test_a_check_in_on_day_one_before_the_lesson_counts(chat):
     chat.advance(minutes=2)
     assert chat.store.checkins.days_by_member(ROOM) == {"alice": [1]}
     assert any("打卡已记录：alice" in t for t in chat.said())
+
+
+def test_an_acknowledgement_that_fails_in_one_group_does_not_undo_the_lesson_of_another(chat, monkeypatch):
+    chat.start_course("alice")
+    chat.join("dora", room="other@chatroom")
+    chat.say("adv", "/start 2026-12-01", room="other@chatroom")
+    chat.said()
+    chat.until("2026-12-02 08:59")
+    chat.say("alice", "打卡")  # alice's acknowledgement falls due at 09:00, with both groups' lessons
+    chat.said()
+
+    def broken(ctx, force=False):
+        raise RuntimeError("a bug composing the acknowledgement")
+
+    monkeypatch.setattr(chat.engine.scheduler.acks, "flush", broken)
+    chat.until("2026-12-02 09:01")
+    fired = chat.store.conn.execute("SELECT room, action FROM fired WHERE fired_at >= ? AND status = 'done'",
+                                    (iso(local("2026-12-02 09:00")),)).fetchall()
+    assert sorted(r for r, _ in fired) == ["other@chatroom", ROOM], fired  # both lessons ran and stay committed
+    assert chat.group().ack_due is None  # the failed acknowledgement was dropped, not retried every second

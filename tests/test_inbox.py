@@ -86,6 +86,107 @@ def test_an_event_that_breaks_even_the_error_path_cannot_block_the_inbox(chat, m
         raise RuntimeError("the database said no")
 
     received(chat, message(chat, "alice", "打卡", "poison"))
-    monkeypatch.setattr(chat.engine, "handle_now", broken)
+    monkeypatch.setattr(chat.engine.inbox, "handle", broken)  # what the inbox calls (bound when it was built)
     chat.run(chat.engine.inbox.process())
     assert chat.store.inbox.length() == 0
+
+
+# -- group commit: a burst shares one transaction, each event still atomic -------------------------------------
+def commits_during(chat, action):
+    """How many transactions were committed while `action` ran."""
+    seen = []
+    chat.store.conn.set_trace_callback(lambda sql: seen.append(sql) if sql == "COMMIT" else None)
+    try:
+        action()
+    finally:
+        chat.store.conn.set_trace_callback(None)
+    return len(seen)
+
+
+def test_a_burst_of_checkins_is_committed_once_and_the_sender_sees_the_reply_only_after_the_commit(chat):
+    import sqlite3
+    chat.start_course("alice", "bob", "carol")
+    chat.engine.inbox.batch_seconds = 60  # bounded by time too (5 ms by default): not what this test is about
+    outside = sqlite3.connect(chat.db_path)  # what another reader (the sender, after a restart) can see
+    queued_when_woken = []
+    chat.engine.outbox.wake = lambda: queued_when_woken.append(
+        outside.execute("SELECT COUNT(*) FROM outbox WHERE status = 'queued' AND to_id = 'adv'").fetchone()[0])
+    received(chat, message(chat, "alice", "打卡", "b-1"), message(chat, "bob", "✅", "b-2"),
+             message(chat, "adv", "/status", "b-3", room=None), message(chat, "carol", "打卡", "b-4"))
+    assert commits_during(chat, lambda: chat.run(chat.engine.inbox.process())) == 1
+    assert chat.store.checkins.done_on(ROOM, 1) == {"alice", "bob", "carol"}
+    assert queued_when_woken == [1]  # woken once, after the commit, and the advisor's answer was visible then
+    outside.close()
+
+
+def test_a_failing_event_in_a_batch_rolls_back_alone_with_its_in_memory_changes(chat, monkeypatch):
+    chat.start_course("alice", "bob")
+    real = chat.engine._on_join
+
+    def half_done(ev):
+        real(ev)  # carol is written and remembered in memory ...
+        raise RuntimeError("... then a bug in a ritual")
+
+    monkeypatch.setattr(chat.engine, "_on_join", half_done)
+    received(chat, message(chat, "alice", "打卡", "r-1"),
+             MemberJoined("r-2", chat.clock.now(), ROOM, (Member("carol", "carol"),), "理财1期"),
+             message(chat, "bob", "打卡", "r-3"))
+    chat.run(chat.engine.inbox.process())
+    assert chat.store.checkins.done_on(ROOM, 1) == {"alice", "bob"}
+    assert "carol" not in chat.engine.groups.get(ROOM).members  # the cache was read again after the rollback
+    assert chat.store.conn.execute("SELECT COUNT(*) FROM members WHERE member = 'carol'").fetchone()[0] == 0
+    assert chat.store.inbox.length() == 0
+
+
+def test_a_crash_in_the_middle_of_a_batch_loses_nothing_and_repeats_nothing(chat, monkeypatch):
+    chat.start_course("alice", "bob", "carol")
+    real, seen = chat.engine.handle_now, []
+
+    def killed_at_the_third(event, row=None):
+        if len(seen) == 2:
+            raise SystemExit("kill -9")  # not an Exception: nothing catches it, like the process dying
+        seen.append(event.id)
+        real(event, row)
+
+    received(chat, message(chat, "alice", "我来自四川成都", "k-1"), message(chat, "bob", "打卡", "k-2"),
+             message(chat, "carol", "打卡", "k-3"))
+    monkeypatch.setattr(chat.engine.inbox, "handle", killed_at_the_third)
+    chat.engine.inbox.batch_seconds = 60  # all three in one batch, however slow the machine
+    try:
+        chat.run(chat.engine.inbox.process())
+    except SystemExit:
+        pass
+    monkeypatch.undo()
+    chat.restart()  # the batch never committed: all three wait in the inbox, none was remembered as seen
+    assert chat.store.inbox.length() == 3 and chat.store.checkins.done_on(ROOM, 1) == set()
+    chat.run(chat.engine.inbox.process())
+    assert chat.store.checkins.done_on(ROOM, 1) == {"bob", "carol"}
+    assert chat.store.checkins.count(ROOM, "bob") == 1 and chat.store.hometowns.of(ROOM)["alice"]["city"] == "成都市"
+    assert chat.store.inbox.length() == 0
+
+
+def test_a_batch_is_bounded_by_count(chat):
+    chat.start_course("alice", "bob", "carol")
+    chat.engine.inbox.batch_events, chat.engine.inbox.batch_seconds = 2, 60
+    received(chat, *(message(chat, who, "打卡", f"c-{who}") for who in ("alice", "bob", "carol")))
+    assert commits_during(chat, lambda: chat.run(chat.engine.inbox.process())) == 2
+    assert chat.store.checkins.done_on(ROOM, 1) == {"alice", "bob", "carol"}
+
+
+def test_a_batch_is_bounded_by_time_so_a_reply_is_not_held_behind_a_long_backlog(chat):
+    chat.start_course("alice", "bob", "carol")
+    chat.engine.inbox.batch_seconds = 0  # every event's time is up at once: one event per commit
+    received(chat, *(message(chat, who, "打卡", f"t-{who}") for who in ("alice", "bob", "carol")))
+    assert commits_during(chat, lambda: chat.run(chat.engine.inbox.process())) == 3
+    assert chat.store.checkins.done_on(ROOM, 1) == {"alice", "bob", "carol"}
+
+
+def test_events_delivered_in_one_turn_of_the_event_loop_are_stored_in_one_commit_before_processing(chat):
+    chat.start_course("alice", "bob")
+
+    async def burst():
+        for who in ("alice", "bob"):
+            await chat.engine.inbox.receive(message(chat, who, "打卡", f"s-{who}"))
+
+    assert commits_during(chat, lambda: chat.run(burst())) == 1
+    assert chat.store.inbox.length() == 2 and chat.store.checkins.done_on(ROOM, 1) == set()  # stored, not processed

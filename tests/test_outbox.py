@@ -8,7 +8,9 @@ import pytest
 from bot.core.events import Outgoing
 from bot.delivery.sender import Pacing, Sender
 from bot.transport import SendError
-from harness import ROOM
+from bot.delivery.outbox import ACK, POST
+from bot.storage import iso
+from harness import ROOM, local
 
 
 def queue(chat, *texts, room=ROOM):
@@ -64,6 +66,27 @@ def test_replies_to_people_go_before_scheduled_broadcasts(chat):
             chat.engine.outbox.put(Outgoing(f"g{i}@chatroom", None, f"早课{i}"), chat.clock.now(), broadcast=True)
         chat.engine.outbox.put(Outgoing(ROOM, None, "@alice 已记录"), chat.clock.now())
     assert chat.said()[0] == "@alice 已记录"
+
+
+def test_at_nine_the_lessons_of_every_group_go_out_before_the_acknowledgements_still_waiting(chat):
+    rooms = [f"g{i}@chatroom" for i in range(30)]
+    for room in rooms:  # thirty groups, day 1 = 2026-12-01
+        chat.join(f"{room}-a", f"{room}-b", room=room)
+        chat.say("adv", "/start 2026-12-01", room=room)
+    chat.until("2026-12-02 08:58")
+    chat.said()
+    for room in rooms:  # just before the lesson, someone checks in everywhere: thirty acknowledgements gather
+        chat.say(f"{room}-a", "打卡", room=room)
+    chat.until("2026-12-02 10:00")
+    chat.said()
+    nine = local("2026-12-02 09:00")
+    rows = chat.store.conn.execute("SELECT text, priority, created_at, sent_at FROM outbox WHERE status = 'sent' "
+                                   "AND sent_at >= ? AND created_at <= ? ORDER BY sent_at, id", (iso(nine), iso(nine))).fetchall()
+    acks_waiting_at_nine = [t for t, p, created, _ in rows if p == ACK and created < iso(nine)]
+    lessons = [i for i, (t, p, _, _) in enumerate(rows) if p == POST]
+    acks = [i for i, (t, p, _, _) in enumerate(rows) if p == ACK]
+    assert acks_waiting_at_nine and all("打卡已记录" in t for t in acks_waiting_at_nine)  # the morning was busy
+    assert len(lessons) == len(rooms) and max(lessons) < min(acks)  # every lesson first, then the acknowledgements
 
 
 def test_a_room_that_must_wait_does_not_hold_up_the_others(chat):

@@ -14,7 +14,7 @@ from bot.core.lifecycle import Group
 from bot.core.names import display_name, topic
 from bot.playbook import Playbook
 from bot.playbook.dates import calendar_vars
-from bot.delivery.outbox import Outbox
+from bot.delivery.outbox import ACK, POST, REPLY, Outbox
 from bot.storage import Store
 from bot.schedule.scheduler import Scheduler
 from bot.core.wiring import Wiring
@@ -47,6 +47,7 @@ class Context:
     message: Message | None = None
     actor: str | None = None
     broadcast: bool = False  # a scheduled post (queued behind replies to people)
+    ack: bool = False  # a batched acknowledgement (queued behind scheduled posts)
     stale: bool = False  # a backlog message: recorded, not acted on
     private_replies: bool = False  # an advisor's command: reply() answers them privately, naming the room
     _reading: Reading | None = field(default=None, repr=False)
@@ -85,7 +86,14 @@ class Context:
 
     def send(self, out: Outgoing, broadcast: bool | None = None) -> bool:
         """Queue any outgoing message or action (an invitation, an acceptance) in the open transaction."""
-        return self.services.outbox.put(out, self.now, self.broadcast if broadcast is None else broadcast)
+        if broadcast is not None:
+            return self.services.outbox.put(out, self.now, broadcast)
+        return self.services.outbox.put(out, self.now, priority=self.priority)
+
+    @property
+    def priority(self) -> int:
+        """Where what this context says goes in the sending order (bot/storage/outbox.py)."""
+        return ACK if self.ack else POST if self.broadcast else REPLY
 
     def fmt(self, template: str, **values: object) -> str:
         """Fill a playbook text with the persona and calendar placeholders ({weekday:周四}, {course_day:3}) and `values`."""
@@ -95,7 +103,7 @@ class Context:
     @property
     def asked(self) -> Message | None:
         """The member's message this answers (replies are limited); None for advisors and scheduled posts."""
-        if self.broadcast or self.message is None or self.message.sender in self.services.advisors:
+        if self.broadcast or self.ack or self.message is None or self.message.sender in self.services.advisors:
             return None
         return self.message
 
@@ -105,15 +113,16 @@ class Context:
         the last guard, never a wall of text). With `image` (a PNG's path) it is a picture and `text` its alt text."""
         if image is not None:
             self.services.outbox.put(Outgoing(self.room, None, text, tuple(mentions), image=image), self.now,
-                                     self.broadcast, self.asked)
+                                     asked=self.asked, priority=self.priority)
             return
         for i, part in enumerate(split_text(text, self.pb.settings.max_message_chars)):
             out = Outgoing(self.room, None, part, tuple(mentions) if i == 0 else ())
-            self.services.outbox.put(out, self.now, self.broadcast, self.asked)
+            self.services.outbox.put(out, self.now, asked=self.asked, priority=self.priority)
 
     def say_to(self, contact: str, text: str, image: str | None = None) -> None:
         """Queue a private message (an answer to a member counts against their reply limit); `image` as for say."""
-        self.services.outbox.put(Outgoing(None, contact, text, image=image), self.now, self.broadcast, self.asked)
+        self.services.outbox.put(Outgoing(None, contact, text, image=image), self.now, asked=self.asked,
+                                 priority=self.priority)
 
     def reply(self, text: str) -> None:
         """Answer the sender of the current message: in a private chat, or in the room @-mentioning them; an

@@ -6,6 +6,7 @@ import asyncio
 import functools
 import json
 import logging
+import time
 from dataclasses import fields as dataclass_fields, replace
 from datetime import datetime
 from typing import Callable
@@ -57,14 +58,25 @@ def decode(line: str) -> Event:
 
 
 class Inbox:
-    """Appends received events to the inbox table and drains it, one event at a time, through `handle(event, row)`
-    (the engine's, which deletes the row in the transaction of the event's effects)."""
+    """Appends received events to the inbox table and drains it through `handle(event, row)` (the engine's, which
+    deletes the row in the savepoint of the event's effects).
 
-    def __init__(self, store, clock, handle: Callable[[Event, int], None]) -> None:
+    Group commit: the events waiting are handled in batches that share one transaction (one COMMIT, one WAL sync
+    point), each event still atomic in its own savepoint (rolled back alone, with the in-memory caches, on error).
+    What a batch queued becomes visible to the sender, which is woken, only at its commit. A batch is bounded by
+    count and by wall time (so a reply is held at most about `batch_seconds`); nothing else runs on the event loop
+    during a batch (the sender's "sending" mark must be committed on its own before a send)."""
+
+    def __init__(self, store, clock, handle: Callable[[Event, int], None], batch_events: int = 200,
+                 batch_seconds: float = 0.005) -> None:
         self.store, self.clock, self.handle = store, clock, handle
+        self.batch_events, self.batch_seconds = batch_events, batch_seconds
         self._wake = asyncio.Event()
         self._draining = asyncio.Lock()
         self._fresh: dict[int, Event] = {}  # row id -> the event as stored (the row is the truth after a restart)
+        self._received: list[Event] = []  # received in this turn of the event loop, stored at its end
+        self._alone = 0  # after a batch failed as a whole: this many events are handled one per transaction
+        self.batches = 0  # batches committed (for measurements)
 
     def append(self, event: Event) -> None:
         """Store the event (text capped), committed before anything reads it."""
@@ -75,32 +87,77 @@ class Inbox:
             self._fresh[row_id] = event
 
     async def receive(self, event: Event) -> None:
-        """The transport's callback: store the event and wake the processor; never waits for processing."""
-        self.append(event)
+        """The transport's callback: the event is stored (with the others delivered in the same turn of the event
+        loop, in one transaction) before the processor can run, and the processor is woken; never waits for
+        processing."""
+        self._received.append(bounded(event))
+        if len(self._received) == 1:
+            asyncio.get_running_loop().call_soon(self.store_received)
         self._wake.set()
 
+    def store_received(self) -> None:
+        """Commit the events received since the last call to the inbox table (one transaction for a burst)."""
+        if not self._received:
+            return
+        events, now = self._received, self.clock.now()
+        try:
+            with self.store.tx():
+                rows = [self.store.inbox.add(encode(event), now) for event in events]
+        except Exception:  # kept in memory and tried again: a database hiccup must not drop what was received
+            log.exception("storing %d received event(s) failed; retrying", len(events))
+            asyncio.get_running_loop().call_later(1, self.store_received)
+            return
+        self._received = []
+        for row_id, event in zip(rows, events):
+            if len(self._fresh) < _KEEP:
+                self._fresh[row_id] = event
+
     async def process(self) -> int:
-        """Handle every stored event in order (each row is deleted in the transaction of its effects)."""
+        """Handle every stored event in order, in group-committed batches; returns how many were handled."""
         handled = 0
         async with self._draining:
-            while rows := self.store.inbox.next():
-                for row_id, line in rows:
-                    if handled:
-                        await asyncio.sleep(0)  # let the calendar, the sender and the transport run in between
-                    handled += 1
-                    try:
-                        event = self._fresh.pop(row_id, None) or decode(line)
-                    except Exception:  # a row this code cannot read must not block the ones behind it
-                        log.exception("inbox row %s is unreadable; dropped: %.200s", row_id, line)
-                        with self.store.tx():
-                            self.store.inbox.done(row_id)
-                        continue
-                    try:
-                        self.handle(event, row_id)
-                    except Exception:  # handle_now records failures itself; this is the last line of defence
-                        log.exception("event %s could not be handled; dropped from the inbox", event.id)
-                        with self.store.tx():
-                            self.store.inbox.done(row_id)
+            self.store_received()
+            while rows := self.store.inbox.next(self.batch_events):
+                if handled:
+                    await asyncio.sleep(0)  # let the calendar, the sender and the transport run between batches
+                if self._alone:
+                    rows = rows[:1]
+                try:
+                    done = self._batch(rows)
+                except Exception:  # the batch's transaction failed as a whole (its savepoints are gone with it)
+                    if len(rows) == 1:
+                        raise
+                    log.exception("a batch of %d inbox events failed; handling them one at a time", len(rows))
+                    self._alone = len(rows)
+                    continue
+                handled += done
+                self._alone = max(self._alone - 1, 0)
+                if done == len(rows) < self.batch_events and not self._received:
+                    break  # the inbox is empty: nothing could be stored during the batch (no await in it)
+        return handled
+
+    def _batch(self, rows: list[tuple[int, str]]) -> int:
+        """Handle rows in one transaction until the batch's time is up; returns how many were handled."""
+        handled, deadline = 0, time.perf_counter() + self.batch_seconds
+        with self.store.tx():
+            for row_id, line in rows:
+                if handled and time.perf_counter() >= deadline:
+                    break
+                handled += 1
+                try:
+                    event = self._fresh.pop(row_id, None) or decode(line)
+                except Exception:  # a row this code cannot read must not block the ones behind it
+                    log.exception("inbox row %s is unreadable; dropped: %.200s", row_id, line)
+                    with self.store.tx():
+                        self.store.inbox.done(row_id)
+                    continue
+                try:
+                    self.handle(event, row_id)
+                except Exception:  # handle_now records failures itself; this is the last line of defence
+                    log.exception("event %s could not be handled; dropped from the inbox", event.id)
+                    with self.store.tx():
+                        self.store.inbox.done(row_id)
+        self.batches += 1
         return handled
 
     async def run(self) -> None:

@@ -13,10 +13,10 @@ from bot.language.clauses import Clause, clauses
 from bot.language.cues import Cues
 from bot.language.hometown import Hometown, HometownReader
 from bot.language.intents import Intents
-from bot.language.normalize import MAX_CHARS, normalize
+from bot.language.normalize import MAX_CHARS, fold, normalize
 from bot.language.scope import Scope
 
-__all__ = ["Reader", "Reading", "Hometown", "INTENTS", "MAX_CHARS"]
+__all__ = ["Reader", "Reading", "Hometown", "INTENTS", "MAX_CHARS", "fold"]
 
 INTENTS = ("hometown", "checkin", "practice", "graduation", "optout", "question")
 
@@ -40,7 +40,9 @@ class Reading:
 
     def __init__(self, reader: "Reader", raw: str, private: bool) -> None:
         self.reader, self.private = reader, private
-        self.text = normalize(raw, reader.typos)
+        # the raw text is folded once (NFKC, lower case, no zero-width characters), for every reader of it
+        self.folded: str = fold(raw)
+        self.text = normalize(self.folded, reader.typos)
         self.parts: list[Clause] = clauses(self.text, reader.glue, reader.breaks)
 
     @_once

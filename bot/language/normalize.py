@@ -49,6 +49,15 @@ _QUOTED = re.compile(r"「[^「」\n:：]{1,24}[:：][^「」]{0,400}」|(?:^|\n
 
 
 
+_ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
+
+
+def fold(text: str) -> str:
+    """NFKC, lower case, no zero-width characters: the one pass over a message's raw text that the recognisers
+    (through normalize) and the moderation rules both start from."""
+    return unicodedata.normalize("NFKC", text).translate(_ZERO_WIDTH).lower()
+
+
 def normalize(text: str, typos: dict[str, str] | None = None, limit: int = MAX_CHARS) -> str:
     """'我來自廣東廣州！！！😄[強]' -> '我来自广东广州!'; '打咔✅' -> '打卡✓' (linear; reads at most `limit` chars)."""
     text = text[:limit]

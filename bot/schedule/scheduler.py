@@ -114,14 +114,26 @@ class Scheduler:
         rooms: dict[str, None] = {}
         while self._due and self._due[0][0] <= now:
             rooms[heapq.heappop(self._due)[1]] = None
-        for room in rooms:
-            group = self.groups.get(room)
-            if group is not None:
-                ran += self._tick_group(group, now)
-                self.schedule(self.groups.get(room) or group)
-        if self.wiring.hooks.get("tick"):
+        hooks = bool(self.wiring.hooks.get("tick"))
+        if not rooms:  # the common tick: only the rituals' hooks, in one transaction
+            if hooks:
+                with self.store.tx():
+                    self.wiring.emit("tick", self.make_ctx(now, None, broadcast=True))
+            self.outbox.committed()
+            return 0
+        try:  # group commit: one transaction for the tick, each group's action (or ack) in its own savepoint
             with self.store.tx():
-                self.wiring.emit("tick", self.make_ctx(now, None, broadcast=True))
+                for room in rooms:
+                    group = self.groups.get(room)
+                    if group is not None:
+                        ran += self._tick_group(group, now)
+                if hooks:
+                    with self.store.tx():
+                        self.wiring.emit("tick", self.make_ctx(now, None, broadcast=True))
+        finally:  # refiled even if the tick's transaction failed as a whole (then its actions are due again)
+            for room in rooms:
+                if (group := self.groups.get(room)) is not None:
+                    self.schedule(group)
         self.outbox.committed()
         return ran
 
@@ -157,11 +169,17 @@ class Scheduler:
             with self.store.tx():
                 self.acks.replan(group, now)
         if group.ack_due is not None and group.ack_due <= now:
-            with self.store.tx():
-                if group.paused:
+            try:
+                with self.store.tx():
+                    if group.paused:
+                        self.acks.drop(group)
+                    elif self.acks.flush(self.make_ctx(now, group.room, group, ack=True)):  # behind posts
+                        ran += 1
+            except Exception:  # one group's failure must not undo the tick's other groups (they share its commit)
+                log.exception("%s: acknowledgement failed; dropped (the evening tally names everyone)", group.room)
+                group = self.groups.get(group.room)
+                with self.store.tx():
                     self.acks.drop(group)
-                elif self.acks.flush(self.make_ctx(now, group.room, group)):
-                    ran += 1
         return ran
 
     def next_due(self) -> datetime | None:

@@ -9,6 +9,11 @@ from datetime import datetime
 from bot.core.events import Outgoing
 from bot.storage.stamps import from_iso, iso
 
+# Sending order (the priority column): answers to people first, then scheduled posts and pushes, then the batched
+# acknowledgements of what members did; a post queued longer than the aging time also goes before newer replies.
+# So a 09:00 lesson is never queued behind acknowledgements (they used to share the replies' priority).
+REPLY, POST, ACK = 0, 1, 2
+
 
 @dataclass(frozen=True, slots=True)
 class QueuedMessage:
@@ -28,7 +33,8 @@ class OutboxStore:
         self._cache_version: tuple[int, int] | None = None
 
     def enqueue(self, out: Outgoing, now: datetime, priority: int = 0, asked: tuple[str, str, str] | None = None) -> int:
-        """Queue an outgoing message (inside the caller's transaction); priority 0 = a reply, 1 = a broadcast;
+        """Queue an outgoing message (inside the caller's transaction); priority REPLY, POST (a scheduled post or a
+        push) or ACK (a batched acknowledgement);
         `asked` = (person, message id, text) of the member's message a reply answers (replies are limited)."""
         person, cause, text = asked or (None, None, None)
         cur = self.conn.execute(
@@ -39,14 +45,15 @@ class OutboxStore:
         return cur.lastrowid
 
     def queued(self, limit: int = 100, aged_before: datetime | None = None) -> list[QueuedMessage]:
-        """Queued messages in sending order: broadcasts queued before `aged_before` first (so replies never starve
-        them), then replies, then broadcasts, each oldest first. The head of the queue is read again only after
-        the database changed (the sender asks before and after every event; a paced backlog is not re-read)."""
+        """Queued messages in sending order: posts queued before `aged_before` first (so replies never starve
+        them), then replies, then posts, then acknowledgements, each oldest first. The head of the queue is read
+        again only after the database changed (the sender asks before and after every event; a paced backlog is not
+        re-read)."""
         rows = self._read("SELECT {cols} FROM outbox WHERE status = 'queued' ORDER BY priority, id LIMIT ?", limit)
-        if aged_before is not None and rows and rows[0][-1] == 0:  # only replies can be ahead of an aged broadcast
+        if aged_before is not None and rows and rows[0][-1] == REPLY:  # only replies can be ahead of an aged post
             cutoff = iso(aged_before)
             oldest = self._read(  # id order is creation order, so the aged ones are a prefix
-                "SELECT {cols} FROM outbox WHERE status = 'queued' AND priority = 1 ORDER BY id LIMIT ?", limit)
+                f"SELECT {{cols}} FROM outbox WHERE status = 'queued' AND priority = {POST} ORDER BY id LIMIT ?", limit)
             aged = [r for r in oldest if r[0].created_at <= cutoff]
             if aged:
                 ids = {r[0].id for r in aged}

@@ -43,6 +43,7 @@ class Store:
         self.conn = conn = db.conn
         self._depth = 0
         self._rollback_hooks: list[Callable[[], None]] = []
+        self._commit_hooks: list[Callable[[], None]] = []
         self._files: Path | None = None
         self.meta = Meta(conn)
         self.groups = GroupStore(conn)        # groups, history, fired
@@ -77,13 +78,23 @@ class Store:
         """Call hook() after any transaction or savepoint rolls back (in-memory copies must be read again)."""
         self._rollback_hooks.append(hook)
 
+    def on_commit(self, hook: Callable[[], None]) -> None:
+        """Call hook() after every outermost COMMIT (what the transaction wrote is now durable and visible)."""
+        self._commit_hooks.append(hook)
+
+    @property
+    def in_transaction(self) -> bool:
+        """Is a transaction open (whatever is written now becomes visible only at its commit)?"""
+        return self._depth > 0
+
     def _rolled_back(self) -> None:
         for hook in self._rollback_hooks:
             hook()
 
     @contextlib.contextmanager
     def tx(self) -> Iterator[None]:
-        """One atomic unit of work; a nested call is a savepoint that rolls back alone on error."""
+        """One atomic unit of work; a nested call is a savepoint that rolls back alone on error (group commit: the
+        inbox runs many events, each in its own savepoint, inside one transaction)."""
         if self._depth:
             name = f"sp{self._depth}"
             self.conn.execute(f"SAVEPOINT {name}")
@@ -91,24 +102,29 @@ class Store:
             try:
                 yield
             except BaseException:
-                self.conn.execute(f"ROLLBACK TO {name}")
+                if self.conn.in_transaction:  # else an error (disk full, I/O) ended the outer transaction already
+                    self.conn.execute(f"ROLLBACK TO {name}")
                 self._rolled_back()
                 raise
             finally:
                 self._depth -= 1
-                self.conn.execute(f"RELEASE {name}")
+                if self.conn.in_transaction:
+                    self.conn.execute(f"RELEASE {name}")
             return
         self.conn.execute("BEGIN IMMEDIATE")
         self._depth = 1
         try:
             yield
+            self.conn.execute("COMMIT")
         except BaseException:
             self._depth = 0
-            self.conn.execute("ROLLBACK")
+            if self.conn.in_transaction:  # some errors (disk full, I/O) already ended the transaction
+                self.conn.execute("ROLLBACK")
             self._rolled_back()
             raise
         self._depth = 0
-        self.conn.execute("COMMIT")
+        for hook in self._commit_hooks:
+            hook()
 
     # -- rituals' own tables ------------------------------------------------------------------
     def forget_texts(self, table: str, column: str, ts_column: str, before: datetime) -> int:

@@ -96,7 +96,8 @@ def watch(ctx: Context) -> str | None:
     if msg.sender in ctx.advisors:
         return None
     settled, key = _settled(ctx), (ctx.room, msg.sender)
-    finding = rules(ctx).judge(msg.text, msg.kind, False) if key in settled else None
+    folded = ctx.reading.folded  # the language layer's one pass over the text
+    finding = rules(ctx).judge_folded(folded, msg.kind, False) if key in settled else None
     if key in settled and finding is None:
         return None  # the common case: a member who is not new says something ordinary (no lookup)
     store = db(ctx)
@@ -105,7 +106,7 @@ def watch(ctx: Context) -> str | None:
         return None
     new = standing.is_new(ctx.now, cfg.new_member_minutes)
     if finding is None or new:  # not judged yet, or judged as not new
-        finding = rules(ctx).judge(msg.text, msg.kind, new)
+        finding = rules(ctx).judge_folded(folded, msg.kind, new)
     if not new:
         settled.add(key)
     if finding is None:

@@ -17,14 +17,14 @@ Links from members who are not new, with nothing else, are ordinary sharing (an 
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from typing import Iterable
+
+from bot.language import fold
 
 # what a link's host may end with when it has no http(s):// or www. (short links: t.cn, dwz.cn, bit.ly, suo.im)
 TLDS = frozenset("""com cn net org top xyz vip cc me io info site club link ly co tk ml shop fun ink wang live app pro
 biz asia tv im online store tech work ltd ren red kim pub icu cyou""".split())
-_ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
 _DOT = re.compile(r"(?<=[a-z0-9])[。｡](?=[a-z0-9])")
 _TOKEN = re.compile(r"[a-z0-9][a-z0-9./:?#=&%_~+@-]*")  # a link candidate: one character class, linear
 _SPACE = re.compile(r"\s+")
@@ -59,9 +59,9 @@ class Finding:
 
 
 def normalise(text: str) -> str:
-    """NFKC, lower case, no zero-width characters, '。' between letters or digits read as '.'."""
-    text = unicodedata.normalize("NFKC", text).translate(_ZERO_WIDTH).lower()
-    return _DOT.sub(".", text)
+    """NFKC, lower case, no zero-width characters (the language layer's fold), '。' between letters or digits read
+    as '.'."""
+    return _DOT.sub(".", fold(text))
 
 
 def _words(words: Iterable[str]) -> tuple[str, ...]:
@@ -197,7 +197,11 @@ class Rules:
     # -- the judgement -------------------------------------------------------------------------
     def judge(self, text: str, kind: str, new: bool) -> Finding | None:
         """Why this message (its text and kind, from a member who is new or not) is spam, or None."""
-        t = normalise(text)
+        return self.judge_folded(fold(text), kind, new)
+
+    def judge_folded(self, folded: str, kind: str, new: bool) -> Finding | None:
+        """judge() of a text already folded by the language layer (Reading.folded: not scanned again)."""
+        t = _DOT.sub(".", folded) if "。" in folded or "｡" in folded else folded
         if _ALNUM.search(t) is None:  # no letter or digit once normalised: no link and no contact detail to look for
             compact = _SPACE.sub("", t)
             if (word := self.keyword(compact, self.keywords)) is not None:

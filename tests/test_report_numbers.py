@@ -107,7 +107,7 @@ def test_the_report_of_several_groups_counts_what_happened(tmp_path):
         "coupons_claimed": 1, "survey_started": 2, "survey_completed": 1, "opted_out": 2}
     assert data["unknown_sends"] == 2  # one in A, one private
     human = report.render(data)
-    assert "成员 3 人" in human and "每日打卡 D1:2  D2:2  D3:1" in human and "1 条私聊消息发送时被中断" in human
+    assert "成员 3 人" in human and "每日打卡 第1天 2人 · 第2天 2人 · 第3天 1人" in human and "1 条私聊消息发送时被中断" in human
 
 
 def test_the_json_is_exactly_what_json_dumps_writes(tmp_path):

@@ -34,9 +34,9 @@ class FakeTransport:
     async def say(self, out: Outgoing) -> None:
         if self.fail_next:
             raise self.fail_next.pop(0)
+        if out.image and not ready(out.image):  # drawn now, as a real transport would (else its alt text)
+            out = replace(out, image=None)
         if self.keep:
-            if out.image and not ready(out.image):  # drawn now, as a real transport would (else its alt text)
-                out = replace(out, image=None)
             self.sent.append(Sent(self.clock.now(), out))
 
     async def accept_friend(self, request_id: str, contact: str) -> None:

@@ -96,7 +96,7 @@ class Scope:
         return re.compile(
             f"谁[还又都也会能]{{0,2}}不(?:{_alternation(self.everyone)})"
             f"|(?:怎么|咋|为什么|为啥)(?:就|之前|以前|当初)?(?:{_alternation(self.regret)})"
-            f"|^(?:{_alternation(self.interjections)})*(?:{_alternation(self.surprise)})[\u4e00-\u9fff]{{1,2}}的?[吗么啊]$")
+            f"|^(?:{_alternation(self.interjections)})*(?:{_alternation(self.surprise)})[\u4e00-\u9fff]{{1,3}}的?[吗么啊]$")
 
     @cached_property
     def _any(self) -> re.Pattern:

@@ -332,8 +332,17 @@ class Intents:
         return any(self.resubscribe_words.within(c.text) and not self.scope.asks(c) for c in parts)
 
     def question(self, parts: list[Clause], opting_out: bool = False) -> bool:
-        """A private message that asks something ('请问怎么开户', '退订了还能上课吗？'), or tells the advisor of a problem
-        ('红包领不了'); in an opt-out, '看不懂' is the reason given ('我看不懂，以后别发给我了'), not a question."""
+        """A private message is a question for the advisor when one of its own clauses asks for something the advisor can
+        answer or do, or when it tells the advisor of a problem:
+        - asks: a question mark or a final 吗/么/不/没, a question word, A-not-A, a choice ('按周还是按月'), or a request
+          said without any of these ('请教…', '求推荐…', '想了解…', '有个事想麻烦您', '不知道该买哪个');
+        - a problem: '红包领不了', '我老公说他的账号登不上去' (a relative's too) - not one solved, nor hearsay of how things
+          go ('我朋友说她退订了，之后就收不到了').
+        Said, not asked, and so no question: small talk and reactions alone ('在吗', '是吗', '真的假的', '谢谢您嘛'); a text
+        passed on ('转：为什么…？'); what everyone would answer the same ('谁还不想发财呢', '难道存银行就安全吗',
+        '天上哪会掉馅饼'); regret ('我怎么早没想到呢'); surprise at a degree ('哇这么厉害吗'); a complaint with
+        exasperation ('股市怎么又跌了，真是服了'); a question word that names what is known or any ('我知道怎么开户了',
+        '什么时候买都可以'); in an opt-out, the reason given ('我看不懂，以后别发给我了')."""
         if parts and (parts[0].text.startswith(self.forwarded) or len(parts) > 1 and parts[0].text in self.forwarded_marks):
             return False  # '转发：基金定投的五个误区', '【分享】…': passed on, not asked
         for c in parts:

@@ -97,6 +97,7 @@ class Intents:
         self.complaint_leads = cues.words("question", "complaint_leads")
         self.exasperated = cues.words("question", "exasperated")
         self.hearsay = cues.words("question", "hearsay")
+        self.market = cues.words("question", "market")
         surnames = "".join(w for w in cues.words("scope", "surnames") if len(w) == 1) or "\x00"
         self._name = re.compile(f"^(?:(?:{'|'.join(map(re.escape, cues.words('scope', 'name_heads')))})[{re.escape(surnames)}]"
                                 f"|[{re.escape(surnames)}](?:{'|'.join(map(re.escape, cues.words('scope', 'name_tails')))}))"
@@ -352,7 +353,7 @@ class Intents:
                 continue  # '我不想再收到群发消息了 可以吗': a polite tag on the request
             if opting_out:  # '我看不懂，别发了', '天天发有意思吗': the reason, or exasperation, not a question
                 c = self._unannoyed(Clause(self.confused.removed(c.text), c.asked) if self.confused.within(c.text) else c)
-            if self.scope.asks(c) and not self._complains(c, parts):
+            if self.scope.asks(c) and not (self._complains(c, parts) and (opting_out or self.market.within(c.text))):
                 return True
         return self._trouble(parts)
 

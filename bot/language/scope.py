@@ -67,6 +67,8 @@ class Scope:
     surprise: Words = Words(())
     interjections: Words = Words(())
     concessive: Words = Words(())
+    regret_verbs: Words = Words(())
+    judged: Words = Words(())
 
     @classmethod
     def from_cues(cls, cues: Cues) -> "Scope":
@@ -87,7 +89,8 @@ class Scope:
                    cues.words("question", "rhetorical"), cues.words("question", "emotive"),
                    cues.words("question", "still"), cues.words("question", "everyone"),
                    cues.words("question", "regret"), cues.words("question", "surprise"),
-                   cues.words("question", "interjections"), cues.words("question", "concessive"))
+                   cues.words("question", "interjections"), cues.words("question", "concessive"),
+                   cues.words("question", "regret_verbs"), cues.words("question", "judged"))
 
     @cached_property
     def _said(self) -> re.Pattern:
@@ -95,8 +98,10 @@ class Scope:
         everyone does), regret ('我怎么早没想到', '怎么不早点来学'), surprise at a degree ('哇这么厉害吗', '这么多吗')."""
         return re.compile(
             f"谁[还又都也会能]{{0,2}}不(?:{_alternation(self.everyone)})"
-            f"|(?:怎么|咋|为什么|为啥)(?:就|之前|以前|当初)?(?:{_alternation(self.regret)})"
-            f"|^(?:{_alternation(self.interjections)})*(?:{_alternation(self.surprise)})[\u4e00-\u9fff]{{1,3}}的?[吗么啊]$")
+            f"|(?:怎么|咋|为什么|为啥)(?:就|之前|以前|当初)?(?:{_alternation(self.regret)})(?:{_alternation(self.regret_verbs)})"
+            f"|(?:怎么|咋|为什么|为啥)(?:就|之前|以前|当初)?没想到"
+            f"|^(?:{_alternation(self.interjections)})*(?:{_alternation(self.surprise)})"
+            f"(?:(?!{_alternation(self.judged)})[\u4e00-\u9fff]){{1,3}}的?[吗么啊]$")
 
     @cached_property
     def _any(self) -> re.Pattern:

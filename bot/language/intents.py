@@ -92,6 +92,7 @@ class Intents:
         self.own_heads = cues.words("practice", "own_heads")
         self.optout_pause = cues.words("optout", "pause")
         self.optout_pause_for = cues.words("optout", "pause_for")
+        self.optout_send_named = cues.words("optout", "send_named")
         self.conditional = cues.words("optout", "conditional")
         self.forwarded_marks = cues.words("question", "forwarded_marks")
         self.complaint_leads = cues.words("question", "complaint_leads")
@@ -253,10 +254,11 @@ class Intents:
         for i, clause in enumerate(parts):
             text = self.optout_proxied.sub(text=clause.text, by="给我") if proxy else clause.text
             if self.optout_keep.within(text) or self.optout_compounds.within(text) or (
-                    not proxy and self.optout_others.within(text)) or self.conditional.within(text):
+                    not proxy and self.optout_others.within(text)) or self._hypothetical(text):
                 continue  # '如果我取消订阅，…还能看吗': a hypothetical
-            if self.optout_pause.within(text) and any(self.optout_pause_for.within(c.text) for c in parts):
-                continue  # '先别发，我在开车': a pause for a while
+            if self.optout_pause.within(text) and (not self.optout_marketing.within(text) or any(
+                    self.optout_pause_for.within(c.text) for c in parts)):
+                continue  # '先别发，我在开车', '先别发': a pause for a while, or of what is not named
             text = self.optout_wants.removed(text) if self.optout_wants.within(text) else text
             polite = self.optout_polite.within(text)
             nxt = parts[i + 1] if i + 1 < len(parts) else None
@@ -267,11 +269,17 @@ class Intents:
             if words and (polite or not asks):
                 said = self.optout_addressee.removed(text)  # '投诉你们骚扰': 你们 is who they write to
                 kept = self.optout_words.spans(said)
-                if polite or (kept and self.scope.affirms(Clause(said), *kept[0])):
+                threat = kept and said.startswith("再", kept[0][0])  # '如果再发我就投诉': its 如果 is the threat's
+                if polite or threat or (kept and self.scope.affirms(Clause(said), *kept[0])):
                     return True
             if not asks and self._stop_sending(text, parts[i + 1:]):
                 return True
         return False
+
+    def _hypothetical(self, text: str) -> bool:
+        """'如果我取消订阅', '要是取消推送了' - not a threat ('如果再发我就投诉', '要是再发就拉黑')."""
+        return self.conditional.within(text) and not any(
+            text.startswith("再", s) for s, _ in self.optout_words.spans(text)[:_HITS])
 
     def _to_us(self, parts: list[Clause]) -> bool:
         """Said to the account in a private chat ('T', 'STOP STOP', '天天发烦死了', '你们的推送我不想看'); in a group
@@ -310,8 +318,8 @@ class Intents:
         marketing = self.optout_marketing.within(text) if stops else False
         for s, e in self.optout_send.spans(text)[:_HITS] if stops else ():
             stop = next((st for st in reversed(stops) if st[1] <= s), None)  # each verb with the nearest stop before it
-            if stop is None:
-                continue
+            if stop is None or (not marketing and text[s:e] in self.optout_send_named):
+                continue  # '别叫我了': 叫我 stops sending only with what is sent named ('以后有活动都别叫我了')
             gap = text[stop[1]:s]
             if self.optout_between.removed(gap) != "":
                 continue  # '别急着发', '我删除了老师发的消息'

@@ -69,6 +69,10 @@ class Scope:
     concessive: Words = Words(())
     regret_verbs: Words = Words(())
     judged: Words = Words(())
+    discovery: Words = Words(())
+    past: Words = Words(())
+    ignorant: Words = Words(())
+    told: Words = Words(())
 
     @classmethod
     def from_cues(cls, cues: Cues) -> "Scope":
@@ -90,7 +94,17 @@ class Scope:
                    cues.words("question", "still"), cues.words("question", "everyone"),
                    cues.words("question", "regret"), cues.words("question", "surprise"),
                    cues.words("question", "interjections"), cues.words("question", "concessive"),
-                   cues.words("question", "regret_verbs"), cues.words("question", "judged"))
+                   cues.words("question", "regret_verbs"), cues.words("question", "judged"),
+                   cues.words("question", "discovery"), cues.words("question", "past"),
+                   cues.words("question", "ignorant"), cues.words("question", "told"))
+
+    @cached_property
+    def _then(self) -> re.Pattern:
+        """'我以前根本不懂什么是基金' (not knowing then), '我跟老公说了什么叫复利' (what was told): the question word
+        that follows names a topic."""
+        return re.compile(f"(?:(?:{_alternation(self.past)})[^?]{{0,4}}?(?:{_alternation(self.ignorant)})"
+                          f"|(?<![你您])[跟给和向对][\u4e00-\u9fff]{{1,4}}?(?:{_alternation(self.told)})了(?:一下|一遍|下)?)"
+                          f"(?:{_alternation(self.question_words)})?")
 
     @cached_property
     def _said(self) -> re.Pattern:
@@ -161,6 +175,10 @@ class Scope:
             return True
         if self.understood.within(text) and self._understood.search(text):
             return False  # '区别我已经搞清楚了'
+        if text.startswith(self.discovery) and not any(text.startswith(w + "的") for w in self.discovery):
+            return False  # '原来怎么选基金有这么多讲究' (not '原来的课程什么时候结束')
+        if (self.past.within(text) or self.told.within(text)) and not text.endswith("来着"):
+            text = self._then.sub("_", text)
         if self.reported.within(text):
             start = self.reported.spans(text)[0][0]
             if self.third_party.within(text[:start]):

@@ -208,6 +208,61 @@ def test_what_set_e_taught(text, private, intents):
     assert READER.read(text, private=private).intents() == intents
 
 
+@pytest.mark.parametrize("text, private, intents", [
+    # said to the advisor in the shape of a question, but said: reactions, thanks with a particle, what everyone would
+    # answer the same, regret, surprise, a complaint with exasperation, hearsay, a text passed on, a concession
+    ("在吗在吗", True, []),
+    ("真的假的", True, []),
+    ("收到啦，谢谢您嘛", True, []),
+    ("谁还不想发财呢？", True, []),
+    ("难道存银行就安全吗？未必吧", True, []),
+    ("我哪懂这些啊，全靠老师了", True, []),
+    ("这么简单的道理我怎么早没想到呢😂", True, []),
+    ("哇这么厉害吗", True, []),
+    ("股市怎么又跌了，真是服了", True, []),
+    ("我朋友说她退订了，之后就再也收不到课程通知了", True, []),
+    ("转：为什么年轻人都开始存钱了？", True, []),
+    ("不管涨还是跌，我都坚持定投", True, []),
+    ("今天跟女儿聊了一下什么是复利，她很感兴趣", True, []),
+    # ... and asked without the shape of one: a request, a doubt, a relative's problem, voice to text
+    ("求一个定投计算器的链接", True, ["question"]),
+    ("老师 有个事想麻烦您", True, ["question"]),
+    ("我是新手 不知道从哪开始", True, ["question"]),
+    ("我妈说她收不到群里的消息", True, ["question"]),
+    ("嗯老师就是我想问一下那个就是定投的话是每周好还是每月好", True, ["question"]),
+    ("老师，怎么还没发今天的课件", True, ["question"]),
+    # opt-outs: exasperated, 屏蔽我, an open-ended pause - not a pause for a while, a hypothetical, 退订 as a thing
+    ("怎么还在发？我上次就说了不要了", True, ["optout"]),
+    ("屏蔽我吧，以后有啥活动都别叫我了", True, ["optout"]),
+    ("最近家里事情多，课程的消息就先不要给我发了，谢谢理解🙏", True, ["optout"]),
+    ("先别发，我在开会，晚点看", True, []),
+    ("如果我取消订阅，之前的课程回放还能看吗", True, ["question"]),
+    ("上次那个退订的链接我没点，放心", True, []),
+    # the day of a check-in; the mark asked about; my own after asking another; a mishap in the story; a typed tick
+    ("又是打卡的一天💪", False, ["checkin"]),
+    ("又是忘记打卡的一天😭", False, []),
+    ("打卡✅这个符号怎么打出来的？", False, []),
+    ("@小王 你实操做完了吗？我的做完了，挺快的", False, ["practice"]),
+    ("你实操交了吗？我还没交", False, []),
+    ("刚才一边炒菜一边弄的，实操终于弄完了，中间还点错了两次😅", False, ["practice"]),
+    ("实操 √", False, ["practice"]),
+    ("本人已顺利完成七日课程，今日毕业，特此感谢诸位老师悉心教导。", False, ["graduation"]),
+])
+def test_what_set_f_taught(text, private, intents):
+    assert READER.read(text, private=private).intents() == intents
+
+
+@pytest.mark.parametrize("text, home", [
+    ("深圳龙华区报到🙋\u200d♀️", ("广东省", "深圳市")),  # a district newer than the table, then the fillers
+    ("说错了 不是湖北是湖南 湖南岳阳", ("湖南省", "岳阳市")),  # the place said again is the answer
+    ("我是和南周口的", ("河南省", "周口市")),  # a homophone slip in the province
+    ("我和南京的朋友一起来的", None),
+])
+def test_hometowns_set_f_taught(text, home):
+    got = READER.read(text).hometown
+    assert (got.province, got.city) == home if home else got is None
+
+
 @pytest.mark.parametrize("text, home", [
     ("大家好我叫王秀英我是山东临沂的退休了想学学理财", ("山东省", "临沂市")),  # a name, then the answer
     ("老公的老家是安徽阜阳，我是江苏盐城的", ("江苏省", "盐城市")),

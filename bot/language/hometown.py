@@ -13,6 +13,8 @@ MENTIONS = 12  # the first places a message names are read (an answer comes earl
 HOME, STRONG, PLAIN = 3, 2, 1  # after 老家/来自 > after 坐标 (or a cue alone before) > a place standing alone
 _TOWN = re.compile(r"^[\u4e00-\u9fff]{2}[的人]$")  # '(东莞)虎门的', '(佛山)顺德人': a town named after its city
 _AREA = re.compile(r"^[\u4e00-\u9fff]{0,6}(?:区|县|镇|乡|村|街道|古城|古镇|老城|新城|农村|乡下|山区|岛)[的人]?$")
+# ... and such a part named before the fillers of an answer ('深圳龙华区报到': a district newer than the table)
+_AREA_HEAD = re.compile(r"^[\u4e00-\u9fff]{1,4}?(?:区|县|镇|乡|村|街道|新城|山区)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,7 +100,9 @@ class HometownReader:
         prev, prev_found = None, []
         for clause in parts:
             found = self.gazetteer.find(clause.text)
-            if prev and found and found[0].start == 0 and prev.spaced and prev_found and prev_found[-1].end == len(prev.text):
+            # ... not a place said again ('不是湖北是湖南 湖南岳阳': the second clause is the answer on its own)
+            if prev and found and found[0].start == 0 and prev.spaced and prev_found and prev_found[-1].end == len(prev.text) \
+                    and not clause.text.startswith(prev.text[prev_found[-1].start:]):
                 joined = Clause(prev.text + clause.text, clause.asked, clause.spaced)
                 out.append((joined, self.gazetteer.find(joined.text)))  # read after the parts, which may be right
             else:
@@ -152,6 +156,9 @@ class HometownReader:
         if rest == "" or (after.startswith("的") and rest.startswith(self.people)):
             return True
         if _AREA.match(rest) or _TOWN.match(after):
+            return True
+        area = _AREA_HEAD.match(rest)
+        if area and _strip(rest[area.end():], self.tail) == "":
             return True  # '苏州工业园区', '成都高新区', '东莞虎门的': a part of the city the gazetteer does not list
         if after.startswith("人在") or (after.startswith("人") and rest.startswith("在")):
             return True  # '安徽合肥人在杭州': who they are, then where they are

@@ -87,6 +87,18 @@ class Intents:
         self.optout_proxy = cues.words("optout", "proxy")
         self.optout_proxied = cues.words("optout", "proxied")
         self.self_not = cues.words("scope", "self_not")
+        self.days = cues.words("checkin", "days")
+        self.mentions = cues.words("checkin", "mentions")
+        self.own_heads = cues.words("practice", "own_heads")
+        self.optout_pause = cues.words("optout", "pause")
+        self.optout_pause_for = cues.words("optout", "pause_for")
+        self.optout_send_named = cues.words("optout", "send_named")
+        self.conditional = cues.words("optout", "conditional")
+        self.forwarded_marks = cues.words("question", "forwarded_marks")
+        self.complaint_leads = cues.words("question", "complaint_leads")
+        self.exasperated = cues.words("question", "exasperated")
+        self.hearsay = cues.words("question", "hearsay")
+        self.market = cues.words("question", "market")
         surnames = "".join(w for w in cues.words("scope", "surnames") if len(w) == 1) or "\x00"
         self._name = re.compile(f"^(?:(?:{'|'.join(map(re.escape, cues.words('scope', 'name_heads')))})[{re.escape(surnames)}]"
                                 f"|[{re.escape(surnames)}](?:{'|'.join(map(re.escape, cues.words('scope', 'name_tails')))}))"
@@ -101,7 +113,7 @@ class Intents:
 
     def retracted(self, parts: list[Clause]) -> bool:
         """'打卡……算了明天吧', '上次说退订是开玩笑的': the message takes itself back."""
-        return any(self.retract.within(c.text) for c in parts)
+        return any(self.retract.within(c.text) and self.retract.within(self.scope.clean(c.text)) for c in parts)
 
     def _keyword(self, parts: list[Clause], words: tuple[str, ...], compounds: tuple[str, ...], visit: bool = False) -> bool:
         for clause in parts:
@@ -126,6 +138,8 @@ class Intents:
 
     def checkin(self, parts: list[Clause]) -> bool:
         """'打卡' / 'Day2打卡' / '已打卡' / a lone ✅ / 'Day2 ✅ 实操也做完了'; not '还没打卡', '打卡在哪里打', '上班打卡'."""
+        if any(i and self.mentions.within(c.text) and self.scope.asks(c) for i, c in enumerate(parts)):
+            return False  # '打卡✅这个符号怎么打出来的？': the words before are asked about
         rest = [c.text.replace(DONE, "") for c in parts]
         if any(DONE in c.text for c in parts) and all(r == "" or _DAY.match(r) for r in rest):
             return True  # '✅', 'Day3 ✔️', 'Day 2 ✅'
@@ -135,6 +149,8 @@ class Intents:
         if self.retracted(parts):
             return False
         own = parts if len(parts) < 2 else self.own(parts)
+        if any(self.days.within(c.text) for c in own):  # '又是打卡的一天': the 的 names the day, not the thing
+            own = [Clause(self.days.sub(c.text, "打卡_"), c.asked, c.spaced) if self.days.within(c.text) else c for c in own]
         return self._keyword(own, self.checkin_words, self.checkin_compounds, visit=True) or self._made_up(own)
 
     def _made_up(self, parts: list[Clause]) -> bool:
@@ -160,6 +176,8 @@ class Intents:
                 continue
             if self._shown(clause.text, subjects[0]) and not self.scope.asks(clause):
                 return True  # '[图片] 实操截图', '今天的作业截图来啦'
+            if self.scope.asks(clause) and self._own_answer(parts[i + 1:i + 3]):
+                return True  # '你作业交了吗？我的交了': asked another, then said of their own
             done = [(s, e) for s, e in self.done.spans(clause.text)[:_HITS] if not _inside(compounds, s, e)]
             if done:
                 if any(self.scope.affirms(clause, s, e) for s, e in done):
@@ -175,6 +193,16 @@ class Intents:
                 at = self.done.spans(later.text)[:1]  # '今晚熬夜也得做完': what comes before the done word counts
                 if later.text == DONE or (leads and self.scope.affirms(later, *(at[0] if at else (0, 0)))):
                     return True
+        return False
+
+    def _own_answer(self, later: list[Clause]) -> bool:
+        """'我的交了', '我的已经搞定了', '我也做完了' right after a question about the work - not '我的还没做'."""
+        for c in later:
+            head = next((w for w in self.own_heads if c.text.startswith(w)), None)
+            if head is None:
+                continue
+            done = self.done.spans(c.text)[:1]
+            return bool(done) and done[0][0] <= len(head) + 3 and self.scope.affirms(c, *done[0])
         return False
 
     def _shown(self, text: str, subject: tuple[int, int]) -> bool:
@@ -226,8 +254,11 @@ class Intents:
         for i, clause in enumerate(parts):
             text = self.optout_proxied.sub(text=clause.text, by="给我") if proxy else clause.text
             if self.optout_keep.within(text) or self.optout_compounds.within(text) or (
-                    not proxy and self.optout_others.within(text)):
-                continue
+                    not proxy and self.optout_others.within(text)) or self._hypothetical(text):
+                continue  # '如果我取消订阅，…还能看吗': a hypothetical
+            if self.optout_pause.within(text) and (not self.optout_marketing.within(text) or any(
+                    self.optout_pause_for.within(c.text) for c in parts)):
+                continue  # '先别发，我在开车', '先别发': a pause for a while, or of what is not named
             text = self.optout_wants.removed(text) if self.optout_wants.within(text) else text
             polite = self.optout_polite.within(text)
             nxt = parts[i + 1] if i + 1 < len(parts) else None
@@ -238,11 +269,17 @@ class Intents:
             if words and (polite or not asks):
                 said = self.optout_addressee.removed(text)  # '投诉你们骚扰': 你们 is who they write to
                 kept = self.optout_words.spans(said)
-                if polite or (kept and self.scope.affirms(Clause(said), *kept[0])):
+                threat = kept and said.startswith("再", kept[0][0])  # '如果再发我就投诉': its 如果 is the threat's
+                if polite or threat or (kept and self.scope.affirms(Clause(said), *kept[0])):
                     return True
             if not asks and self._stop_sending(text, parts[i + 1:]):
                 return True
         return False
+
+    def _hypothetical(self, text: str) -> bool:
+        """'如果我取消订阅', '要是取消推送了' - not a threat ('如果再发我就投诉', '要是再发就拉黑')."""
+        return self.conditional.within(text) and not any(
+            text.startswith("再", s) for s, _ in self.optout_words.spans(text)[:_HITS])
 
     def _to_us(self, parts: list[Clause]) -> bool:
         """Said to the account in a private chat ('T', 'STOP STOP', '天天发烦死了', '你们的推送我不想看'); in a group
@@ -258,7 +295,7 @@ class Intents:
         if not any(self.optout_annoyed.within(c.text) for c in parts):
             return False
         return any((self.optout_send.within(c.text) or self.optout_marketing.within(c.text))
-                   and not self.scope.asks(self._unannoyed(c)) and not self.optout_others.within(c.text) for c in parts)
+                   and (not self.scope.asks(self._unannoyed(c)) or self._complains(c, parts)) and not self.optout_others.within(c.text) for c in parts)
 
     def _unannoyed(self, clause: Clause) -> Clause:
         """The clause without its exasperation ('天天发有意思吗？' -> '天天发'): a rhetorical question asks nothing."""
@@ -281,8 +318,8 @@ class Intents:
         marketing = self.optout_marketing.within(text) if stops else False
         for s, e in self.optout_send.spans(text)[:_HITS] if stops else ():
             stop = next((st for st in reversed(stops) if st[1] <= s), None)  # each verb with the nearest stop before it
-            if stop is None:
-                continue
+            if stop is None or (not marketing and text[s:e] in self.optout_send_named):
+                continue  # '别叫我了': 叫我 stops sending only with what is sent named ('以后有活动都别叫我了')
             gap = text[stop[1]:s]
             if self.optout_between.removed(gap) != "":
                 continue  # '别急着发', '我删除了老师发的消息'
@@ -304,9 +341,18 @@ class Intents:
         return any(self.resubscribe_words.within(c.text) and not self.scope.asks(c) for c in parts)
 
     def question(self, parts: list[Clause], opting_out: bool = False) -> bool:
-        """A private message that asks something ('请问怎么开户', '退订了还能上课吗？'), or tells the advisor of a problem
-        ('红包领不了'); in an opt-out, '看不懂' is the reason given ('我看不懂，以后别发给我了'), not a question."""
-        if parts and parts[0].text.startswith(self.forwarded):
+        """A private message is a question for the advisor when one of its own clauses asks for something the advisor can
+        answer or do, or when it tells the advisor of a problem:
+        - asks: a question mark or a final 吗/么/不/没, a question word, A-not-A, a choice ('按周还是按月'), or a request
+          said without any of these ('请教…', '求推荐…', '想了解…', '有个事想麻烦您', '不知道该买哪个');
+        - a problem: '红包领不了', '我老公说他的账号登不上去' (a relative's too) - not one solved, nor hearsay of how things
+          go ('我朋友说她退订了，之后就收不到了').
+        Said, not asked, and so no question: small talk and reactions alone ('在吗', '是吗', '真的假的', '谢谢您嘛'); a text
+        passed on ('转：为什么…？'); what everyone would answer the same ('谁还不想发财呢', '难道存银行就安全吗',
+        '天上哪会掉馅饼'); regret ('我怎么早没想到呢'); surprise at a degree ('哇这么厉害吗'); a complaint with
+        exasperation ('股市怎么又跌了，真是服了'); a question word that names what is known or any ('我知道怎么开户了',
+        '什么时候买都可以'); in an opt-out, the reason given ('我看不懂，以后别发给我了')."""
+        if parts and (parts[0].text.startswith(self.forwarded) or len(parts) > 1 and parts[0].text in self.forwarded_marks):
             return False  # '转发：基金定投的五个误区', '【分享】…': passed on, not asked
         for c in parts:
             if self.greetings.removed(self.scope.core(c.text)) == "":
@@ -315,13 +361,18 @@ class Intents:
                 continue  # '我不想再收到群发消息了 可以吗': a polite tag on the request
             if opting_out:  # '我看不懂，别发了', '天天发有意思吗': the reason, or exasperation, not a question
                 c = self._unannoyed(Clause(self.confused.removed(c.text), c.asked) if self.confused.within(c.text) else c)
-            if self.scope.asks(c):
+            if self.scope.asks(c) and not (self._complains(c, parts) and (opting_out or self.market.within(c.text))):
                 return True
         return self._trouble(parts)
+
+    def _complains(self, clause: Clause, parts: list[Clause]) -> bool:
+        """'股市怎么又跌了，真是服了', '怎么还在发？我上次就说了不要了': 怎么又 with exasperation said, not asked."""
+        return self.complaint_leads.within(clause.text) and any(
+            self.exasperated.within(c.text) or self.optout_annoyed.within(c.text) for c in parts)
 
     def _trouble(self, parts: list[Clause]) -> bool:
         """'红包领不了', '付款的时候没显示', '我老公没收到' (a relative's problem asks too) - not '刚才领不了，现在好了',
         '他的登不上，他自己弄'."""
         if not any(self.trouble.within(c.text) for c in parts):
             return False
-        return not any(self.solved.within(c.text) for c in parts)
+        return not any(self.solved.within(c.text) or self.hearsay.within(c.text) for c in parts)

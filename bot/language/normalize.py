@@ -9,11 +9,11 @@ import emoji
 import opencc
 
 MAX_CHARS = 1000  # what a recogniser reads of one message: a check-in with a long reflection still fits
-DONE = "✓"  # what ✅ ✔️ ☑️ 👌 ✌️ 🆗 become: a 'done' mark (alone, a check-in)
+DONE = "✓"  # what ✅ ✔️ ☑️ 👌 ✌️ 🆗 √ become: a 'done' mark (alone, a check-in)
 CAP = "🎓"  # a mortarboard stays: alone it says 'I graduated'
 
 _T2S = opencc.OpenCC("t2s")
-_DONE_EMOJI = {"✅", "✔", "☑", "👌", "✌", "🆗", "💯"}
+_DONE_EMOJI = {"✅", "✔", "☑", "👌", "✌", "🆗", "💯", "√"}  # the tick typed as a root sign too ('实操 √')
 
 
 def _emoji_class() -> str:

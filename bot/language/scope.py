@@ -62,6 +62,17 @@ class Scope:
     rhetorical: Words
     emotive: Words
     still: Words
+    everyone: Words = Words(())
+    regret: Words = Words(())
+    surprise: Words = Words(())
+    interjections: Words = Words(())
+    concessive: Words = Words(())
+    regret_verbs: Words = Words(())
+    judged: Words = Words(())
+    discovery: Words = Words(())
+    past: Words = Words(())
+    ignorant: Words = Words(())
+    told: Words = Words(())
 
     @classmethod
     def from_cues(cls, cues: Cues) -> "Scope":
@@ -80,7 +91,31 @@ class Scope:
                    cues.words("question", "reported"), cues.words("scope", "connectives"),
                    cues.words("scope", "sentence_ends"), cues.words("scope", "contrast"),
                    cues.words("question", "rhetorical"), cues.words("question", "emotive"),
-                   cues.words("question", "still"))
+                   cues.words("question", "still"), cues.words("question", "everyone"),
+                   cues.words("question", "regret"), cues.words("question", "surprise"),
+                   cues.words("question", "interjections"), cues.words("question", "concessive"),
+                   cues.words("question", "regret_verbs"), cues.words("question", "judged"),
+                   cues.words("question", "discovery"), cues.words("question", "past"),
+                   cues.words("question", "ignorant"), cues.words("question", "told"))
+
+    @cached_property
+    def _then(self) -> re.Pattern:
+        """'我以前根本不懂什么是基金' (not knowing then), '我跟老公说了什么叫复利' (what was told): the question word
+        that follows names a topic."""
+        return re.compile(f"(?:(?:{_alternation(self.past)})[^?]{{0,4}}?(?:{_alternation(self.ignorant)})"
+                          f"|(?<![你您])[跟给和向对][\u4e00-\u9fff]{{1,4}}?(?:{_alternation(self.told)})了(?:一下|一遍|下)?)"
+                          f"(?:{_alternation(self.question_words)})?")
+
+    @cached_property
+    def _said(self) -> re.Pattern:
+        """What has the shape of a question but says something: who (with an adverb) does not ('谁还不想发财呢':
+        everyone does), regret ('我怎么早没想到', '怎么不早点来学'), surprise at a degree ('哇这么厉害吗', '这么多吗')."""
+        return re.compile(
+            f"谁[还又都也会能]{{0,2}}不(?:{_alternation(self.everyone)})"
+            f"|(?:怎么|咋|为什么|为啥)(?:就|之前|以前|当初)?(?:{_alternation(self.regret)})(?:{_alternation(self.regret_verbs)})"
+            f"|(?:怎么|咋|为什么|为啥)(?:就|之前|以前|当初)?没想到"
+            f"|^(?:{_alternation(self.interjections)})*(?:{_alternation(self.surprise)})"
+            f"(?:(?!{_alternation(self.judged)})[\u4e00-\u9fff]){{1,3}}的?[吗么啊]$")
 
     @cached_property
     def _any(self) -> re.Pattern:
@@ -134,12 +169,16 @@ class Scope:
         core = self.core(text)
         if self.demands.within(text) or (core.endswith(self.demand_tags) and self.demand_verbs.within(core)):
             return False  # '能不能别再发了', '别再发广告了行吗': demands
-        if self.rhetorical.within(text) or ("不" in text and self._exclaims(text)):
+        if self.rhetorical.within(text) or ("不" in text and self._exclaims(text)) or self._said.search(core):
             return False  # '这年头钱哪有那么好赚的？', '你说气人不气人': said, not asked
         if clause.asked or (core.endswith(self.endings) and not core.endswith(self.not_endings)):
             return True
         if self.understood.within(text) and self._understood.search(text):
             return False  # '区别我已经搞清楚了'
+        if text.startswith(self.discovery) and not any(text.startswith(w + "的") for w in self.discovery):
+            return False  # '原来怎么选基金有这么多讲究' (not '原来的课程什么时候结束')
+        if (self.past.within(text) or self.told.within(text)) and not text.endswith("来着"):
+            text = self._then.sub("_", text)
         if self.reported.within(text):
             start = self.reported.spans(text)[0][0]
             if self.third_party.within(text[:start]):
@@ -176,6 +215,8 @@ class Scope:
         found = self.choice.spans(text)
         if not found or found[0][0] == 0 or text.endswith(self.choice_not_after, 0, found[0][0]):
             return False
+        if self.concessive.within(text[:found[0][0]]):
+            return False  # '不管涨还是跌，我都坚持定投'
         if self.choice_lead.within(self.contrast.removed(text[:found[0][0]])) or text.endswith(self.choice_end):
             return True
         # '作业截图发群里还是私聊': a short alternative ends the clause (not '还是有用的', '还是不错', '还是挺难')

@@ -141,3 +141,23 @@ def test_the_practice_reminder_comes_the_configured_time_before_the_due_time(tmp
     chat.until("2026-12-01 20:31")
     [reminder] = chat.said_out()
     assert reminder.text.startswith("📌 今天的实操「列出你的月收支表」21:00 截止") and reminder.mentions == ("alice", "bob")
+
+
+def test_a_course_day_begun_by_the_advisors_next_has_its_own_budget(chat):
+    """A demo runs day 1 and day 2 in one afternoon: day 2's check-ins are still acknowledged at once."""
+    chat.start_course("alice", "bob", "carol")
+    chat.until("2026-12-01 13:00")
+    for who in ("alice", "bob", "carol"):
+        chat.say(who, "打卡")
+    chat.advance(minutes=2)
+    assert any("今日已打卡 3/3 人" in line for line in chat.said())
+    for n in range(6):  # the advisor fills the day: six more posts to the class
+        chat.say(ADVISOR, f"/say 通知{n}")
+    chat.advance(minutes=1)
+    chat.say(ADVISOR, "/next")
+    chat.advance(minutes=1)
+    chat.said()
+    chat.say("alice", "打卡")
+    chat.say("bob", "打卡")
+    chat.advance(minutes=2)
+    assert any("今日已打卡 2/3 人" in line for line in chat.said())

@@ -12,7 +12,13 @@ from datetime import datetime, time, timedelta
 from bot.core.lifecycle import Group
 from bot.core.wiring import Wiring
 from bot.schedule.calendar import Calendar
-from bot.storage import Store
+from bot.storage import Store, from_iso
+
+
+
+def day_moved_key(room: str) -> str:
+    """The meta key holding when an advisor's /next last began a new course day in the room."""
+    return f"day_moved:{room}"
 
 
 @dataclass(frozen=True)
@@ -32,9 +38,16 @@ class Budget:
         """The local midnight that began `now`'s day."""
         return datetime.combine(now.astimezone(self.pb.tz).date(), time(0), tzinfo=self.pb.tz)
 
+    def _day_began(self, group: Group, now: datetime) -> datetime:
+        """When the group's course day began: local midnight, or later if an advisor's /next began a new course day
+        today (a demo runs several course days in one afternoon: each is a course day with its own budget)."""
+        midnight = self._midnight(now)
+        moved = self.store.meta.get(day_moved_key(group.room))
+        return max(midnight, from_iso(moved)) if moved else midnight
+
     def used(self, group: Group, now: datetime) -> int:
-        """Messages queued to the room since local midnight."""
-        return self.store.outbox.group_posts_since(group.room, self._midnight(now))
+        """Messages queued to the room since the course day began (local midnight, or the advisor's /next)."""
+        return self.store.outbox.group_posts_since(group.room, self._day_began(group, now))
 
     def planned(self, group: Group, now: datetime) -> tuple[int, datetime | None]:
         """Posts today's calendar still has to make for the group (actions not yet run), and when the last of them is

@@ -8,12 +8,12 @@ from datetime import date, datetime, timedelta
 from typing import Callable
 
 from bot.schedule.acks import AckBatcher
-from bot.schedule.budget import Budget
+from bot.schedule.budget import Budget, day_moved_key
 from bot.schedule.calendar import Action, Calendar, local_day
 from bot.core.groups import Groups
 from bot.core.lifecycle import Group
 from bot.delivery.outbox import Outbox
-from bot.storage import Store
+from bot.storage import Store, iso
 from bot.core.wiring import Wiring
 
 log = logging.getLogger("bot.schedule.scheduler")
@@ -47,6 +47,7 @@ class Scheduler:
         whatever its catch-up), then what becomes due today."""
         group = ctx.group
         group.update(start_date=group.start_date - timedelta(days=days))
+        ctx.store.meta.set(day_moved_key(group.room), iso(ctx.now))  # a new course day begins now (its own budget)
         group.cursor = 0
         if first is not None:
             self.run_now(ctx, first)

@@ -281,7 +281,7 @@ def test_a_picture_arrives_over_grpc_as_a_png(gateway, fast_playbook, tmp_path):
     daemon = Daemon(gw, db, fast_playbook)
     daemon.wait_log("running on wechaty")
     gw.say("adv", "/start", room=room)
-    gw.wait_sent(lambda m: m["room"] == room and "已绑定" in m["text"], "the /start reply")
+    gw.wait_sent(lambda m: m["to"] == "adv" and "已绑定" in m["text"], "the /start reply (to the advisor)")
     gw.say("m1", "我来自四川成都", room=room)
     gw.say("m2", "坐标广东深圳", room=room)
     while len(report(db)[room]["hometowns"]) < 2:

@@ -75,17 +75,6 @@ def compose_ack(ctx: Context, rows: list[tuple]) -> str:
     return "\n".join(lines)
 
 
-def streaks(days_by_member: dict[str, list[int]], day: int) -> dict[str, int]:
-    """Current streak per member: consecutive check-in days ending today (or yesterday, still alive)."""
-    out = {}
-    for member, days in days_by_member.items():
-        have = set(days)
-        end = day if day in have else day - 1
-        n = 0
-        while end - n in have:
-            n += 1
-        out[member] = n
-    return out
 
 
 def _tally_text(ctx: Context, day: int) -> str:
@@ -94,7 +83,7 @@ def _tally_text(ctx: Context, day: int) -> str:
     count = sum(1 for m, _ in members if m in done)
     rate = f"{(count / len(members) * 100 if members else 0):.0f}%"
     current = {m for m, _ in members}
-    st = streaks(ctx.store.checkins.days_by_member(ctx.room), day)
+    st = ctx.store.checkins.streaks(ctx.room, day)
     names = dict(members)
     top = sorted(((n, display_name(names[m], m)) for m, n in st.items() if m in current and n > 0), key=lambda x: (-x[0], x[1]))
     texts = ritual.config(ctx.pb)

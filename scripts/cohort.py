@@ -33,6 +33,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bot.app import assemble  # noqa: E402
+from bot.cli.simulate import CHECKINS, GIVEN, HOMETOWNS, PRACTICE, SURNAMES  # noqa: E402 - the same members
 from bot.core.events import Member, MemberJoined, Message  # noqa: E402
 from bot.delivery.sender import Pacing  # noqa: E402
 from bot.playbook import load_playbook  # noqa: E402
@@ -43,12 +44,6 @@ from bot.transport.fake import FakeTransport  # noqa: E402
 ROOM = "cohort@chatroom"
 TOPIC = "7天小白理财实操课·大班"
 START = date(2026, 12, 1)
-SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"
-GIVEN = ["伟", "芳", "娜", "敏", "静", "磊", "洋", "艳", "勇", "军", "杰", "娟", "涛", "明", "超", "秀英", "霞", "平", "刚", "桂英"]
-HOMETOWNS = ["我来自四川成都", "家乡：湖南长沙", "坐标广东深圳", "老家山东青岛", "我是上海人", "新疆乌鲁木齐", "我来自浙江杭州",
-             "河南郑州", "坐标北京", "老家是湖北武汉的", "我来自广西南宁", "黑龙江哈尔滨", "我是重庆人", "来自江苏南京🌸", "云南昆明"]
-CHECKINS = ["打卡", "第{day}天打卡✅", "✅", "今天学完了，打卡！", "打卡💪", "已学习，打卡"]
-PRACTICE = ["实操完成", "作业已交", "实操完成✌️"]
 GRADUATED = ["我毕业啦!", "我毕业啦！🎓", "我毕业啦", "我毕业啦!!🎉"]
 # what an acknowledgement starts with (the playbook's ack lines), to find the day's last one
 ACK_MARKS = ("✅", "📝", "🏠", "🎓 恭喜")

@@ -26,6 +26,19 @@ class DailyRecords:
             out[member].append(day)
         return dict(out)
 
+    def streaks(self, room: str, day: int) -> dict[str, int]:
+        """Current streak per member who ever has a record: consecutive days ending on `day` (or the day before,
+        still alive), 0 if broken."""
+        out = {}
+        for member, days in self.days_by_member(room).items():
+            have = set(days)
+            end = day if day in have else day - 1
+            n = 0
+            while end - n in have:
+                n += 1
+            out[member] = n
+        return out
+
     def done_on(self, room: str, day: int) -> set[str]:
         """Members with a record on the day."""
         return {m for (m,) in self.conn.execute(f"SELECT member FROM {self.table} WHERE room = ? AND day = ?", (room, day))}

@@ -89,18 +89,6 @@ def _shown(names: dict[str, str], member: str) -> str:
 
 
 # -- the day's tally card ----------------------------------------------------------------------------------
-def _streaks(days_by_member: dict[str, list[int]], day: int) -> dict[str, int]:
-    """Consecutive check-in days ending on `day` (or the day before: still alive)."""
-    out = {}
-    for member, days in days_by_member.items():
-        have = set(days)
-        end = day if day in have else day - 1
-        n = 0
-        while end - n in have:
-            n += 1
-        if n:
-            out[member] = n
-    return out
 
 
 def post_tally_card(ctx: Context, day: int) -> None:
@@ -111,7 +99,7 @@ def post_tally_card(ctx: Context, day: int) -> None:
     current = dict(members)
     done = ctx.store.checkins.done_on(ctx.room, day)
     count = sum(1 for m in current if m in done)
-    streaks = _streaks(ctx.store.checkins.days_by_member(ctx.room), day)
+    streaks = {m: n for m, n in ctx.store.checkins.streaks(ctx.room, day).items() if n}
     leaders = sorted(((display_name(current[m], m), n) for m, n in streaks.items() if m in current),
                      key=lambda x: (-x[1], x[0]))
     when = _day_date(ctx.group, day)

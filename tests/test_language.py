@@ -443,3 +443,13 @@ def test_a_natural_sentence_opts_out_and_a_question_about_it_does_not(chat):
     chat.say("alice", "不要再给我发优惠信息了", room=None)
     assert chat.store.funnel.opted_out("alice")
     assert any("退订" in t for t in chat.said())
+
+
+def test_a_long_message_is_folded_only_as_far_as_the_inbox_lets_text_in():
+    """Reading a 100,000-character message folds what moderation can judge (all a member's text can be), no more."""
+    from bot.core.events import MAX_TEXT_CHARS
+    from bot.language.normalize import FOLD_CHARS
+
+    assert FOLD_CHARS >= MAX_TEXT_CHARS  # moderation still sees every character the inbox keeps
+    reading = Reader.with_additions().read("打卡✅ " * 25_000)
+    assert len(reading.folded) == FOLD_CHARS and "checkin" in reading.intents()

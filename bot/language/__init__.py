@@ -13,7 +13,7 @@ from bot.language.clauses import Clause, clauses
 from bot.language.cues import Cues
 from bot.language.hometown import Hometown, HometownReader
 from bot.language.intents import Intents
-from bot.language.normalize import MAX_CHARS, fold, normalize
+from bot.language.normalize import FOLD_CHARS, MAX_CHARS, fold, normalize
 from bot.language.scope import Scope
 
 __all__ = ["Reader", "Reading", "Hometown", "INTENTS", "MAX_CHARS", "fold"]
@@ -40,8 +40,9 @@ class Reading:
 
     def __init__(self, reader: "Reader", raw: str, private: bool) -> None:
         self.reader, self.private = reader, private
-        # the raw text is folded once (NFKC, lower case, no zero-width characters), for every reader of it
-        self.folded: str = fold(raw)
+        # the raw text is folded once (NFKC, lower case, no zero-width characters), for every reader of it; bounded,
+        # so a message's length costs nothing past FOLD_CHARS
+        self.folded: str = fold(raw[:FOLD_CHARS])
         self.text = normalize(self.folded, reader.typos)
         self.parts: list[Clause] = clauses(self.text, reader.glue, reader.breaks)
 
@@ -116,5 +117,6 @@ class Reader:
         return cls(Cues.load(extra))
 
     def read(self, text: str, private: bool = False) -> Reading:
-        """What the message says (linear in its length; reads at most MAX_CHARS characters)."""
+        """What the message says (linear in its length; folds at most FOLD_CHARS characters, recognises at most
+        MAX_CHARS)."""
         return Reading(self, text, private)

@@ -9,6 +9,7 @@ import emoji
 import opencc
 
 MAX_CHARS = 1000  # what a recogniser reads of one message: a check-in with a long reflection still fits
+FOLD_CHARS = 2000  # what is folded of one message (the moderation rules judge it): all the inbox lets in
 DONE = "✓"  # what ✅ ✔️ ☑️ 👌 ✌️ 🆗 √ become: a 'done' mark (alone, a check-in)
 CAP = "🎓"  # a mortarboard stays: alone it says 'I graduated'
 

@@ -17,7 +17,9 @@ from main import cli
 from terminal import Terminal
 
 
-def typed(*lines: str):
+def typed(*lines: str, then=None):
+    """What the sandbox makes of typed lines: (events, printed); `then(sandbox)` runs after them (by default the bot
+    says 收到)."""
     out = io.StringIO()
     sandbox = SandboxTransport(VirtualClock(local("2026-12-01 09:00")), ZoneInfo("Asia/Shanghai"), stdout=out)
     events = []
@@ -26,9 +28,13 @@ def typed(*lines: str):
         events.append(event)
 
     async def go():
+        sandbox._on_event = collect
         for line in lines:
             await sandbox._line(line, collect)
-        await sandbox.say(Outgoing("sandbox@chatroom", None, "收到"))
+        if then is None:
+            await sandbox.say(Outgoing("sandbox@chatroom", None, "收到"))
+        else:
+            await then(sandbox)
     asyncio.run(go())
     return events, out.getvalue()
 
@@ -62,22 +68,17 @@ def test_link_mini_program_and_contact_cards_arrive_with_their_kinds():
 
 
 def test_a_removal_is_printed_and_the_member_leaves():
-    out = io.StringIO()
-    sandbox = SandboxTransport(VirtualClock(local("2026-12-01 09:00")), ZoneInfo("Asia/Shanghai"), stdout=out)
-    events = []
+    seen_after = []
 
-    async def collect(event):
-        events.append(event)
-
-    async def go():
-        sandbox._on_event = collect
-        await sandbox._line("spam: 加我微信", collect)
+    async def remove_spam(sandbox):
         await sandbox.remove("sandbox@chatroom", "spam")
         await asyncio.sleep(0.01)
-    asyncio.run(go())
-    assert "🤖 把 spam 移出群 sandbox@chatroom" in out.getvalue()
+        seen_after.append(set(sandbox._seen))
+
+    events, out = typed("spam: 加我微信", then=remove_spam)
+    assert "🤖 把 spam 移出群 sandbox@chatroom" in out
     assert isinstance(events[-1], MemberLeft) and events[-1].members[0].id == "spam"
-    assert ("sandbox@chatroom", "spam") not in sandbox._seen  # speaking again would join again
+    assert ("sandbox@chatroom", "spam") not in seen_after[0]  # speaking again would join again
 
 
 def test_room_switch_is_confirmed_and_an_unknown_command_lists_the_known_ones():

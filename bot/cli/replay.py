@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import json
 import sys
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 from pathlib import Path
 from typing import IO, Callable
@@ -18,7 +18,6 @@ from bot.app import assemble
 from bot.cli.recording import Problem, stream, survey
 from bot.core.events import Outgoing
 from bot.delivery.sender import Pacing
-from bot.pictures import ready
 from bot.playbook import load_playbook
 from bot.schedule.clock import VirtualClock
 from bot.schedule.virtual import VirtualRunner
@@ -49,10 +48,7 @@ class WrittenTransport(FakeTransport):
         super().__init__(clock, keep=False)
         self.out, self.tz = out, tz
 
-    async def say(self, out: Outgoing) -> None:
-        await super().say(out)
-        if out.image and not ready(out.image):  # drawn by the send above; its alt text alone if it could not be
-            out = replace(out, image=None)
+    def delivered(self, out: Outgoing) -> None:
         if self.out is not None:
             self.out.write(json.dumps(sent_row(self.clock.now(), out, self.tz), ensure_ascii=False) + "\n")
 

@@ -36,6 +36,11 @@ class FakeTransport:
             raise self.fail_next.pop(0)
         if out.image and not ready(out.image):  # drawn now, as a real transport would (else its alt text)
             out = replace(out, image=None)
+        self.delivered(out)
+
+    def delivered(self, out: Outgoing) -> None:
+        """What was sent, as it went out (a picture that could not be drawn: its alt text alone): kept, unless keep
+        is off."""
         if self.keep:
             self.sent.append(Sent(self.clock.now(), out))
 

@@ -1,4 +1,5 @@
-"""The daily send budget of a group: one local day costs at most settings.daily_messages messages to the room.
+"""The daily send budget of a group: one course day (a local day, or from an advisor's /next) costs at most
+settings.daily_messages messages to the room.
 
 Every message to the room counts, where it is queued (the durable outbox): lessons, tasks, reminders, tallies,
 pictures, replies, acknowledgements. The scheduled posts come first and are never dropped: the budget keeps free
@@ -13,7 +14,6 @@ from bot.core.lifecycle import Group
 from bot.core.wiring import Wiring
 from bot.schedule.calendar import Calendar
 from bot.storage import Store, from_iso
-
 
 
 def day_moved_key(room: str) -> str:
@@ -52,7 +52,8 @@ class Budget:
     def planned(self, group: Group, now: datetime) -> tuple[int, datetime | None]:
         """Posts today's calendar still has to make for the group (actions not yet run), and when the last of them is
         due (None: nothing left today)."""
-        end = self._midnight(now) + timedelta(days=1)
+        midnight = self._midnight(now)
+        end = midnight + timedelta(days=1)
         posts, last = 0, None
         for action in self.calendar.actions(group.start_date)[group.cursor:]:
             if action.due >= end:
@@ -62,7 +63,7 @@ class Budget:
             scheduled = self.wiring.actions.get(action.kind)
             if scheduled is None:  # (whatever the group's state now: the day's lesson moves it on)
                 continue
-            if scheduled.posts and action.due >= self._midnight(now):
+            if scheduled.posts and action.due >= midnight:
                 posts += scheduled.posts
                 last = action.due
         return posts, last

@@ -42,7 +42,7 @@ class Engine:
         self.outbox = Outbox(store, ReplyLimit(store, playbook.settings.replies))
         self.outbox.wake = wake
         self.groups = Groups(store)
-        self.scheduler = Scheduler(store, playbook, Calendar(playbook), self.groups, self.wiring, self.outbox, clock, self.context)
+        self.scheduler = Scheduler(store, playbook, Calendar(playbook), self.groups, self.wiring, clock, self.context)
         self.services = Services(store, playbook, reader or Reader.with_additions(playbook.language), self.advisors,
                                  self.groups, self.outbox, self.scheduler, self.wiring,
                                  status or (lambda: f"队列 {store.outbox.length()} 条" + unknown_note(store)))
@@ -93,7 +93,6 @@ class Engine:
             if isinstance(event, Message) and parse_command(event.text) and event.sender in self.advisors:
                 with self.store.tx():
                     self.context(now, event.room, message=event, private_replies=True).reply("出错了，这条指令没有执行，已记录日志。")
-        self.outbox.committed()
 
     def _on_message(self, msg: Message, now: datetime) -> None:
         group = self.groups.get(msg.room)

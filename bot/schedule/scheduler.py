@@ -12,7 +12,6 @@ from bot.schedule.budget import Budget, day_moved_key
 from bot.schedule.calendar import Action, Calendar, local_day
 from bot.core.groups import Groups
 from bot.core.lifecycle import Group
-from bot.delivery.outbox import Outbox
 from bot.storage import Store, iso
 from bot.core.wiring import Wiring
 
@@ -22,10 +21,10 @@ log = logging.getLogger("bot.schedule.scheduler")
 class Scheduler:
     """The scheduler over the groups (no job per action: the calendar is computed, not stored)."""
 
-    def __init__(self, store: Store, pb, calendar: Calendar, groups: Groups, wiring: Wiring, outbox: Outbox,
-                 clock, make_ctx: Callable[..., object]) -> None:
+    def __init__(self, store: Store, pb, calendar: Calendar, groups: Groups, wiring: Wiring, clock,
+                 make_ctx: Callable[..., object]) -> None:
         self.store, self.pb, self.calendar, self.groups, self.wiring = store, pb, calendar, groups, wiring
-        self.outbox, self.clock, self.make_ctx = outbox, clock, make_ctx
+        self.clock, self.make_ctx = clock, make_ctx
         self.budget = Budget(store, pb, calendar, wiring)
         self.acks = AckBatcher(store, pb, wiring.acks, self.schedule, self.budget)
         self._due: list[tuple[datetime, str]] = []  # (when, room): a heap of the groups' next due moments
@@ -120,7 +119,6 @@ class Scheduler:
             if hooks:
                 with self.store.tx():
                     self.wiring.emit("tick", self.make_ctx(now, None, broadcast=True))
-            self.outbox.committed()
             return 0
         try:  # group commit: one transaction for the tick, each group's action (or ack) in its own savepoint
             with self.store.tx():
@@ -135,7 +133,6 @@ class Scheduler:
             for room in rooms:
                 if (group := self.groups.get(room)) is not None:
                     self.schedule(group)
-        self.outbox.committed()
         return ran
 
     def _tick_group(self, group: Group, now: datetime) -> int:

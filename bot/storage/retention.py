@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Iterator
 
 from bot.storage.stamps import from_iso, iso
 from bot.storage.store import Store
@@ -45,23 +46,23 @@ class Retention:
         with self.store.tx():
             self.store.meta.set(LAST_RUN, iso(now))
 
+    def _batches(self) -> Iterator[int]:
+        """If due: each batch's count, until nothing is left; then the run is recorded."""
+        if not self.due():
+            return
+        now = self.clock.now()
+        while n := self.step(now):
+            yield n
+        self._done(now)
+
     def prune(self) -> int:
         """Run to the end now if due (tests, one-shot tools); how many rows went."""
-        if not self.due():
-            return 0
-        now, total = self.clock.now(), 0
-        while n := self.step(now):
-            total += n
-        self._done(now)
-        return total
+        return sum(self._batches())
 
     async def run(self) -> int:
         """The daemon's way: if due, batch after batch, letting the event loop handle messages in between."""
-        if not self.due():
-            return 0
-        now, total = self.clock.now(), 0
-        while n := self.step(now):
+        total = 0
+        for n in self._batches():
             total += n
             await asyncio.sleep(0)
-        self._done(now)
         return total

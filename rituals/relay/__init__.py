@@ -73,14 +73,13 @@ def relay_question(ctx: Context) -> str:
     is relayed too (someone should answer it) but the member is not told anything late."""
     cfg, msg, db = ritual.config(ctx.pb), ctx.message, _db(ctx)
     name = display_name(msg.name, msg.sender)
-    cohort = _cohort(ctx, msg.sender)
-    question = db.add(msg.sender, name, cohort, msg.id, clean_text(msg.text, MAX_QUESTION), msg.ts)
+    cohort, text = _cohort(ctx, msg.sender), clean_text(msg.text, MAX_QUESTION)
+    question = db.add(msg.sender, name, cohort, msg.id, text, msg.ts)
     if question is None:
         return STOP
     shared = any(a.contact != msg.sender for a in db.askers(name)) or len(ctx.store.members.named(name)) > 1
     handle = msg.sender if shared or not name.isprintable() or any(c.isspace() for c in name) else f"@{name}"
-    _advisors_hear(ctx, ctx.fmt(cfg.relayed, name=name, cohort=cohort, text=clean_text(msg.text, MAX_QUESTION),
-                                id=question, handle=handle))
+    _advisors_hear(ctx, ctx.fmt(cfg.relayed, name=name, cohort=cohort, text=text, id=question, handle=handle))
     last = db.last_told(msg.sender)
     if not ctx.stale and (last is None or msg.ts - last >= timedelta(hours=cfg.tell_every_hours)):
         db.mark_told(question)

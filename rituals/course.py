@@ -21,7 +21,7 @@ def lessons_fit(pb):
     limit = pb.settings.max_message_chars
     for i, d in enumerate(pb.days):
         if len(d.lesson) > limit:
-            yield f"days[{i}].lesson: {len(d.lesson)} characters, longer than settings.max_message_chars ({limit})"
+            yield f"days[{i}].lesson: 课文太长，{len(d.lesson)} 字，超过 settings.max_message_chars（{limit}）（lesson longer than the limit）"
 
 
 @ritual.schedule

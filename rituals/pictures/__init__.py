@@ -47,12 +47,12 @@ def calendar(pb, start):
 def times(pb):
     cfg = pb.section("pictures")
     if pb.has_section("opening") and cfg.map_time <= pb.section("opening").time:
-        yield f"pictures.map_time: must be after opening.time ({pb.section('opening').time}), got {cfg.map_time}"
+        yield f"pictures.map_time: 必须晚于 opening.time（must be after {pb.section('opening').time}），现在是 {cfg.map_time}"
     if pb.has_section("graduation") and cfg.class_picture_time <= pb.section("graduation").time:
         yield (f"pictures.class_picture_time: must be after graduation.time ({pb.section('graduation').time}), "
                f"got {cfg.class_picture_time}")
     if cfg.certificates_until <= cfg.class_picture_time:
-        yield f"pictures.certificates_until: must be after class_picture_time ({cfg.class_picture_time})"
+        yield f"pictures.certificates_until: 必须晚于 class_picture_time（must be after {cfg.class_picture_time}）"
 
 
 # -- drawing and posting ----------------------------------------------------------------------------------

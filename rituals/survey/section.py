@@ -102,9 +102,9 @@ def problems(pb) -> list[str]:
     if survey is None:
         return []
     coupon_ids = {c.id for c in pb.section("coupons").items} if pb.has_section("coupons") else set()
-    found = [f"survey.reward: no coupon with id {cid!r}" for cid in survey.reward if cid not in coupon_ids]
+    found = [f"survey.reward: coupons 里没有这张券 {cid!r}（no coupon with this id）" for cid in survey.reward if cid not in coupon_ids]
     for word in re.findall(r"回复「([^」]+)」", survey.invite):
         if word not in survey.start_keywords:
-            found.append(f"survey.invite: asks members to reply 「{word}」, which is not in survey.start_keywords "
-                         f"({', '.join(survey.start_keywords)})")
+            found.append(f"survey.invite: 让成员回复的「{word}」不在 survey.start_keywords（{', '.join(survey.start_keywords)}）里"
+                         f"（the invitation asks for a word that does not start the survey）")
     return found

@@ -115,11 +115,15 @@ def resume(ctx: Context, cmd: Command) -> None:
 def status(ctx: Context, cmd: Command) -> None:
     g = ctx.group
     members = ctx.member_list()
-    done = ctx.store.checkins.done_on(ctx.room, ctx.today())
+    if g.state in ("alumni", "closed"):  # no check-ins after the course: how many ever checked in
+        checked = f"课程中打过卡 {len(ctx.store.checkins.days_by_member(ctx.room))} 人"
+    else:
+        done = ctx.store.checkins.done_on(ctx.room, ctx.today())
+        checked = f"今日打卡 {sum(1 for m, _ in members if m in done)} 人"
     lines = [
         f"📋 {g.topic or g.room}：{g.state_name}{'（已暂停）' if g.paused else ''}",
         *_where_in_the_course(ctx),
-        f"成员 {len(members)} 人 · 家乡签到 {len(ctx.store.hometowns.of(ctx.room))} 人 · 今日打卡 {sum(1 for m, _ in members if m in done)} 人",
+        f"成员 {len(members)} 人 · 家乡签到 {len(ctx.store.hometowns.of(ctx.room))} 人 · {checked}",
         f"毕业 {len(ctx.store.graduates.of(ctx.room))} 人",
         f"发送：{ctx.services.status()}",
     ]

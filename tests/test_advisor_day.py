@@ -245,6 +245,7 @@ def test_alumni_status_tells_days_since_graduation_and_the_next_alumni_post(chat
     assert "毕业 2 天 · 毕业典礼 2026-12-07" in status
     assert "下一条定时消息：12月10日（周四）20:00" in status  # alumni post on day 10, from the calendar
     assert "第7天" not in status
+    assert "课程中打过卡 2 人" in status and "今日打卡" not in status  # alice and bob; nobody checks in after the course
 
 
 def test_tally_in_the_alumni_group_sums_up_the_whole_course(chat):

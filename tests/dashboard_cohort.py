@@ -28,6 +28,7 @@ CHECKINS = {  # course day -> who checks in (wx_li every day; wx_wang days 1-3 a
 }
 PRACTICE = {1: ["wx_li", "wx_wang", "wx_zhang"], 2: ["wx_li", "wx_zhang"], 3: ["wx_li"], 5: ["wx_li"]}
 GRADUATES = ["wx_li", "wx_wang", "wx_zhang"]
+QUESTIONS = {"wx_li": "老师，基金定投每个月投多少合适？", "wx_chen": "请问毕业以后还能回看课程吗"}
 SECOND = {"wx_sun": "孙杰", "wx_zhou": "周涛", "wx_wu": "吴芳"}  # the next cohort: joined, one hometown given
 
 EXPECTED = {
@@ -40,6 +41,7 @@ EXPECTED = {
     "practice": {1: 3, 2: 2, 3: 1, 4: 0, 5: 1, 6: 0, 7: 0},
     "offer": {"已报名": 2, "剩余名额": 28, "名额": 30},
     "coupon_c400": {"推送人数": 6, "自己领取": 2},
+    "questions": {"提问": 2, "已回答": 1, "未回答": 1, "平均回答分钟": 30},
     "survey_funds": 2, "survey_weekly": 1, "survey_wish_answers": 2,
 }
 
@@ -74,6 +76,10 @@ def build(db: Path) -> Chat:
     for member, replies in {"wx_li": ["1 3", "1", "1", "想学基金定投"], "wx_zhang": ["1", "2", "2", "保险怎么买"]}.items():
         for text in ["问卷", *replies]:
             chat.say(member, text, name=NAMES[member], room=None)
+    for member, question in QUESTIONS.items():  # relayed to the advisor; wx_li's is answered 30 minutes later
+        chat.say(member, question, name=NAMES[member], room=None)
+    chat.advance(minutes=30)
+    chat.say("adv", f"/reply @{NAMES['wx_li']} 每月收入的一成左右就好，先定投指数基金", room=None)
     chat.join(*SECOND, room=ROOM2, names=SECOND)
     chat.say("adv", "/start 2026-12-08", room=ROOM2)
     chat.advance(minutes=10)

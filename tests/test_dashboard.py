@@ -17,7 +17,7 @@ import yaml
 
 import dashboard_cohort as cohort
 from bot.dashboard.gate import PasswordGate, is_loopback
-from bot.dashboard.site import DB_NAME, QUERIES, build
+from bot.dashboard.site import DB_NAME, QUERIES, build, metadata
 from bot.playbook import load_playbook
 from harness import PLAYBOOK, ROOT
 
@@ -109,6 +109,20 @@ def test_survey_answers_are_counted_by_option_and_free_text_is_not_shown(served)
     assert count[(2, "每周一次")] == cohort.EXPECTED["survey_weekly"]
     assert count[(4, "（文字回答：只计人数，不显示内容）")] == cohort.EXPECTED["survey_wish_answers"]
     assert "想学基金定投" not in json.dumps(got, ensure_ascii=False)
+
+
+def test_private_questions_per_day_answered_and_how_fast_without_their_text(served):
+    (day,) = rows(served, "questions")
+    assert {k: day[k] for k in cohort.EXPECTED["questions"]} == cohort.EXPECTED["questions"]
+    assert not any("定投" in str(v) for v in day.values())
+
+
+def test_a_playbook_without_the_relay_has_no_questions_chart():
+    pb = load_playbook(PLAYBOOK)
+    pb = pb.model_copy(update={"rituals": [r for r in (pb.rituals or []) if r != "relay"] or ["course", "checkin"]})
+    meta = metadata(pb, ["adv"])
+    assert "questions" not in meta["databases"][DB_NAME]["queries"]
+    assert all("questions" not in row for row in meta["plugins"]["datasette-dashboards"]["cohort"]["layout"])
 
 
 def test_the_main_page_is_the_dashboard_in_chinese(served):

@@ -109,7 +109,12 @@ def metadata(pb, advisors: Iterable[str]) -> dict:
     spec = yaml.safe_load(QUERIES.read_text(encoding="utf-8"))
     values = placeholders(pb, advisors)
     queries, charts = {}, {}
+    chosen = set(pb.rituals) if getattr(pb, "rituals", None) else None
+    layout = spec["layout"]
     for name, q in spec["queries"].items():
+        if "ritual" in q and chosen is not None and q["ritual"] not in chosen:  # its table is not there
+            layout = [[cell for cell in row if cell != name] for row in layout]
+            continue
         sql = Template(q["sql"]).substitute(values)
         queries[name] = {"title": q["title"], "description": q["description"], "sql": sql}
         for card, metric in q.get("metrics", {}).items():
@@ -122,7 +127,8 @@ def metadata(pb, advisors: Iterable[str]) -> dict:
         "description": spec["description"],
         "databases": {DB_NAME: {"title": "机器人数据库（只读）", "queries": queries}},
         "plugins": {"datasette-dashboards": {SLUG: {
-            "title": spec["title"], "description": spec["description"], "layout": spec["layout"], "charts": charts}}},
+            "title": spec["title"], "description": spec["description"], "layout": [r for r in layout if r],
+            "charts": charts}}},
     }
 
 

@@ -83,8 +83,19 @@ def test_one_account_limited_by_wechat_does_not_delay_the_other(two):
     assert any(s.out.room == ROOM_B and nine <= s.ts for s in two.transports["adv2"].sent)  # adv2: on time
     assert not any(s.out.room == ROOM and nine <= s.ts for s in two.transports["adv1"].sent)  # adv1: backing off
     assert "微信限流" in two.bot.senders["adv1"].status() and "微信限流" not in two.bot.senders["adv2"].status()
+    told = [s.out for s in two.transports["adv2"].sent if s.out.to == ADVISOR]  # the advisor hears it through adv2
+    assert told and told[-1].text.startswith("⚠️ 微信可能在限制账号 adv1 发消息")
     two.until("2026-12-01 09:30")  # adv1 recovers: its lesson goes out late, nothing lost
     assert any(s.out.room == ROOM and nine <= s.ts for s in two.transports["adv1"].sent)
+
+
+def test_a_message_queued_without_an_account_by_another_process_goes_out_through_the_default_account(two):
+    from bot.core.events import Outgoing
+
+    with two.store.tx():  # as import-contacts does, from its own process
+        two.store.outbox.enqueue(Outgoing(None, "wx_imported", "你好，我是你的理财导师"), two.clock.now(), priority=1)
+    two.bot.senders["adv1"]._adopt()  # what the default account's sender does before each drain
+    assert [o.to for o in two.sent_by("adv1")] == ["wx_imported"] and two.sent_by("adv2") == []
 
 
 def test_restart_keeps_each_group_with_its_account(two):

@@ -184,3 +184,15 @@ def test_the_accounts_file_names_each_accounts_endpoint_token_and_budget(tmp_pat
     assert (adv1.name, adv1.endpoint, adv1.secret({"ADV1_TOKEN": "from-env"}), adv1.per_minute) == \
         ("adv1", "127.0.0.1:8788", "from-env", 30)
     assert (adv2.name, adv2.secret({}), adv2.per_minute) == ("adv2", "inline-token", 40)
+
+
+def test_the_receiving_account_is_kept_in_the_inbox_and_read_from_a_replay_line():
+    from bot.cli.recording import parse_line
+    from bot.core.inbox import decode, encode
+
+    line = ('{"ts": "2026-12-01T10:00:00+08:00", "type": "message", "room": "r1@chatroom", "from": "wxid_a", '
+            '"text": "打卡", "id": "m-1", "account": "adv2"}')
+    event = parse_line(line, 1)
+    assert event.account == "adv2" and decode(encode(event)) == event
+    older = parse_line(line.replace(', "account": "adv2"', ""), 2)
+    assert older.account == "" and decode(encode(older)).account == ""

@@ -35,7 +35,8 @@ def assemble(db_path: str | Path, playbook: str | Path | Playbook, clock, transp
     pb = playbook if isinstance(playbook, Playbook) else load_playbook(playbook)
     store = Store(connect(db_path))
     advisors = frozenset(config.advisors(pb) if advisors is None else advisors)
-    sender = Sender(store, transport, clock, pacing, advisors=advisors, seed=seed)
+    sender = Sender(store, transport, clock, pacing, advisors=advisors, seed=seed,
+                    late_minutes=pb.settings.late_post_minutes)
     sender.recover()  # start-up: sends a crash cut off become "unknown" (never re-sent), the advisors are told
     engine = Engine(store, pb, clock, advisors, wake=sender.wake, status=sender.status, reader=reader)
     return Bot(store, pb, engine, sender)

@@ -43,8 +43,8 @@ class Chat:
 
     _ids = itertools.count(1)
 
-    def __init__(self, db_path: Path, start: datetime, playbook=PLAYBOOK, advisors=(ADVISOR,)) -> None:
-        self.db_path, self.pb_path, self.advisors = db_path, playbook, advisors
+    def __init__(self, db_path: Path, start: datetime, playbook=PLAYBOOK, advisors=(ADVISOR,), pacing=Pacing()) -> None:
+        self.db_path, self.pb_path, self.advisors, self.pacing = db_path, playbook, advisors, pacing
         self.clock = VirtualClock(start)
         self.transport = FakeTransport(self.clock)
         self._boot()
@@ -52,7 +52,7 @@ class Chat:
 
     def _boot(self) -> None:
         pb = load_playbook(self.pb_path)
-        self.bot = assemble(self.db_path, pb, self.clock, self.transport, Pacing(), self.advisors, reader_for(pb))
+        self.bot = assemble(self.db_path, pb, self.clock, self.transport, self.pacing, self.advisors, reader_for(pb))
         self.store, self.pb, self.engine, self.sender = self.bot.store, self.bot.playbook, self.bot.engine, self.bot.sender
         self.runner = VirtualRunner(self.engine, self.sender, self.clock)
 

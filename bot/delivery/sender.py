@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 from typing import Iterable
 
 from bot.core.events import Outgoing
+from bot.delivery.late import LateWatch
 from bot.storage import Store
 from bot.transport import SendError, Transport, perform
 
@@ -44,9 +45,11 @@ class Sender:
     """Drains the outbox in order, respecting the pacing; a failed send pauses all sending with back-off."""
 
     def __init__(self, store: Store, transport: Transport, clock, pacing: Pacing = Pacing(), seed: int | None = None,
-                 advisors: Iterable[str] = ()) -> None:
+                 advisors: Iterable[str] = (), late_minutes: int | None = None) -> None:
         self.store, self.transport, self.clock, self.pacing = store, transport, clock, pacing
         self.advisors = sorted(advisors)
+        # scheduled posts sent later than this are logged and the advisors told (at most once an hour)
+        self.late = LateWatch(store, late_minutes, self._tell_advisors) if late_minutes else None
         self._rng = random.Random(seed)
         self._last: tuple[str, datetime] | None = None  # (recipient, when) of the last send
         self._switch_gap = self._draw_gap()
@@ -192,6 +195,8 @@ class Sender:
                     log.warning("sending works again; the account limiting episode is over")
                 sent += 1
                 self.sent_count += 1
+                if self.late is not None:
+                    self.late.sent(item.priority, item.created_at, now)
             self._window.append(now)
             while len(self._window) > self.pacing.per_minute:
                 self._window.popleft()

@@ -22,6 +22,7 @@ class QueuedMessage:
     id: int
     out: Outgoing
     created_at: str
+    priority: int = REPLY
 
 
 class OutboxStore:
@@ -70,7 +71,7 @@ class OutboxStore:
         if key not in self._cache:
             cols = "id, room, to_id, text, mentions, created_at, action, ref, image, priority"
             self._cache[key] = [
-                (QueuedMessage(i, Outgoing(room, to, text, tuple(json.loads(m)), action, ref, image), c), p)
+                (QueuedMessage(i, Outgoing(room, to, text, tuple(json.loads(m)), action, ref, image), c, p), p)
                 for i, room, to, text, m, c, action, ref, image, p in self.conn.execute(sql.format(cols=cols), (limit,))]
         return self._cache[key]
 

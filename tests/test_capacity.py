@@ -1,0 +1,107 @@
+"""Capacity you can see before it hurts: the plan computes each account's load by hour from the calendar and the live
+groups and warns when scheduled posts will go out late; the running bot tells the advisors when they do."""
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from bot.delivery.late import told_key
+from bot.delivery.sender import Pacing
+from bot.playbook import load_playbook
+from bot.schedule.capacity import AccountLimit, LiveGroup, plan
+from harness import ADVISOR, PLAYBOOK, Chat, local
+
+PB = load_playbook(PLAYBOOK)
+
+
+def groups(n: int, account: str, start=date(2026, 12, 1), state="in_course", members=300, prefix="r") -> list[LiveGroup]:
+    return [LiveGroup(f"{prefix}{account}{i}", account, state, start, members) for i in range(n)]
+
+
+def test_the_pace_of_an_account_is_its_cap_or_what_the_pause_between_groups_allows():
+    assert AccountLimit.of("adv1", Pacing()).rate == 24  # 60 s / 2.5 s, the mean pause between two groups
+    assert AccountLimit.of("adv1", Pacing(per_minute=10)).rate == 10
+    assert AccountLimit.of("adv1", Pacing(switch_jitter_seconds=(0, 0))).rate == 40
+
+
+def test_a_lesson_for_250_groups_on_one_account_is_late_and_the_warning_names_the_day_and_the_last_minute():
+    p = plan(PB, groups(250, "adv2"), [AccountLimit("adv2", 40, 24)], local("2026-12-01 20:30"), days=1)
+    lesson = next(b for b in p.accounts[0].bursts if b.kinds == ("lesson",))
+    assert (lesson.due, lesson.posts, lesson.groups) == (local("2026-12-02 09:00"), 250, 250)
+    assert lesson.last_out.astimezone(PB.tz).strftime("%H:%M") == "09:10"  # 250 / 24 a minute, the estimate ahead of it
+    assert "账号 adv2：明天（12月2日 周三） 22:00 需要发送 500 条，预计最晚 22:20 发完（晚 20 分钟）" in p.warnings
+    assert not any("09:00" in w for w in p.warnings)  # 10 minutes late is within the 15 allowed
+    assert any(w.startswith("  建议：账号 adv2 要按时发完需少带约 70 个群") for w in p.warnings)
+
+
+def test_spreading_the_same_groups_over_two_accounts_is_on_time():
+    limits = [AccountLimit("a", 40, 24), AccountLimit("b", 40, 24)]
+    p = plan(PB, groups(125, "a") + groups(125, "b"), limits, local("2026-12-01 20:30"), days=1)
+    assert p.warnings == []
+    assert [a.groups for a in p.accounts] == [125, 125]
+    assert max(b.late for a in p.accounts for b in a.bursts) < timedelta(minutes=15)
+
+
+def test_a_late_account_is_told_where_the_spare_room_is():
+    limits = [AccountLimit("busy", 40, 24), AccountLimit("quiet", 40, 24)]
+    p = plan(PB, groups(250, "busy") + groups(10, "quiet"), limits, local("2026-12-01 20:30"), days=1)
+    tip = next(w for w in p.warnings if "建议：账号 busy" in w)
+    assert "可移到账号 quiet（那时还能多带约 170 个群）" in tip
+
+
+def test_the_load_by_hour_counts_posts_and_the_estimate_of_acknowledgements():
+    p = plan(PB, groups(10, ""), [AccountLimit.of("", Pacing())], local("2026-12-01 23:00"), days=1)
+    hours = {h.start.strftime("%H"): h for h in p.accounts[0].hours}
+    assert hours["09"].posts == 10 and hours["22"].posts == 20  # lessons; tallies with their cards
+    # each group: 12 messages a day, 5 of them scheduled (lesson, task, task reminder, check-in reminder, tally + card
+    # = 6): the other 6 spread from 09:00 to 22:00
+    assert round(sum(h.other for h in p.accounts[0].hours)) == 10 * (12 - 6)
+    assert "daily_messages" in p.how
+
+
+def test_closed_paused_and_finished_actions_add_nothing():
+    now = local("2026-12-01 08:00")
+    live = groups(1, "", state="in_course")
+    paused = [LiveGroup("p", "", "in_course", date(2026, 12, 1), 30, paused=True)]
+    closed = [LiveGroup("c", "", "closed", date(2026, 12, 1), 30)]
+    p = plan(PB, live + paused + closed, [AccountLimit.of("", Pacing())], now, days=0)
+    assert p.accounts[0].groups == 2  # the paused group is the account's, it just posts nothing
+    assert sum(b.posts for b in p.accounts[0].bursts) == sum(h.posts for h in p.accounts[0].hours) == 6
+    done = [LiveGroup("r", "", "in_course", date(2026, 12, 1), 30, fired=frozenset({"lesson:1"}))]
+    assert sum(h.posts for h in plan(PB, done, [AccountLimit.of("", Pacing())], now, days=0).accounts[0].hours) == 5
+
+
+def test_a_group_of_an_account_no_longer_configured_counts_under_the_first():
+    p = plan(PB, groups(3, "gone"), [AccountLimit("adv1", 40, 24)], local("2026-12-01 08:00"), days=0)
+    assert p.accounts[0].groups == 3
+
+
+# -- the running bot: late posts are logged and the advisors told, once an hour -------------------------------------
+def late_notices(chat: Chat) -> list[str]:
+    return [o.text for o in chat.said_out() if o.to == ADVISOR and o.room is None and "定时消息晚了" in o.text]
+
+
+def bind_many(chat: Chat, n: int) -> None:
+    for i in range(n):
+        chat.say(ADVISOR, "/start 2026-12-01", room=f"g{i}@chatroom")
+
+
+def test_posts_going_out_late_tell_the_advisors_once_an_hour_even_across_a_restart(tmp_path):
+    chat = Chat(tmp_path / "late.db", local("2026-11-30 10:00"), pacing=Pacing(per_minute=1))
+    bind_many(chat, 30)  # 30 openings at 20:00 through an account that sends one message a minute
+    chat.until("2026-11-30 20:20")
+    notices = late_notices(chat)
+    assert len(notices) == 1 and notices[0].startswith("⚠️ 定时消息晚了 16 分钟发出（队列 ")
+    chat.restart()  # still sending the late openings
+    chat.until("2026-11-30 21:00")
+    assert late_notices(chat) == []
+    assert chat.store.meta.get(told_key("")) is not None
+    chat.until("2026-12-01 09:40")  # the lessons are late too, more than an hour later: told again
+    again = late_notices(chat)
+    assert len(again) == 1 and again[0].startswith("⚠️ 定时消息晚了 16 分钟发出")
+
+
+def test_posts_on_time_tell_nobody(tmp_path):
+    chat = Chat(tmp_path / "ontime.db", local("2026-11-30 10:00"))
+    bind_many(chat, 5)
+    chat.until("2026-12-01 09:30")
+    assert late_notices(chat) == []

@@ -316,7 +316,9 @@ def report(db: Path, as_json: bool, playbook: Path, chart: Path | None = None, r
 
 
 from bot.cli.dashboard import dashboard  # noqa: E402 - the command lives in its own module
+from bot.cli.plan import plan_command  # noqa: E402
 cli.add_command(dashboard)
+cli.add_command(plan_command, "plan")
 
 if __name__ == "__main__":
     cli()

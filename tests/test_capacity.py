@@ -2,6 +2,7 @@
 groups and warns when scheduled posts will go out late; the running bot tells the advisors when they do."""
 from __future__ import annotations
 
+import json
 from datetime import date, timedelta
 
 from bot.delivery.late import told_key
@@ -105,3 +106,35 @@ def test_posts_on_time_tell_nobody(tmp_path):
     bind_many(chat, 5)
     chat.until("2026-12-01 09:30")
     assert late_notices(chat) == []
+
+
+# -- main.py plan ---------------------------------------------------------------------------------------------------
+def plan_cli(*args):
+    from click.testing import CliRunner
+
+    from main import cli
+
+    return CliRunner().invoke(cli, ["plan", *map(str, args)], catch_exceptions=False)
+
+
+def test_plan_warns_in_chinese_when_the_one_account_cannot_post_on_time(tmp_path):
+    chat = Chat(tmp_path / "busy.db", local("2026-11-30 10:00"))
+    bind_many(chat, 250)
+    chat.bot.close()
+    result = plan_cli("--db", tmp_path / "busy.db", "--at", "2026-11-30T21:00+08:00", "--days", "1")
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0] == "容量计划（capacity plan）：今天（11月30日 周一） 21:00 起，到 明天（12月1日 周二） 结束；定时消息晚于 15 分钟发出算晚"
+    assert lines[1] == "■ 默认账号：250 个群，0 位成员；每分钟最多 40 条，跨群连发约 24 条/分钟（1440 条/小时）"
+    assert "  默认账号：明天（12月1日 周二） 22:00 需要发送 500 条，预计最晚 22:20 发完（晚 20 分钟）" in lines
+    assert lines[-1].startswith("估算方法：")
+    data = json.loads(plan_cli("--db", tmp_path / "busy.db", "--at", "2026-11-30T21:00+08:00", "--json").output)
+    assert data["accounts"][0]["groups"] == 250 and data["late_minutes"] == 15
+    tally = next(b for b in data["accounts"][0]["bursts"] if b["kinds"] == ["tally", "tally_card"])
+    assert tally == {"due": "2026-12-01T22:00:00+08:00", "posts": 500, "groups": 250, "kinds": ["tally", "tally_card"],
+                     "queued": 500, "last_out": "2026-12-01T22:20:50+08:00", "late_minutes": 20}
+
+
+def test_plan_without_a_database_says_so(tmp_path):
+    result = plan_cli("--db", tmp_path / "none.db")
+    assert result.exit_code == 5 and "不存在" in result.output

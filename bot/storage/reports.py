@@ -35,6 +35,10 @@ class ReportQueries:
             out[room].append(member)
         return out
 
+    def member_counts(self) -> dict[str, int]:
+        """{room: how many members it has now}."""
+        return self._by_room("SELECT room, COUNT(*) FROM members WHERE left_at IS NULL GROUP BY room")
+
     def days_by_member(self, table: str) -> dict[str, dict[str, list[int]]]:
         """{room: {member: [days]}} of a daily record table (checkins or practice; named by the code). One row per
         member (its days concatenated in key order by SQLite); the few distinct day lists are parsed once and shared

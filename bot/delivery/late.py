@@ -16,6 +16,12 @@ TELL_EVERY = timedelta(hours=1)
 LOG_EVERY = timedelta(minutes=5)
 
 
+def limited_key(account: str) -> str:
+    """The meta key saying since when WeChat seems to be limiting the account ('' or absent: it is not): set and
+    cleared by the account's sender, read by whoever chooses an account (invitations)."""
+    return f"account_limited:{account}"
+
+
 def told_key(account: str) -> str:
     """The meta key holding when the advisors were last told that the account's posts run late."""
     return f"late_posts_told:{account}"

@@ -17,6 +17,7 @@ class Groups:
 
     def __init__(self, store: Store) -> None:
         self.store = store
+        self.account = ""  # the account of the event being handled: a group bound now belongs to it (set by the engine)
         self._cache: dict[str, Group] = {}
         self._rooms, self._closed = store.groups.rooms_by_closed()  # rooms of running groups, of closed ones
         store.on_rollback(self._forget)
@@ -65,8 +66,9 @@ class Groups:
         return [g for g in self if g.state in states]
 
     def bind(self, room: str, topic: str, start: date, now: datetime, actor: str | None) -> Group:
-        """Bind a room to the course with day 1 on `start` (the caller's transaction)."""
-        self.store.groups.insert(room, topic, "bound", start.isoformat(), now)
+        """Bind a room to the course with day 1 on `start` (the caller's transaction); the group belongs to the account
+        whose event bound it."""
+        self.store.groups.insert(room, topic, "bound", start.isoformat(), now, self.account)
         self.store.groups.add_history(room, None, "bound", "start", 0, now, actor)
         self._rooms.add(room)
         return self.get(room)

@@ -5,10 +5,14 @@ from __future__ import annotations
 import json
 from datetime import date, timedelta
 
-from bot.delivery.late import told_key
+import yaml
+
+from bot.delivery.late import limited_key, told_key
 from bot.delivery.sender import Pacing
 from bot.playbook import load_playbook
+from bot.reporting import report
 from bot.schedule.capacity import AccountLimit, LiveGroup, plan
+from bot.transport import SendError
 from harness import ADVISOR, PLAYBOOK, Chat, local
 
 PB = load_playbook(PLAYBOOK)
@@ -138,3 +142,86 @@ def test_plan_warns_in_chinese_when_the_one_account_cannot_post_on_time(tmp_path
 def test_plan_without_a_database_says_so(tmp_path):
     result = plan_cli("--db", tmp_path / "none.db")
     assert result.exit_code == 5 and "不存在" in result.output
+
+
+# -- several accounts: the report shows them, invitations go where an account has room ------------------------------
+ROOM_A, ROOM_B = "roomA@chatroom", "roomB@chatroom"
+
+
+def two_accounts(tmp_path, **funnel) -> Chat:
+    data = yaml.safe_load(PLAYBOOK.read_text(encoding="utf-8"))
+    data["funnel"].update(funnel)
+    path = tmp_path / "pb.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return Chat(tmp_path / "two.db", local("2026-11-30 10:00"), playbook=path, accounts=("adv1", "adv2"))
+
+
+def open_cohort(chat: Chat, room: str, via: str, *members: str) -> None:
+    chat.join(*members, room=room, via=via)
+    chat.say(ADVISOR, "/start 2026-12-02", room=room, via=via)
+
+
+def invited_into(chat: Chat, contact: str) -> list[str]:
+    return chat.store.funnel.invited_to(contact)
+
+
+def test_the_report_shows_each_accounts_groups_members_messages_and_friends(tmp_path):
+    chat = two_accounts(tmp_path)
+    open_cohort(chat, ROOM_A, "adv1", "alice", "bob")
+    open_cohort(chat, ROOM_B, "adv2", "carol")
+    chat.befriend("dan", via="adv2")
+    chat.sent_by("adv1"), chat.sent_by("adv2")
+    data = report.build(chat.store, chat.pb.course.days, chat.pb.chosen, local("2026-11-30 00:00"))
+    sent = {a: len(chat.transports[a].sent) for a in ("adv1", "adv2")}
+    assert data["accounts"] == {
+        "adv1": {"groups": 1, "running": 1, "members": 2, "sent_today": sent["adv1"], "sent_total": sent["adv1"],
+                 "friends": 0},
+        "adv2": {"groups": 1, "running": 1, "members": 1, "sent_today": sent["adv2"], "sent_total": sent["adv2"],
+                 "friends": 1}}
+    assert [g["account"] for g in data["groups"]] == ["adv1", "adv2"]
+    text = report.render(data)
+    assert "■ 账号（accounts）" in text
+    assert f"  账号 adv2：群 1 个（进行中 1）· 成员 1 人 · 今天发出 {sent['adv2']} 条 · 共发出 {sent['adv2']} 条 · 好友 1 人" in text
+    assert "成员 2 人 · 账号 adv1" in text
+    later = report.build(chat.store, chat.pb.course.days, chat.pb.chosen, local("2026-12-01 00:00"))
+    assert later["accounts"]["adv1"]["sent_today"] == 0 and later["accounts"]["adv1"]["sent_total"] == sent["adv1"]
+
+
+def test_the_report_of_one_account_has_no_account_lines(tmp_path):
+    chat = Chat(tmp_path / "one.db", local("2026-11-30 10:00"))
+    chat.start_course("alice")
+    data = report.build(chat.store)
+    assert list(data["accounts"]) == [""] and "账号" not in report.render(data)
+
+
+def test_an_invitation_goes_to_the_friends_own_account_while_it_has_room_then_to_another_then_waits(tmp_path):
+    chat = two_accounts(tmp_path, invite_per_day=1, accept_interval_seconds=0)
+    open_cohort(chat, ROOM_A, "adv1", "alice")
+    open_cohort(chat, ROOM_B, "adv2", "bob")  # starts on the same day
+    chat.befriend("p1", via="adv2")
+    assert invited_into(chat, "p1") == [ROOM_B]  # adv2's group, though adv1's sorts first: p1 befriended adv2
+    chat.befriend("p2", via="adv2")
+    assert invited_into(chat, "p2") == [ROOM_A]  # adv2 has used today's invitation: adv1 has room
+    chat.befriend("p3", via="adv2")
+    assert invited_into(chat, "p3") == []  # no account has room today: p3 waits, not dropped
+    assert chat.store.funnel.waiting() == ["p3"]
+    chat.until("2026-12-01 00:05")  # a new day: each account may invite again
+    assert invited_into(chat, "p3") == [ROOM_B]
+    invites = [(o.room, o.to) for a in ("adv1", "adv2") for o in chat.sent_by(a) if o.action == "invite"]
+    assert sorted(invites) == [(ROOM_A, "p2"), (ROOM_B, "p1"), (ROOM_B, "p3")]
+
+
+def test_an_account_wechat_limits_invites_nobody_until_it_sends_again(tmp_path):
+    chat = two_accounts(tmp_path, accept_interval_seconds=0)
+    open_cohort(chat, ROOM_A, "adv1", "alice")
+    open_cohort(chat, ROOM_B, "adv2", "bob")
+    chat.sent_by("adv1"), chat.sent_by("adv2")
+    chat.transports["adv1"].fail_next = [SendError("发送过于频繁，请稍后再试")] * 3
+    chat.until("2026-12-01 20:01")  # the opening evening: adv1 tries to post, WeChat refuses
+    assert chat.store.meta.get(limited_key("adv1"))
+    chat.befriend("p1", via="adv1")  # accepted and greeted by adv1 (queued), invited into adv2's group
+    assert invited_into(chat, "p1") == [ROOM_B]
+    chat.advance(minutes=30)  # adv1 sends again: the episode is over, its own friends go to its groups again
+    assert not chat.store.meta.get(limited_key("adv1"))
+    chat.befriend("p2", via="adv1")
+    assert invited_into(chat, "p2") == [ROOM_A]

@@ -72,9 +72,9 @@ def account_has_room(ctx: "Context", account: str, per_day: int) -> bool:
 
 def choose_group(ctx: "Context", contact: str, groups: Iterable["Group"], per_day: int) -> "Group | None":
     """The group to invite a person into: among `groups`, those whose account has room today (see account_has_room),
-    the account the person befriended first, then the cohort starting soonest; None if no account has room (the
+    the account the person befriended (or first met) first, then the cohort starting soonest; None if no account has room (the
     person waits)."""
-    own = ctx.store.funnel.account_of(contact)
+    own = ctx.store.funnel.account_of(contact) or ctx.groups.account  # (a new friend: the account handling it)
     room = {}
     fits = [g for g in groups if room.setdefault(g.account, account_has_room(ctx, g.account, per_day))]
     return min(fits, key=lambda g: (g.account != own, g.start_date, g.room), default=None)

@@ -11,8 +11,8 @@ from datetime import datetime, timedelta
 from typing import Iterable
 
 from bot.core.events import Outgoing
-from bot.delivery.late import LateWatch
-from bot.storage import Store
+from bot.delivery.late import LateWatch, limited_key
+from bot.storage import Store, iso
 from bot.transport import SendError, Transport, perform
 
 log = logging.getLogger("bot.delivery.sender")
@@ -65,6 +65,9 @@ class Sender:
         self._backoff = pacing.backoff_seconds
         self._failures = 0  # failed sends in a row while connected
         self._limited = False  # in an episode of account limiting (the advisors were told)
+        if store.meta.get(limited_key(account or "")):  # a new run tries again: no longer known to be limited
+            with store.tx():
+                store.meta.set(limited_key(account or ""), "")
         self._wake = asyncio.Event()
         self.sent_count = 0
         self._stopping = False
@@ -200,6 +203,8 @@ class Sender:
                 if self._limited:
                     self._limited = False
                     log.warning("sending works again; the account limiting episode is over")
+                    with self.store.tx():
+                        self.store.meta.set(limited_key(self.account or ""), "")
                 sent += 1
                 self.sent_count += 1
                 if self.late is not None:
@@ -229,7 +234,8 @@ class Sender:
             self._limited = True
             log.error("WeChat seems to be limiting the account%s (%s); pausing its sending and telling the advisors",
                       self._on(), exc)
-            with self.store.tx():
+            with self.store.tx():  # (kept in meta: invitations go to the groups of accounts that are not limited)
+                self.store.meta.set(limited_key(self.account or ""), iso(self.clock.now()))
                 self._tell_advisors(f"⚠️ 微信可能在限制{'账号 ' + self.account if self.account else '这个账号'}发消息（{str(exc)[:80]}），机器人已暂停发送并逐步重试；"
                                     "恢复后会自动继续，队列里的消息不会丢。请暂时不要手动大量发消息。")
             self.wake()

@@ -225,3 +225,30 @@ def test_an_account_wechat_limits_invites_nobody_until_it_sends_again(tmp_path):
     assert not chat.store.meta.get(limited_key("adv1"))
     chat.befriend("p2", via="adv1")
     assert invited_into(chat, "p2") == [ROOM_A]
+
+
+def test_plan_over_an_accounts_file_names_each_account_and_where_there_is_room(tmp_path):
+    chat = Chat(tmp_path / "two.db", local("2026-11-30 10:00"), accounts=("adv1", "adv2"))
+    for i in range(250):
+        chat.say(ADVISOR, "/start 2026-12-01", room=f"a{i}@chatroom", via="adv1")
+    for i in range(10):
+        chat.say(ADVISOR, "/start 2026-12-01", room=f"b{i}@chatroom", via="adv2")
+    chat.bot.close()
+    accounts = tmp_path / "accounts.yaml"
+    accounts.write_text('- {name: adv1, endpoint: "127.0.0.1:8788", token_env: ADV1_TOKEN}\n'
+                        '- {name: adv2, endpoint: "127.0.0.1:8789", token_env: ADV2_TOKEN, per_minute: 20}\n', encoding="utf-8")
+    result = plan_cli("--db", tmp_path / "two.db", "--accounts", accounts, "--at", "2026-11-30T21:00+08:00", "--days", "1")
+    assert result.exit_code == 0, result.output  # the tokens are not needed to plan
+    lines = result.output.splitlines()
+    assert "■ 账号 adv2：10 个群，0 位成员；每分钟最多 20 条，跨群连发约 20 条/分钟（1200 条/小时）" in lines
+    assert "  账号 adv1：明天（12月1日 周二） 22:00 需要发送 500 条，预计最晚 22:20 发完（晚 20 分钟）" in lines
+    assert "  建议：账号 adv1 要按时发完需少带约 70 个群，可移到账号 adv2（那时还能多带约 140 个群）；或增加一个账号" in lines
+    assert not any(line.startswith("  账号 adv2：") for line in lines)
+
+
+def test_plan_with_a_bad_accounts_file_names_the_field(tmp_path):
+    Chat(tmp_path / "x.db", local("2026-11-30 10:00")).bot.close()
+    bad = tmp_path / "bad.yaml"
+    bad.write_text('- {name: adv1, endpoint: "nowhere", token: t}\n', encoding="utf-8")
+    result = plan_cli("--db", tmp_path / "x.db", "--accounts", bad)
+    assert result.exit_code == 2 and f"{bad}: accounts[0].endpoint: " in result.output

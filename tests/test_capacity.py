@@ -252,3 +252,16 @@ def test_plan_with_a_bad_accounts_file_names_the_field(tmp_path):
     bad.write_text('- {name: adv1, endpoint: "nowhere", token: t}\n', encoding="utf-8")
     result = plan_cli("--db", tmp_path / "x.db", "--accounts", bad)
     assert result.exit_code == 2 and f"{bad}: accounts[0].endpoint: " in result.output
+
+
+def test_only_the_slow_account_is_reported_late_and_through_itself(tmp_path):
+    chat = Chat(tmp_path / "slow.db", local("2026-11-30 10:00"), accounts=("adv1", "adv2"),
+                pacing={"adv2": Pacing(per_minute=1)})
+    for i in range(30):
+        chat.say(ADVISOR, "/start 2026-12-01", room=f"s{i}@chatroom", via="adv2")
+        chat.say(ADVISOR, "/start 2026-12-01", room=f"f{i}@chatroom", via="adv1")
+    chat.until("2026-11-30 20:40")
+    told = {a: [o.text for o in chat.sent_by(a) if o.to == ADVISOR and "定时消息晚了" in o.text] for a in ("adv1", "adv2")}
+    assert told["adv1"] == []
+    assert len(told["adv2"]) == 1 and told["adv2"][0].startswith("⚠️ 账号 adv2 的定时消息晚了 16 分钟发出（队列 ")
+    assert chat.store.meta.get(told_key("adv2")) and not chat.store.meta.get(told_key("adv1"))

@@ -144,13 +144,14 @@ def plan(pb, groups: Iterable[LiveGroup], limits: Sequence[AccountLimit], now: d
             if action.due >= until:
                 break
             scheduled = wiring.actions.get(action.kind)
-            if scheduled is None or not scheduled.posts or action.key in g.fired:
+            if scheduled is None or not scheduled.posts:
                 continue
-            if scheduled.states is not None and g.state not in scheduled.states and \
+            done = action.key in g.fired  # (it still spent the day's budget)
+            if not done and scheduled.states is not None and g.state not in scheduled.states and \
                     max(_ORDER[s] for s in scheduled.states) < _ORDER[g.state]:
                 continue  # an action of an earlier stage of the course
             by_day[action.due.astimezone(tz).date()].append((action.due, scheduled.posts))
-            if action.due >= now:
+            if action.due >= now and not done:
                 minute = _minute(action.due)
                 posts[account][minute].append((g.room, scheduled.posts, action.kind))
         if not g.members:

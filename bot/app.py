@@ -62,6 +62,9 @@ def assemble(db_path: str | Path, playbook: str | Path | Playbook, clock, transp
                               account=None if single else a.name, late_minutes=pb.settings.late_post_minutes) for a in accounts}
     first = senders[names[0]]
     if not single:
+        first.adopts = True
+        for name, sender in senders.items():  # an account's trouble is told through another one
+            sender.notices = names[0] if name != names[0] else names[1]
         with store.tx():  # queued for an account no longer configured (or before the accounts file): the default's
             store.outbox.rehome(names, names[0])
     first.recover()  # start-up: sends a crash cut off become "unknown" (never re-sent), the advisors are told

@@ -83,8 +83,19 @@ def test_one_account_limited_by_wechat_does_not_delay_the_other(two):
     assert any(s.out.room == ROOM_B and nine <= s.ts for s in two.transports["adv2"].sent)  # adv2: on time
     assert not any(s.out.room == ROOM and nine <= s.ts for s in two.transports["adv1"].sent)  # adv1: backing off
     assert "微信限流" in two.bot.senders["adv1"].status() and "微信限流" not in two.bot.senders["adv2"].status()
+    told = [s.out for s in two.transports["adv2"].sent if s.out.to == ADVISOR]  # the advisor hears it through adv2
+    assert told and told[-1].text.startswith("⚠️ 微信可能在限制账号 adv1 发消息")
     two.until("2026-12-01 09:30")  # adv1 recovers: its lesson goes out late, nothing lost
     assert any(s.out.room == ROOM and nine <= s.ts for s in two.transports["adv1"].sent)
+
+
+def test_a_message_queued_without_an_account_by_another_process_goes_out_through_the_default_account(two):
+    from bot.core.events import Outgoing
+
+    with two.store.tx():  # as import-contacts does, from its own process
+        two.store.outbox.enqueue(Outgoing(None, "wx_imported", "你好，我是你的理财导师"), two.clock.now(), priority=1)
+    two.bot.senders["adv1"]._adopt()  # what the default account's sender does before each drain
+    assert [o.to for o in two.sent_by("adv1")] == ["wx_imported"] and two.sent_by("adv2") == []
 
 
 def test_restart_keeps_each_group_with_its_account(two):
@@ -173,3 +184,15 @@ def test_the_accounts_file_names_each_accounts_endpoint_token_and_budget(tmp_pat
     assert (adv1.name, adv1.endpoint, adv1.secret({"ADV1_TOKEN": "from-env"}), adv1.per_minute) == \
         ("adv1", "127.0.0.1:8788", "from-env", 30)
     assert (adv2.name, adv2.secret({}), adv2.per_minute) == ("adv2", "inline-token", 40)
+
+
+def test_the_receiving_account_is_kept_in_the_inbox_and_read_from_a_replay_line():
+    from bot.cli.recording import parse_line
+    from bot.core.inbox import decode, encode
+
+    line = ('{"ts": "2026-12-01T10:00:00+08:00", "type": "message", "room": "r1@chatroom", "from": "wxid_a", '
+            '"text": "打卡", "id": "m-1", "account": "adv2"}')
+    event = parse_line(line, 1)
+    assert event.account == "adv2" and decode(encode(event)) == event
+    older = parse_line(line.replace(', "account": "adv2"', ""), 2)
+    assert older.account == "" and decode(encode(older)).account == ""

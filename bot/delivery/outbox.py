@@ -41,8 +41,8 @@ class Outbox:
             return False
         if priority is None:
             priority = POST if broadcast else REPLY
-        if not out.account:
-            out = replace(out, account=self.account_for(out))
+        if not out.account and (account := self.account_for(out)):
+            out = replace(out, account=account)
         self.store.outbox.enqueue(out, now, priority, (asked.sender, asked.id, asked.text) if asked else None)
         self._queued = True
         return True

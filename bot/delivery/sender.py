@@ -52,6 +52,8 @@ class Sender:
                  advisors: Iterable[str] = (), account: str | None = None, late_minutes: int | None = None) -> None:
         self.store, self.transport, self.clock, self.pacing = store, transport, clock, pacing
         self.account = account
+        self.notices = account or ""  # the account that tells the advisors about this one's trouble (set by assemble)
+        self.adopts = False  # the default of several accounts: it takes over queued rows no account was given
         self.advisors = sorted(advisors)
         # scheduled posts sent later than this are logged and the advisors told (at most once an hour)
         self.late = LateWatch(store, late_minutes, self._tell_advisors, account or "",
@@ -86,10 +88,12 @@ class Sender:
                                     f"{lines}\n请人工核对，必要时手动补发。/status 和 report 里也能看到。")
         return len(interrupted)
 
-    def _tell_advisors(self, text: str) -> None:
-        """Queue a private notice to every advisor, at reply priority (it goes out once sending is allowed)."""
+    def _tell_advisors(self, text: str, through: str | None = None) -> None:
+        """Queue a private notice to every advisor, at reply priority (it goes out once sending is allowed), through
+        this account (or `through` another one)."""
+        account = self.account or "" if through is None else through
         for adv in self.advisors:
-            self.store.outbox.enqueue(Outgoing(None, adv, text, account=self.account or ""), self.clock.now(), 0)
+            self.store.outbox.enqueue(Outgoing(None, adv, text, account=account), self.clock.now(), 0)
 
     def _rebuild_window(self) -> None:
         """The send budget survives restarts: the last minute's sends (and sends that may have happened) count."""
@@ -236,8 +240,8 @@ class Sender:
                       self._on(), exc)
             with self.store.tx():  # (kept in meta: invitations go to the groups of accounts that are not limited)
                 self.store.meta.set(limited_key(self.account or ""), iso(self.clock.now()))
-                self._tell_advisors(f"⚠️ 微信可能在限制{'账号 ' + self.account if self.account else '这个账号'}发消息（{str(exc)[:80]}），机器人已暂停发送并逐步重试；"
-                                    "恢复后会自动继续，队列里的消息不会丢。请暂时不要手动大量发消息。")
+                self._tell_advisors(f"⚠️ 微信可能在限制{'账号 ' + self.account + ' ' if self.account else '这个账号'}发消息（{str(exc)[:80]}），机器人已暂停发送并逐步重试；"
+                                    "恢复后会自动继续，队列里的消息不会丢。请暂时不要手动大量发消息。", self.notices)
             self.wake()
         return True
 
@@ -254,6 +258,8 @@ class Sender:
         """Until stopped: drain, then sleep until woken or until the budget lets the next message go."""
         while not self._stopping:
             try:
+                if self.adopts:
+                    self._adopt()
                 await self.drain()
             except Exception:  # the sender must outlive a bad row or a database hiccup
                 log.exception("outbox drain failed; retrying")
@@ -268,6 +274,13 @@ class Sender:
                 await asyncio.wait_for(self._wake.wait(), timeout)
             except asyncio.TimeoutError:
                 pass
+
+    def _adopt(self) -> None:
+        """Rows queued without an account (by another process, e.g. import-contacts) are sent by this one."""
+        if self.store.outbox.unassigned():
+            with self.store.tx():
+                n = self.store.outbox.rehome((), self.account or "")
+            log.info("%d queued message(s) without an account go out through account %s", n, self.account)
 
     def status(self) -> str:
         """The budget and the queue, for /status and logs."""

@@ -88,10 +88,18 @@ class OutboxStore:
 
     def rehome(self, accounts: list[str] | tuple[str, ...], default: str) -> int:
         """Queued messages of an account that is not configured (removed, renamed, or '' from before the accounts
-        file) go to the default account; how many (at start-up, so nothing waits for a sender that never runs)."""
+        file) go to the default account; how many (at start-up, so nothing waits for a sender that never runs).
+        No accounts: only the rows queued without one ('')."""
+        if not accounts:
+            return self.conn.execute("UPDATE outbox SET account = ? WHERE account = '' AND status = 'queued'",
+                                     (default,)).rowcount
         marks = ", ".join("?" * len(accounts))
         return self.conn.execute(f"UPDATE outbox SET account = ? WHERE status = 'queued' AND account NOT IN ({marks})",
                                  (default, *accounts)).rowcount
+
+    def unassigned(self) -> bool:
+        """Is a message queued without an account (by another process, while several accounts run)?"""
+        return self.conn.execute("SELECT 1 FROM outbox WHERE account = '' AND status = 'queued' LIMIT 1").fetchone() is not None
 
     def mark_sent(self, msg_id: int, now: datetime, status: str = "sent", error: str | None = None) -> None:
         self.conn.execute("UPDATE outbox SET status = ?, sent_at = ?, error = ? WHERE id = ?", (status, iso(now), error, msg_id))

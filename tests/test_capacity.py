@@ -28,7 +28,7 @@ def test_the_pace_of_an_account_is_its_cap_or_what_the_pause_between_groups_allo
     assert AccountLimit.of("adv1", Pacing(switch_jitter_seconds=(0, 0))).rate == 40
 
 
-def test_a_lesson_for_250_groups_on_one_account_is_late_and_the_warning_names_the_day_and_the_last_minute():
+def test_250_groups_on_one_account_post_the_tally_late_and_the_warning_names_the_day_and_the_last_minute():
     p = plan(PB, groups(250, "adv2"), [AccountLimit("adv2", 40, 24)], local("2026-12-01 20:30"), days=1)
     lesson = next(b for b in p.accounts[0].bursts if b.kinds == ("lesson",))
     assert (lesson.due, lesson.posts, lesson.groups) == (local("2026-12-02 09:00"), 250, 250)
@@ -57,8 +57,8 @@ def test_the_load_by_hour_counts_posts_and_the_estimate_of_acknowledgements():
     p = plan(PB, groups(10, ""), [AccountLimit.of("", Pacing())], local("2026-12-01 23:00"), days=1)
     hours = {h.start.strftime("%H"): h for h in p.accounts[0].hours}
     assert hours["09"].posts == 10 and hours["22"].posts == 20  # lessons; tallies with their cards
-    # each group: 12 messages a day, 5 of them scheduled (lesson, task, task reminder, check-in reminder, tally + card
-    # = 6): the other 6 spread from 09:00 to 22:00
+    # each group: 12 messages a day, 6 of them scheduled (lesson, task, task reminder, check-in reminder, tally and its
+    # card): the other 6 spread from 09:00 to 22:00
     assert round(sum(h.other for h in p.accounts[0].hours)) == 10 * (12 - 6)
     assert "daily_messages" in p.how
 

@@ -344,7 +344,8 @@ def report(db: Path, as_json: bool, playbook: Path, chart: Path | None = None, r
         sys.exit(EXIT_DATABASE)
     store = Store(connect_readonly(db))  # a report never migrates or creates anything
     try:
-        data = rep.build(store, pb.course.days, pb.chosen)
+        now = datetime.now(pb.tz)
+        data = rep.build(store, pb.course.days, pb.chosen, now.replace(hour=0, minute=0, second=0, microsecond=0))
     except sqlite3.Error as exc:  # e.g. an older schema that lacks a table: run the bot once to migrate it
         raise DatabaseError(f"{db}: cannot read the report's tables ({exc}); an older database is migrated by "
                             "`run` or `replay`") from None
@@ -366,7 +367,9 @@ def report(db: Path, as_json: bool, playbook: Path, chart: Path | None = None, r
 
 
 from bot.cli.dashboard import dashboard  # noqa: E402 - the command lives in its own module
+from bot.cli.plan import plan_command  # noqa: E402
 cli.add_command(dashboard)
+cli.add_command(plan_command, "plan")
 
 if __name__ == "__main__":
     cli()

@@ -59,7 +59,7 @@ def assemble(db_path: str | Path, playbook: str | Path | Playbook, clock, transp
     advisors = frozenset(config.advisors(pb) if advisors is None else advisors)
     single = names == [""]
     senders = {a.name: Sender(store, a.transport, clock, a.pacing, advisors=advisors, seed=seed,
-                              account=None if single else a.name) for a in accounts}
+                              account=None if single else a.name, late_minutes=pb.settings.late_post_minutes) for a in accounts}
     first = senders[names[0]]
     if not single:
         first.adopts = True

@@ -18,6 +18,7 @@ from bot.core.events import FriendRequest, Member, Outgoing
 from bot.core.lifecycle import Group
 from bot.playbook.fields import Section, Text
 from bot.core.ritual import Ritual
+from bot.delivery import marketing
 from bot.schedule.wakeup import NextCheck, planned
 
 
@@ -57,15 +58,25 @@ def next_cohort(ctx: Context) -> Group | None:
     return min(open_groups, key=lambda g: (g.start_date, g.room), default=None)
 
 
+def cohort_for(ctx: Context, contact: str) -> Group | None:
+    """The open cohort to invite a person into: one whose account may still invite today (its own cap of
+    `invite_per_day`, and not limited by WeChat), the account they befriended first, then the soonest."""
+    return marketing.choose_group(ctx, contact, ctx.groups.in_states(*OPEN_STATES), ritual.config(ctx.pb).invite_per_day)
+
+
+def _wait(ctx: Context, contact: str, why: str) -> None:
+    if not ctx.store.funnel.has_stage(contact, "waiting"):
+        ctx.store.funnel.stage(contact, "waiting", ctx.now, detail=why)
+
+
 def invite(ctx: Context, contact: str, group: Group) -> bool:
-    """Invite a contact into a group once; False if opted out, already invited there, or over today's cap
-    (then they are on the waiting list for the next days)."""
+    """Invite a contact into a group once; False if opted out, already invited there, or the group's account is
+    over today's cap or limited (then they are on the waiting list for the next days)."""
     funnel = ctx.store.funnel
     if funnel.opted_out(contact) or group.room in funnel.invited_to(contact):
         return False
-    if funnel.invites_since(_midnights(ctx)[0]) >= ritual.config(ctx.pb).invite_per_day:
-        if not funnel.has_stage(contact, "waiting"):
-            funnel.stage(contact, "waiting", ctx.now, detail="invite_per_day")
+    if not marketing.account_has_room(ctx, group.account, ritual.config(ctx.pb).invite_per_day):
+        _wait(ctx, contact, "invite_per_day")
         return False
     size = len(ctx.store.members.current(group.room))
     method = "add" if size < ritual.config(ctx.pb).invite_limit else "invitation"  # WeChat: >40 needs a card they accept
@@ -87,9 +98,11 @@ def welcome(ctx: Context, contact: str, request_id: str) -> None:
     if not funnel.has_stage(contact, "greeted") and ctx.pb.persona.greeting:
         ctx.say_to(contact, ctx.fmt(ctx.pb.persona.greeting))
         funnel.stage(contact, "greeted", ctx.now)
-    group = next_cohort(ctx)
+    group = cohort_for(ctx, contact)
     if group is not None:
         invite(ctx, contact, group)
+    elif next_cohort(ctx) is not None:  # open cohorts, but no account may invite today: they wait for tomorrow
+        _wait(ctx, contact, "invite_per_day")
     elif not funnel.invited_to(contact) and not funnel.has_stage(contact, "waiting"):
         ctx.say_to(contact, ctx.fmt(ritual.config(ctx.pb).no_cohort_text))
         funnel.stage(contact, "waiting", ctx.now)
@@ -117,11 +130,14 @@ def accept_due(ctx: Context) -> None:
         welcome(ctx, contact, request_id)
 
 
-def invite_waiting(ctx: Context, group: Group) -> None:
-    """Invite the waiting list into a group, first come first served, up to today's cap."""
+def invite_waiting(ctx: Context) -> None:
+    """Invite the waiting list into the open cohorts, first come first served, each into a group whose account may
+    still invite today (see cohort_for); the rest wait for the next days."""
     for contact in ctx.store.funnel.waiting():
-        if not invite(ctx, contact, group) and ctx.store.funnel.invites_since(_midnights(ctx)[0]) >= ritual.config(ctx.pb).invite_per_day:
-            break
+        group = cohort_for(ctx, contact)
+        if group is None:
+            break  # no account may invite anyone more today
+        invite(ctx, contact, group)
 
 
 def _plan(ctx: Context) -> datetime | None:
@@ -149,7 +165,7 @@ def befriend(ctx: Context, req: FriendRequest) -> None:
 @ritual.on("bound")
 def cohort_opened(ctx: Context) -> None:
     """A new cohort is bound: invite the waiting list (up to today's cap; the rest on the next days)."""
-    invite_waiting(ctx, ctx.group)
+    invite_waiting(ctx)
     _next_check(ctx).clear()
 
 
@@ -159,9 +175,8 @@ def tick(ctx: Context) -> datetime | None:
     try:
         with ctx.store.tx():
             accept_due(ctx)
-            group = next_cohort(ctx)
-            if group is not None:
-                invite_waiting(ctx, group)
+            if next_cohort(ctx) is not None:
+                invite_waiting(ctx)
     except Exception:
         log.exception("friend request queue: tick failed")
     return _plan(ctx)

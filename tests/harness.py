@@ -43,10 +43,11 @@ class Chat:
 
     _ids = itertools.count(1)
 
-    def __init__(self, db_path: Path, start: datetime, playbook=PLAYBOOK, advisors=(ADVISOR,), accounts=()) -> None:
+    def __init__(self, db_path: Path, start: datetime, playbook=PLAYBOOK, advisors=(ADVISOR,), accounts=(),
+                 pacing: Pacing | dict[str, Pacing] = Pacing()) -> None:
         """`accounts`: names of the bot's WeChat accounts, each with its own FakeTransport (`transports[name]`);
-        none = the one account '' (`transport`)."""
-        self.db_path, self.pb_path, self.advisors = db_path, playbook, advisors
+        none = the one account '' (`transport`). `pacing`: every account's, or each account's by name."""
+        self.db_path, self.pb_path, self.advisors, self.pacing = db_path, playbook, advisors, pacing
         self.clock = VirtualClock(start)
         self.transports = {name: FakeTransport(self.clock, name=name) for name in accounts}
         self.transport = next(iter(self.transports.values())) if accounts else FakeTransport(self.clock)
@@ -56,11 +57,14 @@ class Chat:
 
     def _boot(self) -> None:
         pb = load_playbook(self.pb_path)
-        accounts = [Account(name, t, Pacing()) for name, t in self.transports.items()] or None
-        self.bot = assemble(self.db_path, pb, self.clock, self.transport, Pacing(), self.advisors, reader_for(pb),
+        accounts = [Account(name, t, self._pacing(name)) for name, t in self.transports.items()] or None
+        self.bot = assemble(self.db_path, pb, self.clock, self.transport, self._pacing(""), self.advisors, reader_for(pb),
                             accounts=accounts)
         self.store, self.pb, self.engine, self.sender = self.bot.store, self.bot.playbook, self.bot.engine, self.bot.sender
         self.runner = VirtualRunner(self.engine, list(self.bot.senders.values()), self.clock)
+
+    def _pacing(self, account: str) -> Pacing:
+        return self.pacing.get(account, Pacing()) if isinstance(self.pacing, dict) else self.pacing
 
     def restart(self) -> None:
         """Drop every in-memory object and start again from the database file (like a new process)."""

@@ -66,7 +66,7 @@ def test_replay_then_report_json_gives_the_week_in_numbers(tmp_path):
         "hometowns": {"u1": {"province": "四川省", "city": "成都市"}, "u2": {"province": "广东省", "city": "深圳市"}},
         "checkins": {"u1": [1, 2, 3], "u2": [1, 2], "u3": [3]},
         "practice": {"u1": [1], "u2": [1]},
-        "graduates": ["u1", "u2"], "unknown_sends": 0,
+        "graduates": ["u1", "u2"], "unknown_sends": 0, "account": "",
         "moderation": {},  # no spam in this week: the moderation ritual's report fields are empty
         "pictures": {},  # the replay ends at 20:41 on day 7: before the class picture and the certificates
     }

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import logging
 import traceback
+import warnings
 
 MASK = "***"
 _secrets: set[str] = set()
@@ -43,5 +44,8 @@ def redact(secret: str | None) -> None:
     _secrets.add(secret)
     if not _installed:
         logging.setLogRecordFactory(_redacting_factory(logging.getLogRecordFactory()))
-        logging.captureWarnings(True)
         _installed = True
+    if getattr(warnings.showwarning, "__module__", None) != "logging":
+        # (again if a warnings.catch_warnings() block restored the original since: a test run does at every test)
+        logging.captureWarnings(False)
+        logging.captureWarnings(True)

@@ -3,13 +3,15 @@ capped per group per day and per person by the frequency they asked for; ritual 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Iterable
 
 from bot.core.commands import UsageError, shown
 from bot.core.events import Outgoing
+from bot.delivery.late import limited_key
 
 if TYPE_CHECKING:
     from bot.core.context import Context
+    from bot.core.lifecycle import Group
 
 
 def _local_midnight(ctx: "Context") -> datetime:
@@ -58,6 +60,24 @@ def push_group(ctx: "Context", room: str, text: str, kind: str) -> bool:
     ctx.store.funnel.log_marketing(room, kind, ctx.now)
     return True
 
+
+
+def account_has_room(ctx: "Context", account: str, per_day: int) -> bool:
+    """The account may invite someone into one of its groups today: under its daily cap of room invitations, and
+    WeChat is not limiting it (its sender says so in meta)."""
+    if ctx.store.meta.get(limited_key(account)):
+        return False
+    return ctx.store.funnel.invites_by_account_since(_local_midnight(ctx)).get(account, 0) < per_day
+
+
+def choose_group(ctx: "Context", contact: str, groups: Iterable["Group"], per_day: int) -> "Group | None":
+    """The group to invite a person into: among `groups`, those whose account has room today (see account_has_room),
+    the account the person befriended (or first met) first, then the cohort starting soonest; None if no account has room (the
+    person waits)."""
+    own = ctx.store.funnel.account_of(contact) or ctx.groups.account  # (a new friend: the account handling it)
+    room = {}
+    fits = [g for g in groups if room.setdefault(g.account, account_has_room(ctx, g.account, per_day))]
+    return min(fits, key=lambda g: (g.account != own, g.start_date, g.room), default=None)
 
 
 def local_time(ctx: "Context", ts: datetime) -> str:

@@ -11,7 +11,8 @@ from datetime import datetime, timedelta
 from typing import Iterable
 
 from bot.core.events import Outgoing
-from bot.storage import Store
+from bot.delivery.late import LateWatch, limited_key
+from bot.storage import Store, iso
 from bot.transport import SendError, Transport, perform
 
 log = logging.getLogger("bot.delivery.sender")
@@ -48,12 +49,15 @@ class Sender:
     pauses another's)."""
 
     def __init__(self, store: Store, transport: Transport, clock, pacing: Pacing = Pacing(), seed: int | None = None,
-                 advisors: Iterable[str] = (), account: str | None = None) -> None:
+                 advisors: Iterable[str] = (), account: str | None = None, late_minutes: int | None = None) -> None:
         self.store, self.transport, self.clock, self.pacing = store, transport, clock, pacing
         self.account = account
         self.notices = account or ""  # the account that tells the advisors about this one's trouble (set by assemble)
         self.adopts = False  # the default of several accounts: it takes over queued rows no account was given
         self.advisors = sorted(advisors)
+        # scheduled posts sent later than this are logged and the advisors told (at most once an hour)
+        self.late = LateWatch(store, late_minutes, self._tell_advisors, account or "",
+                              lambda: store.outbox.length(account)) if late_minutes else None
         self._rng = random.Random(seed)
         self._last: tuple[str, datetime] | None = None  # (recipient, when) of the last send
         self._switch_gap = self._draw_gap()
@@ -63,6 +67,9 @@ class Sender:
         self._backoff = pacing.backoff_seconds
         self._failures = 0  # failed sends in a row while connected
         self._limited = False  # in an episode of account limiting (the advisors were told)
+        if store.meta.get(limited_key(account or "")):  # a new run tries again: no longer known to be limited
+            with store.tx():
+                store.meta.set(limited_key(account or ""), "")
         self._wake = asyncio.Event()
         self.sent_count = 0
         self._stopping = False
@@ -200,8 +207,12 @@ class Sender:
                 if self._limited:
                     self._limited = False
                     log.warning("sending works again; the account limiting episode is over")
+                    with self.store.tx():
+                        self.store.meta.set(limited_key(self.account or ""), "")
                 sent += 1
                 self.sent_count += 1
+                if self.late is not None:
+                    self.late.sent(item.priority, item.created_at, now)
             self._window.append(now)
             while len(self._window) > self.pacing.per_minute:
                 self._window.popleft()
@@ -227,7 +238,8 @@ class Sender:
             self._limited = True
             log.error("WeChat seems to be limiting the account%s (%s); pausing its sending and telling the advisors",
                       self._on(), exc)
-            with self.store.tx():
+            with self.store.tx():  # (kept in meta: invitations go to the groups of accounts that are not limited)
+                self.store.meta.set(limited_key(self.account or ""), iso(self.clock.now()))
                 self._tell_advisors(f"⚠️ 微信可能在限制{'账号 ' + self.account + ' ' if self.account else '这个账号'}发消息（{str(exc)[:80]}），机器人已暂停发送并逐步重试；"
                                     "恢复后会自动继续，队列里的消息不会丢。请暂时不要手动大量发消息。", self.notices)
             self.wake()

@@ -66,6 +66,9 @@ class Retention(Section):
 
 class Settings(Section):
     grace_minutes: int = Field(default=60, ge=0, le=24 * 60)
+    # a scheduled post sent this much later than it was queued is late: logged, the advisors told (once an hour per
+    # account), and `plan` warns when an account's posts will be
+    late_post_minutes: int = Field(default=15, ge=1, le=24 * 60)
     backlog_max_age_minutes: int = Field(default=10, ge=1, le=7 * 24 * 60)
     mentions_per_message: int = Field(default=30, ge=1, le=200)
     # a reminder @-mentions at most mentions_per_message members in one message and counts the rest like this

@@ -1,15 +1,18 @@
 """The per-group report: lifecycle, members, hometowns, check-ins, practice, graduates."""
 from __future__ import annotations
 
+from datetime import datetime, timezone
 from typing import Iterable
 
 from bot.core.ritual import Ritual
+from bot.schedule.capacity import account_name
 from bot.storage import Store
 
 
-def build(store: Store, course_days: int = 7, rituals: Iterable[Ritual] = ()) -> dict:
-    """{"groups": [...], "funnel": {...}} in the documented JSON shape; each ritual's report fields are added to its
-    groups' entries under the ritual's name (with "_report" naming their title and labels for the human report)."""
+def build(store: Store, course_days: int = 7, rituals: Iterable[Ritual] = (), today: datetime | None = None) -> dict:
+    """{"groups": [...], "funnel": {...}, "accounts": {...}} in the documented JSON shape; each ritual's report fields
+    are added to its groups' entries under the ritual's name (with "_report" naming their title and labels for the
+    human report). `today`: when today began (local midnight), for the messages each account sent today."""
     parts = [(r.name, part) for r in rituals for part in r.reports]
     q = store.reports  # each figure read for every group at once (a query per group is minutes at a year of data)
     rows = store.groups.rows()
@@ -34,12 +37,15 @@ def build(store: Store, course_days: int = 7, rituals: Iterable[Ritual] = ()) ->
             "graduates": graduates.get(room, []),
             "funnel": funnels[room],
             "unknown_sends": unknown.get(room, 0),
+            "account": row.get("account", ""),
         })
         for name, part in parts:
             groups[-1][name] = part.fields(store, room)
     titles = {name: {"title": part.title, "labels": part.labels} for name, part in parts}
+    if today is None:
+        today = datetime.now(timezone.utc).replace(hour=0, minute=0, second=0, microsecond=0)
     return {"groups": groups, "funnel": store.reports.overall_funnel(), "unknown_sends": store.outbox.unknown_sends(),
-            "ritual_fields": titles}
+            "accounts": store.reports.accounts(today), "ritual_fields": titles}
 
 
 def render(report: dict) -> str:
@@ -55,7 +61,8 @@ def render(report: dict) -> str:
         out.append(f"■ {g['topic'] or g['room']}  ({g['room']})")
         start = f" · 第1天 {g['start_date']}" if g["start_date"] else ""
         day = f" · 第{g['course_day']}天" if g["course_day"] else ""
-        out.append(f"  状态 {STATES.get(g['state'], g['state'])}{day}{start} · 成员 {members} 人")
+        account = f" · {account_name(g['account'])}" if g.get("account") else ""
+        out.append(f"  状态 {STATES.get(g['state'], g['state'])}{day}{start} · 成员 {members} 人{account}")
         out.append(f"  家乡签到 {len(g['hometowns'])} 人，来自 {len(provinces)} 个省份")
         days = " · ".join(f"第{d}天 {n}人" for d, n in sorted(by_day.items())) or "—"
         out.append(f"  每日打卡 {days}")
@@ -69,6 +76,12 @@ def render(report: dict) -> str:
             out.append(f"  ⚠️ {g['unknown_sends']} 条消息发送时被中断，不确定是否已送达：请到群里人工核对，必要时手动补发")
     if report["groups"]:
         out.append("■ 全部 " + _funnel_line(report["funnel"]))
+    accounts = report.get("accounts", {})
+    if any(accounts):  # (one account of a deployment without an accounts file: nothing to tell apart)
+        out.append("■ 账号（accounts）")
+        for name, a in accounts.items():
+            out.append(f"  {account_name(name)}：群 {a['groups']} 个（进行中 {a['running']}）· 成员 {a['members']} 人 · "
+                       f"今天发出 {a['sent_today']} 条 · 共发出 {a['sent_total']} 条 · 好友 {a['friends']} 人")
     private = report.get("unknown_sends", 0) - sum(g.get("unknown_sends", 0) for g in report["groups"])
     if private > 0:
         out.append(f"⚠️ {private} 条私聊消息发送时被中断，不确定是否已送达：请人工核对")

@@ -82,6 +82,12 @@ class FunnelStore:
         """Room invitations made since a moment (the daily cap)."""
         return self.conn.execute("SELECT COUNT(*) FROM invites WHERE ts >= ?", (iso(since),)).fetchone()[0]
 
+    def invites_by_account_since(self, since: datetime) -> dict[str, int]:
+        """{account: room invitations into its groups since a moment} (each account's daily cap)."""
+        return dict(self.conn.execute(
+            "SELECT g.account, COUNT(*) FROM invites i JOIN groups g ON g.room = i.room WHERE i.ts >= ? GROUP BY g.account",
+            (iso(since),)))
+
     def waiting(self) -> list[str]:
         """People on the waiting list, first come first served: never invited anywhere and not opted out."""
         return [c for (c,) in self.conn.execute(

@@ -61,6 +61,13 @@ class GroupStore:
         """Keys of the scheduled actions already run or skipped for the group."""
         return {a for (a,) in self.conn.execute("SELECT action FROM fired WHERE room = ?", (room,))}
 
+    def fired_since(self, since: datetime) -> dict[str, set[str]]:
+        """{room: keys of actions due since `since` already run or skipped}, every group at once (for the plan)."""
+        out: dict[str, set[str]] = {}
+        for room, action in self.conn.execute("SELECT room, action FROM fired WHERE due_at >= ?", (iso(since),)):
+            out.setdefault(room, set()).add(action)
+        return out
+
     def mark_fired(self, room: str, action: str, due_at: datetime, now: datetime, status: str) -> bool:
         """Claim an action once; False if it was already claimed."""
         cur = self.conn.execute(

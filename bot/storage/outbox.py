@@ -22,6 +22,7 @@ class QueuedMessage:
     id: int
     out: Outgoing
     created_at: str
+    priority: int = REPLY
 
 
 class OutboxStore:
@@ -75,7 +76,7 @@ class OutboxStore:
             cols = "id, room, to_id, text, mentions, created_at, action, ref, image, account, priority"
             args = (limit,) if account is None else (account, limit)
             self._cache[key] = [
-                (QueuedMessage(i, Outgoing(room, to, text, tuple(json.loads(m)), action, ref, image, acc), c), p)
+                (QueuedMessage(i, Outgoing(room, to, text, tuple(json.loads(m)), action, ref, image, acc), c, p), p)
                 for i, room, to, text, m, c, action, ref, image, acc, p in self.conn.execute(sql.format(cols=cols), args)]
         return self._cache[key]
 

@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import sqlite3
 from collections import Counter, defaultdict
+from datetime import datetime
+
+from bot.storage.stamps import iso
 
 # the funnel stages counted per group by the room a stage was recorded in, and overall by distinct person
 _ROOM_STAGES = ("offer_shown", "coupon_pushed")
@@ -34,6 +37,10 @@ class ReportQueries:
                 "SELECT room, member FROM members WHERE left_at IS NULL ORDER BY room, joined_at, member"):
             out[room].append(member)
         return out
+
+    def member_counts(self) -> dict[str, int]:
+        """{room: how many members it has now}."""
+        return self._by_room("SELECT room, COUNT(*) FROM members WHERE left_at IS NULL GROUP BY room")
 
     def days_by_member(self, table: str) -> dict[str, dict[str, list[int]]]:
         """{room: {member: [days]}} of a daily record table (checkins or practice; named by the code). One row per
@@ -68,6 +75,30 @@ class ReportQueries:
         """{room: messages whose send was interrupted} (they may or may not have reached WeChat)."""
         return self._by_room("SELECT room, COUNT(*) FROM outbox WHERE status = 'unknown' AND room IS NOT NULL "
                              "GROUP BY room")
+
+    # -- the bot's accounts -----------------------------------------------------------------------
+    def accounts(self, today: datetime) -> dict[str, dict[str, int]]:
+        """{account: its groups (running ones), their current members, messages sent since `today` and in all (as
+        long as the outbox keeps them: settings.retention.outbox_days), the friends it made}, every account met in
+        the data, by name ('' = the only account of a deployment without an accounts file)."""
+        out: dict[str, dict[str, int]] = defaultdict(
+            lambda: {"groups": 0, "running": 0, "members": 0, "sent_today": 0, "sent_total": 0, "friends": 0})
+        for account, groups, running in self.conn.execute(
+                "SELECT account, COUNT(*), SUM(state != 'closed') FROM groups GROUP BY account"):
+            out[account]["groups"], out[account]["running"] = groups, running
+        for account, n in self.conn.execute(
+                "SELECT g.account, COUNT(*) FROM members m JOIN groups g ON g.room = m.room WHERE m.left_at IS NULL "
+                "GROUP BY g.account"):
+            out[account]["members"] = n
+        for account, today_n, total in self.conn.execute(
+                "SELECT account, SUM(sent_at >= ?), COUNT(*) FROM outbox WHERE status = 'sent' GROUP BY account",
+                (iso(today),)):
+            out[account]["sent_today"], out[account]["sent_total"] = today_n, total
+        for account, n in self.conn.execute(
+                "SELECT c.account, COUNT(DISTINCT f.contact) FROM funnel f JOIN contacts c ON c.contact = f.contact "
+                "WHERE f.stage = 'friend_added' GROUP BY c.account"):
+            out[account]["friends"] = n
+        return {name: out[name] for name in sorted(out)}
 
     # -- the funnel -----------------------------------------------------------------------------
     def group_funnels(self, members: dict[str, list[str]], checkins: dict[str, dict[str, list[int]]],

@@ -133,11 +133,14 @@ def accept_due(ctx: Context) -> None:
 def invite_waiting(ctx: Context) -> None:
     """Invite the waiting list into the open cohorts, first come first served, each into a group whose account may
     still invite today (see cohort_for); the rest wait for the next days."""
+    per_day = ritual.config(ctx.pb).invite_per_day
     for contact in ctx.store.funnel.waiting():
-        group = cohort_for(ctx, contact)
-        if group is None:
+        accounts = {g.account for g in ctx.groups.in_states(*OPEN_STATES)}
+        if not any(marketing.account_has_room(ctx, account, per_day) for account in accounts):
             break  # no account may invite anyone more today
-        invite(ctx, contact, group)
+        group = cohort_for(ctx, contact)
+        if group is not None:  # else their own account is full today: they wait, the next person may still fit
+            invite(ctx, contact, group)
 
 
 def _plan(ctx: Context) -> datetime | None:

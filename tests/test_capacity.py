@@ -194,24 +194,24 @@ def test_the_report_of_one_account_has_no_account_lines(tmp_path):
     assert list(data["accounts"]) == [""] and "账号" not in report.render(data)
 
 
-def test_an_invitation_goes_to_the_friends_own_account_while_it_has_room_then_to_another_then_waits(tmp_path):
+def test_an_invitation_comes_from_the_friends_own_account_and_waits_while_that_account_has_no_room(tmp_path):
     chat = two_accounts(tmp_path, invite_per_day=1, accept_interval_seconds=0)
     open_cohort(chat, ROOM_A, "adv1", "alice")
     open_cohort(chat, ROOM_B, "adv2", "bob")  # starts on the same day
     chat.befriend("p1", via="adv2")
     assert invited_into(chat, "p1") == [ROOM_B]  # adv2's group, though adv1's sorts first: p1 befriended adv2
     chat.befriend("p2", via="adv2")
-    assert invited_into(chat, "p2") == [ROOM_A]  # adv2 has used today's invitation: adv1 has room
-    chat.befriend("p3", via="adv2")
-    assert invited_into(chat, "p3") == []  # no account has room today: p3 waits, not dropped
-    assert chat.store.funnel.waiting() == ["p3"]
+    assert invited_into(chat, "p2") == []  # adv2 has used today's invitation, and adv1 is no friend of p2's: p2 waits
+    chat.befriend("p3", via="adv1")
+    assert invited_into(chat, "p3") == [ROOM_A]  # one full account does not hold back another account's friends
+    assert chat.store.funnel.waiting() == ["p2"]
     chat.until("2026-12-01 00:05")  # a new day: each account may invite again
-    assert invited_into(chat, "p3") == [ROOM_B]
-    invites = [(o.room, o.to) for a in ("adv1", "adv2") for o in chat.sent_by(a) if o.action == "invite"]
-    assert sorted(invites) == [(ROOM_A, "p2"), (ROOM_B, "p1"), (ROOM_B, "p3")]
+    assert invited_into(chat, "p2") == [ROOM_B]
+    invites = {a: sorted((o.room, o.to) for o in chat.sent_by(a) if o.action == "invite") for a in ("adv1", "adv2")}
+    assert invites == {"adv1": [(ROOM_A, "p3")], "adv2": [(ROOM_B, "p1"), (ROOM_B, "p2")]}  # each by a member of the room
 
 
-def test_an_account_wechat_limits_invites_nobody_until_it_sends_again(tmp_path):
+def test_an_account_wechat_limits_invites_nobody_until_it_sends_again_and_the_other_account_goes_on(tmp_path):
     chat = two_accounts(tmp_path, accept_interval_seconds=0)
     open_cohort(chat, ROOM_A, "adv1", "alice")
     open_cohort(chat, ROOM_B, "adv2", "bob")
@@ -219,12 +219,14 @@ def test_an_account_wechat_limits_invites_nobody_until_it_sends_again(tmp_path):
     chat.transports["adv1"].fail_next = [SendError("发送过于频繁，请稍后再试")] * 3
     chat.until("2026-12-01 20:01")  # the opening evening: adv1 tries to post, WeChat refuses
     assert chat.store.meta.get(limited_key("adv1"))
-    chat.befriend("p1", via="adv1")  # accepted and greeted by adv1 (queued), invited into adv2's group
-    assert invited_into(chat, "p1") == [ROOM_B]
-    chat.advance(minutes=30)  # adv1 sends again: the episode is over, its own friends go to its groups again
+    chat.befriend("p1", via="adv1")  # accepted and greeted by adv1 (queued), but adv1 invites nobody while limited
+    assert invited_into(chat, "p1") == []
+    chat.befriend("p2", via="adv2")  # adv2 is not limited: its friend is invited at once
+    assert invited_into(chat, "p2") == [ROOM_B]
+    chat.advance(minutes=30)  # adv1 sends again: the episode is over
     assert not chat.store.meta.get(limited_key("adv1"))
-    chat.befriend("p2", via="adv1")
-    assert invited_into(chat, "p2") == [ROOM_A]
+    chat.until("2026-12-02 00:05")  # the waiting list's next round: adv1 invites its friend into its own group
+    assert invited_into(chat, "p1") == [ROOM_A]
 
 
 def test_plan_over_an_accounts_file_names_each_account_and_where_there_is_room(tmp_path):

@@ -71,13 +71,16 @@ def account_has_room(ctx: "Context", account: str, per_day: int) -> bool:
 
 
 def choose_group(ctx: "Context", contact: str, groups: Iterable["Group"], per_day: int) -> "Group | None":
-    """The group to invite a person into: among `groups`, those whose account has room today (see account_has_room),
-    the account the person befriended (or first met) first, then the cohort starting soonest; None if no account has room (the
-    person waits)."""
+    """The group to invite a person into: the groups of the account the person befriended (or first met), since in
+    WeChat only a friend who is in the room can add them (any account's groups when theirs runs none); of those, one
+    whose account may still invite today (see account_has_room), the cohort starting soonest. None: the person waits."""
     own = ctx.store.funnel.account_of(contact) or ctx.groups.account  # (a new friend: the account handling it)
-    room = {}
+    groups = list(groups)
+    if any(g.account == own for g in groups):  # WeChat: only a friend who is in the room can add someone to it
+        groups = [g for g in groups if g.account == own]
+    room: dict[str, bool] = {}
     fits = [g for g in groups if room.setdefault(g.account, account_has_room(ctx, g.account, per_day))]
-    return min(fits, key=lambda g: (g.account != own, g.start_date, g.room), default=None)
+    return min(fits, key=lambda g: (g.start_date, g.room), default=None)
 
 
 def local_time(ctx: "Context", ts: datetime) -> str:

@@ -2,10 +2,10 @@
 rolls back), replies to members within their limits, and the sender is woken only after the commit (of the whole
 group-committed batch: the store calls committed() after every outermost COMMIT).
 
-Several accounts: a message is queued for the account that sends it (handlers never name one): a room message for
-the group's account, a private message, acceptance or invitation for the person's account (but a reply in a
-private chat for the account the person wrote to), else the account of the event being handled, else the default
-(first configured) account."""
+Several accounts: a message is queued for the account that sends it (handlers never name one): a room message or an
+invitation into a room for the group's account (only a member can add someone; the funnel picks groups of the person's
+own account), a private message or acceptance for the person's account (but a reply in a private chat for the account
+the person wrote to), else the account of the event being handled, else the default (first configured) account."""
 from __future__ import annotations
 
 from dataclasses import replace
@@ -52,7 +52,7 @@ class Outbox:
         accounts = self.accounts
         if len(accounts) == 1:
             return accounts[0]
-        if out.room is not None and out.action != "invite":
+        if out.room is not None:  # said in the room, or an invitation into it: only a member (its owner) can
             account = self.owner(out.room)
         elif out.to is not None and out.to == self.partner and out.room is None:
             account = self.account

@@ -59,6 +59,7 @@ from bot.storage.db import PRAGMAS  # noqa: E402
 from bot.transport.fake import FakeTransport  # noqa: E402
 from bot.schedule.virtual import VirtualRunner  # noqa: E402
 from bot.app import assemble  # noqa: E402
+from bot.language import Reading  # noqa: E402
 
 TZ = ZoneInfo("Asia/Shanghai")
 DAY1 = date(2026, 12, 1)
@@ -257,11 +258,12 @@ def run(groups: int, members: int, db: Path, workdir: Path, progress: bool, wind
 
 
 def language_cost(reader, texts: list[str]) -> dict[str, float]:
-    """What reading costs: the median over the day's texts, and one 100,000-character message."""
+    """What reading costs: the median over the day's texts, and one 100,000-character message (each read afresh:
+    not the reader's memo of short texts it read before)."""
     samples = []
     for text in texts:
         t = time.perf_counter()
-        reader.read(text).intents()
+        Reading(reader, text, False).intents()
         samples.append(time.perf_counter() - t)
     samples.sort()
     t = time.perf_counter()

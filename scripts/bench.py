@@ -56,6 +56,7 @@ from bot.schedule.clock import VirtualClock  # noqa: E402
 from bot.core.events import Member, MemberJoined, Message  # noqa: E402
 from bot.delivery.sender import Pacing  # noqa: E402
 from bot.storage.db import PRAGMAS  # noqa: E402
+from bot.transport import fake as fake_transport  # noqa: E402
 from bot.transport.fake import FakeTransport  # noqa: E402
 from bot.schedule.virtual import VirtualRunner  # noqa: E402
 from bot.app import assemble  # noqa: E402
@@ -144,6 +145,23 @@ class WalMeter:
         return self.frames * self.frame_bytes
 
 
+class DrawMeter:
+    """Wall seconds the fake transport spends drawing pictures (bot.pictures.ready) while the meter is on."""
+
+    def __init__(self) -> None:
+        self.seconds, self.on, self._ready = 0.0, False, fake_transport.ready
+        fake_transport.ready = self.ready
+
+    def ready(self, path: str) -> bool:
+        if not self.on:
+            return self._ready(path)
+        t = time.perf_counter()
+        try:
+            return self._ready(path)
+        finally:
+            self.seconds += time.perf_counter() - t
+
+
 async def play_day(engine, runner, clock, events: array, progress: bool, wal: WalMeter,
                    window: int = 1) -> tuple[array, float, float, array]:
     """Feed the day's events, `window` seconds' worth at a time; returns (per-message latencies in seconds, wall seconds
@@ -221,7 +239,7 @@ def run(groups: int, members: int, db: Path, workdir: Path, progress: bool, wind
     if not 1 <= groups <= 0xFFFF or not 1 <= members <= 0xFFF:
         raise SystemExit("--groups must be 1..65535 and --members 1..4095")
     clock = VirtualClock(datetime(2026, 11, 30, 10, 0, tzinfo=TZ))
-    transport = FakeTransport(clock, keep=False)
+    transport, drawing = FakeTransport(clock, keep=False), DrawMeter()
     bot = assemble(db, ROOT / "data" / "playbook.yaml", clock, transport, GENEROUS, [ADVISOR], seed=0)
     engine, store = bot.engine, bot.store
     runner = VirtualRunner(engine, bot.sender, clock)
@@ -232,6 +250,7 @@ def run(groups: int, members: int, db: Path, workdir: Path, progress: bool, wind
     if progress:
         print(f"  set-up: {groups} groups x {members} members, {len(events)} messages to play ({setup_s:.1f}s)", file=sys.stderr)
     wal = WalMeter(store.conn)
+    drawing.on = True
     lat, seconds, busy, hold = asyncio.run(play_day(engine, runner, clock, events, progress, wal, window))
     bot_msgs, batches = runner.sender.sent_count - sent_before, engine.inbox.__dict__.get("batches")
     store.close()
@@ -239,9 +258,12 @@ def run(groups: int, members: int, db: Path, workdir: Path, progress: bool, wind
         print("  floor: the same ids, one committed row each", file=sys.stderr)
     floor_rate = floor(workdir / "floor.db", events)
     ms, engine_rate = sorted(lat), len(events) / seconds
+    undrawn_rate = len(events) / (seconds - drawing.seconds)
     return {
         "engine_msgs_per_s": round(engine_rate, 1), "floor_msgs_per_s": round(floor_rate, 1),
         "ratio": round(floor_rate / engine_rate, 2),
+        "draw_share": round(drawing.seconds / seconds, 3), "engine_msgs_per_s_undrawn": round(undrawn_rate, 1),
+        "ratio_undrawn": round(floor_rate / undrawn_rate, 2),
         "p99_ms": round(ms[int(0.99 * (len(ms) - 1))] * 1000, 3), "p50_ms": round(ms[len(ms) // 2] * 1000, 3),
         "max_ms": round(ms[-1] * 1000, 3),
         "hold_p99_ms": round(hold[int(0.99 * (len(hold) - 1))] * 1000, 3) if hold else None,
@@ -297,7 +319,7 @@ def main() -> None:
     print(f"{result['groups']} groups x {result['members']} members: {result['messages']} messages in "
           f"{result['seconds']}s (set-up {result['setup_seconds']}s, not timed)")
     for key in ("engine_msgs_per_s", "floor_msgs_per_s", "ratio", "p99_ms", "p50_ms", "max_ms", "hold_p99_ms", "hold_max_ms",
-                "handle_share", "wal_bytes_per_day", "wal_frames_per_msg", "msgs_per_commit", "peak_rss_mb", "bot_msgs_per_group_day", "lang_median_us", "lang_100k_ms"):
+                "draw_share", "engine_msgs_per_s_undrawn", "ratio_undrawn", "handle_share", "wal_bytes_per_day", "wal_frames_per_msg", "msgs_per_commit", "peak_rss_mb", "bot_msgs_per_group_day", "lang_median_us", "lang_100k_ms"):
         op, goal = TARGETS.get(key, (None, None))
         verdict = "" if op is None else f"   target {op} {goal}  " + (
             "ok" if (result[key] >= goal if op == ">=" else result[key] <= goal) else "MISSED")

@@ -58,8 +58,8 @@ def decode(line: str) -> Event:
 
 
 class Inbox:
-    """Appends received events to the inbox table and drains it through `handle(event, row)` (the engine's, which
-    deletes the row in the savepoint of the event's effects).
+    """Appends received events to the inbox table and drains it through `handle(event, None)` (the engine's); the
+    rows a batch handled are deleted in the batch's transaction, with their effects.
 
     Group commit: the events waiting are handled in batches that share one transaction (one COMMIT, one WAL sync
     point), each event still atomic in its own savepoint (rolled back alone, with the in-memory caches, on error).
@@ -144,6 +144,7 @@ class Inbox:
                 if handled and time.perf_counter() >= deadline:
                     break
                 handled += 1
+                last = row_id
                 try:
                     event = self._fresh.pop(row_id, None) or decode(line)
                 except Exception:  # a row this code cannot read must not block the ones behind it
@@ -152,11 +153,12 @@ class Inbox:
                         self.store.inbox.done(row_id)
                     continue
                 try:
-                    self.handle(event, row_id)
+                    self.handle(event, None)  # its row goes with the batch's rows, below
                 except Exception:  # handle_now records failures itself; this is the last line of defence
                     log.exception("event %s could not be handled; dropped from the inbox", event.id)
-                    with self.store.tx():
-                        self.store.inbox.done(row_id)
+            # the rows handled are the oldest (a prefix of the table, in id order): one statement deletes them, in the
+            # transaction holding their effects (a crash before the commit leaves every one of them waiting)
+            self.store.inbox.done_through(rows[0][0], last)
         self.batches += 1
         return handled
 

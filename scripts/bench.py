@@ -235,7 +235,8 @@ def floor(path: Path, events: array) -> float:
     return len(events) / seconds
 
 
-def run(groups: int, members: int, db: Path, workdir: Path, progress: bool, window: int = 1) -> dict:
+def run(groups: int, members: int, db: Path, workdir: Path, progress: bool, window: int = 1,
+        batch_ms: float | None = None) -> dict:
     if not 1 <= groups <= 0xFFFF or not 1 <= members <= 0xFFF:
         raise SystemExit("--groups must be 1..65535 and --members 1..4095")
     clock = VirtualClock(datetime(2026, 11, 30, 10, 0, tzinfo=TZ))
@@ -243,6 +244,8 @@ def run(groups: int, members: int, db: Path, workdir: Path, progress: bool, wind
     bot = assemble(db, ROOT / "data" / "playbook.yaml", clock, transport, GENEROUS, [ADVISOR], seed=0)
     engine, store = bot.engine, bot.store
     runner = VirtualRunner(engine, bot.sender, clock)
+    if batch_ms is not None:  # the group-commit batch's time bound (0: none, a batch is whatever waits)
+        engine.inbox.batch_seconds = batch_ms / 1000 if batch_ms > 0 else float("inf")
     t0 = time.perf_counter()
     asyncio.run(setup(engine, runner, clock, groups, members, progress))
     events = traffic(groups, members)
@@ -274,6 +277,7 @@ def run(groups: int, members: int, db: Path, workdir: Path, progress: bool, wind
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
         "bot_msgs_per_group_day": round(bot_msgs / groups, 2),
         "messages": len(events), "groups": groups, "members": members, "window_seconds": window,
+        "batch_ms": engine.inbox.batch_seconds * 1000 if engine.inbox.batch_seconds != float("inf") else 0,
         "seconds": round(seconds, 2), "setup_seconds": round(setup_s, 2),
         **language_cost(engine.services.reader, [text_of(*unpack(e)[1:]) for e in events[:: max(len(events) // 20_000, 1)]]),
     }
@@ -307,12 +311,14 @@ def main() -> None:
     ap.add_argument("--no-progress", action="store_true", help="no progress lines on stderr")
     ap.add_argument("--window", type=int, default=1, help="seconds of traffic delivered together (default 1; e.g. 10: "
                     "a saturated bot 10 s behind, whose inbox holds that much when it looks)")
+    ap.add_argument("--batch-ms", type=float, help="the group-commit batch's time bound in ms (0: none, natural group "
+                    "commit: a batch is whatever waits, up to its count); default: the inbox's own")
     args = ap.parse_args()
     if args.db is not None and args.db.exists():
         raise SystemExit(f"{args.db} exists; the benchmark needs a fresh database")
     with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
         result = run(args.groups, args.members, args.db or Path(tmp) / "bot.db", Path(tmp),
-                     progress=not args.no_progress, window=max(args.window, 1))
+                     progress=not args.no_progress, window=max(args.window, 1), batch_ms=args.batch_ms)
     if args.json:
         print(json.dumps(result))
         return

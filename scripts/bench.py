@@ -163,10 +163,11 @@ class DrawMeter:
 
 
 async def play_day(engine, runner, clock, events: array, progress: bool, wal: WalMeter,
-                   window: int = 1) -> tuple[array, float, float, array]:
+                   window: int = 1) -> tuple[array, float, float, array, list]:
     """Feed the day's events, `window` seconds' worth at a time; returns (per-message latencies in seconds, wall seconds
-    of the whole phase, wall seconds spent storing and processing messages)."""
-    lat, hold, woke, handled = array("d"), array("d"), [], []
+    of the whole phase, wall seconds spent storing and processing messages, the holds, and for each message how many
+    were delivered with it)."""
+    lat, hold, woke, handled, burst = array("d"), array("d"), [], [], array("l")
     engine.outbox.wake = lambda: woke.append(1)  # like the daemon: the sender looks at the outbox when woken
     inbox, perf = engine.inbox, time.perf_counter
     handle = inbox.handle
@@ -198,6 +199,7 @@ async def play_day(engine, runner, clock, events: array, progress: bool, wal: Wa
         done = perf()
         busy += done - b0
         lat.extend(done - t for t in stored)
+        burst.extend([len(stored)] * len(stored))
         hold.extend(done - t for t in handled)  # an upper bound: the commit is before process() returns
         handled.clear()
         if woke:
@@ -212,7 +214,7 @@ async def play_day(engine, runner, clock, events: array, progress: bool, wal: Wa
     await runner.settle()
     wal.checkpoint()
     bar.close()
-    return lat, perf() - t0, busy, sorted(hold)
+    return lat, perf() - t0, busy, sorted(hold), sorted(burst)
 
 
 def floor(path: Path, events: array) -> float:
@@ -254,7 +256,7 @@ def run(groups: int, members: int, db: Path, workdir: Path, progress: bool, wind
         print(f"  set-up: {groups} groups x {members} members, {len(events)} messages to play ({setup_s:.1f}s)", file=sys.stderr)
     wal = WalMeter(store.conn)
     drawing.on = True
-    lat, seconds, busy, hold = asyncio.run(play_day(engine, runner, clock, events, progress, wal, window))
+    lat, seconds, busy, hold, burst = asyncio.run(play_day(engine, runner, clock, events, progress, wal, window))
     bot_msgs, batches = runner.sender.sent_count - sent_before, engine.inbox.__dict__.get("batches")
     store.close()
     if progress:
@@ -269,6 +271,7 @@ def run(groups: int, members: int, db: Path, workdir: Path, progress: bool, wind
         "ratio_undrawn": round(floor_rate / undrawn_rate, 2),
         "p99_ms": round(ms[int(0.99 * (len(ms) - 1))] * 1000, 3), "p50_ms": round(ms[len(ms) // 2] * 1000, 3),
         "max_ms": round(ms[-1] * 1000, 3),
+        "burst_p99": burst[int(0.99 * (len(burst) - 1))], "handle_us_per_msg": round(busy / len(events) * 1e6, 1),
         "hold_p99_ms": round(hold[int(0.99 * (len(hold) - 1))] * 1000, 3) if hold else None,
         "hold_max_ms": round(hold[-1] * 1000, 3) if hold else None,
         "handle_share": round(busy / seconds, 3),  # fraction of the day's wall time spent storing and handling
@@ -325,7 +328,7 @@ def main() -> None:
     print(f"{result['groups']} groups x {result['members']} members: {result['messages']} messages in "
           f"{result['seconds']}s (set-up {result['setup_seconds']}s, not timed)")
     for key in ("engine_msgs_per_s", "floor_msgs_per_s", "ratio", "p99_ms", "p50_ms", "max_ms", "hold_p99_ms", "hold_max_ms",
-                "draw_share", "engine_msgs_per_s_undrawn", "ratio_undrawn", "handle_share", "wal_bytes_per_day", "wal_frames_per_msg", "msgs_per_commit", "peak_rss_mb", "bot_msgs_per_group_day", "lang_median_us", "lang_100k_ms"):
+                "burst_p99", "handle_us_per_msg", "draw_share", "engine_msgs_per_s_undrawn", "ratio_undrawn", "handle_share", "wal_bytes_per_day", "wal_frames_per_msg", "msgs_per_commit", "peak_rss_mb", "bot_msgs_per_group_day", "lang_median_us", "lang_100k_ms"):
         op, goal = TARGETS.get(key, (None, None))
         verdict = "" if op is None else f"   target {op} {goal}  " + (
             "ok" if (result[key] >= goal if op == ">=" else result[key] <= goal) else "MISSED")

@@ -315,7 +315,7 @@ def main() -> None:
     ap.add_argument("--window", type=int, default=1, help="seconds of traffic delivered together (default 1; e.g. 10: "
                     "a saturated bot 10 s behind, whose inbox holds that much when it looks)")
     ap.add_argument("--batch-ms", type=float, help="the group-commit batch's time bound in ms (0: none, natural group "
-                    "commit: a batch is whatever waits, up to its count); default: the inbox's own")
+                    "commit: a batch is whatever waits, up to its count); default: the inbox's own (none)")
     args = ap.parse_args()
     if args.db is not None and args.db.exists():
         raise SystemExit(f"{args.db} exists; the benchmark needs a fresh database")

@@ -64,12 +64,15 @@ class Inbox:
 
     Group commit: the events waiting are handled in batches that share one transaction (one COMMIT, one WAL sync
     point), each event still atomic in its own savepoint (rolled back alone, with the in-memory caches, on error).
-    What a batch queued becomes visible to the sender, which is woken, only at its commit. A batch is bounded by
-    count and by wall time (so a reply is held at most about `batch_seconds`); nothing else runs on the event loop
-    during a batch (the sender's "sending" mark must be committed on its own before a send)."""
+    What a batch queued becomes visible to the sender, which is woken, only at its commit. Natural group commit: a
+    batch is whatever waits when the processor runs (nothing is waited for), bounded by count (`batch_events`, so a
+    reply is held at most that many events' handling) and, if given, by wall time (`batch_seconds`; none by default:
+    under load a timer only splits what could share a commit, and a message's wait is the handling of those ahead of
+    it either way); nothing else runs on the event loop during a batch (the sender's "sending" mark must be
+    committed on its own before a send)."""
 
     def __init__(self, store, clock, handle: Callable[[Event, int], None], batch_events: int = 200,
-                 batch_seconds: float = 0.005) -> None:
+                 batch_seconds: float = float("inf")) -> None:
         self.store, self.clock, self.handle = store, clock, handle
         self.batch_events, self.batch_seconds = batch_events, batch_seconds
         self._wake = asyncio.Event()
@@ -139,7 +142,7 @@ class Inbox:
 
     def _batch(self, rows: list[tuple[int, str]]) -> int:
         """Handle rows in one transaction until the batch's time is up; returns how many were handled."""
-        handled, deadline = 0, time.perf_counter() + self.batch_seconds
+        handled, deadline = 0, time.perf_counter() + self.batch_seconds  # inf: no time bound
         with self.store.tx():
             for row_id, line in rows:
                 if handled and time.perf_counter() >= deadline:

@@ -106,7 +106,6 @@ def commits_during(chat, action):
 def test_a_burst_of_checkins_is_committed_once_and_the_sender_sees_the_reply_only_after_the_commit(chat):
     import sqlite3
     chat.start_course("alice", "bob", "carol")
-    chat.engine.inbox.batch_seconds = 60  # bounded by time too (5 ms by default): not what this test is about
     outside = sqlite3.connect(chat.db_path)  # what another reader (the sender, after a restart) can see
     queued_when_woken = []
     chat.engine.outbox.wake = lambda: queued_when_woken.append(
@@ -173,7 +172,22 @@ def test_a_batch_is_bounded_by_count(chat):
     assert chat.store.checkins.done_on(ROOM, 1) == {"alice", "bob", "carol"}
 
 
-def test_a_batch_is_bounded_by_time_so_a_reply_is_not_held_behind_a_long_backlog(chat):
+def test_by_default_a_batch_is_whatever_waits_however_long_its_handling_takes(chat, monkeypatch):
+    import time
+    chat.start_course("alice", "bob", "carol", "dave")
+    real = chat.engine.inbox.handle
+
+    def slow(event, row=None):  # a slow machine: 3 ms an event (a 5 ms timer would have split the burst)
+        time.sleep(0.003)
+        real(event, row)
+
+    monkeypatch.setattr(chat.engine.inbox, "handle", slow)
+    received(chat, *(message(chat, who, "打卡", f"n-{who}") for who in ("alice", "bob", "carol", "dave")))
+    assert commits_during(chat, lambda: chat.run(chat.engine.inbox.process())) == 1  # natural group commit
+    assert chat.store.checkins.done_on(ROOM, 1) == {"alice", "bob", "carol", "dave"}
+
+
+def test_a_batch_can_be_bounded_by_time_so_a_reply_is_not_held_behind_a_long_backlog(chat):
     chat.start_course("alice", "bob", "carol")
     chat.engine.inbox.batch_seconds = 0  # every event's time is up at once: one event per commit
     received(chat, *(message(chat, who, "打卡", f"t-{who}") for who in ("alice", "bob", "carol")))

@@ -18,6 +18,7 @@ log = logging.getLogger("bot.core.inbox")
 _KEEP = 10_000  # stored events also kept in memory (not decoded again) unless this many are waiting
 _KINDS = {"message": Message, "join": MemberJoined, "leave": MemberLeft, "friendship": FriendRequest}
 _NAMES = {cls: name for name, cls in _KINDS.items()}
+_JSON = json.JSONEncoder(ensure_ascii=False)  # built once: json.dumps(ensure_ascii=False) builds one per call
 
 
 def bounded(event: Event) -> Event:
@@ -37,7 +38,7 @@ def encode(event: Event) -> str:
         fields["members"] = [[m.id, m.name] for m in event.members]
     if "mentions" in fields:
         fields["mentions"] = list(event.mentions)
-    return json.dumps({"type": _NAMES[type(event)], **fields}, ensure_ascii=False)
+    return _JSON.encode({"type": _NAMES[type(event)], **fields})
 
 
 @functools.cache
@@ -58,17 +59,20 @@ def decode(line: str) -> Event:
 
 
 class Inbox:
-    """Appends received events to the inbox table and drains it through `handle(event, row)` (the engine's, which
-    deletes the row in the savepoint of the event's effects).
+    """Appends received events to the inbox table and drains it through `handle(event, None)` (the engine's); the
+    rows a batch handled are deleted in the batch's transaction, with their effects.
 
     Group commit: the events waiting are handled in batches that share one transaction (one COMMIT, one WAL sync
     point), each event still atomic in its own savepoint (rolled back alone, with the in-memory caches, on error).
-    What a batch queued becomes visible to the sender, which is woken, only at its commit. A batch is bounded by
-    count and by wall time (so a reply is held at most about `batch_seconds`); nothing else runs on the event loop
-    during a batch (the sender's "sending" mark must be committed on its own before a send)."""
+    What a batch queued becomes visible to the sender, which is woken, only at its commit. Natural group commit: a
+    batch is whatever waits when the processor runs (nothing is waited for), bounded by count (`batch_events`, so a
+    reply is held at most that many events' handling) and, if given, by wall time (`batch_seconds`; none by default:
+    under load a timer only splits what could share a commit, and a message's wait is the handling of those ahead of
+    it either way); nothing else runs on the event loop during a batch (the sender's "sending" mark must be
+    committed on its own before a send)."""
 
     def __init__(self, store, clock, handle: Callable[[Event, int], None], batch_events: int = 200,
-                 batch_seconds: float = 0.005) -> None:
+                 batch_seconds: float = float("inf")) -> None:
         self.store, self.clock, self.handle = store, clock, handle
         self.batch_events, self.batch_seconds = batch_events, batch_seconds
         self._wake = asyncio.Event()
@@ -138,12 +142,13 @@ class Inbox:
 
     def _batch(self, rows: list[tuple[int, str]]) -> int:
         """Handle rows in one transaction until the batch's time is up; returns how many were handled."""
-        handled, deadline = 0, time.perf_counter() + self.batch_seconds
+        handled, deadline = 0, time.perf_counter() + self.batch_seconds  # inf: no time bound
         with self.store.tx():
             for row_id, line in rows:
                 if handled and time.perf_counter() >= deadline:
                     break
                 handled += 1
+                last = row_id
                 try:
                     event = self._fresh.pop(row_id, None) or decode(line)
                 except Exception:  # a row this code cannot read must not block the ones behind it
@@ -152,11 +157,12 @@ class Inbox:
                         self.store.inbox.done(row_id)
                     continue
                 try:
-                    self.handle(event, row_id)
+                    self.handle(event, None)  # its row goes with the batch's rows, below
                 except Exception:  # handle_now records failures itself; this is the last line of defence
                     log.exception("event %s could not be handled; dropped from the inbox", event.id)
-                    with self.store.tx():
-                        self.store.inbox.done(row_id)
+            # the rows handled are the oldest (a prefix of the table, in id order): one statement deletes them, in the
+            # transaction holding their effects (a crash before the commit leaves every one of them waiting)
+            self.store.inbox.done_through(rows[0][0], last)
         self.batches += 1
         return handled
 

@@ -102,8 +102,12 @@ def _bare_forms(words: tuple[str, ...], reader: "Reader") -> frozenset[str]:
 class Reader:
     """Built once from the cue lists (defaults plus the playbook's additions)."""
 
+    MEMO_CHARS = 120  # a message this short is remembered with its reading (chat repeats itself: 打卡, 收到, 谢谢老师)
+    MEMO_SIZE = 4096  # readings remembered (oldest forgotten first): a few MB at most
+
     def __init__(self, cues: Cues) -> None:
         self.cues = cues
+        self._memo: dict[tuple[str, bool], Reading] = {}
         self.typos = cues.typos
         scope = Scope.from_cues(cues)
         self.glue = scope.glue()
@@ -118,5 +122,16 @@ class Reader:
 
     def read(self, text: str, private: bool = False) -> Reading:
         """What the message says (linear in its length; folds at most FOLD_CHARS characters, recognises at most
-        MAX_CHARS)."""
-        return Reading(self, text, private)
+        MAX_CHARS). A short text read before gives the same Reading again: a Reading is a pure function of the
+        text and the cues, and what it has computed (intents asked so far) is kept with it."""
+        if len(text) > self.MEMO_CHARS:
+            return Reading(self, text, private)
+        key = (text, private)
+        memo = self._memo
+        reading = memo.pop(key, None)
+        if reading is None:
+            reading = Reading(self, text, private)
+            if len(memo) >= self.MEMO_SIZE:
+                del memo[next(iter(memo))]  # the least recently read
+        memo[key] = reading  # most recently read last
+        return reading

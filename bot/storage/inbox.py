@@ -25,6 +25,11 @@ class InboxStore:
         """The event is processed (call inside the transaction holding its effects)."""
         self.conn.execute("DELETE FROM inbox WHERE id = ?", (row_id,))
 
+    def done_through(self, first: int, last: int) -> None:
+        """The events of rows first..last (a batch: the oldest rows, handled in order) are processed (call inside the
+        transaction holding their effects)."""
+        self.conn.execute("DELETE FROM inbox WHERE id BETWEEN ? AND ?", (first, last))
+
     def length(self) -> int:
         return self.conn.execute("SELECT COUNT(*) FROM inbox").fetchone()[0]
 

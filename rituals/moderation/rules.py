@@ -31,6 +31,7 @@ _SPACE = re.compile(r"\s+")
 _ALNUM = re.compile(r"[0-9a-z]")
 _UNITS = "元块万亿%‰股份人次个笔w"
 QUOTE_CHARS = 100
+MEMO_CHARS, MEMO_SIZE = 120, 4096  # judgements remembered: of texts this short, this many
 CARD_NAMES = {"url": "链接卡片", "mini_program": "小程序", "contact": "名片", "image": "图片"}
 
 
@@ -140,6 +141,7 @@ class Rules:
         self._qq = re.compile(rf"(?<![a-z0-9_])(?:{_alternation(_words(cfg.qq_words))})[群号]?{sep}(\d{{5,11}})(?!\d)")
         self._code = re.compile(rf"(?:{_alternation(_words(cfg.code_words))})[\s:：是为]{{0,4}}([a-z0-9]{{4,16}})(?![a-z0-9])")
         self._phone = re.compile(r"(?<![\d.])1[3-9]\d[\s-]?\d{4}[\s-]?\d{4}(?!\d)")
+        self._memo: dict[tuple[str, str, bool], Finding | None] = {}  # short texts judged before (chat repeats itself)
 
     # -- the parts of a message ----------------------------------------------------------------
     @classmethod
@@ -200,7 +202,20 @@ class Rules:
         return self.judge_folded(fold(text), kind, new)
 
     def judge_folded(self, folded: str, kind: str, new: bool) -> Finding | None:
-        """judge() of a text already folded by the language layer (Reading.folded: not scanned again)."""
+        """judge() of a text already folded by the language layer (Reading.folded: not scanned again). A short text
+        judged before is not judged again (the judgement is a pure function of the text, its kind and `new`)."""
+        if len(folded) > MEMO_CHARS:
+            return self._judge(folded, kind, new)
+        key = (folded, kind, new)
+        memo = self._memo
+        if key in memo:
+            return memo[key]
+        if len(memo) >= MEMO_SIZE:
+            memo.clear()  # bounded; refilled by what members say now
+        finding = memo[key] = self._judge(folded, kind, new)
+        return finding
+
+    def _judge(self, folded: str, kind: str, new: bool) -> Finding | None:
         t = _DOT.sub(".", folded) if "。" in folded or "｡" in folded else folded
         if _ALNUM.search(t) is None:  # no letter or digit once normalised: no link and no contact detail to look for
             compact = _SPACE.sub("", t)

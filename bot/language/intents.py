@@ -5,7 +5,7 @@ import re
 
 from bot.language.clauses import Clause
 from bot.language.cues import Cues
-from bot.language.normalize import CAP, DONE
+from bot.language.normalize import CAP, DONE, NOT, PIC
 from bot.language.places import Gazetteer
 from bot.language.scope import Scope
 
@@ -13,6 +13,21 @@ _DAY = re.compile(r"^(?:day|d|第)?\s*[0-9一二三四五六七八九十]{1,2}\s
 _PARTICLES = ("了", "啦", "咯", "喽", "哦", "哈", "呀", "啊", "嘛", "哒")
 _CARD = re.compile(r"(?:^|[的把天次号])卡")  # 卡 as a thing: '昨天的卡', '把卡', '第三天卡'
 _HITS = 8  # a keyword's first occurrences in a clause are read: linear time however often a message repeats it
+# '今天正式从小白班毕业', '从训练营顺利毕业': the class left, before 毕业 (not '从师范大学毕业')
+_FROM_CLASS = re.compile(r"从[\u4e00-\u9fffa-z0-9]{1,8}?(?:班|营|课堂|课程|课)")
+
+
+def _crossed(parts: list[Clause]) -> list[Clause]:
+    """A cross standing alone belongs to the clause before it ('今日打卡：❌' says not done)."""
+    if not any(c.text.strip(NOT) == "" for c in parts):
+        return parts
+    out: list[Clause] = []
+    for c in parts:
+        if out and c.text.strip(NOT) == "":
+            out[-1] = Clause(out[-1].text + NOT, out[-1].asked, c.spaced)
+        else:
+            out.append(c)
+    return out
 
 
 def _strip_particles(text: str, particles: tuple[str, ...]) -> str:
@@ -44,6 +59,7 @@ class Intents:
         self.shown = cues.words("practice", "shown")
         self.shown_heads = cues.words("practice", "shown_heads")
         self.shown_tails = cues.words("practice", "shown_tails")
+        self.acts = cues.words("practice", "acts")
         self.graduation_words = cues.words("graduation", "words")
         self.graduation_compounds = cues.words("graduation", "compounds")
         self.graduation_leads = cues.words("graduation", "leads")
@@ -71,6 +87,7 @@ class Intents:
         self.optout_addressee = cues.words("optout", "addressee")
         self.optout_annoyed = cues.words("optout", "annoyed")
         self.optout_decline = cues.words("optout", "decline")
+        self.optout_almost = cues.words("optout", "almost")
         self.resubscribe_words = cues.words("resubscribe")
         self.landmarks = cues.words("checkin", "landmarks")
         self.contexts = cues.words("checkin", "contexts")
@@ -148,6 +165,7 @@ class Intents:
             return True  # 'Day2 ✅ 实操也做完了', '第3天✅，今天学了定投': the day marked done heads the message
         if self.retracted(parts):
             return False
+        parts = _crossed(parts)
         own = parts if len(parts) < 2 else self.own(parts)
         if any(self.days.within(c.text) for c in own):  # '又是打卡的一天': the 的 names the day, not the thing
             own = [Clause(self.days.sub(c.text, "打卡_"), c.asked, c.spaced) if self.days.within(c.text) else c for c in own]
@@ -168,14 +186,20 @@ class Intents:
         """'实操完成' / '作业已交' / '已完成实操' / '实操搞定✌️'; not '实操怎么做', '实操完成不了'."""
         if self.retracted(parts):
             return False
-        parts = parts if len(parts) < 2 else self.own(parts)
+        pictures = [c for c in parts if c.text.strip(PIC) == ""]
+        if pictures and all(c.text.strip(PIC + DONE) == "" for c in parts):
+            return True  # '[图片]', '[图片][图片] ✅': the work shown, nothing said
+        parts = _crossed(parts) if len(parts) < 2 else self.own(_crossed(parts))
         for i, clause in enumerate(parts):
             subjects = self.subjects.spans(clause.text)
             compounds = self.practice_compounds.spans(clause.text) if subjects else []
             if not subjects or _inside(compounds, *subjects[0]):
                 continue
-            if self._shown(clause.text, subjects[0]) and not self.scope.asks(clause):
-                return True  # '[图片] 实操截图', '今天的作业截图来啦'
+            clause, subjects, compounds = self._head(clause, subjects, compounds)
+            if self._shown(clause.text, subjects[0], bool(pictures)) and not self.scope.asks(clause):
+                return True  # '[图片] 实操截图', '今天的作业截图来啦', '[图片] 作业'
+            if i and self._done_before(parts[i - 1], clause, subjects[0]):
+                return True  # 'Done with 作业', '完成 今日实操'
             if self.scope.asks(clause) and self._own_answer(parts[i + 1:i + 3]):
                 return True  # '你作业交了吗？我的交了': asked another, then said of their own
             done = [(s, e) for s, e in self.done.spans(clause.text)[:_HITS] if not _inside(compounds, s, e)]
@@ -185,6 +209,8 @@ class Intents:
                 continue
             if self.scope.asks(clause) or not self.scope.affirms(clause, len(clause.text), len(clause.text)):
                 continue  # '实操还没做，今晚熬夜也得做完': the subject said not done
+            if self._acts(clause, subjects[0], parts[i + 1:i + 4]):
+                return True  # '实操作业：开了个账户，买了100块货基': the subject heads what was done
             # '实操 ✅', '实操：已开户并买入100元', '实操：定投设置完成': the subject heads, a later clause says done
             for later in parts[i + 1:i + 4]:
                 tail = _strip_particles(later.text, _PARTICLES)[-12:]  # '定投计划设置好了'
@@ -194,6 +220,34 @@ class Intents:
                 if later.text == DONE or (leads and self.scope.affirms(later, *(at[0] if at else (0, 0)))):
                     return True
         return False
+
+    def _head(self, clause: Clause, subjects: list, compounds: list) -> tuple[Clause, list, list]:
+        """'没做完的实操今晚做完了', '前天没交的作业，今天补上了': a not-done said of the work, before its 的, names which
+        work it is (what follows says what became of it); the clause is read from the work on. Not another's work
+        ('孩子没做完的作业')."""
+        start = subjects[0][0]
+        modifier = clause.text[:start]
+        if not modifier.endswith("的") or not self.scope.negation.within(modifier) or self.scope.third_party.within(modifier):
+            return clause, subjects, compounds
+        text = clause.text[start:]
+        return Clause(text, clause.asked, clause.spaced), self.subjects.spans(text), self.practice_compounds.spans(text)
+
+    def _done_before(self, before: Clause, clause: Clause, subject: tuple[int, int]) -> bool:
+        """'Done with 作业', '完成 今日实操': done said first, the work named after a space."""
+        if not before.spaced or before.asked or before.text == DONE or self.scope.asks(clause) \
+                or len(clause.text) > subject[1] + 4 or NOT in clause.text:
+            return False
+        text = before.text.removesuffix(" with").removesuffix("with").rstrip()
+        done = [(s, e) for s, e in self.done.spans(text)[:_HITS] if e == len(text)]
+        return bool(done) and self.scope.affirms(Clause(text), *done[-1])
+
+    def _acts(self, clause: Clause, subject: tuple[int, int], later: list[Clause]) -> bool:
+        """The clause only names the work ('实操作业：'), and the next says what was done, in the past ('开了个账户')."""
+        if not later or clause.text[:subject[0]] not in self.shown_heads and subject[0] or clause.text[subject[1]:] != "":
+            return False
+        first = later[0]
+        acts = self.acts.spans(first.text)[:1]
+        return bool(acts) and acts[0][0] <= 2 and not self.scope.asks(first) and self.scope.affirms(first, *acts[0])
 
     def _own_answer(self, later: list[Clause]) -> bool:
         """'我的交了', '我的已经搞定了', '我也做完了' right after a question about the work - not '我的还没做'."""
@@ -205,10 +259,11 @@ class Intents:
             return bool(done) and done[0][0] <= len(head) + 3 and self.scope.affirms(c, *done[0])
         return False
 
-    def _shown(self, text: str, subject: tuple[int, int]) -> bool:
-        """The clause only shows the work: '实操截图', '今天的作业截图来啦' - not '求实操截图', '实操截图看不清'."""
+    def _shown(self, text: str, subject: tuple[int, int], pictured: bool = False) -> bool:
+        """The clause only shows the work: '实操截图', '今天的作业截图来啦', '这是今天的实操' with a picture sent - not
+        '求实操截图', '实操截图看不清'."""
         start, end = subject
-        shown = next((w for w in self.shown if text.startswith(w, end)), None)
+        shown = next((w for w in self.shown if text.startswith(w, end)), "" if pictured else None)
         if shown is None or (start and text[:start] not in self.shown_heads):
             return False
         return _strip_particles(text[end + len(shown):], tuple(self.shown_tails)) == ""
@@ -233,6 +288,8 @@ class Intents:
         if clause.asked or "毕业" not in clause.text:
             return False
         text = _strip_particles(clause.text, self.graduation_particles)
+        if "从" in text:
+            text = _FROM_CLASS.sub("", text, count=1)
         return text.endswith("毕业") and self.graduation_leads.removed(text[:-2]) == ""
 
     def _self_wish(self, texts: list[Clause]) -> bool:
@@ -253,7 +310,7 @@ class Intents:
         proxy = any(self.optout_proxy.within(c.text) for c in parts)  # '我是帮我妈妈回的，…请不要再给她发了'
         for i, clause in enumerate(parts):
             text = self.optout_proxied.sub(text=clause.text, by="给我") if proxy else clause.text
-            if self.optout_keep.within(text) or self.optout_compounds.within(text) or (
+            if self.optout_keep.within(text) or self.optout_compounds.within(text) or self.optout_almost.within(text) or (
                     not proxy and self.optout_others.within(text)) or self._hypothetical(text):
                 continue  # '如果我取消订阅，…还能看吗': a hypothetical
             if self.optout_pause.within(text) and (not self.optout_marketing.within(text) or any(

@@ -240,4 +240,6 @@ class Scope:
             return False
         if self.failure.within(after) or self.third_party.within(text):
             return False
+        if after != clause.text[end:] and self.failure.within(clause.text[end:]):  # '打卡坚持不过三天' (不过 is no 'but')
+            return False
         return True

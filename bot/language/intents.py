@@ -7,7 +7,7 @@ from bot.language.clauses import Clause
 from bot.language.cues import Cues
 from bot.language.normalize import CAP, DONE, NOT, PIC
 from bot.language.places import Gazetteer
-from bot.language.scope import Scope
+from bot.language.scope import _A_NOT_A, Scope
 
 _DAY = re.compile(r"^(?:day|d|第)?\s*[0-9一二三四五六七八九十]{1,2}\s*天?$|^(?:今天|今日|day)$")
 _PARTICLES = ("了", "啦", "咯", "喽", "哦", "哈", "呀", "啊", "嘛", "哒")
@@ -116,6 +116,17 @@ class Intents:
         self.exasperated = cues.words("question", "exasperated")
         self.hearsay = cues.words("question", "hearsay")
         self.market = cues.words("question", "market")
+        self.about = cues.words("question", "about")
+        self.social = cues.words("question", "social")
+        self.laughter = cues.words("question", "laughter")
+        self.sighs = cues.words("question", "sighs")
+        self.praise = cues.words("question", "praise")
+        self.later = cues.words("question", "later")
+        self.why = cues.words("question", "why")
+        self.intensifiers = cues.words("question", "intensifiers")
+        self.unable = cues.words("question", "unable")
+        self._praise_shape = re.compile(f"(?:怎么|咋|为什么|为啥)[^?]{{0,6}}?(?:这么|那么|如此|什么都|啥都)[^?]{{0,4}}?"
+                                        f"(?:{'|'.join(map(re.escape, self.praise))})")
         surnames = "".join(w for w in cues.words("scope", "surnames") if len(w) == 1) or "\x00"
         self._name = re.compile(f"^(?:(?:{'|'.join(map(re.escape, cues.words('scope', 'name_heads')))})[{re.escape(surnames)}]"
                                 f"|[{re.escape(surnames)}](?:{'|'.join(map(re.escape, cues.words('scope', 'name_tails')))}))"
@@ -411,16 +422,61 @@ class Intents:
         '什么时候买都可以'); in an opt-out, the reason given ('我看不懂，以后别发给我了')."""
         if parts and (parts[0].text.startswith(self.forwarded) or len(parts) > 1 and parts[0].text in self.forwarded_marks):
             return False  # '转发：基金定投的五个误区', '【分享】…': passed on, not asked
-        for c in parts:
+        solved = any(self.solved.within(c.text) for c in parts)
+        for i, c in enumerate(parts):
             if self.greetings.removed(self.scope.core(c.text)) == "":
                 continue  # "你好在吗"
             if opting_out and self.scope.core(c.text) in self.scope.demand_tags:
                 continue  # '我不想再收到群发消息了 可以吗': a polite tag on the request
             if opting_out:  # '我看不懂，别发了', '天天发有意思吗': the reason, or exasperation, not a question
                 c = self._unannoyed(Clause(self.confused.removed(c.text), c.asked) if self.confused.within(c.text) else c)
-            if self.scope.asks(c) and not (self._complains(c, parts) and (opting_out or self.market.within(c.text))):
-                return True
+            if not self.scope.asks(c) or (self._complains(c, parts) and (opting_out or self.market.within(c.text))):
+                continue
+            if solved and self.unable.within(c.text) and not c.asked and not self.scope.question_words.within(c.text):
+                continue  # '昨天不会操作，今天自己琢磨出来了'
+            if self._later(c) or self._answered(c, parts[i + 1:i + 2]):
+                continue
+            if self._praises(c.text) or self._laments(c, parts):
+                continue
+            if not self._served(parts[max(0, i - 1):i + 1]) and self._idle(c, parts):
+                continue
+            return True
         return self._trouble(parts)
+
+    def _served(self, parts: list[Clause]) -> bool:
+        """Does the asking clause (or the one before it, which may name the topic: '那个回放，在哪看') speak of what the
+        advisor serves: the course, money and products, an account or the app, or ask for help as such?"""
+        return any(self.about.within(c.text) for c in parts)
+
+    def _idle(self, clause: Clause, parts: list[Clause]) -> bool:
+        """A question shape that asks the advisor for nothing they serve: small talk about their life or the weather
+        ('老师周末出去玩了吗'), a reaction with laughter ('是不是想钱想疯了哈哈'), praise as a question ('怎么讲得这么
+        清楚啊'), a lament ('唉，为什么…', '怎么又周一了')."""
+        text = clause.text
+        if self.social.within(text) or any(self.laughter.within(c.text) for c in parts):
+            return True
+        return self.complaint_leads.within(text) or self.praise.within(text) and "都" in text
+
+    def _praises(self, text: str) -> bool:
+        """'怎么讲得这么清楚啊', '您怎么什么都懂呀': praise said as a why (not '怎么扣了这么多钱')."""
+        return self.praise.within(text) and self._praise_shape.search(text) is not None and not text.endswith(("吗", "么"))
+
+    def _laments(self, clause: Clause, parts: list[Clause]) -> bool:
+        """'唉，为什么钱总是不够花': a why with a sigh (a problem told, '唉，我的课怎么打不开', still asks)."""
+        return self.why.within(clause.text) and any(c.text in self.sighs or c.text.endswith(self.sighs) for c in parts) \
+            and not self.trouble.within(clause.text)
+
+    def _later(self, clause: Clause) -> bool:
+        """'我回头想想买哪个再跟您说': the sender will come back later - said, not asked (unless it ends asking)."""
+        return self.later.within(clause.text) and not clause.asked and not self.scope.core(clause.text).endswith(
+            self.scope.endings)
+
+    def _answered(self, clause: Clause, after: list[Clause]) -> bool:
+        """'这课程值不值，我觉得太值了': an A-not-A the sender answers at once, with the A said strongly."""
+        found = _A_NOT_A.search(clause.text)
+        if found is None or not after:
+            return False
+        return any(after[0].text.find(i + found.group(1)) >= 0 for i in self.intensifiers)
 
     def _complains(self, clause: Clause, parts: list[Clause]) -> bool:
         """'股市怎么又跌了，真是服了', '怎么还在发？我上次就说了不要了': 怎么又 with exasperation said, not asked."""

@@ -73,6 +73,7 @@ class Scope:
     past: Words = Words(())
     ignorant: Words = Words(())
     told: Words = Words(())
+    how_nouns: Words = Words(())
 
     @classmethod
     def from_cues(cls, cues: Cues) -> "Scope":
@@ -96,7 +97,7 @@ class Scope:
                    cues.words("question", "interjections"), cues.words("question", "concessive"),
                    cues.words("question", "regret_verbs"), cues.words("question", "judged"),
                    cues.words("question", "discovery"), cues.words("question", "past"),
-                   cues.words("question", "ignorant"), cues.words("question", "told"))
+                   cues.words("question", "ignorant"), cues.words("question", "told"), cues.words("question", "how_nouns"))
 
     @cached_property
     def _then(self) -> re.Pattern:
@@ -123,9 +124,14 @@ class Scope:
         return re.compile(f"(?:{_alternation(self.question_words)})[^?]{{0,6}}?(?:{_alternation(self.any_)})")
 
     @cached_property
+    def _how_of(self) -> re.Pattern:
+        """'怎么开户的步骤', '如何选基金的方法': a how-to named as a thing, not asked."""
+        return re.compile(f"(?:怎么|如何|怎样)[^?没不还]{{1,8}}?的(?:{_alternation(self.how_nouns)})")
+
+    @cached_property
     def _known(self) -> re.Pattern:
         """'知道哪个好了', '学了怎么选' - not after 不/没/想/谁 ('不知道怎么开户', '谁知道怎么开户')."""
-        return re.compile(f"(?<![不没想谁太])(?:{_alternation(self.knows)})了?(?:{_alternation(self.question_words)})")
+        return re.compile(f"(?<![不没想谁太])(?:{_alternation(self.knows)})了?(?:该|应该|要)?(?:{_alternation(self.question_words)})")
 
     @cached_property
     def _not_questions(self) -> re.Pattern:
@@ -187,6 +193,8 @@ class Scope:
             text = self._not_questions.sub("_", text)
         if self.any_.within(text):
             text = self._any.sub("_", text)
+        if self.how_nouns.within(text) and "的" in text:
+            text = self._how_of.sub("_", text)
         if self.knows.within(text):
             text = self._known.sub("_", text)
         if self._topic(core):
@@ -198,7 +206,11 @@ class Scope:
     def _exclaims(self, text: str) -> bool:
         """'气人不气人', '离不离谱': a feeling said twice over is an exclamation ('值不值得' still asks)."""
         found = _A_NOT_A.search(text) if self.emotive.within(text) else None
-        return found is not None and found.group(1) in self.emotive
+        if found is None:
+            return False
+        word = found.group(1)  # '离不离谱': the feeling is 离谱, said as 离-不-离 and the rest after
+        return word in self.emotive or any(e.startswith(word) and text.startswith(e[len(word):], found.end())
+                                           for e in self.emotive if len(e) > len(word))
 
     def _topic(self, text: str) -> bool:
         """'定投和一次性买入的区别', '有啥不同' - not '没什么区别'."""

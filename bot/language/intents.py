@@ -14,6 +14,8 @@ _PARTICLES = ("了", "啦", "咯", "喽", "哦", "哈", "呀", "啊", "嘛", "�
 _CARD = re.compile(r"(?:^|[的把天次号])卡")  # 卡 as a thing: '昨天的卡', '把卡', '第三天卡'
 _HITS = 8  # a keyword's first occurrences in a clause are read: linear time however often a message repeats it
 # '今天正式从小白班毕业', '从训练营顺利毕业': the class left, before 毕业 (not '从师范大学毕业')
+# '我是不是话太多了', '老师是不是很忙': a judgement of a person sought - small talk where nothing served is named
+_JUDGING = re.compile(r"是不是[^?]{0,3}?(?:太|很|有点|挺|特别|真)")
 _FROM_CLASS = re.compile(r"从[\u4e00-\u9fffa-z0-9]{1,8}?(?:班|营|课堂|课程|课)")
 
 
@@ -453,9 +455,9 @@ class Intents:
         ('老师周末出去玩了吗'), a reaction with laughter ('是不是想钱想疯了哈哈'), praise as a question ('怎么讲得这么
         清楚啊'), a lament ('唉，为什么…', '怎么又周一了')."""
         text = clause.text
-        if self.social.within(text) or any(self.laughter.within(c.text) for c in parts):
+        if any(self.social.within(c.text) or self.laughter.within(c.text) for c in parts):
             return True
-        return self.complaint_leads.within(text) or self.praise.within(text) and "都" in text
+        return self.complaint_leads.within(text) or self.praise.within(text) and "都" in text or _JUDGING.search(text) is not None
 
     def _praises(self, text: str) -> bool:
         """'怎么讲得这么清楚啊', '您怎么什么都懂呀': praise said as a why (not '怎么扣了这么多钱')."""

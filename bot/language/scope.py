@@ -177,18 +177,20 @@ class Scope:
             return False  # '能不能别再发了', '别再发广告了行吗': demands
         if self.rhetorical.within(text) or ("不" in text and self._exclaims(text)) or self._said.search(core):
             return False  # '这年头钱哪有那么好赚的？', '你说气人不气人': said, not asked
+        if self.reported.within(text):
+            start = self.reported.spans(text)[0][0]
+            if self.third_party.within(text[:start]):  # '我妈问我这是什么课？', '我老公问我天天抱着手机干嘛': her
+                text, core, clause = text[:start], text[:start], Clause(text[:start])  # question, reported
         if clause.asked or (core.endswith(self.endings) and not core.endswith(self.not_endings)):
             return True
+        if core.endswith("没有") and "有" in core[:-2].replace("没有", "") and not core.endswith(self.not_endings):
+            return True  # '讲义有电子版没有'
         if self.understood.within(text) and self._understood.search(text):
             return False  # '区别我已经搞清楚了'
         if text.startswith(self.discovery) and not any(text.startswith(w + "的") for w in self.discovery):
             return False  # '原来怎么选基金有这么多讲究' (not '原来的课程什么时候结束')
         if (self.past.within(text) or self.told.within(text)) and not text.endswith("来着"):
             text = self._then.sub("_", text)
-        if self.reported.within(text):
-            start = self.reported.spans(text)[0][0]
-            if self.third_party.within(text[:start]):
-                text = text[:start]  # '我妈问我这是什么课': her question, reported (not '请问我的…')
         if self.not_questions.within(text):
             text = self._not_questions.sub("_", text)
         if self.any_.within(text):

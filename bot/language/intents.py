@@ -250,7 +250,10 @@ class Intents:
         if not before.spaced or before.asked or before.text == DONE or self.scope.asks(clause) \
                 or len(clause.text) > subject[1] + 4 or NOT in clause.text:
             return False
-        text = before.text.removesuffix(" with").removesuffix("with").rstrip()
+        text = before.text
+        for word in (" the", " my", " with"):  # 'I finished the 实操', 'done with my 作业'
+            text = text.removesuffix(word)
+        text = text.removesuffix("with").rstrip()
         done = [(s, e) for s, e in self.done.spans(text)[:_HITS] if e == len(text)]
         return bool(done) and self.scope.affirms(Clause(text), *done[-1])
 

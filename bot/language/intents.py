@@ -1,4 +1,21 @@
-"""The rituals' intents other than the hometown: check-in, practice, graduation, opt-out, question."""
+"""The rituals' intents other than the hometown: check-in, practice, graduation, opt-out, question.
+
+What counts as a question for the advisor (a private message the relay forwards to advisors):
+- it asks for information or help about what the advisor serves - the course (lessons, replays, homework, check-ins,
+  the schedule), money and products (funds, savings, insurance, prices, refunds, coupons), an account or the app - or
+  it tells a problem that needs an answer ('红包领不了', '直播的时候没声音'), not one solved;
+- a question shape alone is not enough. Not a question: rhetoric ('这不就是割韭菜吗', '谁说理财难？'), a reaction or
+  exclamation ('真的假的', '怎么讲得这么清楚啊', '是不是想钱想疯了哈哈'), social talk about the advisor's life, the
+  weather or a holiday ('老师周末出去玩了吗', '您是哪里人呀'), a lament ('唉，为什么钱总是不够花'), a statement that only
+  contains a question word ('我知道该怎么做了', '我把怎么开户的步骤记下来了', '我回头想想买哪个再跟您说'), a question
+  reported from someone else ('我老公问我天天抱着手机干嘛'), or one the sender answers at once ('值不值，太值了');
+- where a clause has the shape of a question and neither it nor the clause before names anything the advisor serves
+  (`question.about` in cues.yaml), small talk words, laughter, a judgement of a person or a complaint lead mark it as
+  social; where it does name such a thing, it is a question (the course asked about in small talk's words still asks:
+  '老师周末上课吗').
+A small classifier was considered and not used: no pinned dependency of the project offers one, and the rules keep
+every decision explainable and the words editable in the playbook.
+"""
 from __future__ import annotations
 
 import re

@@ -460,6 +460,8 @@ class Intents:
                 continue
             if self._praises(c.text) or self._laments(c, parts):
                 continue
+            if _JUDGING.search(c.text) and not self.about.within(c.text):
+                continue  # '大过年的还在学习，我是不是很拼': a judgement of a person sought
             if not self._served(parts[max(0, i - 1):i + 1]) and self._idle(c, parts):
                 continue
             return True
@@ -477,7 +479,7 @@ class Intents:
         text = clause.text
         if any(self.social.within(c.text) or self.laughter.within(c.text) for c in parts):
             return True
-        return self.complaint_leads.within(text) or self.praise.within(text) and "都" in text or _JUDGING.search(text) is not None
+        return self.complaint_leads.within(text) or self.praise.within(text) and "都" in text
 
     def _praises(self, text: str) -> bool:
         """'怎么讲得这么清楚啊', '您怎么什么都懂呀': praise said as a why (not '怎么扣了这么多钱')."""

@@ -33,6 +33,8 @@ _HITS = 8  # a keyword's first occurrences in a clause are read: linear time how
 # '今天正式从小白班毕业', '从训练营顺利毕业': the class left, before 毕业 (not '从师范大学毕业')
 # '我是不是话太多了', '老师是不是很忙': a judgement of a person sought - small talk where nothing served is named
 _JUDGING = re.compile(r"是不是[^?]{0,3}?(?:太|很|有点|挺|特别|真)")
+# '钱转不出来', '课程看不了', '直播进不去': an app verb that cannot be done
+_CANT = re.compile(r"(?:转|取|提|退|登|领|付|看|点|进|用|传|下载|开|绑|充|扫|播|交|改|删|连|打)不(?:了|上|出|进|到|动|开)")
 _FROM_CLASS = re.compile(r"从[\u4e00-\u9fffa-z0-9]{1,8}?(?:班|营|课堂|课程|课)")
 
 
@@ -144,6 +146,8 @@ class Intents:
         self.why = cues.words("question", "why")
         self.intensifiers = cues.words("question", "intensifiers")
         self.unable = cues.words("question", "unable")
+        self.wishes = cues.words("question", "wishes")
+        self._habit = re.compile(f"(?:为什么|为啥|怎么|咋)我(?:{'|'.join(map(re.escape, cues.words('question', 'habits')))})")
         self._praise_shape = re.compile(f"(?:怎么|咋|为什么|为啥)[^?]{{0,6}}?(?:这么|那么|如此|什么都|啥都)[^?]{{0,4}}?"
                                         f"(?:{'|'.join(map(re.escape, self.praise))})")
         surnames = "".join(w for w in cues.words("scope", "surnames") if len(w) == 1) or "\x00"
@@ -487,8 +491,14 @@ class Intents:
 
     def _laments(self, clause: Clause, parts: list[Clause]) -> bool:
         """'唉，为什么钱总是不够花': a why with a sigh (a problem told, '唉，我的课怎么打不开', still asks)."""
-        return self.why.within(clause.text) and any(c.text in self.sighs or c.text.endswith(self.sighs) for c in parts) \
-            and not self.trouble.within(clause.text)
+        if not self.why.within(clause.text) or self._troubled(clause.text):
+            return False
+        return any(c.text in self.sighs or c.text.endswith(self.sighs) or self.wishes.within(c.text) for c in parts) \
+            or self._habit.search(clause.text) is not None
+
+    def _troubled(self, text: str) -> bool:
+        """'红包领不了', '余额宝的钱转不出来': something the member cannot do (a problem told)."""
+        return self.trouble.within(text) or _CANT.search(text) is not None
 
     def _later(self, clause: Clause) -> bool:
         """'我回头想想买哪个再跟您说': the sender will come back later - said, not asked (unless it ends asking)."""
@@ -510,6 +520,6 @@ class Intents:
     def _trouble(self, parts: list[Clause]) -> bool:
         """'红包领不了', '付款的时候没显示', '我老公没收到' (a relative's problem asks too) - not '刚才领不了，现在好了',
         '他的登不上，他自己弄'."""
-        if not any(self.trouble.within(c.text) for c in parts):
+        if not any(self._troubled(c.text) for c in parts):
             return False
         return not any(self.solved.within(c.text) or self.hearsay.within(c.text) for c in parts)

@@ -138,6 +138,9 @@ class Intents:
         self.hearsay = cues.words("question", "hearsay")
         self.market = cues.words("question", "market")
         self.about = cues.words("question", "about")
+        self.about_weak = cues.words("question", "about_weak")
+        self.requests = cues.words("question", "requests")
+        self.thanks = cues.words("question", "thanks")
         self.social = cues.words("question", "social")
         self.laughter = cues.words("question", "laughter")
         self.sighs = cues.words("question", "sighs")
@@ -456,7 +459,11 @@ class Intents:
                 continue  # '我不想再收到群发消息了 可以吗': a polite tag on the request
             if opting_out:  # '我看不懂，别发了', '天天发有意思吗': the reason, or exasperation, not a question
                 c = self._unannoyed(Clause(self.confused.removed(c.text), c.asked) if self.confused.within(c.text) else c)
-            if not self.scope.asks(c) or (self._complains(c, parts) and (opting_out or self.market.within(c.text))):
+            if not self.scope.asks(c):
+                if not opting_out and self._requests(c):
+                    return True  # '我想要第二课的笔记', '麻烦老师再讲一遍复利': asked for, without a question
+                continue
+            if self._complains(c, parts) and (opting_out or self.market.within(c.text)):
                 continue
             if solved and self.unable.within(c.text) and not c.asked and not self.scope.question_words.within(c.text):
                 continue  # '昨天不会操作，今天自己琢磨出来了'
@@ -471,10 +478,18 @@ class Intents:
             return True
         return self._trouble(parts)
 
+    def _requests(self, clause: Clause) -> bool:
+        """'我想要第二课的笔记', '麻烦老师再讲一遍复利' - not '不用给我发资料', '谢谢您一直给我发学习资料'."""
+        found = self.requests.spans(clause.text)[:1]
+        return bool(found) and self.about.within(clause.text) and not self.thanks.within(clause.text) \
+            and self.scope.affirms(clause, *found[0])
+
     def _served(self, parts: list[Clause]) -> bool:
         """Does the asking clause (or the one before it, which may name the topic: '那个回放，在哪看') speak of what the
         advisor serves: the course, money and products, an account or the app, or ask for help as such?"""
-        return any(self.about.within(c.text) for c in parts)
+        if any(self.about.within(c.text) for c in parts):
+            return True
+        return any(self.about_weak.within(c.text) for c in parts) and not any(self.social.within(c.text) for c in parts)
 
     def _idle(self, clause: Clause, parts: list[Clause]) -> bool:
         """A question shape that asks the advisor for nothing they serve: small talk about their life or the weather

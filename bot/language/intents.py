@@ -35,6 +35,7 @@ _HITS = 8  # a keyword's first occurrences in a clause are read: linear time how
 _JUDGING = re.compile(r"是不是[^?]{0,3}?(?:太|很|有点|挺|特别|真)")
 # '钱转不出来', '课程看不了', '直播进不去': an app verb that cannot be done
 _CANT = re.compile(r"(?:转|取|提|退|登|领|付|看|点|进|用|传|下载|开|绑|充|扫|播|交|改|删|连|打)不(?:了|上|出|进|到|动|开)")
+_DEGREE = re.compile(r"^[\u4e00-\u9fff]{0,3}?(?:这么|那么|这也太|也太)[\u4e00-\u9fff]{1,3}的?[吗么啊]$")
 _FROM_CLASS = re.compile(r"从[\u4e00-\u9fffa-z0-9]{1,8}?(?:班|营|课堂|课程|课)")
 
 
@@ -469,7 +470,7 @@ class Intents:
                 continue  # '昨天不会操作，今天自己琢磨出来了'
             if self._later(c) or self._answered(c, parts[i + 1:i + 2]):
                 continue
-            if self._praises(c.text) or self._laments(c, parts):
+            if self._praises(c.text) or self._laments(c, parts) or self._amused(c, parts):
                 continue
             if _JUDGING.search(c.text) and not self.about.within(c.text):
                 continue  # '大过年的还在学习，我是不是很拼': a judgement of a person sought
@@ -510,6 +511,10 @@ class Intents:
             return False
         return any(c.text in self.sighs or c.text.endswith(self.sighs) or self.wishes.within(c.text) for c in parts) \
             or self._habit.search(clause.text) is not None
+
+    def _amused(self, clause: Clause, parts: list[Clause]) -> bool:
+        """'好家伙，收益这么高吗哈哈': surprise at a degree, laughing - a reaction."""
+        return _DEGREE.search(self.scope.core(clause.text)) is not None and any(self.laughter.within(c.text) for c in parts)
 
     def _troubled(self, text: str) -> bool:
         """'红包领不了', '余额宝的钱转不出来': something the member cannot do (a problem told)."""

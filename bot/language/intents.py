@@ -482,8 +482,10 @@ class Intents:
     def _requests(self, clause: Clause) -> bool:
         """'我想要第二课的笔记', '麻烦老师再讲一遍复利' - not '不用给我发资料', '谢谢您一直给我发学习资料'."""
         found = self.requests.spans(clause.text)[:1]
-        return bool(found) and self.about.within(clause.text) and not self.thanks.within(clause.text) \
-            and self.scope.affirms(clause, *found[0])
+        if not found or not self.about.within(clause.text) or self.thanks.within(clause.text):
+            return False
+        before = self.scope.clean(clause.text)[:found[0][0]]  # '我想把课程换到…': wanting it is asking for it
+        return not self.scope.negation.within(before) and not self.scope.plan.within(clause.text)
 
     def _served(self, parts: list[Clause]) -> bool:
         """Does the asking clause (or the one before it, which may name the topic: '那个回放，在哪看') speak of what the

@@ -41,7 +41,7 @@ _FROM_CLASS = re.compile(r"从[\u4e00-\u9fffa-z0-9]{1,8}?(?:班|营|课堂|课�
 
 def _crossed(parts: list[Clause]) -> list[Clause]:
     """A cross standing alone belongs to the clause before it ('今日打卡：❌' says not done)."""
-    if not any(c.text.strip(NOT) == "" for c in parts):
+    if not any(NOT in c.text for c in parts) or not any(c.text.strip(NOT) == "" for c in parts):
         return parts
     out: list[Clause] = []
     for c in parts:
@@ -224,7 +224,7 @@ class Intents:
         """'实操完成' / '作业已交' / '已完成实操' / '实操搞定✌️'; not '实操怎么做', '实操完成不了'."""
         if self.retracted(parts):
             return False
-        pictures = [c for c in parts if c.text.strip(PIC) == ""]
+        pictures = any(PIC in c.text for c in parts) and any(c.text.strip(PIC) == "" for c in parts)
         if pictures and all(c.text.strip(PIC + DONE) == "" for c in parts):
             return True  # '[图片]', '[图片][图片] ✅': the work shown, nothing said
         parts = _crossed(parts) if len(parts) < 2 else self.own(_crossed(parts))
@@ -234,7 +234,7 @@ class Intents:
             if not subjects or _inside(compounds, *subjects[0]):
                 continue
             clause, subjects, compounds = self._head(clause, subjects, compounds)
-            if self._shown(clause.text, subjects[0], bool(pictures)) and not self.scope.asks(clause):
+            if self._shown(clause.text, subjects[0], pictures) and not self.scope.asks(clause):
                 return True  # '[图片] 实操截图', '今天的作业截图来啦', '[图片] 作业'
             if i and self._done_before(parts[i - 1], clause, subjects[0]):
                 return True  # 'Done with 作业', '完成 今日实操'

@@ -196,7 +196,7 @@ class Scope:
             text = self._not_questions.sub("_", text)
         if self.any_.within(text):
             text = self._any.sub("_", text)
-        if self.how_nouns.within(text) and "的" in text:
+        if "的" in text and ("怎" in text or "如何" in text) and self.how_nouns.within(text):
             text = self._how_of.sub("_", text)
         if self.knows.within(text):
             text = self._known.sub("_", text)

@@ -252,6 +252,55 @@ def test_what_set_f_taught(text, private, intents):
     assert READER.read(text, private=private).intents() == intents
 
 
+@pytest.mark.parametrize("text, private, intents", [
+    # a private message is a question for the advisor only when it asks about what the advisor serves (the course,
+    # money and products, an account, the app) or tells a problem: small talk, reactions, praise and laments are not
+    ("老师周末出去玩了吗", True, []),
+    ("老师您是哪里人呀", True, []),
+    ("老师我是不是话太多了😂", True, []),
+    ("怎么讲得这么清楚啊老师！", True, []),
+    ("唉，为什么钱总是不够花", True, []),
+    ("这不就是割韭菜吗？", True, []),
+    ("谁说理财难？跟着老师学就简单了", True, []),
+    ("这课程值不值，我觉得太值了", True, []),
+    ("我回头想想买哪个再跟您说", True, []),
+    ("我老公问我天天抱着手机干嘛，我说我在学习", True, []),
+    ("老师周末上课吗", True, ["question"]),  # small talk's words, but the course asked about
+    ("那个讲义有电子版没有", True, ["question"]),
+    ("直播的时候没声音", True, ["question"]),  # a problem told
+    ("老师 那个回放 在哪看", True, ["question"]),
+    # a picture sent is the work shown; a cross says not done; done said before the work, or late
+    ("[图片]", False, ["practice"]),
+    ("[图片][图片] 实操", False, ["practice"]),
+    ("[图片] 这是我在西湖拍的", False, []),
+    ("打卡✖️ 摸鱼✔️ 今天真的学不动了", False, []),
+    ("Done with 实操 today", False, ["practice"]),
+    ("昨天没做完的实操，今天补完了", False, ["practice"]),
+    ("按照老师教的方法把家里的开销算了一遍，作业做好了", False, ["practice"]),
+    ("我老公说我三分钟热度，打卡肯定坚持不过三天", False, []),
+    ("今天正式从小白班毕业", False, ["graduation"]),
+    ("我是从师范大学毕业的", False, []),
+    ("阿姨不学了 别再发来了", True, ["optout"]),
+    ("上次差点就退订了哈哈，幸好没有", True, []),
+])
+def test_what_set_g_taught(text, private, intents):
+    assert READER.read(text, private=private).intents() == intents
+
+
+@pytest.mark.parametrize("text, home", [
+    # a correction that points back at what was sent; an end particle, a slip or an address to the group around it
+    ("不好意思，上面发的是我上班的地方，老家其实是河北邯郸", ("河北省", "邯郸市", True)),
+    ("湖南衡阳哒，大家好呀", ("湖南省", "衡阳市", False)),
+    ("我来子湖南岳阳", ("湖南省", "岳阳市", False)),
+    ("集美们我是四川南充的！阆中古城yyds", ("四川省", "南充市", False)),
+    ("我们这边是河北唐山", ("河北省", "唐山市", False)),
+    ("家人们谁去过云南大理？", None),
+])
+def test_hometowns_set_g_taught(text, home):
+    got = READER.read(text).hometown
+    assert ((got.province, got.city, got.correction) if got else None) == home
+
+
 @pytest.mark.parametrize("text, home", [
     ("深圳龙华区报到🙋\u200d♀️", ("广东省", "深圳市")),  # a district newer than the table, then the fillers
     ("说错了 不是湖北是湖南 湖南岳阳", ("湖南省", "岳阳市")),  # the place said again is the answer

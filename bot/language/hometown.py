@@ -112,7 +112,7 @@ class HometownReader:
 
     def _rank(self, clause: Clause, m: Mention, cue_before: bool) -> int:
         text = self.scope.clean(clause.text)
-        before, after = text[:m.start], text[m.end:].split("不是")[0]  # '是云南曲靖不是云南昭通'
+        before, after = text[:m.start], text[m.end:].split("不是")[0].lstrip(" ")  # '是云南曲靖不是云南昭通', 'shenzhen here'
         if after.startswith(self.not_after) or self.scope.asks(clause) or before.endswith(("不是", "不在")):
             return 0  # '北京大学', '上海今天下雨了吗'
         for cues, rank in ((self.cues, HOME), (self.here, STRONG)):

@@ -1,18 +1,55 @@
-"""The rituals' intents other than the hometown: check-in, practice, graduation, opt-out, question."""
+"""The rituals' intents other than the hometown: check-in, practice, graduation, opt-out, question.
+
+What counts as a question for the advisor (a private message the relay forwards to advisors):
+- it asks for information or help about what the advisor serves - the course (lessons, replays, homework, check-ins,
+  the schedule), money and products (funds, savings, insurance, prices, refunds, coupons), an account or the app - or
+  it tells a problem that needs an answer ('红包领不了', '直播的时候没声音'), not one solved;
+- a question shape alone is not enough. Not a question: rhetoric ('这不就是割韭菜吗', '谁说理财难？'), a reaction or
+  exclamation ('真的假的', '怎么讲得这么清楚啊', '是不是想钱想疯了哈哈'), social talk about the advisor's life, the
+  weather or a holiday ('老师周末出去玩了吗', '您是哪里人呀'), a lament ('唉，为什么钱总是不够花'), a statement that only
+  contains a question word ('我知道该怎么做了', '我把怎么开户的步骤记下来了', '我回头想想买哪个再跟您说'), a question
+  reported from someone else ('我老公问我天天抱着手机干嘛'), or one the sender answers at once ('值不值，太值了');
+- where a clause has the shape of a question and neither it nor the clause before names anything the advisor serves
+  (`question.about` in cues.yaml), small talk words, laughter, a judgement of a person or a complaint lead mark it as
+  social; where it does name such a thing, it is a question (the course asked about in small talk's words still asks:
+  '老师周末上课吗').
+A small classifier was considered and not used: no pinned dependency of the project offers one, and the rules keep
+every decision explainable and the words editable in the playbook.
+"""
 from __future__ import annotations
 
 import re
 
 from bot.language.clauses import Clause
 from bot.language.cues import Cues
-from bot.language.normalize import CAP, DONE
+from bot.language.normalize import CAP, DONE, NOT, PIC
 from bot.language.places import Gazetteer
-from bot.language.scope import Scope
+from bot.language.scope import _A_NOT_A, Scope
 
 _DAY = re.compile(r"^(?:day|d|第)?\s*[0-9一二三四五六七八九十]{1,2}\s*天?$|^(?:今天|今日|day)$")
 _PARTICLES = ("了", "啦", "咯", "喽", "哦", "哈", "呀", "啊", "嘛", "哒")
 _CARD = re.compile(r"(?:^|[的把天次号])卡")  # 卡 as a thing: '昨天的卡', '把卡', '第三天卡'
 _HITS = 8  # a keyword's first occurrences in a clause are read: linear time however often a message repeats it
+# '今天正式从小白班毕业', '从训练营顺利毕业': the class left, before 毕业 (not '从师范大学毕业')
+# '我是不是话太多了', '老师是不是很忙': a judgement of a person sought - small talk where nothing served is named
+_JUDGING = re.compile(r"是不是[^?]{0,3}?(?:太|很|有点|挺|特别|真)")
+# '钱转不出来', '课程看不了', '直播进不去': an app verb that cannot be done
+_CANT = re.compile(r"(?:转|取|提|退|登|领|付|看|点|进|用|传|下载|开|绑|充|扫|播|交|改|删|连|打)不(?:了|上|出|进|到|动|开)")
+_DEGREE = re.compile(r"^[\u4e00-\u9fff]{0,3}?(?:这么|那么|这也太|也太)[\u4e00-\u9fff]{1,3}的?[吗么啊]$")
+_FROM_CLASS = re.compile(r"从[\u4e00-\u9fffa-z0-9]{1,8}?(?:班|营|课堂|课程|课)")
+
+
+def _crossed(parts: list[Clause]) -> list[Clause]:
+    """A cross standing alone belongs to the clause before it ('今日打卡：❌' says not done)."""
+    if not any(NOT in c.text for c in parts) or not any(c.text.strip(NOT) == "" for c in parts):
+        return parts
+    out: list[Clause] = []
+    for c in parts:
+        if out and c.text.strip(NOT) == "":
+            out[-1] = Clause(out[-1].text + NOT, out[-1].asked, c.spaced)
+        else:
+            out.append(c)
+    return out
 
 
 def _strip_particles(text: str, particles: tuple[str, ...]) -> str:
@@ -44,6 +81,7 @@ class Intents:
         self.shown = cues.words("practice", "shown")
         self.shown_heads = cues.words("practice", "shown_heads")
         self.shown_tails = cues.words("practice", "shown_tails")
+        self.acts = cues.words("practice", "acts")
         self.graduation_words = cues.words("graduation", "words")
         self.graduation_compounds = cues.words("graduation", "compounds")
         self.graduation_leads = cues.words("graduation", "leads")
@@ -71,6 +109,7 @@ class Intents:
         self.optout_addressee = cues.words("optout", "addressee")
         self.optout_annoyed = cues.words("optout", "annoyed")
         self.optout_decline = cues.words("optout", "decline")
+        self.optout_almost = cues.words("optout", "almost")
         self.resubscribe_words = cues.words("resubscribe")
         self.landmarks = cues.words("checkin", "landmarks")
         self.contexts = cues.words("checkin", "contexts")
@@ -99,6 +138,22 @@ class Intents:
         self.exasperated = cues.words("question", "exasperated")
         self.hearsay = cues.words("question", "hearsay")
         self.market = cues.words("question", "market")
+        self.about = cues.words("question", "about")
+        self.about_weak = cues.words("question", "about_weak")
+        self.requests = cues.words("question", "requests")
+        self.thanks = cues.words("question", "thanks")
+        self.social = cues.words("question", "social")
+        self.laughter = cues.words("question", "laughter")
+        self.sighs = cues.words("question", "sighs")
+        self.praise = cues.words("question", "praise")
+        self.later = cues.words("question", "later")
+        self.why = cues.words("question", "why")
+        self.intensifiers = cues.words("question", "intensifiers")
+        self.unable = cues.words("question", "unable")
+        self.wishes = cues.words("question", "wishes")
+        self._habit = re.compile(f"(?:为什么|为啥|怎么|咋)我(?:{'|'.join(map(re.escape, cues.words('question', 'habits')))})")
+        self._praise_shape = re.compile(f"(?:怎么|咋|为什么|为啥)[^?]{{0,6}}?(?:这么|那么|如此|什么都|啥都)[^?]{{0,4}}?"
+                                        f"(?:{'|'.join(map(re.escape, self.praise))})")
         surnames = "".join(w for w in cues.words("scope", "surnames") if len(w) == 1) or "\x00"
         self._name = re.compile(f"^(?:(?:{'|'.join(map(re.escape, cues.words('scope', 'name_heads')))})[{re.escape(surnames)}]"
                                 f"|[{re.escape(surnames)}](?:{'|'.join(map(re.escape, cues.words('scope', 'name_tails')))}))"
@@ -148,6 +203,7 @@ class Intents:
             return True  # 'Day2 ✅ 实操也做完了', '第3天✅，今天学了定投': the day marked done heads the message
         if self.retracted(parts):
             return False
+        parts = _crossed(parts)
         own = parts if len(parts) < 2 else self.own(parts)
         if any(self.days.within(c.text) for c in own):  # '又是打卡的一天': the 的 names the day, not the thing
             own = [Clause(self.days.sub(c.text, "打卡_"), c.asked, c.spaced) if self.days.within(c.text) else c for c in own]
@@ -168,14 +224,20 @@ class Intents:
         """'实操完成' / '作业已交' / '已完成实操' / '实操搞定✌️'; not '实操怎么做', '实操完成不了'."""
         if self.retracted(parts):
             return False
-        parts = parts if len(parts) < 2 else self.own(parts)
+        pictures = any(PIC in c.text for c in parts) and any(c.text.strip(PIC) == "" for c in parts)
+        if pictures and all(c.text.strip(PIC + DONE) == "" for c in parts):
+            return True  # '[图片]', '[图片][图片] ✅': the work shown, nothing said
+        parts = _crossed(parts) if len(parts) < 2 else self.own(_crossed(parts))
         for i, clause in enumerate(parts):
             subjects = self.subjects.spans(clause.text)
             compounds = self.practice_compounds.spans(clause.text) if subjects else []
             if not subjects or _inside(compounds, *subjects[0]):
                 continue
-            if self._shown(clause.text, subjects[0]) and not self.scope.asks(clause):
-                return True  # '[图片] 实操截图', '今天的作业截图来啦'
+            clause, subjects, compounds = self._head(clause, subjects, compounds)
+            if self._shown(clause.text, subjects[0], pictures) and not self.scope.asks(clause):
+                return True  # '[图片] 实操截图', '今天的作业截图来啦', '[图片] 作业'
+            if i and self._done_before(parts[i - 1], clause, subjects[0]):
+                return True  # 'Done with 作业', '完成 今日实操'
             if self.scope.asks(clause) and self._own_answer(parts[i + 1:i + 3]):
                 return True  # '你作业交了吗？我的交了': asked another, then said of their own
             done = [(s, e) for s, e in self.done.spans(clause.text)[:_HITS] if not _inside(compounds, s, e)]
@@ -185,6 +247,8 @@ class Intents:
                 continue
             if self.scope.asks(clause) or not self.scope.affirms(clause, len(clause.text), len(clause.text)):
                 continue  # '实操还没做，今晚熬夜也得做完': the subject said not done
+            if self._acts(clause, subjects[0], parts[i + 1:i + 4]):
+                return True  # '实操作业：开了个账户，买了100块货基': the subject heads what was done
             # '实操 ✅', '实操：已开户并买入100元', '实操：定投设置完成': the subject heads, a later clause says done
             for later in parts[i + 1:i + 4]:
                 tail = _strip_particles(later.text, _PARTICLES)[-12:]  # '定投计划设置好了'
@@ -194,6 +258,37 @@ class Intents:
                 if later.text == DONE or (leads and self.scope.affirms(later, *(at[0] if at else (0, 0)))):
                     return True
         return False
+
+    def _head(self, clause: Clause, subjects: list, compounds: list) -> tuple[Clause, list, list]:
+        """'没做完的实操今晚做完了', '前天没交的作业，今天补上了': a not-done said of the work, before its 的, names which
+        work it is (what follows says what became of it); the clause is read from the work on. Not another's work
+        ('孩子没做完的作业')."""
+        start = subjects[0][0]
+        modifier = clause.text[:start]
+        if not modifier.endswith("的") or not self.scope.negation.within(modifier) or self.scope.third_party.within(modifier):
+            return clause, subjects, compounds
+        text = clause.text[start:]
+        return Clause(text, clause.asked, clause.spaced), self.subjects.spans(text), self.practice_compounds.spans(text)
+
+    def _done_before(self, before: Clause, clause: Clause, subject: tuple[int, int]) -> bool:
+        """'Done with 作业', '完成 今日实操': done said first, the work named after a space."""
+        if not before.spaced or before.asked or before.text == DONE or self.scope.asks(clause) \
+                or len(clause.text) > subject[1] + 4 or NOT in clause.text:
+            return False
+        text = before.text
+        for word in (" the", " my", " with"):  # 'I finished the 实操', 'done with my 作业'
+            text = text.removesuffix(word)
+        text = text.removesuffix("with").rstrip()
+        done = [(s, e) for s, e in self.done.spans(text)[:_HITS] if e == len(text)]
+        return bool(done) and self.scope.affirms(Clause(text), *done[-1])
+
+    def _acts(self, clause: Clause, subject: tuple[int, int], later: list[Clause]) -> bool:
+        """The clause only names the work ('实操作业：'), and the next says what was done, in the past ('开了个账户')."""
+        if not later or clause.text[:subject[0]] not in self.shown_heads and subject[0] or clause.text[subject[1]:] != "":
+            return False
+        first = later[0]
+        acts = self.acts.spans(first.text)[:1]
+        return bool(acts) and acts[0][0] <= 2 and not self.scope.asks(first) and self.scope.affirms(first, *acts[0])
 
     def _own_answer(self, later: list[Clause]) -> bool:
         """'我的交了', '我的已经搞定了', '我也做完了' right after a question about the work - not '我的还没做'."""
@@ -205,10 +300,11 @@ class Intents:
             return bool(done) and done[0][0] <= len(head) + 3 and self.scope.affirms(c, *done[0])
         return False
 
-    def _shown(self, text: str, subject: tuple[int, int]) -> bool:
-        """The clause only shows the work: '实操截图', '今天的作业截图来啦' - not '求实操截图', '实操截图看不清'."""
+    def _shown(self, text: str, subject: tuple[int, int], pictured: bool = False) -> bool:
+        """The clause only shows the work: '实操截图', '今天的作业截图来啦', '这是今天的实操' with a picture sent - not
+        '求实操截图', '实操截图看不清'."""
         start, end = subject
-        shown = next((w for w in self.shown if text.startswith(w, end)), None)
+        shown = next((w for w in self.shown if text.startswith(w, end)), "" if pictured else None)
         if shown is None or (start and text[:start] not in self.shown_heads):
             return False
         return _strip_particles(text[end + len(shown):], tuple(self.shown_tails)) == ""
@@ -233,6 +329,8 @@ class Intents:
         if clause.asked or "毕业" not in clause.text:
             return False
         text = _strip_particles(clause.text, self.graduation_particles)
+        if "从" in text:
+            text = _FROM_CLASS.sub("", text, count=1)
         return text.endswith("毕业") and self.graduation_leads.removed(text[:-2]) == ""
 
     def _self_wish(self, texts: list[Clause]) -> bool:
@@ -253,7 +351,7 @@ class Intents:
         proxy = any(self.optout_proxy.within(c.text) for c in parts)  # '我是帮我妈妈回的，…请不要再给她发了'
         for i, clause in enumerate(parts):
             text = self.optout_proxied.sub(text=clause.text, by="给我") if proxy else clause.text
-            if self.optout_keep.within(text) or self.optout_compounds.within(text) or (
+            if self.optout_keep.within(text) or self.optout_compounds.within(text) or self.optout_almost.within(text) or (
                     not proxy and self.optout_others.within(text)) or self._hypothetical(text):
                 continue  # '如果我取消订阅，…还能看吗': a hypothetical
             if self.optout_pause.within(text) and (not self.optout_marketing.within(text) or any(
@@ -354,16 +452,87 @@ class Intents:
         '什么时候买都可以'); in an opt-out, the reason given ('我看不懂，以后别发给我了')."""
         if parts and (parts[0].text.startswith(self.forwarded) or len(parts) > 1 and parts[0].text in self.forwarded_marks):
             return False  # '转发：基金定投的五个误区', '【分享】…': passed on, not asked
-        for c in parts:
+        solved = any(self.solved.within(c.text) for c in parts)
+        for i, c in enumerate(parts):
             if self.greetings.removed(self.scope.core(c.text)) == "":
                 continue  # "你好在吗"
             if opting_out and self.scope.core(c.text) in self.scope.demand_tags:
                 continue  # '我不想再收到群发消息了 可以吗': a polite tag on the request
             if opting_out:  # '我看不懂，别发了', '天天发有意思吗': the reason, or exasperation, not a question
                 c = self._unannoyed(Clause(self.confused.removed(c.text), c.asked) if self.confused.within(c.text) else c)
-            if self.scope.asks(c) and not (self._complains(c, parts) and (opting_out or self.market.within(c.text))):
-                return True
+            if not self.scope.asks(c):
+                if not opting_out and self._requests(c):
+                    return True  # '我想要第二课的笔记', '麻烦老师再讲一遍复利': asked for, without a question
+                continue
+            if self._complains(c, parts) and (opting_out or self.market.within(c.text)):
+                continue
+            if solved and self.unable.within(c.text) and not c.asked and not self.scope.question_words.within(c.text):
+                continue  # '昨天不会操作，今天自己琢磨出来了'
+            if self._later(c) or self._answered(c, parts[i + 1:i + 2]):
+                continue
+            if self._praises(c.text) or self._laments(c, parts) or self._amused(c, parts):
+                continue
+            if _JUDGING.search(c.text) and not self.about.within(c.text):
+                continue  # '大过年的还在学习，我是不是很拼': a judgement of a person sought
+            if not self._served(parts[max(0, i - 1):i + 1]) and self._idle(c, parts):
+                continue
+            return True
         return self._trouble(parts)
+
+    def _requests(self, clause: Clause) -> bool:
+        """'我想要第二课的笔记', '麻烦老师再讲一遍复利' - not '不用给我发资料', '谢谢您一直给我发学习资料'."""
+        found = self.requests.spans(clause.text)[:1]
+        if not found or not self.about.within(clause.text) or self.thanks.within(clause.text):
+            return False
+        before = self.scope.clean(clause.text)[:found[0][0]]  # '我想把课程换到…': wanting it is asking for it
+        return not self.scope.negation.within(before) and not self.scope.plan.within(clause.text)
+
+    def _served(self, parts: list[Clause]) -> bool:
+        """Does the asking clause (or the one before it, which may name the topic: '那个回放，在哪看') speak of what the
+        advisor serves: the course, money and products, an account or the app, or ask for help as such?"""
+        if any(self.about.within(c.text) for c in parts):
+            return True
+        return any(self.about_weak.within(c.text) for c in parts) and not any(self.social.within(c.text) for c in parts)
+
+    def _idle(self, clause: Clause, parts: list[Clause]) -> bool:
+        """A question shape that asks the advisor for nothing they serve: small talk about their life or the weather
+        ('老师周末出去玩了吗'), a reaction with laughter ('是不是想钱想疯了哈哈'), praise as a question ('怎么讲得这么
+        清楚啊'), a lament ('唉，为什么…', '怎么又周一了')."""
+        text = clause.text
+        if any(self.social.within(c.text) or self.laughter.within(c.text) for c in parts):
+            return True
+        return self.complaint_leads.within(text) or self.praise.within(text) and "都" in text
+
+    def _praises(self, text: str) -> bool:
+        """'怎么讲得这么清楚啊', '您怎么什么都懂呀': praise said as a why (not '怎么扣了这么多钱')."""
+        return self.praise.within(text) and self._praise_shape.search(text) is not None and not text.endswith(("吗", "么"))
+
+    def _laments(self, clause: Clause, parts: list[Clause]) -> bool:
+        """'唉，为什么钱总是不够花': a why with a sigh (a problem told, '唉，我的课怎么打不开', still asks)."""
+        if not self.why.within(clause.text) or self._troubled(clause.text):
+            return False
+        return any(c.text in self.sighs or c.text.endswith(self.sighs) or self.wishes.within(c.text) for c in parts) \
+            or self._habit.search(clause.text) is not None
+
+    def _amused(self, clause: Clause, parts: list[Clause]) -> bool:
+        """'好家伙，收益这么高吗哈哈': surprise at a degree, laughing - a reaction."""
+        return _DEGREE.search(self.scope.core(clause.text)) is not None and any(self.laughter.within(c.text) for c in parts)
+
+    def _troubled(self, text: str) -> bool:
+        """'红包领不了', '余额宝的钱转不出来': something the member cannot do (a problem told)."""
+        return self.trouble.within(text) or _CANT.search(text) is not None
+
+    def _later(self, clause: Clause) -> bool:
+        """'我回头想想买哪个再跟您说': the sender will come back later - said, not asked (unless it ends asking)."""
+        return self.later.within(clause.text) and not clause.asked and not self.scope.core(clause.text).endswith(
+            self.scope.endings)
+
+    def _answered(self, clause: Clause, after: list[Clause]) -> bool:
+        """'这课程值不值，我觉得太值了': an A-not-A the sender answers at once, with the A said strongly."""
+        found = _A_NOT_A.search(clause.text)
+        if found is None or not after:
+            return False
+        return any(after[0].text.find(i + found.group(1)) >= 0 for i in self.intensifiers)
 
     def _complains(self, clause: Clause, parts: list[Clause]) -> bool:
         """'股市怎么又跌了，真是服了', '怎么还在发？我上次就说了不要了': 怎么又 with exasperation said, not asked."""
@@ -373,6 +542,6 @@ class Intents:
     def _trouble(self, parts: list[Clause]) -> bool:
         """'红包领不了', '付款的时候没显示', '我老公没收到' (a relative's problem asks too) - not '刚才领不了，现在好了',
         '他的登不上，他自己弄'."""
-        if not any(self.trouble.within(c.text) for c in parts):
+        if not any(self._troubled(c.text) for c in parts):
             return False
         return not any(self.solved.within(c.text) or self.hearsay.within(c.text) for c in parts)

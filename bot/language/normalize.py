@@ -12,16 +12,19 @@ MAX_CHARS = 1000  # what a recogniser reads of one message: a check-in with a lo
 FOLD_CHARS = 2000  # what is folded of one message (the moderation rules judge it): all the inbox lets in
 DONE = "✓"  # what ✅ ✔️ ☑️ 👌 ✌️ 🆗 √ become: a 'done' mark (alone, a check-in)
 CAP = "🎓"  # a mortarboard stays: alone it says 'I graduated'
+NOT = "✗"  # what ❌ ❎ ✖️ ✘ become: a 'not done' mark ('打卡❌ 摸鱼✅')
+PIC = "🖼"  # what WeChat's '[图片]' (a picture, shown as text) becomes: a picture sent ('[图片] 实操')
 
 _T2S = opencc.OpenCC("t2s")
 _DONE_EMOJI = {"✅", "✔", "☑", "👌", "✌", "🆗", "💯", "√"}  # the tick typed as a root sign too ('实操 √')
+_NOT_EMOJI = {"❌", "❎", "✖", "✗", "✘"}
 
 
 def _emoji_class() -> str:
     """Every code point that occurs in an emoji (but not ASCII, CJK or the marks kept), as one regex class."""
     points = {ch for e in emoji.EMOJI_DATA for ch in e}
     points |= {"\u200d", "\ufe0f", "\ufe0e", "\u20e3"}
-    points -= {c for c in points if ord(c) < 0x80} | _DONE_EMOJI | {CAP}
+    points -= {c for c in points if ord(c) < 0x80} | _DONE_EMOJI | _NOT_EMOJI | {CAP, PIC}
     codes, ranges = sorted(map(ord, points)), []
     for code in codes:  # consecutive code points as ranges: a short class is a fast class
         if ranges and code == ranges[-1][1] + 1:
@@ -33,10 +36,13 @@ def _emoji_class() -> str:
 
 _EMOJI = re.compile(f"[{_emoji_class()}]+")
 _DONE = re.compile("[" + "".join(_DONE_EMOJI) + "][\ufe0f\U0001F3FB-\U0001F3FF]*")
+_NOT = re.compile("[" + "".join(_NOT_EMOJI) + "]\ufe0f?")
+# a picture as WeChat writes it in text ('[图片]', '[照片]', '[image]'), and the mark itself
+_PICTURE = re.compile(r"\[(?:图片|照片|截图|截屏|image|photo|picture|pic)\]|" + PIC)
 # WeChat's own emoticons are typed as [微笑] [强] [捂脸]; they say nothing a ritual listens for
 _BRACKET = re.compile(r"\[[^\[\]\s]{1,5}\]")
 # kaomoji and decoration: runs of symbols that are neither CJK, letters, digits nor the marks kept
-_NOISE = re.compile(r"[^\w\u4e00-\u9fff✓🎓?!.,;:，。！？；：、~～…\s]+|[_ﾟ゚ﾞ゙ーｰ]+")
+_NOISE = re.compile(r"[^\w\u4e00-\u9fff✓✗🎓🖼?!.,;:，。！？；：、~～…\s]+|[_ﾟ゚ﾞ゙ーｰ]+")
 _KANA = re.compile(r"[\u3040-\u30ff\uff66-\uff9f]+")
 _REPEAT = re.compile(r"([?!.,~，。！？~、…])\1+")
 _SPACE = re.compile(r"\s+")
@@ -69,6 +75,7 @@ def normalize(text: str, typos: dict[str, str] | None = None, limit: int = MAX_C
     text = _T2S.convert(_QUOTES.sub("", text))
     if _PLAIN.fullmatch(text) is None:  # most messages are plain words: no emoji, kaomoji or brackets to clear
         text = _DONE.sub(f" {DONE} ", text).replace(CAP, f" {CAP} ")
+        text = _NOT.sub(f" {NOT} ", _PICTURE.sub(f" {PIC} ", text))
         text = _EMOJI.sub(" ", text)
         text = _BRACKET.sub(" ", text)
         text = _KANA.sub(" ", text)

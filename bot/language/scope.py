@@ -73,6 +73,7 @@ class Scope:
     past: Words = Words(())
     ignorant: Words = Words(())
     told: Words = Words(())
+    how_nouns: Words = Words(())
 
     @classmethod
     def from_cues(cls, cues: Cues) -> "Scope":
@@ -96,7 +97,7 @@ class Scope:
                    cues.words("question", "interjections"), cues.words("question", "concessive"),
                    cues.words("question", "regret_verbs"), cues.words("question", "judged"),
                    cues.words("question", "discovery"), cues.words("question", "past"),
-                   cues.words("question", "ignorant"), cues.words("question", "told"))
+                   cues.words("question", "ignorant"), cues.words("question", "told"), cues.words("question", "how_nouns"))
 
     @cached_property
     def _then(self) -> re.Pattern:
@@ -114,6 +115,7 @@ class Scope:
             f"谁[还又都也会能]{{0,2}}不(?:{_alternation(self.everyone)})"
             f"|(?:怎么|咋|为什么|为啥)(?:就|之前|以前|当初)?(?:{_alternation(self.regret)})(?:{_alternation(self.regret_verbs)})"
             f"|(?:怎么|咋|为什么|为啥)(?:就|之前|以前|当初)?没想到"
+            f"|不是[^?]{{1,12}}?了嘛$"  # '我今天不是把记账表做完了嘛': a reminder, said
             f"|^(?:{_alternation(self.interjections)})*(?:{_alternation(self.surprise)})"
             f"(?:(?!{_alternation(self.judged)})[\u4e00-\u9fff]){{1,3}}的?[吗么啊]$")
 
@@ -123,9 +125,14 @@ class Scope:
         return re.compile(f"(?:{_alternation(self.question_words)})[^?]{{0,6}}?(?:{_alternation(self.any_)})")
 
     @cached_property
+    def _how_of(self) -> re.Pattern:
+        """'怎么开户的步骤', '如何选基金的方法': a how-to named as a thing, not asked."""
+        return re.compile(f"(?:怎么|如何|怎样)[^?没不还]{{1,8}}?的(?:{_alternation(self.how_nouns)})")
+
+    @cached_property
     def _known(self) -> re.Pattern:
         """'知道哪个好了', '学了怎么选' - not after 不/没/想/谁 ('不知道怎么开户', '谁知道怎么开户')."""
-        return re.compile(f"(?<![不没想谁太])(?:{_alternation(self.knows)})了?(?:{_alternation(self.question_words)})")
+        return re.compile(f"(?<![不没想谁太])(?:{_alternation(self.knows)})了?(?:该|应该|要)?(?:{_alternation(self.question_words)})")
 
     @cached_property
     def _not_questions(self) -> re.Pattern:
@@ -171,22 +178,26 @@ class Scope:
             return False  # '能不能别再发了', '别再发广告了行吗': demands
         if self.rhetorical.within(text) or ("不" in text and self._exclaims(text)) or self._said.search(core):
             return False  # '这年头钱哪有那么好赚的？', '你说气人不气人': said, not asked
+        if self.reported.within(text):
+            start = self.reported.spans(text)[0][0]
+            if self.third_party.within(text[:start]):  # '我妈问我这是什么课？', '我老公问我天天抱着手机干嘛': her
+                text, core, clause = text[:start], text[:start], Clause(text[:start])  # question, reported
         if clause.asked or (core.endswith(self.endings) and not core.endswith(self.not_endings)):
             return True
+        if core.endswith("没有") and "有" in core[:-2].replace("没有", "") and not core.endswith(self.not_endings):
+            return True  # '讲义有电子版没有'
         if self.understood.within(text) and self._understood.search(text):
             return False  # '区别我已经搞清楚了'
         if text.startswith(self.discovery) and not any(text.startswith(w + "的") for w in self.discovery):
             return False  # '原来怎么选基金有这么多讲究' (not '原来的课程什么时候结束')
         if (self.past.within(text) or self.told.within(text)) and not text.endswith("来着"):
             text = self._then.sub("_", text)
-        if self.reported.within(text):
-            start = self.reported.spans(text)[0][0]
-            if self.third_party.within(text[:start]):
-                text = text[:start]  # '我妈问我这是什么课': her question, reported (not '请问我的…')
         if self.not_questions.within(text):
             text = self._not_questions.sub("_", text)
         if self.any_.within(text):
             text = self._any.sub("_", text)
+        if "的" in text and ("怎" in text or "如何" in text) and self.how_nouns.within(text):
+            text = self._how_of.sub("_", text)
         if self.knows.within(text):
             text = self._known.sub("_", text)
         if self._topic(core):
@@ -198,7 +209,11 @@ class Scope:
     def _exclaims(self, text: str) -> bool:
         """'气人不气人', '离不离谱': a feeling said twice over is an exclamation ('值不值得' still asks)."""
         found = _A_NOT_A.search(text) if self.emotive.within(text) else None
-        return found is not None and found.group(1) in self.emotive
+        if found is None:
+            return False
+        word = found.group(1)  # '离不离谱': the feeling is 离谱, said as 离-不-离 and the rest after
+        return word in self.emotive or any(e.startswith(word) and text.startswith(e[len(word):], found.end())
+                                           for e in self.emotive if len(e) > len(word))
 
     def _topic(self, text: str) -> bool:
         """'定投和一次性买入的区别', '有啥不同' - not '没什么区别'."""
@@ -239,5 +254,7 @@ class Scope:
         if self.negation.within(before) or self.modal.within(before) or self.plan.within(text[:end + PLAN_AFTER]):
             return False
         if self.failure.within(after) or self.third_party.within(text):
+            return False
+        if after != clause.text[end:] and self.failure.within(clause.text[end:]):  # '打卡坚持不过三天' (不过 is no 'but')
             return False
         return True

@@ -14,7 +14,8 @@ DEFAULTS_FILE = Path(__file__).with_name("cues.yaml")
 
 
 def _defaults() -> dict[str, Any]:
-    return yaml.safe_load(DEFAULTS_FILE.read_text(encoding="utf-8"))
+    # libyaml's safe loader when PyYAML has it (the same values as yaml.safe_load, several times faster at start-up)
+    return yaml.load(DEFAULTS_FILE.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
 
 
 def merge(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:

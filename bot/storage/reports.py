@@ -50,11 +50,15 @@ class ReportQueries:
         return out
 
     def hometowns(self) -> dict[str, dict[str, dict]]:
-        """{room: {member: {"province": ..., "city": ...}}}."""
+        """{room: {member: {"province": ..., "city": ...}}}; members from the same place share one dict (the report is
+        read, never changed; the JSON writer writes a shared value once)."""
         out: dict[str, dict[str, dict]] = defaultdict(dict)
+        places: dict[tuple, dict] = {}
         for room, member, province, city in self.conn.execute(
                 "SELECT room, member, province, city FROM hometowns ORDER BY room, member"):
-            out[room][member] = {"province": province, "city": city}
+            if (place := places.get((province, city))) is None:
+                place = places[(province, city)] = {"province": province, "city": city}
+            out[room][member] = place
         return out
 
     def graduates(self) -> dict[str, list[str]]:

@@ -1,6 +1,7 @@
 """The per-group report: lifecycle, members, hometowns, check-ins, practice, graduates."""
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Iterable
 
 from bot.core.ritual import Ritual
@@ -11,13 +12,13 @@ def build(store: Store, course_days: int = 7, rituals: Iterable[Ritual] = ()) ->
     """{"groups": [...], "funnel": {...}} in the documented JSON shape; each ritual's report fields are added to its
     groups' entries under the ritual's name (with "_report" naming their title and labels for the human report)."""
     parts = [(r.name, part) for r in rituals for part in r.reports]
-    q = store.reports  # each figure read for every group at once (a query per group is minutes at a year of data)
+    q = store.reports  # each table read once for every group (a query per group is minutes at a year of data)
     rows = store.groups.rows()
-    members_by_room = q.current_members()
-    members = {row["room"]: members_by_room.get(row["room"], []) for row in rows}
-    checkins, practice = q.days_by_member("checkins"), q.days_by_member("practice")
-    hometowns, graduates, unknown = q.hometowns(), q.graduates(), q.unknown_sends()
-    funnels = q.group_funnels(members, checkins, course_days)
+    detail, reached = q.detail(), q.reached()
+    members = {row["room"]: detail.members.get(row["room"], []) for row in rows}
+    checkins, practice, hometowns, graduates = detail.checkins, detail.practice, detail.hometowns, detail.graduates
+    unknown = q.unknown_sends()
+    funnels = q.group_funnels(replace(detail, members=members), course_days, reached)
     groups = []
     for row in rows:
         room = row["room"]
@@ -38,7 +39,7 @@ def build(store: Store, course_days: int = 7, rituals: Iterable[Ritual] = ()) ->
         for name, part in parts:
             groups[-1][name] = part.fields(store, room)
     titles = {name: {"title": part.title, "labels": part.labels} for name, part in parts}
-    return {"groups": groups, "funnel": store.reports.overall_funnel(), "unknown_sends": store.outbox.unknown_sends(),
+    return {"groups": groups, "funnel": q.overall_funnel(detail, reached), "unknown_sends": store.outbox.unknown_sends(),
             "ritual_fields": titles}
 
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import sqlite3
 from collections import Counter, defaultdict
+from dataclasses import dataclass
 
 # the funnel stages counted per group by the room a stage was recorded in, and overall by distinct person
 _ROOM_STAGES = ("offer_shown", "coupon_pushed")
-_OVERALL_STAGES = ("friend_added", "greeted", "offer_shown", "coupon_pushed")
-# the stages counted per group among the people invited to it
+# the stages counted per group among the people invited to it (and overall, by distinct person)
 _INVITED_STAGES = ("friend_added", "greeted")
 
 
@@ -27,13 +27,20 @@ class ReportQueries:
         return dict(self.conn.execute(sql))
 
     # -- what each group holds, every group at once ---------------------------------------------
-    def current_members(self) -> dict[str, list[str]]:
-        """{room: current members in joining order}."""
-        out: dict[str, list[str]] = defaultdict(list)
-        for room, member in self.conn.execute(
-                "SELECT room, member FROM members WHERE left_at IS NULL ORDER BY room, joined_at, member"):
-            out[room].append(member)
-        return out
+    def detail(self) -> Detail:
+        """Every group's people, check-ins, practice, hometowns and graduates, each table read once (the funnel's
+        counts of the same rows are taken from what was read, not read again)."""
+        members: dict[str, list[str]] = defaultdict(list)
+        joined: Counter = Counter()
+        everyone: set[str] = set()
+        for room, member, current in self.conn.execute(
+                "SELECT room, member, left_at IS NULL FROM members ORDER BY room, joined_at, member"):
+            joined[room] += 1
+            everyone.add(member)
+            if current:
+                members[room].append(member)
+        return Detail(members, joined, len(everyone), self.days_by_member("checkins"),
+                      self.days_by_member("practice"), self.hometowns(), self.graduates())
 
     def days_by_member(self, table: str) -> dict[str, dict[str, list[int]]]:
         """{room: {member: [days]}} of a daily record table (checkins or practice; named by the code). One row per
@@ -74,19 +81,24 @@ class ReportQueries:
                              "GROUP BY room")
 
     # -- the funnel -----------------------------------------------------------------------------
-    def group_funnels(self, members: dict[str, list[str]], checkins: dict[str, dict[str, list[int]]],
-                      days: int) -> dict[str, dict]:
-        """{room: funnel counts} for every group in `members`' keys and beyond (`members`: current members per
-        room, `checkins`: {room: {member: [days]}} for the check-in distribution)."""
+    def reached(self) -> dict[str, set[str]]:
+        """{stage: the people who reached it} for the stages counted among a group's invited (and overall), read
+        from the funnel_stage index alone."""
+        return {stage: {c for (c,) in self.conn.execute("SELECT contact FROM funnel WHERE stage = ?", (stage,))}
+                for stage in _INVITED_STAGES}
+
+    def group_funnels(self, detail: Detail, days: int, reached: dict[str, set[str]] | None = None) -> dict[str, dict]:
+        """{room: funnel counts} for every group in `detail.members`' keys and beyond (`reached`: `reached()`, read
+        here if not given)."""
         by_room = self._by_room
-        invited_with: dict[str, dict[str, int]] = {stage: {} for stage in _INVITED_STAGES}
-        reached = ", ".join(f"SUM(EXISTS (SELECT 1 FROM funnel f WHERE f.contact = i.contact AND f.stage = '{stage}'))"
-                            for stage in _INVITED_STAGES)  # stage names are the code's constants
-        for room, *counts in self.conn.execute(  # people invited to the group who reached the stage (anywhere)
-                f"SELECT i.room, {reached} FROM invites i GROUP BY i.room"):
-            for stage, n in zip(_INVITED_STAGES, counts):
-                if n:
-                    invited_with[stage][room] = n
+        reached = self.reached() if reached is None else reached
+        invited: Counter = Counter()
+        invited_with: dict[str, Counter] = {stage: Counter() for stage in _INVITED_STAGES}
+        for room, contact in self.conn.execute("SELECT room, contact FROM invites"):  # people invited to the group
+            invited[room] += 1                                                         # who reached the stage anywhere
+            for stage, people in reached.items():
+                if contact in people:
+                    invited_with[stage][room] += 1
         in_room: dict[str, dict[str, int]] = {stage: {} for stage in _ROOM_STAGES}
         for stage, room, n in self.conn.execute(
                 f"SELECT stage, room, COUNT(DISTINCT contact) FROM funnel WHERE stage IN ({_marks(_ROOM_STAGES)}) "
@@ -97,27 +109,23 @@ class ReportQueries:
             "JOIN surveys s ON s.contact = m.member WHERE m.left_at IS NULL GROUP BY m.room")}
         opted_out = by_room("SELECT m.room, COUNT(*) FROM members m JOIN contacts c ON c.contact = m.member "
                             "WHERE m.left_at IS NULL AND c.opted_out_at IS NOT NULL GROUP BY m.room")
-        invited = by_room("SELECT room, COUNT(*) FROM invites GROUP BY room")
-        joined = by_room("SELECT room, COUNT(*) FROM members GROUP BY room")
-        hometown_given = by_room("SELECT room, COUNT(*) FROM hometowns GROUP BY room")
-        practice_done = by_room("SELECT room, COUNT(DISTINCT member) FROM practice GROUP BY room")
-        graduated = by_room("SELECT room, COUNT(*) FROM graduates GROUP BY room")
         enrolled = by_room("SELECT room, COUNT(*) FROM enrollments WHERE room IS NOT NULL GROUP BY room")
         claimed = by_room("SELECT room, COUNT(*) FROM coupon_claims WHERE room IS NOT NULL GROUP BY room")
+        empty: dict = {}
         out = {}
-        for room, people in members.items():
-            room_checkins = checkins.get(room, {})
+        for room, people in detail.members.items():
+            room_checkins = detail.checkins.get(room, empty)
             distribution = Counter(len(room_checkins.get(m, ())) for m in people)
             started, completed = surveys.get(room, (0, 0))
             out[room] = {
-                "friends_added": invited_with["friend_added"].get(room, 0),
-                "greeted": invited_with["greeted"].get(room, 0),
-                "invited": invited.get(room, 0),
-                "joined": joined.get(room, 0),
-                "hometown_given": hometown_given.get(room, 0),
+                "friends_added": invited_with["friend_added"][room],
+                "greeted": invited_with["greeted"][room],
+                "invited": invited[room],
+                "joined": detail.joined[room],
+                "hometown_given": len(detail.hometowns.get(room, empty)),
                 "checkin_days": {str(n): distribution.get(n, 0) for n in range(days + 1)},
-                "practice_done": practice_done.get(room, 0),
-                "graduated": graduated.get(room, 0),
+                "practice_done": len(detail.practice.get(room, empty)),
+                "graduated": len(detail.graduates.get(room, empty)),
                 "offer_shown": in_room["offer_shown"].get(room, 0),
                 "enrolled": enrolled.get(room, 0),
                 "coupons_pushed": in_room["coupon_pushed"].get(room, 0),
@@ -128,21 +136,24 @@ class ReportQueries:
             }
         return out
 
-    def overall_funnel(self) -> dict:
-        """Funnel counts over every person the bot knows."""
+    def overall_funnel(self, detail: Detail | None = None, reached: dict[str, set[str]] | None = None) -> dict:
+        """Funnel counts over every person the bot knows (`detail` and `reached`: what the groups' figures read,
+        counted again here rather than read again; read here if not given)."""
         one = self._one
+        detail = self.detail() if detail is None else detail
+        reached = self.reached() if reached is None else reached
         stages = dict(self.conn.execute(
-            f"SELECT stage, COUNT(DISTINCT contact) FROM funnel WHERE stage IN ({_marks(_OVERALL_STAGES)}) GROUP BY stage",
-            _OVERALL_STAGES))
+            f"SELECT stage, COUNT(DISTINCT contact) FROM funnel WHERE stage IN ({_marks(_ROOM_STAGES)}) GROUP BY stage",
+            _ROOM_STAGES))
         return {
-            "friends_added": stages.get("friend_added", 0),
-            "greeted": stages.get("greeted", 0),
+            "friends_added": len(reached["friend_added"]),
+            "greeted": len(reached["greeted"]),
             "invited": one("SELECT COUNT(DISTINCT contact) FROM invites"),
-            "joined": one("SELECT COUNT(DISTINCT member) FROM members"),
-            "hometown_given": one("SELECT COUNT(DISTINCT member) FROM hometowns"),
-            "checked_in": one("SELECT COUNT(DISTINCT member) FROM checkins"),
-            "practice_done": one("SELECT COUNT(DISTINCT member) FROM practice"),
-            "graduated": one("SELECT COUNT(DISTINCT member) FROM graduates"),
+            "joined": detail.people,
+            "hometown_given": _people(detail.hometowns),
+            "checked_in": _people(detail.checkins),
+            "practice_done": _people(detail.practice),
+            "graduated": len(set().union(*detail.graduates.values())),
             "offer_shown": stages.get("offer_shown", 0),
             "enrolled": one("SELECT COUNT(DISTINCT member) FROM enrollments"),
             "coupons_pushed": stages.get("coupon_pushed", 0),
@@ -151,6 +162,26 @@ class ReportQueries:
             "survey_completed": one("SELECT COUNT(*) FROM surveys WHERE completed_at IS NOT NULL"),
             "opted_out": one("SELECT COUNT(*) FROM contacts WHERE opted_out_at IS NOT NULL"),
         }
+
+
+@dataclass(frozen=True)
+class Detail:
+    """What every group holds, read once for the report: current members in joining order, how many ever joined, how
+    many distinct people ever joined any group, and {room: {member: ...}} of check-ins, practice and hometowns,
+    {room: [graduates]}."""
+
+    members: dict[str, list[str]]
+    joined: Counter
+    people: int
+    checkins: dict[str, dict[str, list[int]]]
+    practice: dict[str, dict[str, list[int]]]
+    hometowns: dict[str, dict[str, dict]]
+    graduates: dict[str, list[str]]
+
+
+def _people(by_room: dict[str, dict]) -> int:
+    """Distinct people across the groups' {member: ...} dicts."""
+    return len(set().union(*by_room.values()))
 
 
 def _marks(values: tuple) -> str:

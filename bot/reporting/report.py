@@ -14,11 +14,11 @@ def build(store: Store, course_days: int = 7, rituals: Iterable[Ritual] = ()) ->
     parts = [(r.name, part) for r in rituals for part in r.reports]
     q = store.reports  # each table read once for every group (a query per group is minutes at a year of data)
     rows = store.groups.rows()
-    detail, reached = q.detail(), q.reached()
+    detail = q.detail()
     members = {row["room"]: detail.members.get(row["room"], []) for row in rows}
     checkins, practice, hometowns, graduates = detail.checkins, detail.practice, detail.hometowns, detail.graduates
     unknown = q.unknown_sends()
-    funnels = q.group_funnels(replace(detail, members=members), course_days, reached)
+    funnels = q.group_funnels(replace(detail, members=members), course_days)
     groups = []
     for row in rows:
         room = row["room"]
@@ -39,7 +39,7 @@ def build(store: Store, course_days: int = 7, rituals: Iterable[Ritual] = ()) ->
         for name, part in parts:
             groups[-1][name] = part.fields(store, room)
     titles = {name: {"title": part.title, "labels": part.labels} for name, part in parts}
-    return {"groups": groups, "funnel": q.overall_funnel(detail, reached), "unknown_sends": store.outbox.unknown_sends(),
+    return {"groups": groups, "funnel": q.overall_funnel(detail), "unknown_sends": store.outbox.unknown_sends(),
             "ritual_fields": titles}
 
 

@@ -6,10 +6,12 @@ from __future__ import annotations
 import sqlite3
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from operator import itemgetter
 
 # the funnel stages counted per group by the room a stage was recorded in, and overall by distinct person
 _ROOM_STAGES = ("offer_shown", "coupon_pushed")
-# the stages counted per group among the people invited to it (and overall, by distinct person)
+_OVERALL_STAGES = ("friend_added", "greeted", "offer_shown", "coupon_pushed")
+# the stages counted per group among the people invited to it
 _INVITED_STAGES = ("friend_added", "greeted")
 
 
@@ -31,14 +33,12 @@ class ReportQueries:
         """Every group's people, check-ins, practice, hometowns and graduates, each table read once (the funnel's
         counts of the same rows are taken from what was read, not read again)."""
         members: dict[str, list[str]] = defaultdict(list)
-        joined: Counter = Counter()
-        everyone: set[str] = set()
-        for room, member, current in self.conn.execute(
-                "SELECT room, member, left_at IS NULL FROM members ORDER BY room, joined_at, member"):
-            joined[room] += 1
-            everyone.add(member)
+        rows = self.conn.execute(
+            "SELECT room, member, left_at IS NULL FROM members ORDER BY room, joined_at, member").fetchall()
+        for room, member, current in rows:
             if current:
                 members[room].append(member)
+        joined, everyone = Counter(map(itemgetter(0), rows)), set(map(itemgetter(1), rows))
         return Detail(members, joined, len(everyone), self.days_by_member("checkins"),
                       self.days_by_member("practice"), self.hometowns(), self.graduates())
 
@@ -81,24 +81,19 @@ class ReportQueries:
                              "GROUP BY room")
 
     # -- the funnel -----------------------------------------------------------------------------
-    def reached(self) -> dict[str, set[str]]:
-        """{stage: the people who reached it} for the stages counted among a group's invited (and overall), read
-        from the funnel_stage index alone."""
-        return {stage: {c for (c,) in self.conn.execute("SELECT contact FROM funnel WHERE stage = ?", (stage,))}
-                for stage in _INVITED_STAGES}
-
-    def group_funnels(self, detail: Detail, days: int, reached: dict[str, set[str]] | None = None) -> dict[str, dict]:
-        """{room: funnel counts} for every group in `detail.members`' keys and beyond (`reached`: `reached()`, read
-        here if not given)."""
+    def group_funnels(self, detail: Detail, days: int) -> dict[str, dict]:
+        """{room: funnel counts} for every group in `detail.members`' keys and beyond."""
         by_room = self._by_room
-        reached = self.reached() if reached is None else reached
-        invited: Counter = Counter()
-        invited_with: dict[str, Counter] = {stage: Counter() for stage in _INVITED_STAGES}
-        for room, contact in self.conn.execute("SELECT room, contact FROM invites"):  # people invited to the group
-            invited[room] += 1                                                         # who reached the stage anywhere
-            for stage, people in reached.items():
-                if contact in people:
-                    invited_with[stage][room] += 1
+        invited: dict[str, int] = {}
+        invited_with: dict[str, dict[str, int]] = {stage: {} for stage in _INVITED_STAGES}
+        reached = ", ".join(f"SUM(EXISTS (SELECT 1 FROM funnel f WHERE f.contact = i.contact AND f.stage = '{stage}'))"
+                            for stage in _INVITED_STAGES)  # stage names are the code's constants
+        for room, n, *counts in self.conn.execute(  # people invited to the group, and those who reached the stage
+                f"SELECT i.room, COUNT(*), {reached} FROM invites i GROUP BY i.room"):  # (anywhere)
+            invited[room] = n
+            for stage, k in zip(_INVITED_STAGES, counts):
+                if k:
+                    invited_with[stage][room] = k
         in_room: dict[str, dict[str, int]] = {stage: {} for stage in _ROOM_STAGES}
         for stage, room, n in self.conn.execute(
                 f"SELECT stage, room, COUNT(DISTINCT contact) FROM funnel WHERE stage IN ({_marks(_ROOM_STAGES)}) "
@@ -118,9 +113,9 @@ class ReportQueries:
             distribution = Counter(len(room_checkins.get(m, ())) for m in people)
             started, completed = surveys.get(room, (0, 0))
             out[room] = {
-                "friends_added": invited_with["friend_added"][room],
-                "greeted": invited_with["greeted"][room],
-                "invited": invited[room],
+                "friends_added": invited_with["friend_added"].get(room, 0),
+                "greeted": invited_with["greeted"].get(room, 0),
+                "invited": invited.get(room, 0),
                 "joined": detail.joined[room],
                 "hometown_given": len(detail.hometowns.get(room, empty)),
                 "checkin_days": {str(n): distribution.get(n, 0) for n in range(days + 1)},
@@ -136,18 +131,17 @@ class ReportQueries:
             }
         return out
 
-    def overall_funnel(self, detail: Detail | None = None, reached: dict[str, set[str]] | None = None) -> dict:
-        """Funnel counts over every person the bot knows (`detail` and `reached`: what the groups' figures read,
-        counted again here rather than read again; read here if not given)."""
+    def overall_funnel(self, detail: Detail | None = None) -> dict:
+        """Funnel counts over every person the bot knows (`detail`: what the groups' figures read, counted again here
+        rather than read again; read here if not given)."""
         one = self._one
         detail = self.detail() if detail is None else detail
-        reached = self.reached() if reached is None else reached
         stages = dict(self.conn.execute(
-            f"SELECT stage, COUNT(DISTINCT contact) FROM funnel WHERE stage IN ({_marks(_ROOM_STAGES)}) GROUP BY stage",
-            _ROOM_STAGES))
+            f"SELECT stage, COUNT(DISTINCT contact) FROM funnel WHERE stage IN ({_marks(_OVERALL_STAGES)}) GROUP BY stage",
+            _OVERALL_STAGES))
         return {
-            "friends_added": len(reached["friend_added"]),
-            "greeted": len(reached["greeted"]),
+            "friends_added": stages.get("friend_added", 0),
+            "greeted": stages.get("greeted", 0),
             "invited": one("SELECT COUNT(DISTINCT contact) FROM invites"),
             "joined": detail.people,
             "hometown_given": _people(detail.hometowns),

@@ -166,3 +166,16 @@ def bench_report():
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+def test_days_outside_a_course_are_listed_too(tmp_path):
+    """Check-in days are summed as bits 0-62; a day past them (or below 0) is still listed, in order."""
+    store = Store(connect(tmp_path / "bot.db"))
+    with store.tx():
+        store.groups.insert(A, "理财1期", "bound", "2026-12-02", T0)
+        for who, days in (("u1", (0, 1, 62)), ("u2", (3, 63)), ("u3", (-1, 2, 70)), ("u4", (2,)), ("u5", (2,))):
+            store.members.upsert(A, who, who, at(0))
+            for d in days:
+                store.checkins.add(A, who, d, at(100), f"c-{who}-{d}")
+    assert store.reports.days_by_member("checkins")[A] == {
+        "u1": [0, 1, 62], "u2": [3, 63], "u3": [-1, 2, 70], "u4": [2], "u5": [2]}

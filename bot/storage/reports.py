@@ -44,16 +44,23 @@ class ReportQueries:
 
     def days_by_member(self, table: str) -> dict[str, dict[str, list[int]]]:
         """{room: {member: [days]}} of a daily record table (checkins or practice; named by the code). One row per
-        member (its days concatenated in key order by SQLite); the few distinct day lists are parsed once and shared
-        between the members who have the same days (the report is read, never changed)."""
+        member, its days summed by SQLite into a bit mask (bit d for day d: an integer sum is cheaper than joining
+        text); the few distinct masks are turned into lists once and shared between the members who have the same
+        days (the report is read, never changed). A member with a day the mask cannot hold (below 0 or above 62: the
+        bits then fall short of the member's row count) has the days read one by one."""
         assert table in ("checkins", "practice")
         out: dict[str, dict[str, list[int]]] = defaultdict(dict)
-        parsed: dict[str, list[int]] = {}
-        for room, member, days in self.conn.execute(
-                f"SELECT room, member, group_concat(day) FROM {table} GROUP BY room, member ORDER BY room, member"):
-            if (found := parsed.get(days)) is None:
-                found = parsed[days] = sorted(map(int, days.split(",")))
-            out[room][member] = found
+        lists: dict[tuple[int, int], list[int]] = {}
+        for room, member, mask, n in self.conn.execute(
+                f"SELECT room, member, SUM(1 << day), COUNT(*) FROM {table} GROUP BY room, member ORDER BY room, member"):
+            if (days := lists.get((mask, n))) is None:
+                days = [d for d in range(63) if mask >> d & 1] if mask > 0 else []
+                if len(days) == n:
+                    lists[(mask, n)] = days
+                else:
+                    days = sorted(d for (d,) in self.conn.execute(
+                        f"SELECT day FROM {table} WHERE room = ? AND member = ?", (room, member)))
+            out[room][member] = days
         return out
 
     def hometowns(self) -> dict[str, dict[str, dict]]:

@@ -351,7 +351,12 @@ def report(db: Path, as_json: bool, playbook: Path, chart: Path | None = None, r
                             "`run` or `replay`") from None
     finally:
         store.close()
-    click.echo(jsonout.dumps(data) if as_json else rep.render(data))
+    if as_json:  # written a group at a time as it is made (a year of data is tens of MB of JSON)
+        for piece in jsonout.pieces(data):
+            click.echo(piece, nl=False)
+        click.echo()
+    else:
+        click.echo(rep.render(data))
     if chart is not None:
         from bot.pictures import NoFont
         from bot.reporting import chart as charts

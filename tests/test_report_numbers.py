@@ -3,12 +3,17 @@ Two study groups and a bound one with nobody in it; people invited to both, one 
 some of them, offers and coupons in one room, surveys, an opt-out and an interrupted send."""
 from __future__ import annotations
 
+import importlib.util
 import json
+import subprocess
+import sys
 from datetime import datetime, timedelta, timezone
 
 from bot.core.events import Outgoing
+from bot.playbook import load_playbook
 from bot.reporting import jsonout, report
 from bot.storage import Store, connect
+from harness import ROOT
 
 A, B, EMPTY = "a@chatroom", "b@chatroom", "c@chatroom"
 T0 = datetime(2026, 12, 1, 2, 0, tzinfo=timezone.utc)
@@ -117,3 +122,60 @@ def test_the_json_is_exactly_what_json_dumps_writes(tmp_path):
     assert jsonout.dumps(data) == json.dumps(data, ensure_ascii=False, indent=2)
     odd = {"n": [1.5, float("inf"), True, None, -3], "e": [], "d": {}, 7: "键是数字", "s": ["\n\"é\\"], "t": (1, "x")}
     assert jsonout.dumps(odd) == json.dumps(odd, ensure_ascii=False, indent=2)
+
+
+def test_a_small_year_reads_each_table_once_and_counts_what_a_query_per_group_counts(tmp_path):
+    """The benchmark's year in small (12 groups): the figures counted from what the report read are what a query per
+    group and per table counts, and `report --json`, written a group at a time, is exactly json.dumps of it."""
+    db = tmp_path / "year.db"
+    bench_report().build(db, groups=12, members_per_group=8, seed=5)
+    pb = load_playbook(ROOT / "data" / "playbook.yaml")
+    store = Store(connect(db))
+    data = report.build(store, pb.course.days, pb.chosen)
+    one = lambda sql, *args: store.conn.execute(sql, args).fetchone()[0]  # noqa: E731
+    for g in data["groups"]:
+        room, f = g["room"], g["funnel"]
+        assert (f["joined"], f["hometown_given"], f["practice_done"], f["graduated"], f["invited"]) == (
+            one("SELECT COUNT(*) FROM members WHERE room = ?", room),
+            one("SELECT COUNT(*) FROM hometowns WHERE room = ?", room),
+            one("SELECT COUNT(DISTINCT member) FROM practice WHERE room = ?", room),
+            one("SELECT COUNT(*) FROM graduates WHERE room = ?", room),
+            one("SELECT COUNT(*) FROM invites WHERE room = ?", room))
+        for key, stage in (("friends_added", "friend_added"), ("greeted", "greeted")):
+            assert f[key] == one("SELECT COUNT(*) FROM invites i WHERE i.room = ? AND EXISTS (SELECT 1 FROM funnel "
+                                 "WHERE contact = i.contact AND stage = ?)", room, stage)
+    overall = data["funnel"]
+    assert overall["friends_added"] > 0 and overall["checked_in"] > 0 and overall["graduated"] > 0
+    assert (overall["friends_added"], overall["greeted"], overall["joined"], overall["hometown_given"],
+            overall["checked_in"], overall["practice_done"], overall["graduated"]) == (
+        one("SELECT COUNT(DISTINCT contact) FROM funnel WHERE stage = 'friend_added'"),
+        one("SELECT COUNT(DISTINCT contact) FROM funnel WHERE stage = 'greeted'"),
+        one("SELECT COUNT(DISTINCT member) FROM members"), one("SELECT COUNT(DISTINCT member) FROM hometowns"),
+        one("SELECT COUNT(DISTINCT member) FROM checkins"), one("SELECT COUNT(DISTINCT member) FROM practice"),
+        one("SELECT COUNT(DISTINCT member) FROM graduates"))
+    store.close()
+    printed = subprocess.run([sys.executable, "main.py", "report", "--db", str(db), "--json"], cwd=ROOT,
+                             capture_output=True, text=True, encoding="utf-8", timeout=120, check=True).stdout
+    assert printed == json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    assert "".join(jsonout.pieces(data, levels=3)) == printed[:-1]
+
+
+def bench_report():
+    """scripts/bench_report.py (it builds the year's database)."""
+    spec = importlib.util.spec_from_file_location("bench_report", ROOT / "scripts" / "bench_report.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_days_outside_a_course_are_listed_too(tmp_path):
+    """Check-in days are summed as bits 0-62; a day past them (or below 0) is still listed, in order."""
+    store = Store(connect(tmp_path / "bot.db"))
+    with store.tx():
+        store.groups.insert(A, "理财1期", "bound", "2026-12-02", T0)
+        for who, days in (("u1", (0, 1, 62)), ("u2", (3, 63)), ("u3", (-1, 2, 70)), ("u4", (2,)), ("u5", (2,))):
+            store.members.upsert(A, who, who, at(0))
+            for d in days:
+                store.checkins.add(A, who, d, at(100), f"c-{who}-{d}")
+    assert store.reports.days_by_member("checkins")[A] == {
+        "u1": [0, 1, 62], "u2": [3, 63], "u3": [-1, 2, 70], "u4": [2], "u5": [2]}

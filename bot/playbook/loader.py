@@ -17,6 +17,11 @@ from bot.playbook.model import Playbook
 SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
+# PyYAML's safe loader in C (libyaml, in the PyYAML wheel), the same values as yaml.safe_load several times faster
+# (the playbook and the cue lists are read at every start, `report` included); the Python one where libyaml is absent
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 class PlaybookError(Exception):
     """A playbook that cannot be used; str() is the one-line explanation."""
 

@@ -1,9 +1,11 @@
 """The report as indented JSON, fast: byte for byte what json.dumps(obj, ensure_ascii=False, indent=2) writes, but
 lists of plain values are joined at C speed and dicts are walked without the json module's pure-Python indenting
-encoder and its generator per level (which needs seconds for a year of data's million values)."""
+encoder and its generator per level (which needs seconds for a year of data's million values). `pieces` gives the
+same text in pieces (a group at a time), for writing it out as it is made rather than as one 34 MB string."""
 from __future__ import annotations
 
 import json
+from typing import Iterator
 from json.encoder import encode_basestring as _str  # what json.dumps(ensure_ascii=False) uses for strings
 
 _PAD = "  "
@@ -16,6 +18,32 @@ def dumps(obj: object) -> str:
         return _value(obj, "")
     finally:
         _seen.clear()
+
+
+def pieces(obj: object, levels: int = 2) -> Iterator[str]:
+    """dumps(obj) in consecutive pieces: the top `levels` levels of dicts and lists are walked here, a piece per key
+    and per item, and everything below each is one piece ("".join(pieces(obj)) == dumps(obj))."""
+    _seen.clear()
+    try:
+        yield from _pieces(obj, "", levels)
+    finally:
+        _seen.clear()
+
+
+def _pieces(o: object, pad: str, levels: int) -> Iterator[str]:
+    t = type(o)
+    if levels <= 0 or not o or (t is not dict and t is not list and t is not tuple):
+        yield _value(o, pad)
+        return
+    inner = pad + _PAD
+    items = o.items() if t is dict else ((None, v) for v in o)
+    yield "{" if t is dict else "["
+    sep = "\n" + inner
+    for k, v in items:
+        yield sep if t is not dict else sep + (_str(k) if type(k) is str else _key(k)) + ": "
+        yield from _pieces(v, inner, levels - 1)
+        sep = ",\n" + inner
+    yield "\n" + pad + ("}" if t is dict else "]")
 
 
 # (id, indent) -> text of the lists met so far in this dumps() (a list shared by many entries, e.g. the same check-in

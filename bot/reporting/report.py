@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timezone
+from dataclasses import replace
 from typing import Iterable
 
 from bot.core.ritual import Ritual
@@ -14,13 +15,13 @@ def build(store: Store, course_days: int = 7, rituals: Iterable[Ritual] = (), to
     are added to its groups' entries under the ritual's name (with "_report" naming their title and labels for the
     human report). `today`: when today began (local midnight), for the messages each account sent today."""
     parts = [(r.name, part) for r in rituals for part in r.reports]
-    q = store.reports  # each figure read for every group at once (a query per group is minutes at a year of data)
+    q = store.reports  # each table read once for every group (a query per group is minutes at a year of data)
     rows = store.groups.rows()
-    members_by_room = q.current_members()
-    members = {row["room"]: members_by_room.get(row["room"], []) for row in rows}
-    checkins, practice = q.days_by_member("checkins"), q.days_by_member("practice")
-    hometowns, graduates, unknown = q.hometowns(), q.graduates(), q.unknown_sends()
-    funnels = q.group_funnels(members, checkins, course_days)
+    detail = q.detail()
+    members = {row["room"]: detail.members.get(row["room"], []) for row in rows}
+    checkins, practice, hometowns, graduates = detail.checkins, detail.practice, detail.hometowns, detail.graduates
+    unknown = q.unknown_sends()
+    funnels = q.group_funnels(replace(detail, members=members), course_days)
     groups = []
     for row in rows:
         room = row["room"]
@@ -44,7 +45,7 @@ def build(store: Store, course_days: int = 7, rituals: Iterable[Ritual] = (), to
     titles = {name: {"title": part.title, "labels": part.labels} for name, part in parts}
     if today is None:
         today = datetime.now(timezone.utc).replace(hour=0, minute=0, second=0, microsecond=0)
-    return {"groups": groups, "funnel": store.reports.overall_funnel(), "unknown_sends": store.outbox.unknown_sends(),
+    return {"groups": groups, "funnel": q.overall_funnel(detail), "unknown_sends": store.outbox.unknown_sends(),
             "accounts": store.reports.accounts(today), "ritual_fields": titles}
 
 

@@ -8,6 +8,8 @@ from collections import Counter, defaultdict
 from datetime import datetime
 
 from bot.storage.stamps import iso
+from dataclasses import dataclass
+from operator import itemgetter
 
 # the funnel stages counted per group by the room a stage was recorded in, and overall by distinct person
 _ROOM_STAGES = ("offer_shown", "coupon_pushed")
@@ -30,13 +32,18 @@ class ReportQueries:
         return dict(self.conn.execute(sql))
 
     # -- what each group holds, every group at once ---------------------------------------------
-    def current_members(self) -> dict[str, list[str]]:
-        """{room: current members in joining order}."""
-        out: dict[str, list[str]] = defaultdict(list)
-        for room, member in self.conn.execute(
-                "SELECT room, member FROM members WHERE left_at IS NULL ORDER BY room, joined_at, member"):
-            out[room].append(member)
-        return out
+    def detail(self) -> Detail:
+        """Every group's people, check-ins, practice, hometowns and graduates, each table read once (the funnel's
+        counts of the same rows are taken from what was read, not read again)."""
+        members: dict[str, list[str]] = defaultdict(list)
+        rows = self.conn.execute(
+            "SELECT room, member, left_at IS NULL FROM members ORDER BY room, joined_at, member").fetchall()
+        for room, member, current in rows:
+            if current:
+                members[room].append(member)
+        joined, everyone = Counter(map(itemgetter(0), rows)), set(map(itemgetter(1), rows))
+        return Detail(members, joined, len(everyone), self.days_by_member("checkins"),
+                      self.days_by_member("practice"), self.hometowns(), self.graduates())
 
     def member_counts(self) -> dict[str, int]:
         """{room: how many members it has now}."""
@@ -44,24 +51,35 @@ class ReportQueries:
 
     def days_by_member(self, table: str) -> dict[str, dict[str, list[int]]]:
         """{room: {member: [days]}} of a daily record table (checkins or practice; named by the code). One row per
-        member (its days concatenated in key order by SQLite); the few distinct day lists are parsed once and shared
-        between the members who have the same days (the report is read, never changed)."""
+        member, its days summed by SQLite into a bit mask (bit d for day d: an integer sum is cheaper than joining
+        text); the few distinct masks are turned into lists once and shared between the members who have the same
+        days (the report is read, never changed). A member with a day the mask cannot hold (below 0 or above 62: the
+        bits then fall short of the member's row count) has the days read one by one."""
         assert table in ("checkins", "practice")
         out: dict[str, dict[str, list[int]]] = defaultdict(dict)
-        parsed: dict[str, list[int]] = {}
-        for room, member, days in self.conn.execute(
-                f"SELECT room, member, group_concat(day) FROM {table} GROUP BY room, member ORDER BY room, member"):
-            if (found := parsed.get(days)) is None:
-                found = parsed[days] = sorted(map(int, days.split(",")))
-            out[room][member] = found
+        lists: dict[tuple[int, int], list[int]] = {}
+        for room, member, mask, n in self.conn.execute(
+                f"SELECT room, member, SUM(1 << day), COUNT(*) FROM {table} GROUP BY room, member ORDER BY room, member"):
+            if (days := lists.get((mask, n))) is None:
+                days = [d for d in range(63) if mask >> d & 1] if mask > 0 else []
+                if len(days) == n:
+                    lists[(mask, n)] = days
+                else:
+                    days = sorted(d for (d,) in self.conn.execute(
+                        f"SELECT day FROM {table} WHERE room = ? AND member = ?", (room, member)))
+            out[room][member] = days
         return out
 
     def hometowns(self) -> dict[str, dict[str, dict]]:
-        """{room: {member: {"province": ..., "city": ...}}}."""
+        """{room: {member: {"province": ..., "city": ...}}}; members from the same place share one dict (the report is
+        read, never changed; the JSON writer writes a shared value once)."""
         out: dict[str, dict[str, dict]] = defaultdict(dict)
+        places: dict[tuple, dict] = {}
         for room, member, province, city in self.conn.execute(
                 "SELECT room, member, province, city FROM hometowns ORDER BY room, member"):
-            out[room][member] = {"province": province, "city": city}
+            if (place := places.get((province, city))) is None:
+                place = places[(province, city)] = {"province": province, "city": city}
+            out[room][member] = place
         return out
 
     def graduates(self) -> dict[str, list[str]]:
@@ -101,19 +119,19 @@ class ReportQueries:
         return {name: out[name] for name in sorted(out)}
 
     # -- the funnel -----------------------------------------------------------------------------
-    def group_funnels(self, members: dict[str, list[str]], checkins: dict[str, dict[str, list[int]]],
-                      days: int) -> dict[str, dict]:
-        """{room: funnel counts} for every group in `members`' keys and beyond (`members`: current members per
-        room, `checkins`: {room: {member: [days]}} for the check-in distribution)."""
+    def group_funnels(self, detail: Detail, days: int) -> dict[str, dict]:
+        """{room: funnel counts} for every group in `detail.members`' keys and beyond."""
         by_room = self._by_room
+        invited: dict[str, int] = {}
         invited_with: dict[str, dict[str, int]] = {stage: {} for stage in _INVITED_STAGES}
         reached = ", ".join(f"SUM(EXISTS (SELECT 1 FROM funnel f WHERE f.contact = i.contact AND f.stage = '{stage}'))"
                             for stage in _INVITED_STAGES)  # stage names are the code's constants
-        for room, *counts in self.conn.execute(  # people invited to the group who reached the stage (anywhere)
-                f"SELECT i.room, {reached} FROM invites i GROUP BY i.room"):
-            for stage, n in zip(_INVITED_STAGES, counts):
-                if n:
-                    invited_with[stage][room] = n
+        for room, n, *counts in self.conn.execute(  # people invited to the group, and those who reached the stage
+                f"SELECT i.room, COUNT(*), {reached} FROM invites i GROUP BY i.room"):  # (anywhere)
+            invited[room] = n
+            for stage, k in zip(_INVITED_STAGES, counts):
+                if k:
+                    invited_with[stage][room] = k
         in_room: dict[str, dict[str, int]] = {stage: {} for stage in _ROOM_STAGES}
         for stage, room, n in self.conn.execute(
                 f"SELECT stage, room, COUNT(DISTINCT contact) FROM funnel WHERE stage IN ({_marks(_ROOM_STAGES)}) "
@@ -124,27 +142,23 @@ class ReportQueries:
             "JOIN surveys s ON s.contact = m.member WHERE m.left_at IS NULL GROUP BY m.room")}
         opted_out = by_room("SELECT m.room, COUNT(*) FROM members m JOIN contacts c ON c.contact = m.member "
                             "WHERE m.left_at IS NULL AND c.opted_out_at IS NOT NULL GROUP BY m.room")
-        invited = by_room("SELECT room, COUNT(*) FROM invites GROUP BY room")
-        joined = by_room("SELECT room, COUNT(*) FROM members GROUP BY room")
-        hometown_given = by_room("SELECT room, COUNT(*) FROM hometowns GROUP BY room")
-        practice_done = by_room("SELECT room, COUNT(DISTINCT member) FROM practice GROUP BY room")
-        graduated = by_room("SELECT room, COUNT(*) FROM graduates GROUP BY room")
         enrolled = by_room("SELECT room, COUNT(*) FROM enrollments WHERE room IS NOT NULL GROUP BY room")
         claimed = by_room("SELECT room, COUNT(*) FROM coupon_claims WHERE room IS NOT NULL GROUP BY room")
+        empty: dict = {}
         out = {}
-        for room, people in members.items():
-            room_checkins = checkins.get(room, {})
+        for room, people in detail.members.items():
+            room_checkins = detail.checkins.get(room, empty)
             distribution = Counter(len(room_checkins.get(m, ())) for m in people)
             started, completed = surveys.get(room, (0, 0))
             out[room] = {
                 "friends_added": invited_with["friend_added"].get(room, 0),
                 "greeted": invited_with["greeted"].get(room, 0),
                 "invited": invited.get(room, 0),
-                "joined": joined.get(room, 0),
-                "hometown_given": hometown_given.get(room, 0),
+                "joined": detail.joined[room],
+                "hometown_given": len(detail.hometowns.get(room, empty)),
                 "checkin_days": {str(n): distribution.get(n, 0) for n in range(days + 1)},
-                "practice_done": practice_done.get(room, 0),
-                "graduated": graduated.get(room, 0),
+                "practice_done": len(detail.practice.get(room, empty)),
+                "graduated": len(detail.graduates.get(room, empty)),
                 "offer_shown": in_room["offer_shown"].get(room, 0),
                 "enrolled": enrolled.get(room, 0),
                 "coupons_pushed": in_room["coupon_pushed"].get(room, 0),
@@ -155,9 +169,11 @@ class ReportQueries:
             }
         return out
 
-    def overall_funnel(self) -> dict:
-        """Funnel counts over every person the bot knows."""
+    def overall_funnel(self, detail: Detail | None = None) -> dict:
+        """Funnel counts over every person the bot knows (`detail`: what the groups' figures read, counted again here
+        rather than read again; read here if not given)."""
         one = self._one
+        detail = self.detail() if detail is None else detail
         stages = dict(self.conn.execute(
             f"SELECT stage, COUNT(DISTINCT contact) FROM funnel WHERE stage IN ({_marks(_OVERALL_STAGES)}) GROUP BY stage",
             _OVERALL_STAGES))
@@ -165,11 +181,11 @@ class ReportQueries:
             "friends_added": stages.get("friend_added", 0),
             "greeted": stages.get("greeted", 0),
             "invited": one("SELECT COUNT(DISTINCT contact) FROM invites"),
-            "joined": one("SELECT COUNT(DISTINCT member) FROM members"),
-            "hometown_given": one("SELECT COUNT(DISTINCT member) FROM hometowns"),
-            "checked_in": one("SELECT COUNT(DISTINCT member) FROM checkins"),
-            "practice_done": one("SELECT COUNT(DISTINCT member) FROM practice"),
-            "graduated": one("SELECT COUNT(DISTINCT member) FROM graduates"),
+            "joined": detail.people,
+            "hometown_given": _people(detail.hometowns),
+            "checked_in": _people(detail.checkins),
+            "practice_done": _people(detail.practice),
+            "graduated": len(set().union(*detail.graduates.values())),
             "offer_shown": stages.get("offer_shown", 0),
             "enrolled": one("SELECT COUNT(DISTINCT member) FROM enrollments"),
             "coupons_pushed": stages.get("coupon_pushed", 0),
@@ -178,6 +194,26 @@ class ReportQueries:
             "survey_completed": one("SELECT COUNT(*) FROM surveys WHERE completed_at IS NOT NULL"),
             "opted_out": one("SELECT COUNT(*) FROM contacts WHERE opted_out_at IS NOT NULL"),
         }
+
+
+@dataclass(frozen=True)
+class Detail:
+    """What every group holds, read once for the report: current members in joining order, how many ever joined, how
+    many distinct people ever joined any group, and {room: {member: ...}} of check-ins, practice and hometowns,
+    {room: [graduates]}."""
+
+    members: dict[str, list[str]]
+    joined: Counter
+    people: int
+    checkins: dict[str, dict[str, list[int]]]
+    practice: dict[str, dict[str, list[int]]]
+    hometowns: dict[str, dict[str, dict]]
+    graduates: dict[str, list[str]]
+
+
+def _people(by_room: dict[str, dict]) -> int:
+    """Distinct people across the groups' {member: ...} dicts."""
+    return len(set().union(*by_room.values()))
 
 
 def _marks(values: tuple) -> str:

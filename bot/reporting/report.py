@@ -46,7 +46,7 @@ def build(store: Store, course_days: int = 7, rituals: Iterable[Ritual] = (), to
     if today is None:
         today = datetime.now(timezone.utc).replace(hour=0, minute=0, second=0, microsecond=0)
     return {"groups": groups, "funnel": q.overall_funnel(detail), "unknown_sends": store.outbox.unknown_sends(),
-            "accounts": store.reports.accounts(today), "ritual_fields": titles}
+            "accounts": q.accounts(today, members), "ritual_fields": titles}
 
 
 def render(report: dict) -> str:

@@ -95,7 +95,7 @@ class ReportQueries:
                              "GROUP BY room")
 
     # -- the bot's accounts -----------------------------------------------------------------------
-    def accounts(self, today: datetime) -> dict[str, dict[str, int]]:
+    def accounts(self, today: datetime, members: dict[str, list[str]] | None = None) -> dict[str, dict[str, int]]:
         """{account: its groups (running ones), their current members, messages sent since `today` and in all (as
         long as the outbox keeps them: settings.retention.outbox_days), the friends it made}, every account met in
         the data, by name ('' = the only account of a deployment without an accounts file)."""
@@ -104,14 +104,23 @@ class ReportQueries:
         for account, groups, running in self.conn.execute(
                 "SELECT account, COUNT(*), SUM(state != 'closed') FROM groups GROUP BY account"):
             out[account]["groups"], out[account]["running"] = groups, running
-        for account, n in self.conn.execute(
-                "SELECT g.account, COUNT(*) FROM members m JOIN groups g ON g.room = m.room WHERE m.left_at IS NULL "
-                "GROUP BY g.account"):
-            out[account]["members"] = n
-        for account, today_n, total in self.conn.execute(
-                "SELECT account, SUM(sent_at >= ?), COUNT(*) FROM outbox WHERE status = 'sent' GROUP BY account",
+        if members is None:
+            for account, n in self.conn.execute(
+                    "SELECT g.account, COUNT(*) FROM members m JOIN groups g ON g.room = m.room WHERE m.left_at IS NULL "
+                    "GROUP BY g.account"):
+                out[account]["members"] = n
+        else:  # the report has read every group's current members already
+            for room, account in self.conn.execute("SELECT room, account FROM groups"):
+                out[account]["members"] += len(members.get(room, ()))
+        for account, total in self.conn.execute(  # the index covers it (the planner would read every row instead)
+                "SELECT account, COUNT(*) FROM outbox INDEXED BY outbox_account_queue WHERE status = 'sent' "
+                "GROUP BY account"):
+            out[account]["sent_total"] = total
+        for account, n in self.conn.execute(  # today's rows alone, through outbox_sent_at
+                "SELECT account, COUNT(*) FROM outbox INDEXED BY outbox_sent_at WHERE sent_at >= ? AND status = 'sent' "
+                "GROUP BY account",
                 (iso(today),)):
-            out[account]["sent_today"], out[account]["sent_total"] = today_n, total
+            out[account]["sent_today"] = n
         for account, n in self.conn.execute(
                 "SELECT c.account, COUNT(DISTINCT f.contact) FROM funnel f JOIN contacts c ON c.contact = f.contact "
                 "WHERE f.stage = 'friend_added' GROUP BY c.account"):

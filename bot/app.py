@@ -38,4 +38,5 @@ def assemble(db_path: str | Path, playbook: str | Path | Playbook, clock, transp
     sender = Sender(store, transport, clock, pacing, advisors=advisors, seed=seed)
     sender.recover()  # start-up: sends a crash cut off become "unknown" (never re-sent), the advisors are told
     engine = Engine(store, pb, clock, advisors, wake=sender.wake, status=sender.status, reader=reader)
+    engine.scheduler.spread.paced(pacing)  # scheduled posts across the account's groups spread at its sending speed
     return Bot(store, pb, engine, sender)

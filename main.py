@@ -93,6 +93,18 @@ def check(playbook: Path) -> None:
                f"环节（rituals）：{', '.join(r.name for r in pb.chosen)}")
 
 
+def _clock_start(clock_start: str | None) -> datetime | None:
+    """--clock-start as an aware datetime (None if not given)."""
+    if not clock_start:
+        return None
+    try:
+        origin = datetime.fromisoformat(clock_start)
+        assert origin.tzinfo is not None
+    except (ValueError, AssertionError):
+        raise click.BadParameter("needs an ISO-8601 time with UTC offset", param_hint="--clock-start") from None
+    return origin
+
+
 @cli.command()
 @PLAYBOOK_OPT
 @click.option("--db", type=click.Path(path_type=Path), default=config.DEFAULT_DB, show_default=True,
@@ -101,24 +113,67 @@ def check(playbook: Path) -> None:
               help="沙盒时钟倍速，必须大于 0，如 1440 = 一分钟过一天（sandbox clock speed, > 0）。")
 @click.option("--clock-start", default=None, metavar="ISO-8601",
               help="仅沙盒：时钟从这一刻开始，如 2026-12-01T08:00+08:00（sandbox only: the clock starts here）。")
-def run(playbook: Path, db: Path, speed: float, clock_start: str | None) -> None:
+@click.option("--accounts", "accounts_file", type=click.Path(dir_okay=False, path_type=Path), envvar="BOT_ACCOUNTS",
+              default=None, help="多个微信账号的配置文件（YAML 列表，见 README；env BOT_ACCOUNTS）（several WeChat accounts）。")
+def run(playbook: Path, db: Path, speed: float, clock_start: str | None, accounts_file: Path | None) -> None:
     """运行机器人 · run the daemon (WeChat or the sandbox)
 
-    设置了 WECHATY_PUPPET_SERVICE_TOKEN 时连微信，否则在本机终端沙盒里运行。沙盒的日志写入数据库旁的
-    sandbox.log（默认 data/sandbox.log），不混进聊天；Ctrl-C 停止，再按一次立即退出。
+    设置了 WECHATY_PUPPET_SERVICE_TOKEN 时连微信，否则在本机终端沙盒里运行；--accounts FILE 时按文件连多个账号。
+    沙盒的日志写入数据库旁的 sandbox.log（默认 data/sandbox.log），不混进聊天；Ctrl-C 停止，再按一次立即退出。
     """
     from bot.app import assemble
     from bot.schedule.clock import ScaledClock, SystemClock
     from bot.cli.daemon import run as run_daemon
 
     pb = _playbook_or_exit(playbook)
+    configs = None
+    if accounts_file is not None:
+        from bot.cli.accounts import AccountsError, load_accounts
+
+        try:
+            configs = load_accounts(accounts_file)
+        except AccountsError as exc:
+            click.echo(str(exc), err=True)
+            sys.exit(2)
     try:
         lock = instance_lock.acquire(db)  # noqa: F841 - held for the life of the process
     except instance_lock.AlreadyRunning as exc:
         click.echo(str(exc), err=True)
         sys.exit(4)
     token = os.environ.get("WECHATY_PUPPET_SERVICE_TOKEN")
-    if token:
+    accounts = None
+    if configs is not None:
+        from bot.app import Account
+        from bot.delivery.sender import Pacing
+
+        wechat = [c for c in configs if not c.sandbox]
+        if wechat and (speed != 1.0 or clock_start):
+            click.echo("--speed and --clock-start are for the sandbox only", err=True)
+            sys.exit(2)
+        origin = _clock_start(clock_start)
+        clock = ScaledClock(speed, origin) if (speed != 1.0 or origin) else SystemClock()
+        accounts, shown = [], []
+        for c in configs:
+            if c.sandbox:
+                from bot.transport.sandbox import SandboxTransport
+
+                transport = SandboxTransport(clock, pb.tz)
+                shown.append(f"{c.name}: sandbox")
+            else:
+                from bot.transport.wechaty_adapter import WechatyTransport
+
+                transport = WechatyTransport(c.endpoint, c.secret(),
+                                             cache_dir=str(Path(db).resolve().parent / ".wechaty" / c.name))
+                shown.append(f"{c.name}: wechaty at {c.endpoint}")
+            accounts.append(Account(c.name, transport, Pacing(per_minute=c.per_minute)))
+        where = "accounts " + "; ".join(shown)
+        sandboxed = [a.transport for a in accounts if a.transport.name == "sandbox"]
+        log_file = Path(db).resolve().parent / "sandbox.log"
+        ui.log_in_course_time(pb.tz, str(log_file) if sandboxed else None)
+        if sandboxed:
+            where += f"; 日志 log: {log_file}"
+        transport = sandboxed[0] if sandboxed else None
+    elif token:
         from bot.cli.redact import redact
 
         redact(token)  # before anything can log it
@@ -139,13 +194,7 @@ def run(playbook: Path, db: Path, speed: float, clock_start: str | None) -> None
     else:
         from bot.transport.sandbox import SandboxTransport
 
-        origin = None
-        if clock_start:
-            try:
-                origin = datetime.fromisoformat(clock_start)
-                assert origin.tzinfo is not None
-            except (ValueError, AssertionError):
-                raise click.BadParameter("needs an ISO-8601 time with UTC offset", param_hint="--clock-start") from None
+        origin = _clock_start(clock_start)
         clock = ScaledClock(speed, origin) if (speed != 1.0 or origin) else SystemClock()
         transport = SandboxTransport(clock, pb.tz)
         where = f"{transport.name}; clock x{speed:g}"
@@ -154,9 +203,10 @@ def run(playbook: Path, db: Path, speed: float, clock_start: str | None) -> None
         where += f"; 日志 log: {log_file}"
     click.echo(f"运行方式 transport: {where}; 数据库 database {db}; "
                f"导师 advisors: {', '.join(sorted(config.advisors(pb))) or '（无 none）'}")
-    bot = assemble(db, pb, clock, transport)
+    bot = assemble(db, pb, clock, None if accounts else transport, accounts=accounts)
     try:
-        asyncio.run(run_daemon(bot, transport, speed=speed, closed=getattr(transport, "closed", None)))
+        asyncio.run(run_daemon(bot, None if accounts else transport, speed=speed,
+                               closed=getattr(transport, "closed", None)))
     except KeyboardInterrupt:  # Ctrl-C before the daemon's own handler is installed: a quiet stop
         click.echo("已停止（stopped）", err=True)
         sys.exit(130)

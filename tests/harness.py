@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from bot.app import assemble
+from bot.app import Account, assemble
 from bot.schedule.clock import VirtualClock
 from bot.language import Reader
 from bot.core.events import FriendRequest, Member, MemberJoined, MemberLeft, Message
@@ -43,18 +43,24 @@ class Chat:
 
     _ids = itertools.count(1)
 
-    def __init__(self, db_path: Path, start: datetime, playbook=PLAYBOOK, advisors=(ADVISOR,)) -> None:
+    def __init__(self, db_path: Path, start: datetime, playbook=PLAYBOOK, advisors=(ADVISOR,), accounts=()) -> None:
+        """`accounts`: names of the bot's WeChat accounts, each with its own FakeTransport (`transports[name]`);
+        none = the one account '' (`transport`)."""
         self.db_path, self.pb_path, self.advisors = db_path, playbook, advisors
         self.clock = VirtualClock(start)
-        self.transport = FakeTransport(self.clock)
+        self.transports = {name: FakeTransport(self.clock, name=name) for name in accounts}
+        self.transport = next(iter(self.transports.values())) if accounts else FakeTransport(self.clock)
+        self._seen = {name: 0 for name in accounts}
         self._boot()
         self.read = 0
 
     def _boot(self) -> None:
         pb = load_playbook(self.pb_path)
-        self.bot = assemble(self.db_path, pb, self.clock, self.transport, Pacing(), self.advisors, reader_for(pb))
+        accounts = [Account(name, t, Pacing()) for name, t in self.transports.items()] or None
+        self.bot = assemble(self.db_path, pb, self.clock, self.transport, Pacing(), self.advisors, reader_for(pb),
+                            accounts=accounts)
         self.store, self.pb, self.engine, self.sender = self.bot.store, self.bot.playbook, self.bot.engine, self.bot.sender
-        self.runner = VirtualRunner(self.engine, self.sender, self.clock)
+        self.runner = VirtualRunner(self.engine, list(self.bot.senders.values()), self.clock)
 
     def restart(self) -> None:
         """Drop every in-memory object and start again from the database file (like a new process)."""
@@ -66,16 +72,19 @@ class Chat:
 
     # -- what people do -----------------------------------------------------------------------
     def say(self, sender: str, text: str, name: str | None = None, room: str | None = ROOM, at: datetime | None = None,
-            kind: str = "text", msg_id: str | None = None) -> str:
+            kind: str = "text", msg_id: str | None = None, via: str = "") -> str:
+        """`via`: the bot's account that receives the message (several accounts)."""
         msg_id = msg_id or f"m{next(self._ids)}"
         ts = at or self.clock.now()
-        self.run(self.runner.push(Message(msg_id, ts, room, sender, name or sender, text, topic="理财1期", kind=kind)))
+        self.run(self.runner.push(Message(msg_id, ts, room, sender, name or sender, text, topic="理财1期", kind=kind,
+                                          account=via)))
         return msg_id
 
-    def join(self, *members: str, room: str = ROOM, names: dict[str, str] | None = None) -> None:
+    def join(self, *members: str, room: str = ROOM, names: dict[str, str] | None = None, via: str = "") -> None:
         """Members join (their display name is their id unless `names` says otherwise)."""
         names = names or {}
-        ev = MemberJoined(f"j{next(self._ids)}", self.clock.now(), room, tuple(Member(m, names.get(m, m)) for m in members), "理财1期")
+        ev = MemberJoined(f"j{next(self._ids)}", self.clock.now(), room, tuple(Member(m, names.get(m, m)) for m in members),
+                          "理财1期", via)
         self.run(self.runner.push(ev))
 
     def leave(self, *members: str, room: str = ROOM) -> None:
@@ -91,10 +100,10 @@ class Chat:
         self.said()
         assert self.group().state == "in_course" and self.group().course_day == 1
 
-    def befriend(self, contact: str, name: str = "", hello: str = "", request_id: str | None = None) -> str:
-        """Someone sends the advisor's account a friend request."""
+    def befriend(self, contact: str, name: str = "", hello: str = "", request_id: str | None = None, via: str = "") -> str:
+        """Someone sends the advisor's account (`via`: one of several) a friend request."""
         request_id = request_id or f"f{next(self._ids)}"
-        self.run(self.runner.push(FriendRequest(request_id, self.clock.now(), contact, name or contact, hello)))
+        self.run(self.runner.push(FriendRequest(request_id, self.clock.now(), contact, name or contact, hello, via)))
         return request_id
 
     def advance(self, **delta: float) -> None:
@@ -111,6 +120,13 @@ class Chat:
         new = self.transport.sent[self.read:]
         self.read = len(self.transport.sent)
         return [s.out.text for s in new]
+
+    def sent_by(self, account: str) -> list:
+        """What one of several accounts sent (Outgoing) since the last call for it, after letting paced messages out."""
+        self.run(self.runner.settle())
+        sent = self.transports[account].sent
+        new, self._seen[account] = sent[self._seen[account]:], len(sent)
+        return [s.out for s in new]
 
     def said_out(self) -> list:
         self.run(self.runner.settle())

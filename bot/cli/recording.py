@@ -77,13 +77,14 @@ def parse_line(raw: str, lineno: int) -> Event:
     if raw_id is not None and (not isinstance(raw_id, (str, int)) or isinstance(raw_id, bool)):
         raise BadLine(f"id must be a string, got {type(raw_id).__name__}")
     event_id = str(raw_id or f"replay:{lineno}")
+    account = _text(obj, "account") or ""  # the bot's account that received it (absent: the only account)
     if kind == "message":
         sender, text = _text(obj, "from", required=True), _text(obj, "text", required=True)
         name = _text(obj, "name") or sender
-        return Message(event_id, ts, room, sender, name, text, topic, kind=_text(obj, "kind") or "text")
+        return Message(event_id, ts, room, sender, name, text, topic, kind=_text(obj, "kind") or "text", account=account)
     if kind == "friendship":
         sender = _text(obj, "from", required=True)
-        return FriendRequest(event_id, ts, sender, _text(obj, "name") or sender, _text(obj, "text") or "")
+        return FriendRequest(event_id, ts, sender, _text(obj, "name") or sender, _text(obj, "text") or "", account)
     if room is None:
         raise BadLine(f"{kind} needs a room")
     raw_members = obj.get("members")
@@ -95,7 +96,7 @@ def parse_line(raw: str, lineno: int) -> Event:
         raise BadLine(f"{kind} needs members: [{{\"id\", \"name\"}}]")
     members = tuple(Member(m["id"], m.get("name") or m["id"]) for m in raw_members)
     cls = MemberJoined if kind == "join" else MemberLeft
-    return cls(event_id, ts, room, members, topic)
+    return cls(event_id, ts, room, members, topic, account)
 
 
 def _parsed(lines: Iterable[str | bytes]) -> Iterator[tuple[int, Event | Problem]]:

@@ -61,6 +61,8 @@ def sent_row(ts: datetime, out: Outgoing, tz: tzinfo) -> dict:
         row["action"] = out.action
     if out.image:  # a picture: its file, with the alt text in "text"
         row["image"] = out.image
+    if out.account:  # sent through one of several accounts
+        row["account"] = out.account
     return row
 
 

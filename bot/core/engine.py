@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from dataclasses import replace
 from datetime import datetime, timedelta
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Sequence
 
 from bot.schedule.calendar import Calendar
 from bot.core.commands import Command, UsageError, parse_command, shown
@@ -33,15 +33,18 @@ class Engine:
 
     def __init__(self, store: Store, playbook: Playbook, clock, advisors: Iterable[str],
                  wake: Callable[[], None] = lambda: None, status: Callable[[], str] | None = None,
-                 reader: Reader | None = None) -> None:
+                 reader: Reader | None = None, accounts: Sequence[str] = ("",)) -> None:
         self.store, self.playbook, self.clock = store, playbook, clock
         self.advisors = frozenset(advisors)
+        self.accounts = tuple(accounts) or ("",)  # the bot's WeChat accounts, the default first ('' = the only one)
+        self._several = self.accounts != ("",)
         self.wiring = Wiring(playbook.chosen)
         for ritual in self.wiring.rituals:
             store.migrate_ritual(ritual.name, ritual.migrations)
-        self.outbox = Outbox(store, ReplyLimit(store, playbook.settings.replies))
+        self.outbox = Outbox(store, ReplyLimit(store, playbook.settings.replies), self.accounts)
         self.outbox.wake = wake
         self.groups = Groups(store)
+        self.outbox.owner = lambda room: (g.account if (g := self.groups.get(room)) is not None else None)
         self.scheduler = Scheduler(store, playbook, Calendar(playbook), self.groups, self.wiring, clock, self.context)
         self.services = Services(store, playbook, reader or Reader.with_additions(playbook.language), self.advisors,
                                  self.groups, self.outbox, self.scheduler, self.wiring,
@@ -68,10 +71,14 @@ class Engine:
         """Process one event; its inbox row (if any) is deleted in the same transaction as its effects."""
         now = self.clock.now()
         event = clean_event(event)  # display names are input: sanitised once, where they enter
+        if self._several:
+            self._received_by(event)
         try:
             with self.store.tx():
                 if inbox_row is not None:
                     self.store.inbox.done(inbox_row)
+                if self._several and not self._owned(event, now):
+                    return
                 if not self.store.inbox.remember(event.id, event.ts):
                     return
                 if isinstance(event, Message):
@@ -84,6 +91,8 @@ class Engine:
                     # the note is a private text: never logged (it is kept in the funnel until the retention purge)
                     log.info("friend request from %s (%s), note of %d character(s)", event.contact, event.name, len(event.hello))
                     self.wiring.emit("friend_request", self.context(now, None, actor=event.contact), event)
+                if self._several:
+                    self._met(event)
         except Exception:
             log.exception("event %s failed; recorded as seen so a redelivery does not loop", event.id)
             with self.store.tx():
@@ -93,6 +102,48 @@ class Engine:
             if isinstance(event, Message) and parse_command(event.text) and event.sender in self.advisors:
                 with self.store.tx():
                     self.context(now, event.room, message=event, private_replies=True).reply("出错了，这条指令没有执行，已记录日志。")
+        finally:
+            if self._several:
+                self._received_by(None)
+
+    # -- several accounts -----------------------------------------------------------------------
+    def _received_by(self, event: Event | None) -> None:
+        """What is queued and bound while handling `event` belongs to the account that received it (an account
+        that is not configured counts as the default one); None: between events."""
+        account = "" if event is None else event.account if event.account in self.accounts else self.accounts[0]
+        self.outbox.account = self.groups.account = account
+        if isinstance(event, FriendRequest):
+            self.outbox.partner = event.contact
+        else:
+            self.outbox.partner = event.sender if isinstance(event, Message) and event.room is None else None
+
+    def _owned(self, event: Event, now: datetime) -> bool:
+        """Is the event's room handled through the account that received it? A group has one owner: the same room
+        seen by another configured account (two advisor accounts in one group) is dropped here, before it is
+        remembered, so the owner's copy is handled whichever comes first. A group whose owner is no longer
+        configured moves to the receiving account."""
+        room = getattr(event, "room", None)
+        group = self.groups.get(room) if room is not None else None
+        if group is None or group.account == self.groups.account:
+            return True
+        if group.account in self.accounts:
+            log.debug("event %s in %s came through account %r; the group belongs to %r: not handled", event.id, room,
+                      self.groups.account, group.account)
+            return False
+        log.warning("group %s belonged to account %r, which is not configured; it moves to %r", room, group.account,
+                    self.groups.account)
+        self.store.groups.add_history(room, group.state, group.state, f"account {self.groups.account}",
+                                      group.course_day, now, None)
+        group.update(account=self.groups.account)
+        self.groups.changed()
+        return True
+
+    def _met(self, event: Event) -> None:
+        """A person belongs to the account they befriended (a friend request), else to the first they met."""
+        if isinstance(event, FriendRequest):
+            self.store.funnel.set_account(event.contact, self.groups.account, replace=True)
+        elif isinstance(event, Message) and event.sender not in self.advisors:
+            self.store.funnel.set_account(event.sender, self.groups.account)
 
     def _on_message(self, msg: Message, now: datetime) -> None:
         group = self.groups.get(msg.room)

@@ -29,6 +29,7 @@ class Message:
     kind: str = "text"  # "text" | "image" | "url" (a link card) | "mini_program" | "contact" (a card) | other media
     mentions: tuple[str, ...] = ()
     quote: str = ""  # the text of the message this one quotes, where the transport carries quotes ('' otherwise)
+    account: str = ""  # the bot's WeChat account that received it (set by the daemon, '' = the only account)
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +39,7 @@ class _Membership:
     room: str
     members: tuple[Member, ...]
     topic: str = ""
+    account: str = ""  # the bot's WeChat account that received it
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +61,7 @@ class FriendRequest:
     contact: str
     name: str
     hello: str = ""
+    account: str = ""  # the bot's WeChat account that was asked
 
 
 Event = Message | MemberJoined | MemberLeft | FriendRequest
@@ -79,3 +82,4 @@ class Outgoing:
     action: str = "say"
     ref: str | None = None
     image: str | None = None
+    account: str = ""  # the bot's WeChat account that sends it (resolved when queued; '' = the only account)

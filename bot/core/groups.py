@@ -17,6 +17,7 @@ class Groups:
 
     def __init__(self, store: Store) -> None:
         self.store = store
+        self.account = ""  # the account of the event being handled: a group bound now belongs to it (set by the engine)
         self._cache: dict[str, Group] = {}
         self._rooms, self._closed = store.groups.rooms_by_closed()  # rooms of running groups, of closed ones
         self._changes = 0  # bumped whenever the set of running groups may have changed (see mark())
@@ -59,6 +60,10 @@ class Groups:
     def __len__(self) -> int:
         return len(self._rooms) + len(self._closed)
 
+    def changed(self) -> None:
+        """A group moved to another account (what is computed over the running groups is computed again)."""
+        self._changes += 1
+
     def mark(self) -> tuple[int, int]:
         """Changes whenever the set of running groups may have changed (for what is computed over all of them)."""
         return self._changes, len(self._rooms)
@@ -71,8 +76,9 @@ class Groups:
         return [g for g in self if g.state in states]
 
     def bind(self, room: str, topic: str, start: date, now: datetime, actor: str | None) -> Group:
-        """Bind a room to the course with day 1 on `start` (the caller's transaction)."""
-        self.store.groups.insert(room, topic, "bound", start.isoformat(), now)
+        """Bind a room to the course with day 1 on `start` (the caller's transaction); the group belongs to the account
+        whose event bound it."""
+        self.store.groups.insert(room, topic, "bound", start.isoformat(), now, self.account)
         self.store.groups.add_history(room, None, "bound", "start", 0, now, actor)
         self._rooms.add(room)
         self._changes += 1

@@ -58,6 +58,7 @@ class Group(PersistedState):
     ack_day: int = 0
     acks_today: int = 0
     cursor: int = 0  # index of the first calendar action not yet fired
+    account: str = ""  # the bot's WeChat account that is in the group and sends its posts ('' = the only account)
     _pending: tuple[str, datetime, str | None] | None = None
     _machine: Lifecycle | None = None
 
@@ -71,6 +72,7 @@ class Group(PersistedState):
         g.ack_due = from_iso(row["ack_due"]) if row["ack_due"] else None
         g.last_ack_at = from_iso(row["last_ack_at"]) if row["last_ack_at"] else None
         g.ack_day, g.acks_today = row["ack_day"], row["acks_today"]
+        g.account = row.get("account", "")
         g.members = store.members.names(g.room)
         return g
 

@@ -1,10 +1,16 @@
 """The outbox as handlers see it: messages are queued inside the open transaction (so nothing is sent for work that
 rolls back), replies to members within their limits, and the sender is woken only after the commit (of the whole
-group-committed batch: the store calls committed() after every outermost COMMIT)."""
+group-committed batch: the store calls committed() after every outermost COMMIT).
+
+Several accounts: a message is queued for the account that sends it (handlers never name one): a room message for
+the group's account, a private message, acceptance or invitation for the person's account (but a reply in a
+private chat for the account the person wrote to), else the account of the event being handled, else the default
+(first configured) account."""
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
-from typing import Callable
+from typing import Callable, Sequence
 
 from bot.core.events import Message, Outgoing
 from bot.delivery.replies import ReplyLimit
@@ -15,10 +21,14 @@ __all__ = ["ACK", "POST", "REPLY", "Outbox"]
 
 
 class Outbox:
-    def __init__(self, store: Store, replies: ReplyLimit) -> None:
+    def __init__(self, store: Store, replies: ReplyLimit, accounts: Sequence[str] = ("",)) -> None:
         self.store = store
         self.replies = replies
-        self.wake: Callable[[], None] = lambda: None  # the sender's wake-up, set by the composition root
+        self.wake: Callable[[], None] = lambda: None  # the senders' wake-up, set by the composition root
+        self.accounts = tuple(accounts) or ("",)  # the configured accounts, the default first
+        self.owner: Callable[[str], str | None] = lambda room: None  # a bound room's account (set by the engine)
+        self.account = ""  # the account of the event being handled ('' between events: the calendar)
+        self.partner: str | None = None  # who wrote the private message being handled (answered by that account)
         self._queued = False
         store.on_commit(self.committed)
 
@@ -31,9 +41,28 @@ class Outbox:
             return False
         if priority is None:
             priority = POST if broadcast else REPLY
+        if not out.account and (account := self.account_for(out)):
+            out = replace(out, account=account)
         self.store.outbox.enqueue(out, now, priority, (asked.sender, asked.id, asked.text) if asked else None)
         self._queued = True
         return True
+
+    def account_for(self, out: Outgoing) -> str:
+        """The account that sends an outgoing message (see the module's docstring)."""
+        accounts = self.accounts
+        if len(accounts) == 1:
+            return accounts[0]
+        if out.room is not None and out.action != "invite":
+            account = self.owner(out.room)
+        elif out.to is not None and out.to == self.partner and out.room is None:
+            account = self.account
+        elif out.to is not None:
+            account = self.store.funnel.account_of(out.to)
+        else:
+            account = None
+        if account in accounts:
+            return account
+        return self.account if self.account in accounts else accounts[0]
 
     def committed(self) -> None:
         """The transaction that queued messages has committed: wake the sender (not while a transaction is still

@@ -41,11 +41,18 @@ class Pacing:
 
 
 class Sender:
-    """Drains the outbox in order, respecting the pacing; a failed send pauses all sending with back-off."""
+    """Drains the outbox in order, respecting the pacing; a failed send pauses all sending with back-off.
+
+    One sender per WeChat account: `account` None drains every row (a deployment with one account), a name drains
+    that account's rows only, with its own budget, back-off and limiting episode (one account's trouble never
+    pauses another's)."""
 
     def __init__(self, store: Store, transport: Transport, clock, pacing: Pacing = Pacing(), seed: int | None = None,
-                 advisors: Iterable[str] = ()) -> None:
+                 advisors: Iterable[str] = (), account: str | None = None) -> None:
         self.store, self.transport, self.clock, self.pacing = store, transport, clock, pacing
+        self.account = account
+        self.notices = account or ""  # the account that tells the advisors about this one's trouble (set by assemble)
+        self.adopts = False  # the default of several accounts: it takes over queued rows no account was given
         self.advisors = sorted(advisors)
         self._rng = random.Random(seed)
         self._last: tuple[str, datetime] | None = None  # (recipient, when) of the last send
@@ -74,16 +81,18 @@ class Sender:
                                     f"{lines}\n请人工核对，必要时手动补发。/status 和 report 里也能看到。")
         return len(interrupted)
 
-    def _tell_advisors(self, text: str) -> None:
-        """Queue a private notice to every advisor, at reply priority (it goes out once sending is allowed)."""
+    def _tell_advisors(self, text: str, through: str | None = None) -> None:
+        """Queue a private notice to every advisor, at reply priority (it goes out once sending is allowed), through
+        this account (or `through` another one)."""
+        account = self.account or "" if through is None else through
         for adv in self.advisors:
-            self.store.outbox.enqueue(Outgoing(None, adv, text), self.clock.now(), 0)
+            self.store.outbox.enqueue(Outgoing(None, adv, text, account=account), self.clock.now(), 0)
 
     def _rebuild_window(self) -> None:
         """The send budget survives restarts: the last minute's sends (and sends that may have happened) count."""
         now = self.clock.now()
         horizon = max(60.0, self.pacing.room_gap_seconds, self.pacing.switch_jitter_seconds[1])
-        for when, dest in self.store.outbox.sends_since(now - timedelta(seconds=horizon)):
+        for when, dest in self.store.outbox.sends_since(now - timedelta(seconds=horizon), self.account):
             when = min(when, now)  # a clock set back (sandbox --clock-start) must not push sends into the future
             if when > now - timedelta(minutes=1):
                 self._window.append(when)
@@ -126,7 +135,8 @@ class Sender:
         return self._pick(self._queued(self.clock.now()), self.clock.now())[1]
 
     def _queued(self, now: datetime) -> list:
-        return self.store.outbox.queued(limit=50, aged_before=now - timedelta(seconds=self.pacing.broadcast_aging_seconds))
+        return self.store.outbox.queued(limit=50, aged_before=now - timedelta(seconds=self.pacing.broadcast_aging_seconds),
+                                        account=self.account)
 
     def _pick(self, batch: list, now: datetime) -> tuple[object | None, datetime | None]:
         """(the entry to send now, or None; the earliest moment something could go). Entries go in order per
@@ -178,7 +188,7 @@ class Sender:
                     if limited:
                         self._backoff = max(self._backoff, self.pacing.limited_backoff_seconds)
                     self._paused_until = now + timedelta(seconds=self._backoff)
-                    log.error("send failed (%s); pausing all sending for %.0fs", exc, self._backoff)
+                    log.error("send failed%s (%s); pausing its sending for %.0fs", self._on(), exc, self._backoff)
                     self._backoff = min(self._backoff * 2, self.pacing.backoff_max_seconds)
                     if not exc.unknown:
                         return sent
@@ -201,6 +211,10 @@ class Sender:
             self._last = (dest, now)
         return sent
 
+    def _on(self) -> str:
+        """' on account adv1' for logs (nothing for the only account)."""
+        return f" on account {self.account}" if self.account else ""
+
     def _failed(self, exc: SendError) -> bool:
         """Count a failed send; True if WeChat seems to be limiting the account (then the advisors are told, once
         per episode). Failures while disconnected are the connection's, not the account's."""
@@ -211,10 +225,11 @@ class Sender:
             return False
         if not self._limited:
             self._limited = True
-            log.error("WeChat seems to be limiting the account (%s); pausing all sending and telling the advisors", exc)
+            log.error("WeChat seems to be limiting the account%s (%s); pausing its sending and telling the advisors",
+                      self._on(), exc)
             with self.store.tx():
-                self._tell_advisors(f"⚠️ 微信可能在限制这个账号发消息（{str(exc)[:80]}），机器人已暂停发送并逐步重试；"
-                                    "恢复后会自动继续，队列里的消息不会丢。请暂时不要手动大量发消息。")
+                self._tell_advisors(f"⚠️ 微信可能在限制{'账号 ' + self.account + ' ' if self.account else '这个账号'}发消息（{str(exc)[:80]}），机器人已暂停发送并逐步重试；"
+                                    "恢复后会自动继续，队列里的消息不会丢。请暂时不要手动大量发消息。", self.notices)
             self.wake()
         return True
 
@@ -231,6 +246,8 @@ class Sender:
         """Until stopped: drain, then sleep until woken or until the budget lets the next message go."""
         while not self._stopping:
             try:
+                if self.adopts:
+                    self._adopt()
                 await self.drain()
             except Exception:  # the sender must outlive a bad row or a database hiccup
                 log.exception("outbox drain failed; retrying")
@@ -246,9 +263,16 @@ class Sender:
             except asyncio.TimeoutError:
                 pass
 
+    def _adopt(self) -> None:
+        """Rows queued without an account (by another process, e.g. import-contacts) are sent by this one."""
+        if self.store.outbox.unassigned():
+            with self.store.tx():
+                n = self.store.outbox.rehome((), self.account or "")
+            log.info("%d queued message(s) without an account go out through account %s", n, self.account)
+
     def status(self) -> str:
         """The budget and the queue, for /status and logs."""
         now = self.clock.now()
         used = sum(1 for t in self._window if t > now - timedelta(minutes=1))
         paused = "（微信限流，已暂停发送）" if self._limited else ""
-        return f"队列 {self.store.outbox.length()} 条 · 本分钟已发 {used}/{self.pacing.per_minute}{paused}" + unknown_note(self.store)
+        return f"队列 {self.store.outbox.length(self.account)} 条 · 本分钟已发 {used}/{self.pacing.per_minute}{paused}" + unknown_note(self.store)

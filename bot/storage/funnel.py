@@ -22,6 +22,16 @@ class FunnelStore:
             self.conn.execute("UPDATE contacts SET name = ? WHERE contact = ?", (name, contact))
         return cur.rowcount == 1
 
+    def account_of(self, contact: str) -> str | None:
+        """The bot's account the person befriended or first met ('' = not known yet; None = not a contact)."""
+        row = self.conn.execute("SELECT account FROM contacts WHERE contact = ?", (contact,)).fetchone()
+        return row[0] if row else None
+
+    def set_account(self, contact: str, account: str, replace: bool = False) -> None:
+        """The person belongs to this account: if they have none yet, or always (`replace`: they befriended it)."""
+        self.conn.execute("UPDATE contacts SET account = ? WHERE contact = ?" + ("" if replace else " AND account = ''"),
+                          (account, contact))
+
     def contact(self, contact: str) -> dict | None:
         row = self.conn.execute(
             "SELECT contact, name, source, created_at, opted_out_at, offer_frequency, channel FROM contacts WHERE contact = ?",

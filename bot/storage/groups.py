@@ -34,10 +34,10 @@ class GroupStore:
         rows = dicts(self.conn.execute("SELECT * FROM groups WHERE room = ?", (room,)))
         return rows[0] if rows else None
 
-    def insert(self, room: str, topic: str, state: str, start_date: str, bound_at: datetime) -> None:
+    def insert(self, room: str, topic: str, state: str, start_date: str, bound_at: datetime, account: str = "") -> None:
         self.conn.execute(
-            "INSERT INTO groups(room, topic, state, start_date, bound_at) VALUES (?, ?, ?, ?, ?)",
-            (room, topic, state, start_date, iso(bound_at)),
+            "INSERT INTO groups(room, topic, state, start_date, bound_at, account) VALUES (?, ?, ?, ?, ?, ?)",
+            (room, topic, state, start_date, iso(bound_at), account),
         )
 
     def update(self, room: str, **fields: object) -> None:

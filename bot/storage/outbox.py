@@ -35,48 +35,70 @@ class OutboxStore:
     def enqueue(self, out: Outgoing, now: datetime, priority: int = 0, asked: tuple[str, str, str] | None = None) -> int:
         """Queue an outgoing message (inside the caller's transaction); priority REPLY, POST (a scheduled post or a
         push) or ACK (a batched acknowledgement);
-        `asked` = (person, message id, text) of the member's message a reply answers (replies are limited)."""
+        `asked` = (person, message id, text) of the member's message a reply answers (replies are limited);
+        `out.account` = the bot's account that sends it."""
         person, cause, text = asked or (None, None, None)
         cur = self.conn.execute(
-            "INSERT INTO outbox(room, to_id, text, mentions, created_at, priority, action, ref, person, cause, asked, image) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO outbox(room, to_id, text, mentions, created_at, priority, action, ref, person, cause, asked, image, "
+            "account) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (out.room, out.to, out.text, json.dumps(list(out.mentions)), iso(now), priority, out.action, out.ref,
-             person, cause, text, out.image))
+             person, cause, text, out.image, out.account))
         return cur.lastrowid
 
-    def queued(self, limit: int = 100, aged_before: datetime | None = None) -> list[QueuedMessage]:
+    def queued(self, limit: int = 100, aged_before: datetime | None = None, account: str | None = None) -> list[QueuedMessage]:
         """Queued messages in sending order: posts queued before `aged_before` first (so replies never starve
-        them), then replies, then posts, then acknowledgements, each oldest first. The head of the queue is read
-        again only after the database changed (the sender asks before and after every event; a paced backlog is not
-        re-read)."""
-        rows = self._read("SELECT {cols} FROM outbox WHERE status = 'queued' ORDER BY priority, id LIMIT ?", limit)
+        them), then replies, then posts, then acknowledgements, each oldest first; all accounts' (None) or one
+        account's. The head of the queue is read again only after the database changed (the sender asks before and
+        after every event; a paced backlog is not re-read)."""
+        mine = "" if account is None else "account = ? AND "
+        rows = self._read(f"SELECT {{cols}} FROM outbox WHERE {mine}status = 'queued' ORDER BY priority, id LIMIT ?",
+                          limit, account)
         if aged_before is not None and rows and rows[0][-1] == REPLY:  # only replies can be ahead of an aged post
             cutoff = iso(aged_before)
             oldest = self._read(  # id order is creation order, so the aged ones are a prefix
-                f"SELECT {{cols}} FROM outbox WHERE status = 'queued' AND priority = {POST} ORDER BY id LIMIT ?", limit)
+                f"SELECT {{cols}} FROM outbox WHERE {mine}status = 'queued' AND priority = {POST} ORDER BY id LIMIT ?",
+                limit, account)
             aged = [r for r in oldest if r[0].created_at <= cutoff]
             if aged:
                 ids = {r[0].id for r in aged}
                 rows = (aged + [r for r in rows if r[0].id not in ids])[:limit]
         return [message for message, _ in rows]
 
-    def _read(self, sql: str, limit: int) -> list[tuple[QueuedMessage, int]]:
+    def _read(self, sql: str, limit: int, account: str | None = None) -> list[tuple[QueuedMessage, int]]:
         """(message, priority) rows of a queue query, from the cache while no connection has written since."""
         version = (self.conn.total_changes, self.conn.execute("PRAGMA data_version").fetchone()[0])
         if self._cache_version != version:
             self._cache.clear()
             self._cache_version = version
-        key = (sql, limit)
+        key = (sql, limit, account)
         if key not in self._cache:
-            cols = "id, room, to_id, text, mentions, created_at, action, ref, image, priority"
+            cols = "id, room, to_id, text, mentions, created_at, action, ref, image, account, priority"
+            args = (limit,) if account is None else (account, limit)
             self._cache[key] = [
-                (QueuedMessage(i, Outgoing(room, to, text, tuple(json.loads(m)), action, ref, image), c), p)
-                for i, room, to, text, m, c, action, ref, image, p in self.conn.execute(sql.format(cols=cols), (limit,))]
+                (QueuedMessage(i, Outgoing(room, to, text, tuple(json.loads(m)), action, ref, image, acc), c), p)
+                for i, room, to, text, m, c, action, ref, image, acc, p in self.conn.execute(sql.format(cols=cols), args)]
         return self._cache[key]
 
-    def length(self) -> int:
-        """How many messages are queued."""
-        return self.conn.execute("SELECT COUNT(*) FROM outbox WHERE status = 'queued'").fetchone()[0]
+    def length(self, account: str | None = None) -> int:
+        """How many messages are queued (for every account, or for one)."""
+        if account is None:
+            return self.conn.execute("SELECT COUNT(*) FROM outbox WHERE status = 'queued'").fetchone()[0]
+        return self.conn.execute("SELECT COUNT(*) FROM outbox WHERE account = ? AND status = 'queued'", (account,)).fetchone()[0]
+
+    def rehome(self, accounts: list[str] | tuple[str, ...], default: str) -> int:
+        """Queued messages of an account that is not configured (removed, renamed, or '' from before the accounts
+        file) go to the default account; how many (at start-up, so nothing waits for a sender that never runs).
+        No accounts: only the rows queued without one ('')."""
+        if not accounts:
+            return self.conn.execute("UPDATE outbox SET account = ? WHERE account = '' AND status = 'queued'",
+                                     (default,)).rowcount
+        marks = ", ".join("?" * len(accounts))
+        return self.conn.execute(f"UPDATE outbox SET account = ? WHERE status = 'queued' AND account NOT IN ({marks})",
+                                 (default, *accounts)).rowcount
+
+    def unassigned(self) -> bool:
+        """Is a message queued without an account (by another process, while several accounts run)?"""
+        return self.conn.execute("SELECT 1 FROM outbox WHERE account = '' AND status = 'queued' LIMIT 1").fetchone() is not None
 
     def mark_sent(self, msg_id: int, now: datetime, status: str = "sent", error: str | None = None) -> None:
         self.conn.execute("UPDATE outbox SET status = ?, sent_at = ?, error = ? WHERE id = ?", (status, iso(now), error, msg_id))
@@ -109,13 +131,13 @@ class OutboxStore:
             "SELECT COUNT(*) FROM outbox WHERE room = ? AND to_id IS NULL AND created_at >= ?", (room, iso(since))).fetchone()[0]
 
     # -- the send window and interrupted sends ------------------------------------------------
-    def sends_since(self, since: datetime) -> list[tuple[datetime, str]]:
+    def sends_since(self, since: datetime, account: str | None = None) -> list[tuple[datetime, str]]:
         """(when, recipient) of every message handed to the transport since `since` (sent, or perhaps sent:
-        'sending'/'unknown'), oldest first: the send window survives a restart."""
+        'sending'/'unknown'), oldest first, by every account or by one: the send window survives a restart."""
         rows = self.conn.execute(
-            "SELECT sent_at, COALESCE(room, to_id) FROM outbox WHERE sent_at IS NOT NULL AND sent_at > ? "
+            "SELECT sent_at, COALESCE(room, to_id), account FROM outbox WHERE sent_at IS NOT NULL AND sent_at > ? "
             "AND status IN ('sent', 'sending', 'unknown') ORDER BY sent_at", (iso(since),))
-        return [(from_iso(t), dest) for t, dest in rows]
+        return [(from_iso(t), dest) for t, dest, acc in rows if account is None or acc == account]
 
     def unknown_sends(self, room: str | None = None) -> int:
         """Messages whose send was interrupted: they may or may not have reached WeChat (all, or one room's)."""

@@ -252,6 +252,15 @@ MIGRATIONS: list[str] = [
     CREATE INDEX IF NOT EXISTS invites_room ON invites(room, contact);
     CREATE INDEX IF NOT EXISTS inbound_ts ON inbound(ts);
     """,
+    # 10: several WeChat accounts in one deployment: the account that sends each message, that owns each group
+    # (is in it) and that each person befriended or first met ('' = the only account of a deployment without an
+    # accounts file); each account's sender reads its own queue in sending order
+    """
+    ALTER TABLE outbox ADD COLUMN account TEXT NOT NULL DEFAULT '';
+    ALTER TABLE groups ADD COLUMN account TEXT NOT NULL DEFAULT '';
+    ALTER TABLE contacts ADD COLUMN account TEXT NOT NULL DEFAULT '';
+    CREATE INDEX outbox_account_queue ON outbox(account, status, priority, id);
+    """,
 ]
 
 

@@ -13,7 +13,10 @@ Facts about the pinned SDK that shape this code (see tests/e2e/smoke_adapter.py 
   payloads concurrently, deliver to on_event strictly in arrival order, one at a time.
 - Contact and Room objects are pooled process-wide by the SDK (never refreshed, and bound to the
   puppet of the connection that made them): names and topics are as first seen; we refresh a
-  room's payload on a room-topic event and empty the pools on every start().
+  room's payload on a room-topic event and empty the pools on every start(). Its per-bot classes
+  (bot.Contact, bot.Room, ...) share the base class's pool, so with several accounts in one process a
+  contact loaded by one account would be fetched through the other's puppet: each connection's
+  classes get pools of their own.
 - room.say()/contact.say() re-fetch the sent message whenever the server returns an id (an extra
   RPC that can fail after the send succeeded), and room.say() prefixes "@name" unconditionally. We
   call puppet.message_send_text directly with the same "@name\u2005" prefix, skipping names the
@@ -222,6 +225,8 @@ class WechatyTransport:
         bot = self._bot
         try:
             await bot.init_puppet()
+            for cls in (bot.ContactSelf, bot.Contact, bot.Room, bot.Tag):  # this connection's own pools
+                cls._pool = {}  # noqa: SLF001 - see the module's docstring
             await bot.init_puppet_event_bridge(bot.puppet)
             self._rewire(bot.puppet)
             await bot.puppet.start()  # returns only when the server closes the event stream

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import threading
@@ -21,10 +22,14 @@ TOKEN = "e2e-token"
 class Gateway:
     """The mock WeChat world: contacts, rooms, members speaking; and every message the bot really sent."""
 
-    def __init__(self, port: int = 0) -> None:
+    def __init__(self, port: int = 0, token: str = TOKEN, bot_id: str = "bot") -> None:
+        """A puppet service for one WeChat account (`bot_id` = the account's own contact id; several gateways with
+        their own tokens play several accounts)."""
         assert (GATEWAY_DIR / "node_modules").is_dir(), f"run `npm install` in {GATEWAY_DIR} (scripts/test.sh does)"
-        self.proc = subprocess.Popen(["node", "gateway.mjs", str(port), TOKEN], cwd=GATEWAY_DIR, stdout=subprocess.PIPE,
-                                     stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL, text=True)
+        self.token, self.bot_id = token, bot_id
+        self.proc = subprocess.Popen(["node", "gateway.mjs", str(port), token], cwd=GATEWAY_DIR, stdout=subprocess.PIPE,
+                                     stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL, text=True,
+                                     env={**os.environ, "BOT_ID": bot_id})
         self.port = self.control = 0
         self.contacts: set[str] = set()
         while not self.port:
@@ -58,7 +63,7 @@ class Gateway:
         self.call("POST", "/room", {"id": rid, "topic": topic, "members": members})
 
     def say(self, who: str, text: str, room: str | None = None, **extra) -> str:
-        where = {"room": room} if room else {"to": "bot"}
+        where = {"room": room} if room else {"to": self.bot_id}
         return self.call("POST", "/say", {"from": who, "text": text, **where, **extra})["id"]
 
     def join(self, room: str, members: list[str], inviter: str) -> None:
@@ -91,6 +96,21 @@ class Daemon(DaemonProcess):
         env = {**self.base_env(), "WECHATY_PUPPET_SERVICE_TOKEN": token,
                "WECHATY_PUPPET_SERVICE_ENDPOINT": gateway.endpoint, "BOT_ADVISORS": advisors}
         super().__init__(["--db", str(db), "--playbook", str(playbook)], env)
+        Daemon.running.append(self)
+
+
+class AccountsDaemon(DaemonProcess):
+    """`main.py run --accounts FILE`: one daemon over several gateways (one account each)."""
+
+    def __init__(self, accounts: dict[str, Gateway], db: Path, playbook: Path, per_minute: dict[str, int] | None = None,
+                 advisors: str = "adv") -> None:
+        per_minute = per_minute or {}
+        lines = [f'- {{name: {name}, endpoint: "{gw.endpoint}", token_env: {name.upper()}_TOKEN, '
+                 f'per_minute: {per_minute.get(name, 40)}}}' for name, gw in accounts.items()]
+        path = db.parent / "accounts.yaml"
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        env = {**self.base_env(), "BOT_ADVISORS": advisors, **{f"{n.upper()}_TOKEN": gw.token for n, gw in accounts.items()}}
+        super().__init__(["--db", str(db), "--playbook", str(playbook), "--accounts", str(path)], env)
         Daemon.running.append(self)
 
 

@@ -32,6 +32,7 @@ import argparse
 import asyncio
 import json
 import random
+import re
 import sqlite3
 import statistics
 import sys
@@ -144,17 +145,30 @@ def account_names(n: int) -> list[str]:
     return [""] if n == 1 else [f"adv{i + 1}" for i in range(n)]
 
 
-def build(db: Path, accounts: int, pacing: Pacing, seed: int):
-    """The bot over one FakeTransport per account; returns (bot, runner, clock, {account: transport})."""
+def playbook(spread_minutes: float | None, workdir: Path) -> Path:
+    """The default playbook, with settings.spread_minutes replaced if given (0: posts not spread, as before)."""
+    path = ROOT / "data" / "playbook.yaml"
+    if spread_minutes is None:
+        return path
+    text, n = re.subn(r"(?m)^(  spread_minutes:) *[0-9.]+", rf"\g<1> {spread_minutes:g}", path.read_text(encoding="utf-8"))
+    if n != 1:
+        raise SystemExit("data/playbook.yaml has no settings.spread_minutes line to replace")
+    out = workdir / "playbook.yaml"
+    out.write_text(text, encoding="utf-8")
+    return out
+
+
+def build(db: Path, accounts: int, pacing: Pacing, seed: int, pb: Path):
+    """The bot over one FakeTransport per account; returns (bot, runner, clock, {account: transport}, names)."""
     clock = VirtualClock(SETUP_AT)
     names = account_names(accounts)
     transports = {name: TextOnly(clock, keep=False) for name in names}
     if accounts == 1:
-        bot = assemble(db, ROOT / "data" / "playbook.yaml", clock, transports[""], pacing, [ADVISOR], seed=seed)
+        bot = assemble(db, pb, clock, transports[""], pacing, [ADVISOR], seed=seed)
         senders = [bot.sender]
     else:
         from bot.app import Account  # the multi-account core (branch `accounts`)
-        bot = assemble(db, ROOT / "data" / "playbook.yaml", clock, None, pacing, [ADVISOR], seed=seed,
+        bot = assemble(db, pb, clock, None, pacing, [ADVISOR], seed=seed,
                        accounts=[Account(name, transports[name], pacing) for name in names])
         senders = [bot.senders[name] for name in names]
     runner = VirtualRunner(bot.engine, senders if len(senders) > 1 else senders[0], clock)
@@ -271,11 +285,11 @@ def measure(db: Path, names: list[str], per_minute: int) -> dict:
 
 
 def run(groups: int, members: int, accounts: int, seed: int, db: Path, progress: bool, per_minute: int,
-        window: int = 10) -> dict:
+        window: int = 10, spread_minutes: float | None = None) -> dict:
     if not 1 <= groups <= 0xFFFF or not 1 <= members <= 0xFFF:
         raise SystemExit("--groups must be 1..65535 and --members 1..4095")
     pacing = Pacing(per_minute=per_minute)
-    bot, runner, clock, transports, names = build(db, accounts, pacing, seed)
+    bot, runner, clock, transports, names = build(db, accounts, pacing, seed, playbook(spread_minutes, Path(tempfile.mkdtemp(prefix="sendsim-pb-"))))
     t0 = time.perf_counter()
     asyncio.run(setup(bot, runner, clock, names, groups, members, progress))
     events = traffic(groups, members, seed)
@@ -289,14 +303,15 @@ def run(groups: int, members: int, accounts: int, seed: int, db: Path, progress:
     bot.store.close()
     result = measure(db, names, per_minute)
     result.update({"groups": groups, "members": members, "accounts_n": len(names), "seed": seed,
-                   "member_messages": len(events), "window_seconds": window, "setup_seconds": round(setup_s, 1), "seconds": round(seconds, 1)})
+                   "member_messages": len(events), "window_seconds": window, "spread_minutes": bot.playbook.settings.spread_minutes, "setup_seconds": round(setup_s, 1), "seconds": round(seconds, 1)})
     return result
 
 
 def table(r: dict) -> str:
     lines = [f"{r['groups']} groups x {r['members']} members over {r['accounts_n']} account(s) (seed {r['seed']}): "
              f"{r['member_messages']} member messages, {r['bot_messages']} bot messages sent "
-             f"({r['bot_messages_day1']} queued on day 1); {r['seconds']}s (set-up {r['setup_seconds']}s)",
+             f"({r['bot_messages_day1']} queued on day 1); spread {r['spread_minutes']:g} min; {r['seconds']}s "
+             f"(set-up {r['setup_seconds']}s)",
              f"  {'kind':24} {'count':>7} {'median delay':>13} {'max delay':>10} {'last sent':>10}"]
     for kind, k in r["kinds"].items():
         lines.append(f"  {kind:24} {k['count']:>7} {k['median_s'] / 60:>10.1f} min {k['max_s'] / 60:>6.1f} min "
@@ -323,6 +338,7 @@ def main() -> None:
     ap.add_argument("--per-minute", type=int, default=Pacing().per_minute, help="each account's send budget")
     ap.add_argument("--window", type=int, default=10, help="seconds of member messages delivered together (default 10: "
                     "acknowledgements gather for 60 s, so this moves no send; 1 is slower)")
+    ap.add_argument("--spread-minutes", type=float, help="override settings.spread_minutes (0: not spread, as before)")
     ap.add_argument("--db", type=Path, help="SQLite file to keep (must not exist; default: a temp file)")
     ap.add_argument("--json", action="store_true", help="print one JSON object and nothing else on stdout")
     ap.add_argument("--progress", action="store_true", help="progress bars on stderr (tqdm)")
@@ -333,7 +349,7 @@ def main() -> None:
         raise SystemExit(f"{args.db} exists; the simulation needs a fresh database")
     with tempfile.TemporaryDirectory(prefix="sendsim-") as tmp:
         result = run(args.groups, args.members, args.accounts, args.seed, args.db or Path(tmp) / "bot.db",
-                     args.progress, args.per_minute, max(args.window, 1))
+                     args.progress, args.per_minute, max(args.window, 1), args.spread_minutes)
     print(json.dumps(result, ensure_ascii=False) if args.json else table(result))
 
 

@@ -12,6 +12,8 @@ before it starts receiving. Target (issue 12): under 2 s for 1,000 active groups
 
     python scripts/bench_restart.py [--groups 1000] [--accounts 5] [--members 50] [--runs 3] [--db PATH]
 
+(--accounts 1 is a deployment without an accounts file, for comparison.)
+
 Prints one JSON object on stdout (progress on stderr).
 """
 from __future__ import annotations
@@ -99,13 +101,15 @@ def main() -> None:
     ap.add_argument("--accounts", type=int, default=5)
     ap.add_argument("--members", type=int, default=50)
     ap.add_argument("--runs", type=int, default=3)
-    ap.add_argument("--db", type=Path, default=None, help="keep the built database here (default: a temporary folder)")
+    ap.add_argument("--db", type=Path, default=None,
+                    help="keep the built database here (default: a temporary folder); an existing file is reused as is")
     args = ap.parse_args()
     accounts = names(args.accounts)
     with tempfile.TemporaryDirectory(prefix="bench-restart-") as tmp:
         built = args.db or Path(tmp) / "built.db"
         t0 = time.perf_counter()
-        build(built, args.groups, args.members, accounts, progress=True)
+        if not built.exists():
+            build(built, args.groups, args.members, accounts, progress=True)
         setup_s = time.perf_counter() - t0
         print(f"  set-up: {args.groups} groups x {args.members} members on {len(accounts)} account(s) ({setup_s:.1f}s)",
               file=sys.stderr)

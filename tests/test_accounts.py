@@ -2,6 +2,8 @@
 account they befriended; every message goes out through its own account, paced on its own."""
 from __future__ import annotations
 
+import logging
+
 import pytest
 
 from bot.delivery import marketing
@@ -143,6 +145,21 @@ def test_an_opt_out_given_to_one_account_stops_marketing_from_the_other(two):
 
 
 # -- the accounts file -----------------------------------------------------------------------------
+@pytest.fixture
+def redaction_left_as_found(monkeypatch):
+    """Loading an accounts file registers its tokens for masking (a process-wide log record factory and warnings
+    captured into logging): undone afterwards, so the tests of the masking itself start as a fresh process does."""
+    from bot.cli import redact
+
+    factory, was_installed = logging.getLogRecordFactory(), redact._installed
+    monkeypatch.setattr(redact, "_secrets", set(redact._secrets))
+    monkeypatch.setattr(redact, "_installed", was_installed)
+    yield
+    if not was_installed:  # this test installed the masking: take it away again
+        logging.setLogRecordFactory(factory)
+        logging.captureWarnings(False)
+
+
 def run_with(tmp_path, text, env=None):
     from click.testing import CliRunner
 
@@ -167,14 +184,14 @@ def run_with(tmp_path, text, env=None):
     ('- {name: "", sandbox: true}\n', "accounts.yaml: accounts[0].name:"),
     ('- {name: adv1, endpoint: "127.0.0.1:8788", token: t0k3n-1, per_minute: 0}\n', "accounts.yaml: accounts[0].per_minute:"),
 ])
-def test_a_bad_accounts_file_is_refused_in_one_line_naming_the_field(tmp_path, text, problem):
+def test_a_bad_accounts_file_is_refused_in_one_line_naming_the_field(tmp_path, text, problem, redaction_left_as_found):
     result = run_with(tmp_path, text, {"ADV_TOKEN": "secret-token"})
     assert result.exit_code == 2
     assert problem in result.output
     assert "t0k3n" not in result.output and not (tmp_path / "bot.db").exists()
 
 
-def test_the_accounts_file_names_each_accounts_endpoint_token_and_budget(tmp_path):
+def test_the_accounts_file_names_each_accounts_endpoint_token_and_budget(tmp_path, redaction_left_as_found):
     from bot.cli.accounts import load_accounts
 
     path = tmp_path / "accounts.yaml"

@@ -16,7 +16,7 @@ from typing import Mapping
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from bot.cli.redact import redact
+from bot.cli.redact import redact, scrub
 
 
 class AccountsError(Exception):
@@ -116,5 +116,5 @@ def load_accounts(path: str | Path, env: Mapping[str, str] | None = None) -> lis
     if sum(acc.sandbox for _, acc in accounts) > 1:
         problems.append("accounts: 最多一个 sandbox 账号（at most one sandbox account）")
     if problems:
-        raise AccountsError("\n".join(f"{path}: {p}" for p in problems))
+        raise AccountsError(scrub("\n".join(f"{path}: {p}" for p in problems)))  # printed, never with a token
     return [acc for _, acc in accounts]

@@ -11,10 +11,11 @@ import yaml
 from bot.language.normalize import normalize
 
 DEFAULTS_FILE = Path(__file__).with_name("cues.yaml")
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's where available: the same, ~10x faster
 
 
 def _defaults() -> dict[str, Any]:
-    return yaml.safe_load(DEFAULTS_FILE.read_text(encoding="utf-8"))
+    return yaml.load(DEFAULTS_FILE.read_text(encoding="utf-8"), Loader=SAFE_LOADER)
 
 
 def merge(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:

@@ -79,4 +79,6 @@ def assemble(db_path: str | Path, playbook: str | Path | Playbook, clock, transp
         return "\n".join(f"{name}: {sender.status()}" for name, sender in senders.items())
 
     engine = Engine(store, pb, clock, advisors, wake=wake, status=status, reader=reader, accounts=names)
+    for a in accounts:  # scheduled posts across an account's groups are spread at that account's sending speed
+        engine.scheduler.spread.paced(a.pacing, a.name)
     return Bot(store, pb, engine, first, senders, accounts)

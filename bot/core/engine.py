@@ -135,6 +135,7 @@ class Engine:
         self.store.groups.add_history(room, group.state, group.state, f"account {self.groups.account}",
                                       group.course_day, now, None)
         group.update(account=self.groups.account)
+        self.groups.changed()
         return True
 
     def _met(self, event: Event) -> None:

@@ -20,6 +20,7 @@ class Groups:
         self.account = ""  # the account of the event being handled: a group bound now belongs to it (set by the engine)
         self._cache: dict[str, Group] = {}
         self._rooms, self._closed = store.groups.rooms_by_closed()  # rooms of running groups, of closed ones
+        self._changes = 0  # bumped whenever the set of running groups may have changed (see mark())
         store.on_rollback(self._forget)
 
     def get(self, room: str | None) -> Group | None:
@@ -40,6 +41,7 @@ class Groups:
             self._cache.pop(room, None)
             self._rooms.discard(room)
             self._closed.add(room)
+            self._changes += 1
         else:
             self._cache[room] = group
         return group
@@ -58,6 +60,14 @@ class Groups:
     def __len__(self) -> int:
         return len(self._rooms) + len(self._closed)
 
+    def changed(self) -> None:
+        """A group moved to another account (what is computed over the running groups is computed again)."""
+        self._changes += 1
+
+    def mark(self) -> tuple[int, int]:
+        """Changes whenever the set of running groups may have changed (for what is computed over all of them)."""
+        return self._changes, len(self._rooms)
+
     def cached(self) -> int:
         """How many groups are in memory."""
         return len(self._cache)
@@ -71,6 +81,7 @@ class Groups:
         self.store.groups.insert(room, topic, "bound", start.isoformat(), now, self.account)
         self.store.groups.add_history(room, None, "bound", "start", 0, now, actor)
         self._rooms.add(room)
+        self._changes += 1
         return self.get(room)
 
     def _forget(self) -> None:
@@ -78,3 +89,4 @@ class Groups:
         when next needed (rollbacks are rare: a refused command, a failing handler)."""
         self._cache.clear()
         self._rooms, self._closed = self.store.groups.rooms_by_closed()
+        self._changes += 1

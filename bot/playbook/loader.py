@@ -87,6 +87,9 @@ def _build(raw: dict) -> Playbook | list[str]:
     for ritual in rituals:
         for check in ritual.checks:
             problems += list(check(pb))
+    kinds = sorted({kind for ritual in rituals for kind in ritual.actions})
+    problems += [f"settings.spread.{kind}: 不是所选环节的定时发布（not a scheduled post of the chosen rituals: "
+                 f"{', '.join(kinds)}）" for kind in pb.settings.spread if kind not in kinds]
     return problems or pb
 
 

@@ -81,6 +81,18 @@ class Settings(Section):
     replies: Replies = Replies()
     retention: Retention = Retention()
     lesson_time: LocalTime = "09:00"
+    # a scheduled post due in many groups on one account is spread over this many minutes after its time (each
+    # group at its own stable moment, in step with what the account can send; a group alone is not delayed); 0 = off
+    spread_minutes: float = Field(default=10, ge=0, le=120)
+    spread: dict[str, float] = Field(default_factory=dict)  # per kind of scheduled post, e.g. {tally: 5, lesson: 0}
+
+    @field_validator("spread")
+    @classmethod
+    def _spread(cls, v: dict[str, float]) -> dict[str, float]:
+        bad = [kind for kind, minutes in v.items() if not 0 <= minutes <= 120]
+        if bad:
+            raise ValueError(f"{bad[0]}: 分钟数须在 0 到 120 之间（minutes must be between 0 and 120）")
+        return v
 
     @model_validator(mode="before")
     @classmethod

@@ -10,6 +10,7 @@ from typing import Callable
 from bot.schedule.acks import AckBatcher
 from bot.schedule.budget import Budget, day_moved_key
 from bot.schedule.calendar import Action, Calendar, local_day
+from bot.schedule.spread import Spread
 from bot.core.groups import Groups
 from bot.core.lifecycle import Group
 from bot.storage import Store, iso
@@ -26,6 +27,7 @@ class Scheduler:
         self.store, self.pb, self.calendar, self.groups, self.wiring = store, pb, calendar, groups, wiring
         self.clock, self.make_ctx = clock, make_ctx
         self.budget = Budget(store, pb, calendar, wiring)
+        self.spread = Spread(pb, calendar, groups, wiring)  # each group's own moment for a post due in many groups
         self.acks = AckBatcher(store, pb, wiring.acks, self.schedule, self.budget)
         self._due: list[tuple[datetime, str]] = []  # (when, room): a heap of the groups' next due moments
         for group in groups:
@@ -96,7 +98,7 @@ class Scheduler:
         cal = self.calendar.actions(group.start_date)
         while group.cursor < len(cal) and cal[group.cursor].key in group.fired:
             group.cursor += 1
-        best = cal[group.cursor].due if group.cursor < len(cal) else None
+        best = self.spread.at(group, cal[group.cursor]) if group.cursor < len(cal) else None
         if group.ack_due is not None and (best is None or group.ack_due < best):
             best = group.ack_due
         return best
@@ -144,13 +146,14 @@ class Scheduler:
             if action.key in group.fired:
                 group.cursor += 1
                 continue
-            if action.due > now:
+            at = self.spread.at(group, action)  # its nominal time, spread among the account's groups
+            if at > now:
                 break
             try:
                 with self.store.tx():
                     if group.paused:
                         self._mark(group, action, now, "paused")
-                    elif now - action.due > grace:
+                    elif now - at > grace:
                         log.warning("%s %s was due %s, missed beyond the grace window: skipped", group.room, action.key, action.due)
                         self._mark(group, action, now, "missed")
                     else:

@@ -1,5 +1,5 @@
-"""Late scheduled posts: a scheduled post (priority POST) sent more than settings.late_post_minutes after it was
-queued is logged, and the advisors are told privately at most once an hour per account (when they were last told is
+"""Late scheduled posts: a scheduled post (priority POST) sent more than settings.late_post_minutes after the
+calendar's time it was due (a spread post is queued after it; a push without one: after it was queued) is logged, and the advisors are told privately at most once an hour per account (when they were last told is
 kept in meta, so a restart does not tell them again within the hour). `main.py plan` warns before it happens."""
 from __future__ import annotations
 
@@ -42,18 +42,18 @@ class LateWatch:
         self.queue_length = queue_length or store.outbox.length
         self._logged: datetime | None = None
 
-    def sent(self, priority: int, queued_at: str, now: datetime) -> None:
+    def sent(self, priority: int, due_at: str, now: datetime) -> None:
         """A message went out at `now`: if it was a scheduled post this late, log it and tell the advisors (at most
         once an hour per account)."""
         if priority != POST:
             return
-        late = now - from_iso(queued_at)
+        late = now - from_iso(due_at)
         if late <= self.limit:
             return
         minutes = int(late.total_seconds() // 60)
         if self._logged is None or now - self._logged >= LOG_EVERY:
             self._logged = now
-            log.warning("%sscheduled posts run late: one went out %d min after it was queued (queue %d)",
+            log.warning("%sscheduled posts run late: one went out %d min after it was due (queue %d)",
                         f"account {self.account}: " if self.account else "", minutes, self.queue_length())
         key = told_key(self.account)
         with self.store.tx():

@@ -28,6 +28,7 @@ class Outbox:
         self.accounts = tuple(accounts) or ("",)  # the configured accounts, the default first
         self.owner: Callable[[str], str | None] = lambda room: None  # a bound room's account (set by the engine)
         self.account = ""  # the account of the event being handled ('' between events: the calendar)
+        self.due: datetime | None = None  # the calendar's time of the scheduled action being run (None otherwise)
         self.partner: str | None = None  # who wrote the private message being handled (answered by that account)
         self._queued = False
         store.on_commit(self.committed)
@@ -43,7 +44,8 @@ class Outbox:
             priority = POST if broadcast else REPLY
         if not out.account and (account := self.account_for(out)):
             out = replace(out, account=account)
-        self.store.outbox.enqueue(out, now, priority, (asked.sender, asked.id, asked.text) if asked else None)
+        self.store.outbox.enqueue(out, now, priority, (asked.sender, asked.id, asked.text) if asked else None,
+                                  self.due if priority == POST else None)
         self._queued = True
         return True
 

@@ -212,7 +212,7 @@ class Sender:
                 sent += 1
                 self.sent_count += 1
                 if self.late is not None:
-                    self.late.sent(item.priority, item.created_at, now)
+                    self.late.sent(item.priority, item.due_at or item.created_at, now)
             self._window.append(now)
             while len(self._window) > self.pacing.per_minute:
                 self._window.popleft()

@@ -213,7 +213,11 @@ class Scheduler:
         elif scheduled.states is not None and ctx.group.state not in scheduled.states:
             status = "not_applicable"
         else:
-            status = scheduled.handler(ctx, action) or "done"
+            ctx.services.outbox.due = action.due  # its posts keep the calendar's time (lateness counts from it)
+            try:
+                status = scheduled.handler(ctx, action) or "done"
+            finally:
+                ctx.services.outbox.due = None
         self._mark(ctx.group, action, ctx.now, status)
 
     def _mark(self, group: Group, action: Action, now: datetime, status: str) -> None:

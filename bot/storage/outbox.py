@@ -23,6 +23,7 @@ class QueuedMessage:
     out: Outgoing
     created_at: str
     priority: int = REPLY
+    due_at: str | None = None  # a scheduled post: the calendar's time it was due (it may be queued later: spread)
 
 
 class OutboxStore:
@@ -33,17 +34,18 @@ class OutboxStore:
         self._cache: dict[tuple[str, int], list[tuple[QueuedMessage, int]]] = {}
         self._cache_version: tuple[int, int] | None = None
 
-    def enqueue(self, out: Outgoing, now: datetime, priority: int = 0, asked: tuple[str, str, str] | None = None) -> int:
+    def enqueue(self, out: Outgoing, now: datetime, priority: int = 0, asked: tuple[str, str, str] | None = None,
+                due: datetime | None = None) -> int:
         """Queue an outgoing message (inside the caller's transaction); priority REPLY, POST (a scheduled post or a
         push) or ACK (a batched acknowledgement);
         `asked` = (person, message id, text) of the member's message a reply answers (replies are limited);
-        `out.account` = the bot's account that sends it."""
+        `out.account` = the bot's account that sends it; `due` = a scheduled post's time in the calendar."""
         person, cause, text = asked or (None, None, None)
         cur = self.conn.execute(
             "INSERT INTO outbox(room, to_id, text, mentions, created_at, priority, action, ref, person, cause, asked, image, "
-            "account) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "account, due_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (out.room, out.to, out.text, json.dumps(list(out.mentions)), iso(now), priority, out.action, out.ref,
-             person, cause, text, out.image, out.account))
+             person, cause, text, out.image, out.account, iso(due) if due is not None else None))
         return cur.lastrowid
 
     def queued(self, limit: int = 100, aged_before: datetime | None = None, account: str | None = None) -> list[QueuedMessage]:
@@ -73,11 +75,11 @@ class OutboxStore:
             self._cache_version = version
         key = (sql, limit, account)
         if key not in self._cache:
-            cols = "id, room, to_id, text, mentions, created_at, action, ref, image, account, priority"
+            cols = "id, room, to_id, text, mentions, created_at, action, ref, image, account, due_at, priority"
             args = (limit,) if account is None else (account, limit)
             self._cache[key] = [
-                (QueuedMessage(i, Outgoing(room, to, text, tuple(json.loads(m)), action, ref, image, acc), c, p), p)
-                for i, room, to, text, m, c, action, ref, image, acc, p in self.conn.execute(sql.format(cols=cols), args)]
+                (QueuedMessage(i, Outgoing(room, to, text, tuple(json.loads(m)), action, ref, image, acc), c, p, due), p)
+                for i, room, to, text, m, c, action, ref, image, acc, due, p in self.conn.execute(sql.format(cols=cols), args)]
         return self._cache[key]
 
     def length(self, account: str | None = None) -> int:

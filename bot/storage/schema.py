@@ -261,6 +261,11 @@ MIGRATIONS: list[str] = [
     ALTER TABLE contacts ADD COLUMN account TEXT NOT NULL DEFAULT '';
     CREATE INDEX outbox_account_queue ON outbox(account, status, priority, id);
     """,
+    # 11: a scheduled post keeps the calendar's time it was due (spread posts are queued after it): lateness is
+    # counted from it
+    """
+    ALTER TABLE outbox ADD COLUMN due_at TEXT;
+    """,
 ]
 
 

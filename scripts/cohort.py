@@ -31,7 +31,6 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-
 from bot.app import assemble  # noqa: E402
 from bot.cli.simulate import CHECKINS, GIVEN, HOMETOWNS, PRACTICE, SURNAMES  # noqa: E402 - the same members
 from bot.core.events import Member, MemberJoined, Message  # noqa: E402
@@ -47,6 +46,17 @@ START = date(2026, 12, 1)
 GRADUATED = ["我毕业啦!", "我毕业啦！🎓", "我毕业啦", "我毕业啦!!🎉"]
 # what an acknowledgement starts with (the playbook's ack lines), to find the day's last one
 ACK_MARKS = ("✅", "📝", "🏠", "🎓 恭喜")
+
+
+def checkin_minute(rng: random.Random) -> float:
+    """When a member checks in, in minutes after local midnight: 60% during the day, 37% in the evening burst after
+    the 20:00 reminder, 3% late, after the 22:00 tally (scripts/sendsim.py uses the same members)."""
+    r = rng.random()
+    if r < 0.6:
+        return rng.uniform(9 * 60, 19 * 60)
+    if r < 0.97:
+        return min(22 * 60 - 1, max(19.5 * 60, rng.gauss(21 * 60, 35)))
+    return rng.uniform(22 * 60 + 5, 23 * 60 + 30)
 
 
 def behaviour(n: int, seed: int, pb, advisor: str) -> list:
@@ -78,13 +88,7 @@ def behaviour(n: int, seed: int, pb, advisor: str) -> list:
         for p in people:
             keen = min(1.0, p[2] * (1.02 - 0.03 * (day - 1)))
             if rng.random() < keen:
-                r = rng.random()
-                if r < 0.6:
-                    minute = rng.uniform(9 * 60, 19 * 60)
-                elif r < 0.97:  # the evening burst, after the 20:00 reminder
-                    minute = min(22 * 60 - 1, max(19.5 * 60, rng.gauss(21 * 60, 35)))
-                else:  # late: after the 22:00 tally
-                    minute = rng.uniform(22 * 60 + 5, 23 * 60 + 30)
+                minute = checkin_minute(rng)
                 say(at(day, minute), p, rng.choice(CHECKINS).format(day=day))
                 if rng.random() < 0.03:
                     say(at(day, minute + rng.uniform(30, 90)), p, "打卡")  # a second check-in the same day counts once

@@ -50,6 +50,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 from bot.app import assemble  # noqa: E402
 from bot.cli.simulate import CHATTER, CHECKINS, HOMETOWNS, PRACTICE  # noqa: E402 - the same members
+from cohort import checkin_minute  # noqa: E402 - scripts/cohort.py: the same evening burst
 from bot.core.events import Member, MemberJoined, Message  # noqa: E402
 from bot.delivery.sender import Pacing  # noqa: E402
 from bot.schedule.clock import VirtualClock  # noqa: E402
@@ -110,13 +111,7 @@ def traffic(groups: int, members: int, seed: int) -> array:
                 else:
                     mine.append((at(day1, rnd.uniform(7 * 60, 12 * 60)), HOMETOWN))
             if rnd.random() < min(1.0, rnd.betavariate(5, 1.3) * 1.02):
-                r = rnd.random()
-                if r < 0.6:
-                    minute = rnd.uniform(9 * 60, 19 * 60)
-                elif r < 0.97:  # the evening burst, after the 20:00 reminder
-                    minute = min(22 * 60 - 1, max(19.5 * 60, rnd.gauss(21 * 60, 35)))
-                else:  # late: after the 22:00 tally
-                    minute = rnd.uniform(22 * 60 + 5, 23 * 60 + 30)
+                minute = checkin_minute(rnd)
                 mine.append((at(day1, minute), CHECKIN))
                 if rnd.random() < 0.03:
                     mine.append((at(day1, minute + rnd.uniform(30, 90)), CHECKIN))

@@ -13,10 +13,10 @@ import re
 from pathlib import Path
 from typing import Mapping
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from bot.cli.redact import redact, scrub
+from bot.playbook.loader import read_yaml
 
 
 class AccountsError(Exception):
@@ -81,14 +81,7 @@ def load_accounts(path: str | Path, env: Mapping[str, str] | None = None) -> lis
     per problem: 'FILE: accounts[2].endpoint: problem'."""
     path = Path(path)
     env = os.environ if env is None else env
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise AccountsError(f"{path}: 无法读取（cannot read）：{exc.strerror or exc}") from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}" if mark else "?"
-        raise AccountsError(f"{path}: {where}: 不是有效的 YAML（not valid YAML: {getattr(exc, 'problem', exc)}）") from None
+    raw = read_yaml(path, AccountsError)
     if isinstance(raw, dict) and set(raw) == {"accounts"}:
         raw = raw["accounts"]
     if not isinstance(raw, list) or not raw:

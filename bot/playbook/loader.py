@@ -12,11 +12,6 @@ from bot.core import registry
 from bot.playbook.fields import text_problems
 from bot.playbook.model import Playbook
 
-# libyaml's safe loader where PyYAML was built with it (the same documents, ~10x faster: start-up parses the playbook
-# and the language cues), else the pure-Python one
-SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
 # PyYAML's safe loader in C (libyaml, in the PyYAML wheel), the same values as yaml.safe_load several times faster
 # (the playbook and the cue lists are read at every start, `report` included); the Python one where libyaml is absent
 SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -24,6 +19,19 @@ SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 class PlaybookError(Exception):
     """A playbook that cannot be used; str() is the one-line explanation."""
+
+
+def read_yaml(path: Path, error: type[Exception]) -> Any:
+    """A YAML file's document; raise `error('FILE: where: problem')` in one line when it cannot be read or parsed
+    (the playbook, the accounts file)."""
+    try:
+        return yaml.load(path.read_text(encoding="utf-8"), Loader=SAFE_LOADER)
+    except OSError as exc:
+        raise error(f"{path}: 无法读取（cannot read）：{exc.strerror or exc}") from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}" if mark else "?"
+        raise error(f"{path}: {where}: 不是有效的 YAML（not valid YAML: {getattr(exc, 'problem', exc)}）") from None
 
 
 def _loc(loc: tuple) -> str:
@@ -36,14 +44,7 @@ def _loc(loc: tuple) -> str:
 def load_playbook(path: str | Path) -> Playbook:
     """Read and validate a playbook; raise PlaybookError('FILE: FIELD: PROBLEM') if unusable."""
     path = Path(path)
-    try:
-        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=SAFE_LOADER)
-    except OSError as exc:
-        raise PlaybookError(f"{path}: 无法读取（cannot read）：{exc.strerror or exc}") from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}" if mark else "?"
-        raise PlaybookError(f"{path}: {where}: 不是有效的 YAML（not valid YAML: {getattr(exc, 'problem', exc)}）") from None
+    raw = read_yaml(path, PlaybookError)
     if not isinstance(raw, dict):
         raise PlaybookError(f"{path}: (top level): 顶层必须是各个部分的映射（a mapping of sections: persona, course, days ...）")
     problems = _build(raw)

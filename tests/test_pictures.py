@@ -7,11 +7,12 @@ import asyncio
 import io
 from pathlib import Path
 
+import pytest
 import yaml
 from PIL import Image
 
 from bot.core.events import Outgoing
-from bot.playbook import load_playbook
+from bot.playbook import PlaybookError, load_playbook
 from bot.transport.sandbox import SandboxTransport
 from harness import ADVISOR, PLAYBOOK, ROOM, TZ, Chat, local
 
@@ -91,6 +92,13 @@ def test_the_old_switch_still_reads_true_as_after_and_false_as_off(tmp_path):
     assert load_playbook(playbook(tmp_path, tally_card=True)).section("pictures").tally_card == "after"
     assert load_playbook(playbook(tmp_path, tally_card=False)).section("pictures").tally_card == "off"
     assert load_playbook(PLAYBOOK).section("pictures").tally_card == "instead"
+
+
+def test_with_the_card_instead_of_the_tally_its_text_must_carry_the_count_and_the_board(tmp_path):
+    with pytest.raises(PlaybookError, match=r"pictures.tally_alt: tally_card 为 instead 时它就是打卡统计"):
+        load_playbook(playbook(tmp_path, tally_alt="📊 第{day}天打卡榜：{count}/{members} 人"))
+    short = load_playbook(playbook(tmp_path, tally_card="after", tally_alt="📊 第{day}天打卡榜：{count}/{members} 人"))
+    assert short.section("pictures").tally_alt.startswith("📊 第{day}天打卡榜")  # after the tally it may be short
 
 
 def test_the_hometown_map_comes_once_the_opening_settles_and_on_map(tmp_path):

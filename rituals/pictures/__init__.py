@@ -53,6 +53,9 @@ def times(pb):
                f"got {cfg.class_picture_time}")
     if cfg.certificates_until <= cfg.class_picture_time:
         yield f"pictures.certificates_until: 必须晚于 class_picture_time（must be after {cfg.class_picture_time}）"
+    if cfg.tally_card == "instead" and not ("{count}" in cfg.tally_alt and "{leaderboard}" in cfg.tally_alt):
+        yield ("pictures.tally_alt: tally_card 为 instead 时它就是打卡统计，须含 {count} 和 {leaderboard}"
+               "（with instead the alt text is the tally: it must show {count} and {leaderboard}）")
 
 
 # -- drawing and posting ----------------------------------------------------------------------------------

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import date, timedelta
+from pathlib import Path
 
 import yaml
 
@@ -18,6 +19,15 @@ from harness import ADVISOR, PLAYBOOK, Chat, local
 PB = load_playbook(PLAYBOOK)
 
 
+def after_tally(tmp_path) -> Path:
+    """The default playbook with the tally card after the text tally: two posts at 22:00, the busiest moment."""
+    data = yaml.safe_load(PLAYBOOK.read_text(encoding="utf-8"))
+    data["pictures"]["tally_card"] = "after"
+    path = tmp_path / "after.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return path
+
+
 def groups(n: int, account: str, start=date(2026, 12, 1), state="in_course", members=300, prefix="r") -> list[LiveGroup]:
     return [LiveGroup(f"{prefix}{account}{i}", account, state, start, members) for i in range(n)]
 
@@ -28,14 +38,21 @@ def test_the_pace_of_an_account_is_its_cap_or_what_the_pause_between_groups_allo
     assert AccountLimit.of("adv1", Pacing(switch_jitter_seconds=(0, 0))).rate == 40
 
 
-def test_250_groups_on_one_account_post_the_tally_late_and_the_warning_names_the_day_and_the_last_minute():
-    p = plan(PB, groups(250, "adv2"), [AccountLimit("adv2", 40, 24)], local("2026-12-01 20:30"), days=1)
+def test_250_groups_on_one_account_post_the_tally_late_and_the_warning_names_the_day_and_the_last_minute(tmp_path):
+    p = plan(load_playbook(after_tally(tmp_path)), groups(250, "adv2"), [AccountLimit("adv2", 40, 24)], local("2026-12-01 20:30"), days=1)
     lesson = next(b for b in p.accounts[0].bursts if b.kinds == ("lesson",))
     assert (lesson.due, lesson.posts, lesson.groups) == (local("2026-12-02 09:00"), 250, 250)
     assert lesson.last_out.astimezone(PB.tz).strftime("%H:%M") == "09:10"  # 250 / 24 a minute, the estimate ahead of it
     assert "账号 adv2：明天（12月2日 周三） 22:00 需要发送 500 条，预计最晚 22:20 发完（晚 20 分钟）" in p.warnings
     assert not any("09:00" in w for w in p.warnings)  # 10 minutes late is within the 15 allowed
     assert any(w.startswith("  建议：账号 adv2 要按时发完需少带约 70 个群") for w in p.warnings)
+
+
+def test_with_the_card_instead_of_the_text_tally_the_same_250_groups_post_it_on_time():
+    p = plan(PB, groups(250, "adv2"), [AccountLimit("adv2", 40, 24)], local("2026-12-01 20:30"), days=1)
+    tally = next(b for b in p.accounts[0].bursts if b.due == local("2026-12-02 22:00"))
+    assert (tally.kinds, tally.posts, tally.groups) == (("tally_card",), 250, 250)  # one post a group: the card
+    assert p.warnings == []
 
 
 def test_spreading_the_same_groups_over_two_accounts_is_on_time():
@@ -46,9 +63,9 @@ def test_spreading_the_same_groups_over_two_accounts_is_on_time():
     assert max(b.late for a in p.accounts for b in a.bursts) < timedelta(minutes=15)
 
 
-def test_a_late_account_is_told_where_the_spare_room_is():
+def test_a_late_account_is_told_where_the_spare_room_is(tmp_path):
     limits = [AccountLimit("busy", 40, 24), AccountLimit("quiet", 40, 24)]
-    p = plan(PB, groups(250, "busy") + groups(10, "quiet"), limits, local("2026-12-01 20:30"), days=1)
+    p = plan(load_playbook(after_tally(tmp_path)), groups(250, "busy") + groups(10, "quiet"), limits, local("2026-12-01 20:30"), days=1)
     tip = next(w for w in p.warnings if "建议：账号 busy" in w)
     assert "可移到账号 quiet（那时还能多带约 170 个群）" in tip
 
@@ -56,10 +73,10 @@ def test_a_late_account_is_told_where_the_spare_room_is():
 def test_the_load_by_hour_counts_posts_and_the_estimate_of_acknowledgements():
     p = plan(PB, groups(10, ""), [AccountLimit.of("", Pacing())], local("2026-12-01 23:00"), days=1)
     hours = {h.start.strftime("%H"): h for h in p.accounts[0].hours}
-    assert hours["09"].posts == 10 and hours["22"].posts == 20  # lessons; tallies with their cards
-    # each group: 12 messages a day, 6 of them scheduled (lesson, task, task reminder, check-in reminder, tally and its
-    # card): the other 6 spread from 09:00 to 22:00
-    assert round(sum(h.other for h in p.accounts[0].hours)) == 10 * (12 - 6)
+    assert hours["09"].posts == 10 and hours["22"].posts == 10  # lessons; tally cards (the card is the tally)
+    # each group: 12 messages a day, 5 of them scheduled (lesson, task, task reminder, check-in reminder, the tally
+    # card): the other 7 spread from 09:00 to 22:00
+    assert round(sum(h.other for h in p.accounts[0].hours)) == 10 * (12 - 5)
     assert "daily_messages" in p.how
 
 
@@ -70,9 +87,9 @@ def test_closed_paused_and_finished_actions_add_nothing():
     closed = [LiveGroup("c", "", "closed", date(2026, 12, 1), 30)]
     p = plan(PB, live + paused + closed, [AccountLimit.of("", Pacing())], now, days=0)
     assert p.accounts[0].groups == 2  # the paused group is the account's, it just posts nothing
-    assert sum(b.posts for b in p.accounts[0].bursts) == sum(h.posts for h in p.accounts[0].hours) == 6
+    assert sum(b.posts for b in p.accounts[0].bursts) == sum(h.posts for h in p.accounts[0].hours) == 5
     done = [LiveGroup("r", "", "in_course", date(2026, 12, 1), 30, fired=frozenset({"lesson:1"}))]
-    assert sum(h.posts for h in plan(PB, done, [AccountLimit.of("", Pacing())], now, days=0).accounts[0].hours) == 5
+    assert sum(h.posts for h in plan(PB, done, [AccountLimit.of("", Pacing())], now, days=0).accounts[0].hours) == 4
 
 
 def test_a_group_of_an_account_no_longer_configured_counts_under_the_first():
@@ -125,14 +142,16 @@ def test_plan_warns_in_chinese_when_the_one_account_cannot_post_on_time(tmp_path
     chat = Chat(tmp_path / "busy.db", local("2026-11-30 10:00"))
     bind_many(chat, 250)
     chat.bot.close()
-    result = plan_cli("--db", tmp_path / "busy.db", "--at", "2026-11-30T21:00+08:00", "--days", "1")
+    after = after_tally(tmp_path)
+    result = plan_cli("--db", tmp_path / "busy.db", "--at", "2026-11-30T21:00+08:00", "--days", "1", "--playbook", after)
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
     assert lines[0] == "容量计划（capacity plan）：今天（11月30日 周一） 21:00 起，到 明天（12月1日 周二） 结束；定时消息晚于 15 分钟发出算晚"
     assert lines[1] == "■ 默认账号：250 个群，0 位成员；每分钟最多 40 条，跨群连发约 24 条/分钟（1440 条/小时）"
     assert "  默认账号：明天（12月1日 周二） 22:00 需要发送 500 条，预计最晚 22:20 发完（晚 20 分钟）" in lines
     assert lines[-1].startswith("估算方法：")
-    data = json.loads(plan_cli("--db", tmp_path / "busy.db", "--at", "2026-11-30T21:00+08:00", "--json").output)
+    data = json.loads(plan_cli("--db", tmp_path / "busy.db", "--at", "2026-11-30T21:00+08:00", "--json",
+                               "--playbook", after).output)
     assert data["accounts"][0]["groups"] == 250 and data["late_minutes"] == 15
     tally = next(b for b in data["accounts"][0]["bursts"] if b["kinds"] == ["tally", "tally_card"])
     assert tally == {"due": "2026-12-01T22:00:00+08:00", "posts": 500, "groups": 250, "kinds": ["tally", "tally_card"],
@@ -239,7 +258,8 @@ def test_plan_over_an_accounts_file_names_each_account_and_where_there_is_room(t
     accounts = tmp_path / "accounts.yaml"
     accounts.write_text('- {name: adv1, endpoint: "127.0.0.1:8788", token_env: ADV1_TOKEN}\n'
                         '- {name: adv2, endpoint: "127.0.0.1:8789", token_env: ADV2_TOKEN, per_minute: 20}\n', encoding="utf-8")
-    result = plan_cli("--db", tmp_path / "two.db", "--accounts", accounts, "--at", "2026-11-30T21:00+08:00", "--days", "1")
+    result = plan_cli("--db", tmp_path / "two.db", "--accounts", accounts, "--at", "2026-11-30T21:00+08:00", "--days", "1",
+                      "--playbook", after_tally(tmp_path))
     assert result.exit_code == 0, result.output  # the tokens are not needed to plan
     lines = result.output.splitlines()
     assert "■ 账号 adv2：10 个群，0 位成员；每分钟最多 20 条，跨群连发约 20 条/分钟（1200 条/小时）" in lines

@@ -1,4 +1,4 @@
-"""图片: the day's tally card comes right after the tally, the hometown map once the opening settles (and on /map),
+"""图片: the day's tally card is the tally (or comes right after it), the hometown map once the opening settles (and on /map),
 the class picture and the certificates at graduation (paced over the evening, or on request with 「证书」); a
 transport that cannot send images gets each picture's alt text."""
 from __future__ import annotations
@@ -7,10 +7,12 @@ import asyncio
 import io
 from pathlib import Path
 
+import pytest
 import yaml
 from PIL import Image
 
 from bot.core.events import Outgoing
+from bot.playbook import PlaybookError, load_playbook
 from bot.transport.sandbox import SandboxTransport
 from harness import ADVISOR, PLAYBOOK, ROOM, TZ, Chat, local
 
@@ -43,17 +45,60 @@ def graduate(chat, *who: str) -> None:
         chat.say(member, "我毕业啦")
 
 
-def test_the_tally_card_follows_the_tally_with_the_streak_leaders(chat):
+def evening(chat, day: int) -> list[Outgoing]:
+    """What the group got from the tally's minute to the minute before midnight of `day`."""
+    chat.until(f"2026-12-0{day} 21:59")
+    chat.said_out()
+    chat.until(f"2026-12-0{day} 23:59")
+    return [o for o in chat.said_out() if o.room == ROOM]
+
+
+def test_at_the_tally_the_group_gets_one_post_the_card_which_says_what_the_tally_says(chat):
     chat.start_course("alice", "bob", "carol")
     for day in (1, 2):
         to_day(chat, day, "alice", "bob" if day == 1 else "carol")
     chat.until("2026-12-02 21:59")
     chat.said_out()
-    chat.until("2026-12-02 22:01")
-    tally, card = [o for o in chat.said_out() if o.room == ROOM][-2:]
-    assert tally.text.startswith("📊 第2天打卡统计") and tally.image is None
-    assert card.text == "📊 第2天打卡榜：2/3 人打卡（67%）。连续打卡：alice🔥2天、bob🔥1天、carol🔥1天"  # bob: still alive
+    chat.advance(seconds=50)
+    chat.say("dave", "打卡")  # just before the tally: the card counts them, no acknowledgement comes after it
+    [card] = evening(chat, 2)
+    assert card.text == "📊 第2天打卡统计：3/4 人，打卡率 75%\n🔥 连续打卡榜：\n1. alice 🔥2天\n2. bob 🔥1天\n3. carol 🔥1天\n4. dave 🔥1天"
     picture(card)
+    chat.say(ADVISOR, "/tally 2")  # the text tally of the same day says the same
+    assert [o.text for o in chat.said_out()] == [card.text]
+    fired = chat.store.conn.execute("SELECT action FROM fired WHERE room = ? AND action LIKE 'tally%:2'", (ROOM,)).fetchall()
+    assert fired == [("tally_card:2",)]
+
+
+def test_after_keeps_the_text_tally_and_the_card_after_it(tmp_path):
+    chat = Chat(tmp_path / "bot.db", local("2026-11-30 10:00"), playbook=playbook(tmp_path, tally_card="after"))
+    chat.start_course("alice", "bob")
+    to_day(chat, 1, "alice")
+    tally, card = evening(chat, 1)
+    assert tally.text == "📊 第1天打卡统计：1/2 人，打卡率 50%\n🔥 连续打卡榜：\n1. alice 🔥1天" and tally.image is None
+    assert card.text == tally.text
+    picture(card)
+
+
+def test_off_leaves_the_text_tally_alone(tmp_path):
+    chat = Chat(tmp_path / "bot.db", local("2026-11-30 10:00"), playbook=playbook(tmp_path, tally_card="off"))
+    chat.start_course("alice", "bob")
+    to_day(chat, 1, "alice")
+    [tally] = evening(chat, 1)
+    assert tally.text.startswith("📊 第1天打卡统计：1/2 人") and tally.image is None
+
+
+def test_the_old_switch_still_reads_true_as_after_and_false_as_off(tmp_path):
+    assert load_playbook(playbook(tmp_path, tally_card=True)).section("pictures").tally_card == "after"
+    assert load_playbook(playbook(tmp_path, tally_card=False)).section("pictures").tally_card == "off"
+    assert load_playbook(PLAYBOOK).section("pictures").tally_card == "instead"
+
+
+def test_with_the_card_instead_of_the_tally_its_text_must_carry_the_count_and_the_board(tmp_path):
+    with pytest.raises(PlaybookError, match=r"pictures.tally_alt: tally_card 为 instead 时它就是打卡统计"):
+        load_playbook(playbook(tmp_path, tally_alt="📊 第{day}天打卡榜：{count}/{members} 人"))
+    short = load_playbook(playbook(tmp_path, tally_card="after", tally_alt="📊 第{day}天打卡榜：{count}/{members} 人"))
+    assert short.section("pictures").tally_alt.startswith("📊 第{day}天打卡榜")  # after the tally it may be short
 
 
 def test_the_hometown_map_comes_once_the_opening_settles_and_on_map(tmp_path):
@@ -138,7 +183,7 @@ def test_on_request_certificates_are_sent_only_to_those_who_ask(tmp_path):
 
 def test_pictures_can_be_turned_off(tmp_path):
     chat = Chat(tmp_path / "bot.db", local("2026-11-30 10:00"), playbook=playbook(
-        tmp_path, tally_card=False, hometown_map=False, class_picture=False, certificates="off"))
+        tmp_path, tally_card="off", hometown_map=False, class_picture=False, certificates="off"))
     chat.start_course("alice")
     to_day(chat, 1, "alice")
     graduate(chat, "alice")
@@ -151,9 +196,8 @@ def test_a_text_only_transport_gets_the_alt_text(chat):
     chat.transport.images = False
     chat.start_course("alice", "bob")
     to_day(chat, 1, "alice")
-    chat.until("2026-12-01 22:01")
-    card = chat.said_out()[-1]
-    assert card.image is None and card.text == "📊 第1天打卡榜：1/2 人打卡（50%）。连续打卡：alice🔥1天"
+    [tally] = evening(chat, 1)  # the card's text: the whole tally
+    assert tally.image is None and tally.text == "📊 第1天打卡统计：1/2 人，打卡率 50%\n🔥 连续打卡榜：\n1. alice 🔥1天"
 
 
 def test_a_queued_picture_survives_a_restart(chat):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 
 import pytest
-from PIL import Image
+from PIL import Image, ImageChops
 
 from bot import pictures
 from bot.pictures.china import SHADES, draw_map, key
@@ -101,3 +101,17 @@ def test_a_broken_or_missing_recipe_is_not_ready_so_the_alt_text_goes(tmp_path):
     bad.with_suffix(".json").write_text('{"kind": "Tally", "data": {"course": "课"}}', encoding="utf-8")
     assert not pictures.ready(str(bad))
     assert not pictures.ready(str(tmp_path / "never.png"))
+
+
+@pytest.mark.parametrize("card", [
+    pictures.Tally("理财课", 6, 7, "12月6日 周日", 30, 30, [("王晓红", 6), ("李建国", 2)]),  # a full bar, two leaders
+    pictures.Tally("理财课", 1, 7, "12月1日 周二", 0, 40, []),  # nobody yet
+])
+def test_a_tally_card_drawn_in_the_stored_palette_looks_like_one_given_its_own(card):
+    from bot.pictures.canvas import palette_of
+    from bot.pictures.cards import _tally
+    drawn = _tally(card)  # the same card reduced to its own 64 colours, and to the palette every card shares
+    own = palette_of(drawn).convert("RGB")
+    shared = Image.open(io.BytesIO(pictures.tally_card(card))).convert("RGB")
+    diff = ImageChops.difference(own, shared).convert("L").histogram()
+    assert sum(diff[24:]) < drawn.width * drawn.height // 1000  # a few anti-aliased edge pixels at most

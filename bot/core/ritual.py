@@ -63,6 +63,16 @@ class Scheduled:
     # today's, None skipped
     catch_up: str | None = None
     posts: int = 1  # messages it posts to the group (the daily budget keeps them free until it has run)
+    # another ritual's scheduled kind this action stands in for when both fall on the same moment (the calendar
+    # drops that entry: one post, not two), if `replaces_if(playbook)` (None: always)
+    replaces: str | None = None
+    replaces_if: Callable[..., bool] | None = None
+
+    def replacing(self, pb) -> str | None:
+        """The kind this action replaces under the playbook `pb` (None: it replaces nothing)."""
+        if self.replaces is None or (self.replaces_if is not None and not self.replaces_if(pb)):
+            return None
+        return self.replaces
 
 
 @dataclass(frozen=True)
@@ -153,16 +163,24 @@ class Ritual:
         return fn
 
     def action(self, kind: str, states: tuple[str, ...] | None = None, catch_up: str | None = None,
-               posts: int = 1) -> Callable:
+               posts: int = 1, replaces: str | None = None, replaces_if: Callable[..., bool] | None = None) -> Callable:
         """Run a scheduled action of this kind: handler(ctx, action) -> status or None ('done'). catch_up: when the
         action is already past as a group is bound or moved by /next, "always" runs it then, "today" runs it if it
         is today's; otherwise it is skipped. posts: how many messages it posts to the group at most (the day's
-        budget keeps them free: acknowledgements get the rest)."""
+        budget keeps them free: acknowledgements get the rest). replaces: another ritual's scheduled kind that this
+        action stands in for at the same moment (e.g. a picture that IS the text it would follow): the calendar
+        drops that entry, so the budget and the capacity plan see this action's posts only, and this handler takes
+        over the replaced one's duties; replaces_if(playbook) -> bool makes it depend on the playbook."""
         if catch_up not in (None, "always", "today"):
             raise ValueError(f"catch_up must be 'always', 'today' or None, got {catch_up!r}")
+        if replaces == kind:
+            raise ValueError(f"scheduled action {kind!r} cannot replace itself")
+        if replaces_if is not None and replaces is None:
+            raise ValueError("replaces_if needs replaces")
 
         def deco(fn: Handler) -> Handler:
-            self.actions[kind] = Scheduled(fn, frozenset(states) if states is not None else None, catch_up, posts)
+            self.actions[kind] = Scheduled(fn, frozenset(states) if states is not None else None, catch_up, posts,
+                                           replaces, replaces_if)
             return fn
         return deco
 

@@ -58,11 +58,19 @@ def flame(draw: ImageDraw.ImageDraw, x: int, y: int, h: int) -> None:
     draw.ellipse((x + w * 0.25, y + h * 0.58, x + w * 0.75, y + h * 0.98), fill=(255, 206, 84))
 
 
-def png(img: Image.Image) -> bytes:
-    """PNG bytes; flat-coloured cards are reduced to a palette, which keeps them far under 300 KB."""
+def png(img: Image.Image, palette: Image.Image | None = None) -> bytes:
+    """PNG bytes; flat-coloured cards are reduced to a palette, which keeps them far under 300 KB. With `palette` (the
+    card's own colours, see palette_of) each pixel is looked up in it, several times cheaper than finding a palette."""
     buf = io.BytesIO()
-    img.quantize(colors=64, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE).save(buf, "PNG", compress_level=3)
+    reduced = (img.quantize(palette=palette, dither=Image.Dither.NONE) if palette is not None else palette_of(img))
+    reduced.save(buf, "PNG", compress_level=1)
     return buf.getvalue()
+
+
+def palette_of(img: Image.Image) -> Image.Image:
+    """The 64 colours that draw `img` (its flat colours and the anti-aliased edges between them), as a palette image:
+    found once from a sample of a card whose colours never change, it serves every card drawn alike."""
+    return img.quantize(colors=64, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE)
 
 
 def lay(draw, names: list[str], f, width: int, max_lines: int, sep: str = "  ") -> list[str]:

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from functools import lru_cache
 
-from PIL import ImageDraw
+from PIL import Image, ImageDraw
 
 
-from bot.pictures.canvas import GOLD, INK, MUTED, ORANGE, RED, WIDTH, centred, flame, fitted, lay, new, png
+from bot.pictures.canvas import (GOLD, INK, MUTED, ORANGE, RED, WIDTH, centred, fitted, flame, lay, new, palette_of,
+                                 png)
 from bot.pictures.china import draw_map, key, legend
 from bot.pictures.fonts import font, printable
 
@@ -28,21 +30,40 @@ class Tally:
 
 def tally_card(t: Tally) -> bytes:
     """The day's card: the day's number, the check-in rate as a bar, the streak leaderboard with flames."""
+    return png(_tally(t), _tally_palette())
+
+
+@lru_cache(maxsize=1)
+def _tally_base() -> Image.Image:
+    """What every tally card shows alike: the paper, the red band, the labels and the bar's track (copied, not drawn)."""
     img, d = new(1350)
     d.rectangle((0, 0, WIDTH, 300), fill=RED)
+    d.text((60, 340), "今日打卡", font=font(36), fill=MUTED)
+    d.rounded_rectangle((60, 550, WIDTH - 60, 586), 18, fill=(240, 226, 214))
+    d.text((60, 615), "连续打卡榜", font=font(44, bold=True), fill=INK)
+    return img
+
+
+@lru_cache(maxsize=1)
+def _tally_palette() -> Image.Image:
+    """The tally card's colours, from a sample card showing every part of it (a full board, medals, flames, the bar)."""
+    leaders = [(f"同学{i}", 12 - i) for i in range(12)]
+    return palette_of(_tally(Tally("课程", 3, 7, "12月3日 周四", 5, 9, leaders)))
+
+
+def _tally(t: Tally) -> Image.Image:
+    img = _tally_base().copy()
+    d = ImageDraw.Draw(img)
     d.text((60, 50), f"DAY {t.day}", font=font(40, bold=True), fill=(255, 225, 215))
     d.text((60, 100), f"第{t.day}天 打卡榜", font=fitted(d, f"第{t.day}天 打卡榜", 84, WIDTH - 120, bold=True), fill="white")
     d.text((60, 220), printable(f"{t.course} · {t.date}", 40), font=font(34), fill=(255, 225, 215))
     rate = t.count / t.members if t.members else 0.0
-    d.text((60, 340), "今日打卡", font=font(36), fill=MUTED)
     d.text((60, 390), f"{t.count}", font=font(120, bold=True), fill=INK)
     w = d.textlength(f"{t.count}", font=font(120, bold=True))
     d.text((60 + w + 12, 460), f"/ {t.members} 人", font=font(44), fill=MUTED)
     d.text((WIDTH - 60, 390), f"{rate * 100:.0f}%", font=font(120, bold=True), fill=RED, anchor="ra")
-    d.rounded_rectangle((60, 550, WIDTH - 60, 586), 18, fill=(240, 226, 214))
     if rate > 0:
         d.rounded_rectangle((60, 550, 60 + max(36, int((WIDTH - 120) * min(rate, 1))), 586), 18, fill=ORANGE)
-    d.text((60, 615), "连续打卡榜", font=font(44, bold=True), fill=INK)
     y, rows = 680, t.leaders[:max(1, min(t.top, 10))]
     row_h = 58 if len(rows) > 8 else 66
     if not rows:
@@ -59,7 +80,7 @@ def tally_card(t: Tally) -> bytes:
         y += row_h
     if len(t.leaders) > len(rows):
         d.text((WIDTH // 2, 1350 - 50), f"另有 {len(t.leaders) - len(rows)} 位同学在连续打卡中", font=font(30), fill=MUTED, anchor="mm")
-    return png(img)
+    return img
 
 
 @dataclass(frozen=True)
@@ -133,6 +154,17 @@ class Certificate:
 
 def certificate(c: Certificate) -> bytes:
     """结业证书: a framed certificate with the name, the course, its dates, days checked in and tasks done."""
+    return png(_certificate(c), _certificate_palette())
+
+
+@lru_cache(maxsize=1)
+def _certificate_palette() -> Image.Image:
+    """The certificate's colours, from a sample (every certificate is drawn in the same ones)."""
+    return palette_of(_certificate(Certificate("张同学", "课程", "2026年12月1日至12月7日", 7, 5, "导师·理财导师", "2026年12月7日",
+                                               "20261201-001")))
+
+
+def _certificate(c: Certificate) -> Image.Image:
     img, d = new(1350, (253, 248, 235))
     d.rectangle((30, 30, WIDTH - 30, 1320), outline=GOLD, width=10)
     d.rectangle((52, 52, WIDTH - 52, 1298), outline=GOLD, width=3)
@@ -153,7 +185,7 @@ def certificate(c: Certificate) -> bytes:
     seal(d, 260, 1120, 95, printable(c.issuer, 8))
     if c.number:
         d.text((WIDTH - 140, 1225), f"证书编号 {c.number}", font=font(26), fill=MUTED, anchor="ra")
-    return png(img)
+    return img
 
 
 def seal(d: ImageDraw.ImageDraw, cx: int, cy: int, r: int, text: str) -> None:

@@ -56,5 +56,16 @@ class Calendar:
             for fn in ritual.schedules:
                 for day, hhmm, key, kind, *index in fn(self.pb, start):
                     out.append(Action(at(self.pb, start, day, hhmm), key, kind, day, *index))
+        out = _without_replaced(self.pb, out)
         # stable sort: same-time actions keep the rituals' order (the lesson before its task ...)
         return tuple(sorted(out, key=lambda x: x.due))
+
+
+def _without_replaced(pb: Playbook, actions: list[Action]) -> list[Action]:
+    """Drop each action another one replaces at the same moment (Ritual.action(replaces=...)): one post, not two."""
+    replaces = {kind: replaced for ritual in pb.chosen for kind, scheduled in ritual.actions.items()
+                if (replaced := scheduled.replacing(pb)) is not None}
+    if not replaces:
+        return actions
+    gone = {(replaces[a.kind], a.due) for a in actions if a.kind in replaces}
+    return [a for a in actions if (a.kind, a.due) not in gone]

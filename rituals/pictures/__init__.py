@@ -33,7 +33,7 @@ def _certs(ctx: Context) -> CertificateStore:
 @ritual.schedule
 def calendar(pb, start):
     cfg = pb.section("pictures")
-    if cfg.tally_card and pb.has_section("checkin"):  # right after the text tally (same time, later ritual)
+    if cfg.tally_card != "off" and pb.has_section("checkin"):  # the tally's moment (instead of it, or right after it)
         tally_time = pb.section("checkin").tally_time
         for d in pb.days:
             yield d.day, tally_time, f"tally_card:{d.day}", "tally_card"
@@ -53,6 +53,9 @@ def times(pb):
                f"got {cfg.class_picture_time}")
     if cfg.certificates_until <= cfg.class_picture_time:
         yield f"pictures.certificates_until: 必须晚于 class_picture_time（must be after {cfg.class_picture_time}）"
+    if cfg.tally_card == "instead" and not ("{count}" in cfg.tally_alt and "{leaderboard}" in cfg.tally_alt):
+        yield ("pictures.tally_alt: tally_card 为 instead 时它就是打卡统计，须含 {count} 和 {leaderboard}"
+               "（with instead the alt text is the tally: it must show {count} and {leaderboard}）")
 
 
 # -- drawing and posting ----------------------------------------------------------------------------------
@@ -91,10 +94,30 @@ def _shown(names: dict[str, str], member: str) -> str:
 # -- the day's tally card ----------------------------------------------------------------------------------
 
 
-def post_tally_card(ctx: Context, day: int) -> None:
+def _instead(pb) -> bool:
+    """Is the card the tally (one post, not the text tally and a card)?"""
+    return ritual.config(pb).tally_card == "instead"
+
+
+def _board(ctx: Context, leaders: list[tuple[str, int]], fixed: int) -> str:
+    """The streak board of the alt text, one line a leader, cut where the message would pass max_message_chars."""
     cfg = ritual.config(ctx.pb)
+    room, lines = ctx.pb.settings.max_message_chars - fixed, []
+    for rank, (name, n) in enumerate(leaders[:cfg.leaderboard_size], 1):
+        line = ctx.fmt(cfg.tally_alt_line, rank=rank, name=name, streak=n)
+        if len(line) + 1 > room:
+            break  # the alt stays one message: a long board is cut
+        room -= len(line) + 1
+        lines.append(line)
+    return "\n".join(lines) or ctx.fmt(cfg.tally_alt_empty)
+
+
+def post_tally_card(ctx: Context, day: int) -> None:
+    """The day's card; its alt text says all the text tally says (with "instead" it is the tally)."""
+    cfg = ritual.config(ctx.pb)
+    instead = _instead(ctx.pb)
     members = ctx.member_list()
-    if not members:
+    if not members and not instead:
         return
     current = dict(members)
     done = ctx.store.checkins.done_on(ctx.room, day)
@@ -105,13 +128,16 @@ def post_tally_card(ctx: Context, day: int) -> None:
     when = _day_date(ctx.group, day)
     card = pictures.Tally(ctx.pb.course.title, day, ctx.pb.course.days, f"{when.month}月{when.day}日 周{WEEKDAYS[when.weekday()]}",
                           count, len(members), leaders, cfg.leaderboard_size)
-    rate = f"{(count / len(members) * 100 if members else 0):.0f}%"
-    top = "、".join(f"{name}🔥{n}天" for name, n in leaders[:3]) or "（暂无）"
-    alt = ctx.fmt(cfg.tally_alt, day=day, count=count, members=len(members), rate=rate, leaders=top)
+    values = dict(day=day, count=count, members=len(members), rate=f"{(count / len(members) * 100 if members else 0):.0f}%",
+                  leaders="、".join(f"{name}🔥{n}天" for name, n in leaders[:3]) or ctx.fmt(cfg.tally_alt_empty))
+    alt = ctx.fmt(cfg.tally_alt, leaderboard=_board(ctx, leaders, len(ctx.fmt(cfg.tally_alt, leaderboard="", **values))),
+                  **values)
     ctx.say(alt, image=_picture(ctx, ctx.room, f"tally-{day}.png", card))
+    if instead:  # the text tally's duty, now the card's: the day's check-ins are counted (no acknowledgement owed)
+        ctx.store.acks.mark("checkins", ctx.room, day=day)
 
 
-@ritual.action("tally_card", states=("in_course", "graduation"))
+@ritual.action("tally_card", states=("in_course", "graduation"), replaces="tally", replaces_if=_instead)
 def tally_card(ctx: Context, action: Action) -> None:
     post_tally_card(ctx, action.day)
 

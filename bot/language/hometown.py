@@ -17,6 +17,10 @@ _AREA = re.compile(r"^[\u4e00-\u9fff]{0,6}(?:区|县|镇|乡|村|街道|古城|�
 _AREA_HEAD = re.compile(r"^[\u4e00-\u9fff]{1,4}?(?:区|县|镇|乡|村|街道|新城|山区)")
 
 
+_ADDRESS = re.compile(r"[省市]")  # an official suffix before the district's
+_QUARTER = re.compile(r"^[\u4e00-\u9fff]+$")
+
+
 @dataclass(frozen=True, slots=True)
 class Hometown:
     """A hometown answer: full official names (city None where only a province was given)."""
@@ -58,6 +62,8 @@ class HometownReader:
         self.people = cues.words("hometown", "people")
         self.epithets = cues.words("hometown", "epithets")
         self.names = cues.words("hometown", "names")
+        self.retract = frozenset(cues.words("hometown", "retract"))
+        self.retract_particles = cues.words("hometown", "retract_particles")
         self.leads = self.weak + self.tail + self.corrections  # '纠正一下我是陕西汉中的'
         self.cue_ends = tuple(self.cues) + tuple(self.here) + tuple(self.weak)
 
@@ -71,6 +77,8 @@ class HometownReader:
             mentions, read = mentions[:max(0, MENTIONS - read)], read + len(mentions)
             # '杭州湾新区 房价多少': only a space before a question, one sentence that asks
             theirs = theirs and "我" not in clause.text  # '…，我是江苏盐城的' speaks for themselves
+            if best is not None and not mentions and self._retracts(clause.text):
+                best = None  # '我是江苏的，不对，安徽的': the place said before is taken back
             asked = bool(mentions) and clause.spaced and i + 1 < len(found) and self.scope.asks(found[i + 1][0])
             for m in mentions:
                 rank = self._rank(clause, m, cue_before)
@@ -79,12 +87,18 @@ class HometownReader:
                     best = (max(rank, best[0] if best else 0), m, clause.text[m.start:m.end])
             # ... not another's ('我男朋友老家是东北的，哈尔滨')
             cue_before = not mentions and clause.text.endswith(self.cue_ends) and not self.others.within(clause.text)
-            if self.cues.within(clause.text):
-                theirs = self.others.within(clause.text[:self.cues.spans(clause.text)[0][0]])
+            if self.cues.within(clause.text):  # '看到大家都在报家乡我也来一个': the speaker after the cue is the sender
+                (start, end), = self.cues.spans(clause.text)[:1] or [(0, 0)]
+                theirs = self.others.within(clause.text[:start]) and "我" not in clause.text[end:]
         if best is None:
             return None
         _, m, words = best
         return Hometown(m.province, m.city, self.corrections.within(text), words)
+
+    def _retracts(self, text: str) -> bool:
+        while text and text[-1:] in self.retract_particles:
+            text = text[:-1]
+        return text in self.retract
 
     @staticmethod
     def _refines(m: Mention, than: Mention, as_sure: bool) -> bool:
@@ -135,10 +149,18 @@ class HometownReader:
         # '我是河南周口的今天第一次进群', '我是河南洛阳的牡丹之城欢迎大家', '我是云南昆明的春城四季如春'
         run_on = self.self_cues.within(before) and ("的" in text[m.start:m.end] or after.startswith("的") and (
             after[1:].startswith(self.then) or self.epithets.within(after[1:10])))
-        said = self._answer_tail(after) or run_on
+        said = self._answer_tail(after) or run_on or self._address(text[m.start:m.end], m, after)
         if lead == "" and said:
             return STRONG if cue_before else PLAIN  # '四川成都', '我是山东的', '河北保定的老李', '东莞的打工人报到'
         return 0
+
+    def _address(self, named: str, m: Mention, after: str) -> bool:
+        """'北京市朝阳区望京', '广东省深圳市南山区蛇口': written out like an address, down to a district, and a
+        quarter of it the gazetteer does not list (a few characters, nothing said of them)."""
+        if m.level < 3 or not named.endswith(("区", "县", "旗")) or not _ADDRESS.search(named[:-1]):
+            return False
+        rest = _strip(after, self.tail)
+        return 1 <= len(rest) <= 4 and _QUARTER.match(rest) is not None and not self.elsewhere.within(rest)
 
     def _unnamed(self, before: str) -> str:
         """What comes before a place, without a name said first ('大家好我叫小芳我是' -> '我是')."""

@@ -147,6 +147,7 @@ class Intents:
         self.sighs = cues.words("question", "sighs")
         self.praise = cues.words("question", "praise")
         self.later = cues.words("question", "later")
+        self.no_reply = cues.words("question", "no_reply")
         self.why = cues.words("question", "why")
         self.intensifiers = cues.words("question", "intensifiers")
         self.unable = cues.words("question", "unable")
@@ -452,6 +453,8 @@ class Intents:
         '什么时候买都可以'); in an opt-out, the reason given ('我看不懂，以后别发给我了')."""
         if parts and (parts[0].text.startswith(self.forwarded) or len(parts) > 1 and parts[0].text in self.forwarded_marks):
             return False  # '转发：基金定投的五个误区', '【分享】…': passed on, not asked
+        if any(self.no_reply.within(c.text) for c in parts):
+            return False  # '…就是跟您吐槽一下，您不用回我哈': told, no answer wanted
         solved = any(self.solved.within(c.text) for c in parts)
         for i, c in enumerate(parts):
             if self.greetings.removed(self.scope.core(c.text)) == "":

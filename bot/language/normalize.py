@@ -52,7 +52,9 @@ _QUOTES = re.compile("[\"'“”‘’「」『』《》〈〉@#]")  # quoted wo
 _SPACED_ASCII = re.compile(r"\b([a-z]) (?=[a-z]\b)")  # 'T D' -> 'td'
 # a quoted post ('「小助手：请回复你的家乡」' and WeChat's '- - - -' line under it): what was quoted is someone else's
 # words, the member's own come after it
-_QUOTED = re.compile(r"「[^「」\n:：]{1,24}[:：][^「」]{0,400}」|(?:^|\n)\s*-(?: -){3,}\s*(?:\n|$)")
+# ... and a quoted sentence that the member's own words follow ('「请大家回复家乡完成签到」→ 湖北武汉')
+_QUOTED = re.compile(r"「[^「」\n:：]{1,24}[:：][^「」]{0,400}」|(?:^|\n)\s*-(?: -){3,}\s*(?:\n|$)"
+                     r"|^\s*「[^「」]{6,400}」(?=\s*[^\s「」])")
 
 
 
@@ -101,5 +103,19 @@ def _pattern_of(typos: dict[str, str]) -> re.Pattern:
 
 @lru_cache(maxsize=8)
 def _typo_pattern(wrong: tuple[str, ...]) -> re.Pattern:
-    """One pass over the text for every typo, longest first."""
-    return re.compile("|".join(map(re.escape, sorted(wrong, key=len, reverse=True))) or r"(?!x)x")
+    """One pass over the text for every typo, longest first; a short run of letters at either end of a typo ('zy',
+    'sc', '打ka') matches only where no other letter touches it ('lazy', 'school' keep their letters)."""
+    return re.compile("|".join(map(_bounded, sorted(wrong, key=len, reverse=True))) or r"(?!x)x")
+
+
+_LEAD, _TRAIL = re.compile(r"^[a-z]+"), re.compile(r"[a-z]+$")
+
+
+def _bounded(word: str) -> str:
+    lead, trail = _LEAD.search(word), _TRAIL.search(word)
+    out = re.escape(word)
+    if lead and len(lead.group()) <= 3:
+        out = r"(?<![a-z])" + out
+    if trail and len(trail.group()) <= 3:
+        out += r"(?![a-z])"
+    return out

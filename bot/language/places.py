@@ -1,6 +1,7 @@
 """Place names in a clause: every official name and short form, longest first, resolved to (province, city)."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import ahocorasick
@@ -70,7 +71,8 @@ class Gazetteer:
 
     def find(self, text: str) -> list[Mention]:
         """Runs of place names in the text, each resolved; an ambiguous run is left out."""
-        hits = [(end - len(form) + 1, end + 1, form) for end, form in self._automaton.iter_long(text)]
+        hits = [(end - len(form) + 1, end + 1, form) for end, form in self._automaton.iter_long(text)
+                if not (_LETTER.match(form) and _letters_touch(text, end - len(form) + 1, end + 1))]
         runs: list[list[tuple[int, int, str]]] = []
         for hit in hits:
             if runs and _joined(text, runs[-1][-1][1], hit[0]):
@@ -122,6 +124,14 @@ def known_place(name: str) -> bool:
     """Is the name an official name or short form of a place (for validating aliases)?"""
     ethnic = nations()
     return any(name in (p.name, short_form(p.name, ethnic)) for p in places().values())
+
+
+_LETTER = re.compile(r"[a-z]")
+
+
+def _letters_touch(text: str, start: int, end: int) -> bool:
+    """An English or pinyin name inside a longer word ('sh' in 'shop', 'xian' in 'xiangtan') is no place."""
+    return bool(start and _LETTER.match(text[start - 1]) or end < len(text) and _LETTER.match(text[end]))
 
 
 def _joined(text: str, end: int, start: int) -> bool:

@@ -115,6 +115,7 @@ class Scope:
             f"谁[还又都也会能]{{0,2}}不(?:{_alternation(self.everyone)})"
             f"|(?:怎么|咋|为什么|为啥)(?:就|之前|以前|当初)?(?:{_alternation(self.regret)})(?:{_alternation(self.regret_verbs)})"
             f"|(?:怎么|咋|为什么|为啥)(?:就|之前|以前|当初)?没想到"
+            f"|谁[还又都]?(?:能|会)[\u4e00-\u9fff]{{1,4}}?得(?:会|了|起|懂|住|完|过)[啊呀呢吧]?$"  # '谁能学得会啊': no one
             f"|不是[^?]{{1,12}}?了嘛$"  # '我今天不是把记账表做完了嘛': a reminder, said
             f"|^(?:{_alternation(self.interjections)})*(?:{_alternation(self.surprise)})"
             f"(?:(?!{_alternation(self.judged)})[\u4e00-\u9fff]){{1,3}}的?[吗么啊]$")

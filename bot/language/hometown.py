@@ -18,7 +18,8 @@ _AREA_HEAD = re.compile(r"^[\u4e00-\u9fff]{1,4}?(?:区|县|镇|乡|村|街道|�
 
 
 _ADDRESS = re.compile(r"[省市]")  # an official suffix before the district's
-_QUARTER = re.compile(r"^[\u4e00-\u9fff]+$")
+# a quarter's name: not a comment on the place ('好冷', '下雨了', '今天堵车')
+_QUARTER = re.compile(r"^(?![好很太真超挺特也都又还不没今明昨天在有])[\u4e00-\u9fff]+(?<![了吗啊呢吧呀的])$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,6 +169,8 @@ class HometownReader:
             return before
         start, end = self.names.spans(before)[0]
         me = self.self_cues.spans(before[end:])
+        if not me and 0 < before.find("是", end) - end <= 4:  # '我叫小美是江苏苏州的'
+            me = [(before.find("是", end) - end, before.find("是", end) - end + 1)]
         if not me or me[-1][0] > 6 or _strip(before[:start], self.leads) != "":
             return before  # a name is short: '我叫王秀英我是…'
         return before[end + me[-1][0]:]

@@ -82,6 +82,8 @@ class Intents:
         self.shown_heads = cues.words("practice", "shown_heads")
         self.shown_tails = cues.words("practice", "shown_tails")
         self.acts = cues.words("practice", "acts")
+        self.sent_subjects = cues.words("practice", "sent_subjects")
+        self.sent = cues.words("practice", "sent")
         self.graduation_words = cues.words("graduation", "words")
         self.graduation_compounds = cues.words("graduation", "compounds")
         self.graduation_leads = cues.words("graduation", "leads")
@@ -229,6 +231,8 @@ class Intents:
         if pictures and all(c.text.strip(PIC + DONE) == "" for c in parts):
             return True  # '[图片]', '[图片][图片] ✅': the work shown, nothing said
         parts = _crossed(parts) if len(parts) < 2 else self.own(_crossed(parts))
+        if any(self._sent(c) for c in parts):
+            return True  # '截图发上来了', '截图已经发给助教了'
         for i, clause in enumerate(parts):
             subjects = self.subjects.spans(clause.text)
             compounds = self.practice_compounds.spans(clause.text) if subjects else []
@@ -259,6 +263,14 @@ class Intents:
                 if later.text == DONE or (leads and self.scope.affirms(later, *(at[0] if at else (0, 0)))):
                     return True
         return False
+
+    def _sent(self, clause: Clause) -> bool:
+        """'截图发上来了', '截图已经发给助教了': a screenshot said to be sent (not '截图保存好了', '截图怎么发')."""
+        shot = self.sent_subjects.spans(clause.text)[:1]
+        if not shot or self.subjects.within(clause.text):
+            return False  # with the work named, the work's own words decide ('实操截图发不上来')
+        sent = [(s, e) for s, e in self.sent.spans(clause.text[shot[0][1]:])[:_HITS]]
+        return any(self.scope.affirms(clause, shot[0][1] + s, shot[0][1] + e) for s, e in sent)
 
     def _head(self, clause: Clause, subjects: list, compounds: list) -> tuple[Clause, list, list]:
         """'没做完的实操今晚做完了', '前天没交的作业，今天补上了': a not-done said of the work, before its 的, names which

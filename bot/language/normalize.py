@@ -84,7 +84,7 @@ def normalize(text: str, typos: dict[str, str] | None = None, limit: int = MAX_C
         text = _NOISE.sub(" ", text)
     text = _SPACED_ASCII.sub(r"\1", _REPEAT.sub(r"\1", text).lower())
     if typos:
-        text = _pattern_of(typos).sub(lambda m: typos[m.group(0)], text)
+        text = _pattern_of(typos).sub(lambda m: _fix(typos, m), text)
     return _SPACE.sub(" ", text).strip()
 
 
@@ -103,19 +103,19 @@ def _pattern_of(typos: dict[str, str]) -> re.Pattern:
 
 @lru_cache(maxsize=8)
 def _typo_pattern(wrong: tuple[str, ...]) -> re.Pattern:
-    """One pass over the text for every typo, longest first; a short run of letters at either end of a typo ('zy',
-    'sc', '打ka') matches only where no other letter touches it ('lazy', 'school' keep their letters)."""
-    return re.compile("|".join(map(_bounded, sorted(wrong, key=len, reverse=True))) or r"(?!x)x")
+    """One pass over the text for every typo, longest first."""
+    return re.compile("|".join(map(re.escape, sorted(wrong, key=len, reverse=True))) or r"(?!x)x")
 
 
-_LEAD, _TRAIL = re.compile(r"^[a-z]+"), re.compile(r"[a-z]+$")
+_LEAD, _TRAIL = re.compile(r"^[a-z]{1,3}(?![a-z])"), re.compile(r"(?<![a-z])[a-z]{1,3}$")
 
 
-def _bounded(word: str) -> str:
-    lead, trail = _LEAD.search(word), _TRAIL.search(word)
-    out = re.escape(word)
-    if lead and len(lead.group()) <= 3:
-        out = r"(?<![a-z])" + out
-    if trail and len(trail.group()) <= 3:
-        out += r"(?![a-z])"
-    return out
+def _fix(typos: dict[str, str], match: re.Match) -> str:
+    """The meant word; but a typo with a short run of letters at an end ('zy', 'sc', '打ka') only where no other letter
+    touches it ('lazy', 'school' keep their letters)."""
+    word, text = match.group(0), match.string
+    start, end = match.span()
+    if (start and "a" <= text[start - 1] <= "z" and _LEAD.match(word)) or (
+            end < len(text) and "a" <= text[end] <= "z" and _TRAIL.search(word)):
+        return word
+    return typos[word]

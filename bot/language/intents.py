@@ -84,6 +84,7 @@ class Intents:
         self.acts = cues.words("practice", "acts")
         self.sent_subjects = cues.words("practice", "sent_subjects")
         self.sent = cues.words("practice", "sent")
+        self.doers = tuple(cues.words("practice", "doers"))
         self.graduation_words = cues.words("graduation", "words")
         self.graduation_compounds = cues.words("graduation", "compounds")
         self.graduation_leads = cues.words("graduation", "leads")
@@ -245,7 +246,8 @@ class Intents:
                 return True  # 'Done with 作业', '完成 今日实操'
             if self.scope.asks(clause) and self._own_answer(parts[i + 1:i + 3]):
                 return True  # '你作业交了吗？我的交了': asked another, then said of their own
-            done = [(s, e) for s, e in self.done.spans(clause.text)[:_HITS] if not _inside(compounds, s, e)]
+            done = [(s, e) for s, e in self.done.spans(clause.text)[:_HITS] if not _inside(compounds, s, e)
+                    and not clause.text.startswith(self.doers, e)]  # '实操做完的同学好厉害': others who did it
             if done:
                 if any(self.scope.affirms(clause, s, e) for s, e in done):
                     return True

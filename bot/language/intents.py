@@ -155,7 +155,9 @@ class Intents:
         self.intensifiers = cues.words("question", "intensifiers")
         self.unable = cues.words("question", "unable")
         self.wishes = cues.words("question", "wishes")
-        self._habit = re.compile(f"(?:为什么|为啥|怎么|咋)我(?:{'|'.join(map(re.escape, cues.words('question', 'habits')))})")
+        # '为啥我总是管不住手', '为啥我一学就困': a why about one's own habit
+        self._habit = re.compile(f"(?:为什么|为啥|怎么|咋)我(?:{'|'.join(map(re.escape, cues.words('question', 'habits')))}"
+                                 f"|一[\u4e00-\u9fff]{{1,3}}就)")
         self._praise_shape = re.compile(f"(?:怎么|咋|为什么|为啥)[^?]{{0,6}}?(?:这么|那么|如此|什么都|啥都)[^?]{{0,4}}?"
                                         f"(?:{'|'.join(map(re.escape, self.praise))})")
         surnames = "".join(w for w in cues.words("scope", "surnames") if len(w) == 1) or "\x00"

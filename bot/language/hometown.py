@@ -63,6 +63,8 @@ class HometownReader:
         self.people = cues.words("hometown", "people")
         self.epithets = cues.words("hometown", "epithets")
         self.names = cues.words("hometown", "names")
+        near = "|".join(map(re.escape, cues.words("hometown", "near"))) or r"(?!x)x"
+        self._near = re.compile(f"^[\u4e00-\u9fff]{{2,6}}?(?:{near})")
         self.retract = frozenset(cues.words("hometown", "retract"))
         self.retract_particles = cues.words("hometown", "retract_particles")
         self.leads = self.weak + self.tail + self.corrections  # '纠正一下我是陕西汉中的'
@@ -185,6 +187,9 @@ class HometownReader:
         area = _AREA_HEAD.match(rest)
         if area and _strip(rest[area.end():], self.tail) == "":
             return True  # '苏州工业园区', '成都高新区', '东莞虎门的': a part of the city the gazetteer does not list
+        near = self._near.match(after)
+        if near and _strip(after[near.end():], self.tail) == "":
+            return True  # '义乌小商品城那边的': a landmark of the place, and near it
         if after.startswith("人在") or (after.startswith("人") and rest.startswith("在")):
             return True  # '安徽合肥人在杭州': who they are, then where they are
         person = next((p for p in self.people if rest.startswith(p)), None)

@@ -63,6 +63,8 @@ class HometownReader:
         self.people = cues.words("hometown", "people")
         self.epithets = cues.words("hometown", "epithets")
         self.names = cues.words("hometown", "names")
+        self.grew_up = tuple(cues.words("hometown", "grew_up"))
+        self.raised_in = cues.words("hometown", "raised_in")
         near = "|".join(map(re.escape, cues.words("hometown", "near"))) or r"(?!x)x"
         self._near = re.compile(f"^[\u4e00-\u9fff]{{2,6}}?(?:{near})")
         self.retract = frozenset(cues.words("hometown", "retract"))
@@ -73,6 +75,7 @@ class HometownReader:
     def read(self, text: str, parts: list[Clause]) -> Hometown | None:
         """The hometown the message gives, or None (a place in ordinary chat is not an answer)."""
         best: tuple[int, Mention, str] | None = None
+        taken_back: tuple[int, Mention, str] | None = None
         cue_before = False  # the previous clause was a cue with no place ('家乡签到：' / '坐标')
         theirs = False  # an earlier clause gave another's home ('我男朋友老家是东北的，哈尔滨')
         found, read = self._places(parts), 0
@@ -81,7 +84,9 @@ class HometownReader:
             # '杭州湾新区 房价多少': only a space before a question, one sentence that asks
             theirs = theirs and "我" not in clause.text  # '…，我是江苏盐城的' speaks for themselves
             if best is not None and not mentions and self._retracts(clause.text):
-                best = None  # '我是江苏的，不对，安徽的': the place said before is taken back
+                # '我是江苏的，不对，安徽的', '湖南长沙（打错了，是株洲）': the place said before is taken back, if
+                # another follows ('…其实是贵州安顺的，说错了' ends with it)
+                taken_back, best = best, None
             asked = bool(mentions) and clause.spaced and i + 1 < len(found) and self.scope.asks(found[i + 1][0])
             for m in mentions:
                 rank = self._rank(clause, m, cue_before)
@@ -93,6 +98,7 @@ class HometownReader:
             if self.cues.within(clause.text):  # '看到大家都在报家乡我也来一个': the speaker after the cue is the sender
                 (start, end), = self.cues.spans(clause.text)[:1] or [(0, 0)]
                 theirs = self.others.within(clause.text[:start]) and "我" not in clause.text[end:]
+        best = best or taken_back
         if best is None:
             return None
         _, m, words = best
@@ -101,7 +107,7 @@ class HometownReader:
     def _retracts(self, text: str) -> bool:
         while text and text[-1:] in self.retract_particles:
             text = text[:-1]
-        return text in self.retract
+        return text in self.retract or text in self.corrections
 
     @staticmethod
     def _refines(m: Mention, than: Mention, as_sure: bool) -> bool:
@@ -140,6 +146,8 @@ class HometownReader:
                     return 0  # '我老公老家是湖南的'
                 if len(gap) <= 6 and not self.elsewhere.within(gap):
                     return rank
+        if after.startswith(self.grew_up) and _strip(before, self.raised_in + self.leads) == "":
+            return STRONG  # (老家 over it) '在威海长大的', '芜湖出生，上海长大', '四川德阳籍': born or raised there
         if m.weak:  # a county's short name counts only right after 来自 / 老家 / 家乡, or as '我是婺源的'
             self_said = self.self_cues.within(before) and _strip(before, self.weak + self.tail) == ""
             return PLAIN if self_said and _strip(after, self.tail) == "" else 0

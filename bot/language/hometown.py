@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from bot.language.clauses import Clause
 from bot.language.cues import Cues
+from bot.language.gazetteer import nations
 from bot.language.places import Gazetteer, Mention
 from bot.language.scope import Scope
 
@@ -63,6 +64,7 @@ class HometownReader:
         self.people = cues.words("hometown", "people")
         self.epithets = cues.words("hometown", "epithets")
         self.names = cues.words("hometown", "names")
+        self.nations = tuple(nations())  # longest first
         self.grew_up = tuple(cues.words("hometown", "grew_up"))
         self.raised_in = cues.words("hometown", "raised_in")
         near = "|".join(map(re.escape, cues.words("hometown", "near"))) or r"(?!x)x"
@@ -200,5 +202,7 @@ class HometownReader:
             return True  # '义乌小商品城那边的': a landmark of the place, and near it
         if after.startswith("人在") or (after.startswith("人") and rest.startswith("在")):
             return True  # '安徽合肥人在杭州': who they are, then where they are
+        ethnic = next((n for n in self.nations if rest.startswith(n) and len(n) >= 2), "")  # '恩施的土家妹子'
+        rest = rest[len(ethnic):] if ethnic and not rest.startswith(self.people) else rest
         person = next((p for p in self.people if rest.startswith(p)), None)
         return person is not None and len(_strip(rest[len(person):], self.tail)) <= 1  # '重庆妹子一枚

@@ -376,6 +376,11 @@ def test_what_set_h_taught(text, private, intents):
     ("My husband is from Wuhan", None),
     ("sh的房价谁买得起", None),
     ("I went to the shop", None),  # 'sh' inside a word is no place
+    ("bj的", ("北京市", "北京市", False)),
+    ("TJ", None),  # initials alone may be anything
+    ("恩施的土家妹子来报到啦", ("湖北省", "恩施土家族苗族自治州", False)),
+    ("芜湖出生，上海长大", ("安徽省", "芜湖市", False)),
+    ("湖南长沙（打错了，是株洲）", ("湖南省", "株洲市", True)),
     ("明天去杭州，不是，去苏州", None),
 ])
 def test_hometowns_set_h_taught(text, home):

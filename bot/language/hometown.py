@@ -151,7 +151,11 @@ class HometownReader:
         if after.startswith(self.grew_up) and _strip(before, self.raised_in + self.leads) == "":
             return STRONG  # (老家 over it) '在威海长大的', '芜湖出生，上海长大', '四川德阳籍': born or raised there
         if m.weak:  # a county's short name counts only right after 来自 / 老家 / 家乡, or as '我是婺源的'
+            if cue_before and before == "" and _strip(after, self.tail) == "":
+                return STRONG  # '来自 HZ', '家乡签到： 婺源'
             self_said = self.self_cues.within(before) and _strip(before, self.weak + self.tail) == ""
+            if m.letters and _strip(before, self.leads) == "" and after and self._answer_tail(after):
+                return PLAIN  # 'bj的', 'SH的，大家好' (a lone 'tj' may be anything)
             return PLAIN if self_said and _strip(after, self.tail) == "" else 0
         if self.elsewhere.within(before) or after.startswith(self.elsewhere):
             return 0  # '明天去北京出差', '在深圳工作'

@@ -23,6 +23,7 @@ class Mention:
     city: str | None
     level: int  # the deepest level named (1 province, 2 prefecture, 3 county/district)
     weak: bool = False  # a county's short name alone ('婺源'): a place only where the member says 'from'
+    letters: bool = False  # pinyin initials ('hz', 'bj'): weak too, but also '…的' / '…人' ('bj的')
 
 
 class Gazetteer:
@@ -117,7 +118,8 @@ class Gazetteer:
             chosen.append(opts[0])
         deepest = max(chosen, key=lambda p: p.level)
         city = deepest.city if deepest.level >= 2 else CITY_PROVINCES.get(deepest.code[:2])
-        return Mention(run[0][0], run[len(chosen) - 1][1], deepest.province, city, deepest.level, weak)
+        letters = len(run) == 1 and len(first) <= 3 and _LETTER.match(first) is not None
+        return Mention(run[0][0], run[len(chosen) - 1][1], deepest.province, city, deepest.level, weak or letters, letters)
 
 
 def known_place(name: str) -> bool:

@@ -71,6 +71,7 @@ class HometownReader:
         self._near = re.compile(f"^[\u4e00-\u9fff]{{2,6}}?(?:{near})")
         self.retract = frozenset(cues.words("hometown", "retract"))
         self.retract_particles = cues.words("hometown", "retract_particles")
+        self.retract_leads = cues.words("hometown", "retract_leads")
         self.leads = self.weak + self.tail + self.corrections  # '纠正一下我是陕西汉中的'
         self.cue_ends = tuple(self.cues) + tuple(self.here) + tuple(self.weak)
 
@@ -85,6 +86,8 @@ class HometownReader:
             mentions, read = mentions[:max(0, MENTIONS - read)], read + len(mentions)
             # '杭州湾新区 房价多少': only a space before a question, one sentence that asks
             theirs = theirs and "我" not in clause.text  # '…，我是江苏盐城的' speaks for themselves
+            if best is not None and mentions and self.corrections.within(clause.text[:mentions[0].start]):
+                taken_back, best = best, None  # '浙江温州 → 更正为浙江台州': corrected in the clause that names the place
             if best is not None and not mentions and self._retracts(clause.text):
                 # '我是江苏的，不对，安徽的', '湖南长沙（打错了，是株洲）': the place said before is taken back, if
                 # another follows ('…其实是贵州安顺的，说错了' ends with it)
@@ -107,6 +110,7 @@ class HometownReader:
         return Hometown(m.province, m.city, self.corrections.within(text), words)
 
     def _retracts(self, text: str) -> bool:
+        text = _strip(text, self.retract_leads)  # '哦口误', 'sorry打错了'
         while text and text[-1:] in self.retract_particles:
             text = text[:-1]
         return text in self.retract or text in self.corrections

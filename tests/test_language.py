@@ -323,6 +323,77 @@ def test_whose_home_it_is(text, home):
     assert (read and (read.province, read.city)) == home
 
 
+@pytest.mark.parametrize("text, private, intents", [
+    # set H and round 6: dialect, slang and initials for done; the work handed in; others who did it; Wu's 伐 asks
+    ("zy交了", False, ["practice"]),
+    ("实操整完了", False, ["practice"]),
+    ("功课搞掂", False, ["practice"]),
+    ("sc完成", False, ["practice"]),
+    ("老师我的实抄做完了", False, ["practice"]),
+    ("模拟盘开好了，也按老师说的买了第一笔指数基金，截图发上来了", False, ["practice"]),
+    ("截图保存好了，回头慢慢看", False, []),
+    ("实操做完的同学好厉害", False, []),
+    ("侬作业交了伐", False, []),
+    ("homework not done yet", False, []),
+    ("school homework is hard", False, []),
+    ("今天大卡 学习了", False, ["checkin"]),
+    ("Day5 checked ✅", False, ["checkin"]),
+    ("今天吃了800大卡", False, []),
+    ("打卡莫得用", False, []),
+    ("俺毕业咧", False, ["graduation"]),
+    ("我毕业辽", False, ["graduation"]),
+    ("恭喜自己毕业🎉", False, ["graduation"]),
+    ("小王都毕业了，我还在第三天😂", False, []),
+    ("把我的号从群发里去掉", True, ["optout"]),
+    ("我已经不需要这些理财信息了，麻烦停发", True, ["optout"]),
+    ("不要在发了", True, ["optout"]),
+    ("这年头谁还把钱存银行啊？利息那么低", True, []),
+    ("太难了吧，谁能学得会啊", True, []),
+    ("今天又亏了两百，就是跟您说说，不用回复哈", True, []),
+    ("老师，定投多少合适？不急，您有空再回我", True, ["question"]),
+])
+def test_what_set_h_taught(text, private, intents):
+    assert READER.read(text, private=private).intents() == intents
+
+
+@pytest.mark.parametrize("text, home", [
+    ("我是江苏的，不对，安徽的", ("安徽省", None, False)),  # a self-correction in one message: the later place
+    ("台灣…不是啦，我是福建漳州的", ("福建省", "漳州市", False)),
+    ("来自台湾台北", ("台湾省", None, False)),  # the adcode table has no Taiwanese cities: the province, city unknown
+    ("我系广东佛山嘅", ("广东省", "佛山市", False)),
+    ("我屋头是四川南充", ("四川省", "南充市", False)),
+    ("阿拉上海人", ("上海市", "上海市", False)),
+    ("俺是山东临沂的", ("山东省", "临沂市", False)),
+    ("吉林长春银儿，大伙好", ("吉林省", "长春市", False)),
+    ("来自 HZ", ("浙江省", "杭州市", False)),
+    ("Huzhou, Zhejiang 🙋", ("浙江省", "湖州市", False)),
+    ("Born and raised in Shanghai", ("上海市", "上海市", False)),
+    ("北京市朝阳区望京", ("北京市", "北京市", False)),  # an address down to a quarter the table does not list
+    ("「请大家回复家乡完成签到」→ 湖北武汉", ("湖北省", "武汉市", False)),  # the bot's post quoted, then the answer
+    ("看到大家都在报家乡我也来一个：湖北十堰的，不过一直在武汉上班", ("湖北省", "十堰市", False)),
+    ("义乌小商品城那边的，大家好", ("浙江省", "金华市", False)),
+    ("上海市浦东新区好冷", None),
+    ("My husband is from Wuhan", None),
+    ("sh的房价谁买得起", None),
+    ("I went to the shop", None),  # 'sh' inside a word is no place
+    ("bj的", ("北京市", "北京市", False)),
+    ("TJ", None),  # initials alone may be anything
+    ("恩施的土家妹子来报到啦", ("湖北省", "恩施土家族苗族自治州", False)),
+    ("芜湖出生，上海长大", ("安徽省", "芜湖市", False)),
+    ("湖南长沙（打错了，是株洲）", ("湖南省", "株洲市", True)),
+    ("明天去杭州，不是，去苏州", None),
+])
+def test_hometowns_set_h_taught(text, home):
+    got = READER.read(text).hometown
+    assert ((got.province, got.city, got.correction) if got else None) == home
+
+
+def test_a_short_typo_in_letters_is_fixed_only_as_a_word_of_its_own():
+    assert READER.read("zy交了").text == "作业交了"
+    assert READER.read("lazy day").text == "lazy day"  # no 作业 inside 'lazy'
+    assert READER.read("school").text == "school"  # no 实操 inside 'school'
+
+
 def test_the_eval_script_scores_a_held_out_set_given_by_path_and_says_when_there_is_none(tmp_path, capsys, monkeypatch):
     ev = _eval()
     held = tmp_path / "held.jsonl"

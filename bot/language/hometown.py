@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from bot.language.clauses import Clause
 from bot.language.cues import Cues
+from bot.language.gazetteer import nations
 from bot.language.places import Gazetteer, Mention
 from bot.language.scope import Scope
 
@@ -15,6 +16,11 @@ _TOWN = re.compile(r"^[\u4e00-\u9fff]{2}[的人]$")  # '(东莞)虎门的', '(�
 _AREA = re.compile(r"^[\u4e00-\u9fff]{0,6}(?:区|县|镇|乡|村|街道|古城|古镇|老城|新城|农村|乡下|山区|岛)[的人]?$")
 # ... and such a part named before the fillers of an answer ('深圳龙华区报到': a district newer than the table)
 _AREA_HEAD = re.compile(r"^[\u4e00-\u9fff]{1,4}?(?:区|县|镇|乡|村|街道|新城|山区)")
+
+
+_ADDRESS = re.compile(r"[省市]")  # an official suffix before the district's
+# a quarter's name: not a comment on the place ('好冷', '下雨了', '今天堵车')
+_QUARTER = re.compile(r"^(?![好很太真超挺特也都又还不没今明昨天在有])[\u4e00-\u9fff]+(?<![了吗啊呢吧呀的])$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,12 +64,21 @@ class HometownReader:
         self.people = cues.words("hometown", "people")
         self.epithets = cues.words("hometown", "epithets")
         self.names = cues.words("hometown", "names")
+        self.nations = tuple(nations())  # longest first
+        self.grew_up = tuple(cues.words("hometown", "grew_up"))
+        self.raised_in = cues.words("hometown", "raised_in")
+        near = "|".join(map(re.escape, cues.words("hometown", "near"))) or r"(?!x)x"
+        self._near = re.compile(f"^[\u4e00-\u9fff]{{2,6}}?(?:{near})")
+        self.retract = frozenset(cues.words("hometown", "retract"))
+        self.retract_particles = cues.words("hometown", "retract_particles")
+        self.retract_leads = cues.words("hometown", "retract_leads")
         self.leads = self.weak + self.tail + self.corrections  # '纠正一下我是陕西汉中的'
         self.cue_ends = tuple(self.cues) + tuple(self.here) + tuple(self.weak)
 
     def read(self, text: str, parts: list[Clause]) -> Hometown | None:
         """The hometown the message gives, or None (a place in ordinary chat is not an answer)."""
         best: tuple[int, Mention, str] | None = None
+        taken_back: tuple[int, Mention, str] | None = None
         cue_before = False  # the previous clause was a cue with no place ('家乡签到：' / '坐标')
         theirs = False  # an earlier clause gave another's home ('我男朋友老家是东北的，哈尔滨')
         found, read = self._places(parts), 0
@@ -71,6 +86,12 @@ class HometownReader:
             mentions, read = mentions[:max(0, MENTIONS - read)], read + len(mentions)
             # '杭州湾新区 房价多少': only a space before a question, one sentence that asks
             theirs = theirs and "我" not in clause.text  # '…，我是江苏盐城的' speaks for themselves
+            if best is not None and mentions and self.corrections.within(clause.text[:mentions[0].start]):
+                taken_back, best = best, None  # '浙江温州 → 更正为浙江台州': corrected in the clause that names the place
+            if best is not None and not mentions and self._retracts(clause.text):
+                # '我是江苏的，不对，安徽的', '湖南长沙（打错了，是株洲）': the place said before is taken back, if
+                # another follows ('…其实是贵州安顺的，说错了' ends with it)
+                taken_back, best = best, None
             asked = bool(mentions) and clause.spaced and i + 1 < len(found) and self.scope.asks(found[i + 1][0])
             for m in mentions:
                 rank = self._rank(clause, m, cue_before)
@@ -79,12 +100,20 @@ class HometownReader:
                     best = (max(rank, best[0] if best else 0), m, clause.text[m.start:m.end])
             # ... not another's ('我男朋友老家是东北的，哈尔滨')
             cue_before = not mentions and clause.text.endswith(self.cue_ends) and not self.others.within(clause.text)
-            if self.cues.within(clause.text):
-                theirs = self.others.within(clause.text[:self.cues.spans(clause.text)[0][0]])
+            if self.cues.within(clause.text):  # '看到大家都在报家乡我也来一个': the speaker after the cue is the sender
+                (start, end), = self.cues.spans(clause.text)[:1] or [(0, 0)]
+                theirs = self.others.within(clause.text[:start]) and "我" not in clause.text[end:]
+        best = best or taken_back
         if best is None:
             return None
         _, m, words = best
         return Hometown(m.province, m.city, self.corrections.within(text), words)
+
+    def _retracts(self, text: str) -> bool:
+        text = _strip(text, self.retract_leads)  # '哦口误', 'sorry打错了'
+        while text and text[-1:] in self.retract_particles:
+            text = text[:-1]
+        return text in self.retract or text in self.corrections
 
     @staticmethod
     def _refines(m: Mention, than: Mention, as_sure: bool) -> bool:
@@ -123,8 +152,14 @@ class HometownReader:
                     return 0  # '我老公老家是湖南的'
                 if len(gap) <= 6 and not self.elsewhere.within(gap):
                     return rank
+        if after.startswith(self.grew_up) and _strip(before, self.raised_in + self.leads) == "":
+            return STRONG  # (老家 over it) '在威海长大的', '芜湖出生，上海长大', '四川德阳籍': born or raised there
         if m.weak:  # a county's short name counts only right after 来自 / 老家 / 家乡, or as '我是婺源的'
+            if cue_before and before == "" and _strip(after, self.tail) == "":
+                return STRONG  # '来自 HZ', '家乡签到： 婺源'
             self_said = self.self_cues.within(before) and _strip(before, self.weak + self.tail) == ""
+            if m.letters and _strip(before, self.leads) == "" and after and self._answer_tail(after):
+                return PLAIN  # 'bj的', 'SH的，大家好' (a lone 'tj' may be anything)
             return PLAIN if self_said and _strip(after, self.tail) == "" else 0
         if self.elsewhere.within(before) or after.startswith(self.elsewhere):
             return 0  # '明天去北京出差', '在深圳工作'
@@ -135,10 +170,18 @@ class HometownReader:
         # '我是河南周口的今天第一次进群', '我是河南洛阳的牡丹之城欢迎大家', '我是云南昆明的春城四季如春'
         run_on = self.self_cues.within(before) and ("的" in text[m.start:m.end] or after.startswith("的") and (
             after[1:].startswith(self.then) or self.epithets.within(after[1:10])))
-        said = self._answer_tail(after) or run_on
+        said = self._answer_tail(after) or run_on or self._address(text[m.start:m.end], m, after)
         if lead == "" and said:
             return STRONG if cue_before else PLAIN  # '四川成都', '我是山东的', '河北保定的老李', '东莞的打工人报到'
         return 0
+
+    def _address(self, named: str, m: Mention, after: str) -> bool:
+        """'北京市朝阳区望京', '广东省深圳市南山区蛇口': written out like an address, down to a district, and a
+        quarter of it the gazetteer does not list (a few characters, nothing said of them)."""
+        if m.level < 3 or not named.endswith(("区", "县", "旗")) or not _ADDRESS.search(named[:-1]):
+            return False
+        rest = _strip(after, self.tail)
+        return 1 <= len(rest) <= 4 and _QUARTER.match(rest) is not None and not self.elsewhere.within(rest)
 
     def _unnamed(self, before: str) -> str:
         """What comes before a place, without a name said first ('大家好我叫小芳我是' -> '我是')."""
@@ -146,6 +189,8 @@ class HometownReader:
             return before
         start, end = self.names.spans(before)[0]
         me = self.self_cues.spans(before[end:])
+        if not me and 0 < before.find("是", end) - end <= 4:  # '我叫小美是江苏苏州的'
+            me = [(before.find("是", end) - end, before.find("是", end) - end + 1)]
         if not me or me[-1][0] > 6 or _strip(before[:start], self.leads) != "":
             return before  # a name is short: '我叫王秀英我是…'
         return before[end + me[-1][0]:]
@@ -160,7 +205,12 @@ class HometownReader:
         area = _AREA_HEAD.match(rest)
         if area and _strip(rest[area.end():], self.tail) == "":
             return True  # '苏州工业园区', '成都高新区', '东莞虎门的': a part of the city the gazetteer does not list
+        near = self._near.match(after)
+        if near and _strip(after[near.end():], self.tail) == "":
+            return True  # '义乌小商品城那边的': a landmark of the place, and near it
         if after.startswith("人在") or (after.startswith("人") and rest.startswith("在")):
             return True  # '安徽合肥人在杭州': who they are, then where they are
+        ethnic = next((n for n in self.nations if rest.startswith(n) and len(n) >= 2), "")  # '恩施的土家妹子'
+        rest = rest[len(ethnic):] if ethnic and not rest.startswith(self.people) else rest
         person = next((p for p in self.people if rest.startswith(p)), None)
         return person is not None and len(_strip(rest[len(person):], self.tail)) <= 1  # '重庆妹子一枚

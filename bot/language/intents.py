@@ -82,6 +82,9 @@ class Intents:
         self.shown_heads = cues.words("practice", "shown_heads")
         self.shown_tails = cues.words("practice", "shown_tails")
         self.acts = cues.words("practice", "acts")
+        self.sent_subjects = cues.words("practice", "sent_subjects")
+        self.sent = cues.words("practice", "sent")
+        self.doers = tuple(cues.words("practice", "doers"))
         self.graduation_words = cues.words("graduation", "words")
         self.graduation_compounds = cues.words("graduation", "compounds")
         self.graduation_leads = cues.words("graduation", "leads")
@@ -147,11 +150,14 @@ class Intents:
         self.sighs = cues.words("question", "sighs")
         self.praise = cues.words("question", "praise")
         self.later = cues.words("question", "later")
+        self.no_reply = cues.words("question", "no_reply")
         self.why = cues.words("question", "why")
         self.intensifiers = cues.words("question", "intensifiers")
         self.unable = cues.words("question", "unable")
         self.wishes = cues.words("question", "wishes")
-        self._habit = re.compile(f"(?:为什么|为啥|怎么|咋)我(?:{'|'.join(map(re.escape, cues.words('question', 'habits')))})")
+        # '为啥我总是管不住手', '为啥我一学就困': a why about one's own habit
+        self._habit = re.compile(f"(?:为什么|为啥|怎么|咋)我(?:{'|'.join(map(re.escape, cues.words('question', 'habits')))}"
+                                 f"|一[\u4e00-\u9fff]{{1,3}}就)")
         self._praise_shape = re.compile(f"(?:怎么|咋|为什么|为啥)[^?]{{0,6}}?(?:这么|那么|如此|什么都|啥都)[^?]{{0,4}}?"
                                         f"(?:{'|'.join(map(re.escape, self.praise))})")
         surnames = "".join(w for w in cues.words("scope", "surnames") if len(w) == 1) or "\x00"
@@ -228,6 +234,8 @@ class Intents:
         if pictures and all(c.text.strip(PIC + DONE) == "" for c in parts):
             return True  # '[图片]', '[图片][图片] ✅': the work shown, nothing said
         parts = _crossed(parts) if len(parts) < 2 else self.own(_crossed(parts))
+        if any(self._sent(c) for c in parts):
+            return True  # '截图发上来了', '截图已经发给助教了'
         for i, clause in enumerate(parts):
             subjects = self.subjects.spans(clause.text)
             compounds = self.practice_compounds.spans(clause.text) if subjects else []
@@ -240,7 +248,8 @@ class Intents:
                 return True  # 'Done with 作业', '完成 今日实操'
             if self.scope.asks(clause) and self._own_answer(parts[i + 1:i + 3]):
                 return True  # '你作业交了吗？我的交了': asked another, then said of their own
-            done = [(s, e) for s, e in self.done.spans(clause.text)[:_HITS] if not _inside(compounds, s, e)]
+            done = [(s, e) for s, e in self.done.spans(clause.text)[:_HITS] if not _inside(compounds, s, e)
+                    and not clause.text.startswith(self.doers, e)]  # '实操做完的同学好厉害': others who did it
             if done:
                 if any(self.scope.affirms(clause, s, e) for s, e in done):
                     return True
@@ -258,6 +267,14 @@ class Intents:
                 if later.text == DONE or (leads and self.scope.affirms(later, *(at[0] if at else (0, 0)))):
                     return True
         return False
+
+    def _sent(self, clause: Clause) -> bool:
+        """'截图发上来了', '截图已经发给助教了': a screenshot said to be sent (not '截图保存好了', '截图怎么发')."""
+        shot = self.sent_subjects.spans(clause.text)[:1]
+        if not shot or self.subjects.within(clause.text):
+            return False  # with the work named, the work's own words decide ('实操截图发不上来')
+        sent = [(s, e) for s, e in self.sent.spans(clause.text[shot[0][1]:])[:_HITS]]
+        return any(self.scope.affirms(clause, shot[0][1] + s, shot[0][1] + e) for s, e in sent)
 
     def _head(self, clause: Clause, subjects: list, compounds: list) -> tuple[Clause, list, list]:
         """'没做完的实操今晚做完了', '前天没交的作业，今天补上了': a not-done said of the work, before its 的, names which
@@ -452,6 +469,8 @@ class Intents:
         '什么时候买都可以'); in an opt-out, the reason given ('我看不懂，以后别发给我了')."""
         if parts and (parts[0].text.startswith(self.forwarded) or len(parts) > 1 and parts[0].text in self.forwarded_marks):
             return False  # '转发：基金定投的五个误区', '【分享】…': passed on, not asked
+        if any(self.no_reply.within(c.text) for c in parts):
+            return False  # '…就是跟您吐槽一下，您不用回我哈': told, no answer wanted
         solved = any(self.solved.within(c.text) for c in parts)
         for i, c in enumerate(parts):
             if self.greetings.removed(self.scope.core(c.text)) == "":

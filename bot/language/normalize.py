@@ -52,7 +52,9 @@ _QUOTES = re.compile("[\"'“”‘’「」『』《》〈〉@#]")  # quoted wo
 _SPACED_ASCII = re.compile(r"\b([a-z]) (?=[a-z]\b)")  # 'T D' -> 'td'
 # a quoted post ('「小助手：请回复你的家乡」' and WeChat's '- - - -' line under it): what was quoted is someone else's
 # words, the member's own come after it
-_QUOTED = re.compile(r"「[^「」\n:：]{1,24}[:：][^「」]{0,400}」|(?:^|\n)\s*-(?: -){3,}\s*(?:\n|$)")
+# ... and a quoted sentence that the member's own words follow ('「请大家回复家乡完成签到」→ 湖北武汉')
+_QUOTED = re.compile(r"「[^「」\n:：]{1,24}[:：][^「」]{0,400}」|(?:^|\n)\s*-(?: -){3,}\s*(?:\n|$)"
+                     r"|^\s*「[^「」]{6,400}」(?=\s*[^\s「」])")
 
 
 
@@ -82,7 +84,7 @@ def normalize(text: str, typos: dict[str, str] | None = None, limit: int = MAX_C
         text = _NOISE.sub(" ", text)
     text = _SPACED_ASCII.sub(r"\1", _REPEAT.sub(r"\1", text).lower())
     if typos:
-        text = _pattern_of(typos).sub(lambda m: typos[m.group(0)], text)
+        text = _pattern_of(typos).sub(lambda m: _fix(typos, m), text)
     return _SPACE.sub(" ", text).strip()
 
 
@@ -103,3 +105,17 @@ def _pattern_of(typos: dict[str, str]) -> re.Pattern:
 def _typo_pattern(wrong: tuple[str, ...]) -> re.Pattern:
     """One pass over the text for every typo, longest first."""
     return re.compile("|".join(map(re.escape, sorted(wrong, key=len, reverse=True))) or r"(?!x)x")
+
+
+_LEAD, _TRAIL = re.compile(r"^[a-z]{1,3}(?![a-z])"), re.compile(r"(?<![a-z])[a-z]{1,3}$")
+
+
+def _fix(typos: dict[str, str], match: re.Match) -> str:
+    """The meant word; but a typo with a short run of letters at an end ('zy', 'sc', '打ka') only where no other letter
+    touches it ('lazy', 'school' keep their letters)."""
+    word, text = match.group(0), match.string
+    start, end = match.span()
+    if (start and "a" <= text[start - 1] <= "z" and _LEAD.match(word)) or (
+            end < len(text) and "a" <= text[end] <= "z" and _TRAIL.search(word)):
+        return word
+    return typos[word]

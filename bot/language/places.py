@@ -1,6 +1,7 @@
 """Place names in a clause: every official name and short form, longest first, resolved to (province, city)."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import ahocorasick
@@ -22,6 +23,7 @@ class Mention:
     city: str | None
     level: int  # the deepest level named (1 province, 2 prefecture, 3 county/district)
     weak: bool = False  # a county's short name alone ('婺源'): a place only where the member says 'from'
+    letters: bool = False  # pinyin initials ('hz', 'bj'): weak too, but also '…的' / '…人' ('bj的')
 
 
 class Gazetteer:
@@ -70,7 +72,8 @@ class Gazetteer:
 
     def find(self, text: str) -> list[Mention]:
         """Runs of place names in the text, each resolved; an ambiguous run is left out."""
-        hits = [(end - len(form) + 1, end + 1, form) for end, form in self._automaton.iter_long(text)]
+        hits = [(end - len(form) + 1, end + 1, form) for end, form in self._automaton.iter_long(text)
+                if not (_LETTER.match(form) and _letters_touch(text, end - len(form) + 1, end + 1))]
         runs: list[list[tuple[int, int, str]]] = []
         for hit in hits:
             if runs and _joined(text, runs[-1][-1][1], hit[0]):
@@ -115,13 +118,22 @@ class Gazetteer:
             chosen.append(opts[0])
         deepest = max(chosen, key=lambda p: p.level)
         city = deepest.city if deepest.level >= 2 else CITY_PROVINCES.get(deepest.code[:2])
-        return Mention(run[0][0], run[len(chosen) - 1][1], deepest.province, city, deepest.level, weak)
+        letters = len(run) == 1 and len(first) <= 3 and _LETTER.match(first) is not None
+        return Mention(run[0][0], run[len(chosen) - 1][1], deepest.province, city, deepest.level, weak or letters, letters)
 
 
 def known_place(name: str) -> bool:
     """Is the name an official name or short form of a place (for validating aliases)?"""
     ethnic = nations()
     return any(name in (p.name, short_form(p.name, ethnic)) for p in places().values())
+
+
+_LETTER = re.compile(r"[a-z]")
+
+
+def _letters_touch(text: str, start: int, end: int) -> bool:
+    """An English or pinyin name inside a longer word ('sh' in 'shop', 'xian' in 'xiangtan') is no place."""
+    return bool(start and _LETTER.match(text[start - 1]) or end < len(text) and _LETTER.match(text[end]))
 
 
 def _joined(text: str, end: int, start: int) -> bool:

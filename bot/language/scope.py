@@ -74,6 +74,8 @@ class Scope:
     ignorant: Words = Words(())
     told: Words = Words(())
     how_nouns: Words = Words(())
+    wonder: Words = Words(())
+    wonder_asks: Words = Words(())
 
     @classmethod
     def from_cues(cls, cues: Cues) -> "Scope":
@@ -97,7 +99,8 @@ class Scope:
                    cues.words("question", "interjections"), cues.words("question", "concessive"),
                    cues.words("question", "regret_verbs"), cues.words("question", "judged"),
                    cues.words("question", "discovery"), cues.words("question", "past"),
-                   cues.words("question", "ignorant"), cues.words("question", "told"), cues.words("question", "how_nouns"))
+                   cues.words("question", "ignorant"), cues.words("question", "told"), cues.words("question", "how_nouns"),
+                   cues.words("question", "wonder"), cues.words("question", "wonder_asks"))
 
     @cached_property
     def _then(self) -> re.Pattern:
@@ -115,6 +118,7 @@ class Scope:
             f"谁[还又都也会能]{{0,2}}不(?:{_alternation(self.everyone)})"
             f"|(?:怎么|咋|为什么|为啥)(?:就|之前|以前|当初)?(?:{_alternation(self.regret)})(?:{_alternation(self.regret_verbs)})"
             f"|(?:怎么|咋|为什么|为啥)(?:就|之前|以前|当初)?没想到"
+            f"|谁[还又都]?(?:能|会)[\u4e00-\u9fff]{{1,4}}?得(?:会|了|起|懂|住|完|过)[啊呀呢吧]?$"  # '谁能学得会啊': no one
             f"|不是[^?]{{1,12}}?了嘛$"  # '我今天不是把记账表做完了嘛': a reminder, said
             f"|^(?:{_alternation(self.interjections)})*(?:{_alternation(self.surprise)})"
             f"(?:(?!{_alternation(self.judged)})[\u4e00-\u9fff]){{1,3}}的?[吗么啊]$")
@@ -178,6 +182,10 @@ class Scope:
             return False  # '能不能别再发了', '别再发广告了行吗': demands
         if self.rhetorical.within(text) or ("不" in text and self._exclaims(text)) or self._said.search(core):
             return False  # '这年头钱哪有那么好赚的？', '你说气人不气人': said, not asked
+        if not clause.asked and self.wonder.within(text):
+            rest = text[self.wonder.spans(text)[0][1]:] if self.wonder.spans(text) else ""
+            if not self.wonder_asks.within(rest):
+                return False  # '哎，也不知道啥时候能攒够首付': wondering aloud (not '真不知道该买哪个')
         if self.reported.within(text):
             start = self.reported.spans(text)[0][0]
             if self.third_party.within(text[:start]):  # '我妈问我这是什么课？', '我老公问我天天抱着手机干嘛': her

@@ -114,7 +114,7 @@ def test_the_days_budget_keeps_a_post_free_until_the_group_has_run_it(tmp_path):
     group = chat.engine.groups.get(last)
     assert "lesson:1" not in group.fired  # still waiting for its moment at 09:00:30
     posts, _ = chat.engine.scheduler.budget.planned(group, chat.clock.now())
-    assert posts == 6  # lesson, task, its reminder, check-in reminder, tally and its card
+    assert posts == 5  # lesson, task, its reminder, check-in reminder, and the tally (the card is the tally)
 
 
 @pytest.mark.parametrize("settings, problem", [

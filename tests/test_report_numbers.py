@@ -120,8 +120,11 @@ def test_the_json_is_exactly_what_json_dumps_writes(tmp_path):
     year_in_small(store)
     data = report.build(store, course_days=3)
     assert jsonout.dumps(data) == json.dumps(data, ensure_ascii=False, indent=2)
-    odd = {"n": [1.5, float("inf"), True, None, -3], "e": [], "d": {}, 7: "键是数字", "s": ["\n\"é\\"], "t": (1, "x")}
+    odd = {"n": [1.5, 1e300, True, None, -3], "e": [], "d": {}, 7: "键是数字", "s": ["\n\"é\\\u2028"], "t": (1, "x"),
+           True: [[], [{}]], None: 0.1}
     assert jsonout.dumps(odd) == json.dumps(odd, ensure_ascii=False, indent=2)
+    assert "".join(jsonout.pieces(odd, levels=3)) == json.dumps(odd, ensure_ascii=False, indent=2)
+    assert json.loads(jsonout.dumps({"rate": float("nan")})) == {"rate": None}  # valid JSON, never NaN
 
 
 def test_a_small_year_reads_each_table_once_and_counts_what_a_query_per_group_counts(tmp_path):

@@ -198,8 +198,10 @@ class Ritual:
         return fn
 
     def report(self, title: str, labels: dict[str, str]) -> Callable:
-        """fn(store, room) -> {field: number}: the group's entry in `report --json` gets them under the ritual's name;
-        the human report shows '<title>：<label> <number> · ...' (fields without a label are JSON only)."""
+        """fn(store) -> {room: {field: number}}, every group at once (one grouped query, never one per group: a year
+        of data has thousands): a group's entry in `report --json` gets its fields under the ritual's name ({} for a
+        group fn leaves out); the human report shows '<title>：<label> <number> · ...' (fields without a label are
+        JSON only)."""
         def deco(fn: Handler) -> Handler:
             self.reports.append(ReportPart(fn, title, labels))
             return fn

@@ -14,7 +14,8 @@ def build(store: Store, course_days: int = 7, rituals: Iterable[Ritual] = (), to
     """{"groups": [...], "funnel": {...}, "accounts": {...}} in the documented JSON shape; each ritual's report fields
     are added to its groups' entries under the ritual's name (with "_report" naming their title and labels for the
     human report). `today`: when today began (local midnight), for the messages each account sent today."""
-    parts = [(r.name, part) for r in rituals for part in r.reports]
+    rituals = list(rituals)
+    parts = [(r.name, part.fields(store)) for r in rituals for part in r.reports]  # {room: fields} each
     q = store.reports  # each table read once for every group (a query per group is minutes at a year of data)
     rows = store.groups.rows()
     detail = q.detail()
@@ -40,9 +41,9 @@ def build(store: Store, course_days: int = 7, rituals: Iterable[Ritual] = (), to
             "unknown_sends": unknown.get(room, 0),
             "account": row.get("account", ""),
         })
-        for name, part in parts:
-            groups[-1][name] = part.fields(store, room)
-    titles = {name: {"title": part.title, "labels": part.labels} for name, part in parts}
+        for name, fields in parts:
+            groups[-1][name] = fields.get(room, {})
+    titles = {r.name: {"title": part.title, "labels": part.labels} for r in rituals for part in r.reports}
     if today is None:
         today = datetime.now(timezone.utc).replace(hour=0, minute=0, second=0, microsecond=0)
     return {"groups": groups, "funnel": q.overall_funnel(detail), "unknown_sends": store.outbox.unknown_sends(),

@@ -38,9 +38,9 @@ def db(ctx: Context) -> ModerationStore:
 
 
 @ritual.report("防骚扰", {"warned": "警告", "removed": "移出", "asked_advisors": "请导师移出"})
-def report_fields(store, room: str) -> dict[str, int]:
-    """Decisions per action in the group (report --json: groups[].moderation)."""
-    return ModerationStore(store.conn).counts(room)
+def report_fields(store) -> dict[str, dict[str, int]]:
+    """Decisions per action in each group (report --json: groups[].moderation)."""
+    return ModerationStore(store.conn).counts()
 
 
 def rules(ctx: Context) -> Rules:

@@ -130,10 +130,14 @@ class ModerationStore:
             "INSERT INTO moderation_decisions(room, member, msg_id, rule, detail, action, actor, ts) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", (room, member, msg_id, rule, detail[:80], action, actor, iso(ts)))
 
-    def counts(self, room: str) -> dict[str, int]:
-        """How many decisions of each action in the room (none if the bot never ran moderation on this database)."""
+    def counts(self) -> dict[str, dict[str, int]]:
+        """{room: {action: decisions}} for every room with a decision (none if the bot never ran moderation on this
+        database)."""
+        out: dict[str, dict[str, int]] = {}
         try:
-            return dict(self.conn.execute(
-                "SELECT action, COUNT(*) FROM moderation_decisions WHERE room = ? GROUP BY action", (room,)))
+            for room, action, n in self.conn.execute(
+                    "SELECT room, action, COUNT(*) FROM moderation_decisions GROUP BY room, action"):
+                out.setdefault(room, {})[action] = n
         except sqlite3.OperationalError:  # a read-only report of a database the ritual never migrated
             return {}
+        return out

@@ -286,6 +286,5 @@ def certificate_in_group(ctx: Context) -> None:
 
 
 @ritual.report("图片", {"certificates": "结业证书已发"})
-def report(store, room: str) -> dict[str, int]:
-    issued = CertificateStore(store.conn).issued(room)
-    return {"certificates": issued} if issued else {}
+def report(store) -> dict[str, dict[str, int]]:
+    return {room: {"certificates": n} for room, n in CertificateStore(store.conn).issued().items()}

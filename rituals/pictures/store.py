@@ -48,5 +48,6 @@ class CertificateStore:
         return [r for (r,) in self.conn.execute(
             "SELECT room FROM graduates WHERE member = ? ORDER BY ts DESC", (member,))]
 
-    def issued(self, room: str) -> int:
-        return self.conn.execute("SELECT COUNT(*) FROM certificates WHERE room = ?", (room,)).fetchone()[0]
+    def issued(self) -> dict[str, int]:
+        """{room: certificates issued} for every room that has any."""
+        return dict(self.conn.execute("SELECT room, COUNT(*) FROM certificates GROUP BY room"))

@@ -88,14 +88,9 @@ def _tally_text(ctx: Context, day: int) -> str:
     top = sorted(((n, display_name(names[m], m)) for m, n in st.items() if m in current and n > 0), key=lambda x: (-x[0], x[1]))
     texts = ritual.config(ctx.pb)
     fixed = len(ctx.fmt(texts.tally, day=day, count=count, members=len(members), rate=rate, leaderboard=""))
-    room, lines = ctx.pb.settings.max_message_chars - fixed, []
-    for i, (n, name) in enumerate(top[:texts.leaderboard_size], 1):
-        line = ctx.fmt(texts.leaderboard_line, rank=i, name=name, streak=n)
-        if len(line) + 1 > room:
-            break  # the tally stays one message: a long board is cut
-        room -= len(line) + 1
-        lines.append(line)
-    board = "\n".join(lines) or ctx.fmt(texts.leaderboard_empty)
+    lines = (ctx.fmt(texts.leaderboard_line, rank=i, name=name, streak=n)
+             for i, (n, name) in enumerate(top[:texts.leaderboard_size], 1))
+    board = ctx.fit_lines(lines, fixed) or ctx.fmt(texts.leaderboard_empty)
     return ctx.fmt(texts.tally, day=day, count=count, members=len(members), rate=rate, leaderboard=board)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Callable
+from typing import Any, Callable, Iterable
 
 from bot.schedule.calendar import local_day
 from bot.core.events import Message, Outgoing
@@ -94,6 +94,17 @@ class Context:
     def priority(self) -> int:
         """Where what this context says goes in the sending order (bot/storage/outbox.py)."""
         return ACK if self.ack else POST if self.broadcast else REPLY
+
+    def fit_lines(self, lines: Iterable[str], fixed: int = 0) -> str:
+        """As many of `lines`, in order, as fit in one message (settings.max_message_chars) beside `fixed` characters
+        of other text, joined by line breaks ('' if none fits): a long board is cut, the message stays one."""
+        room, kept = self.pb.settings.max_message_chars - fixed, []
+        for line in lines:
+            if len(line) + 1 > room:
+                break
+            room -= len(line) + 1
+            kept.append(line)
+        return "\n".join(kept)
 
     def fmt(self, template: str, **values: object) -> str:
         """Fill a playbook text with the persona and calendar placeholders ({weekday:周四}, {course_day:3}) and `values`."""

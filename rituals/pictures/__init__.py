@@ -102,14 +102,9 @@ def _instead(pb) -> bool:
 def _board(ctx: Context, leaders: list[tuple[str, int]], fixed: int) -> str:
     """The streak board of the alt text, one line a leader, cut where the message would pass max_message_chars."""
     cfg = ritual.config(ctx.pb)
-    room, lines = ctx.pb.settings.max_message_chars - fixed, []
-    for rank, (name, n) in enumerate(leaders[:cfg.leaderboard_size], 1):
-        line = ctx.fmt(cfg.tally_alt_line, rank=rank, name=name, streak=n)
-        if len(line) + 1 > room:
-            break  # the alt stays one message: a long board is cut
-        room -= len(line) + 1
-        lines.append(line)
-    return "\n".join(lines) or ctx.fmt(cfg.tally_alt_empty)
+    lines = (ctx.fmt(cfg.tally_alt_line, rank=rank, name=name, streak=n)
+             for rank, (name, n) in enumerate(leaders[:cfg.leaderboard_size], 1))
+    return ctx.fit_lines(lines, fixed) or ctx.fmt(cfg.tally_alt_empty)
 
 
 def post_tally_card(ctx: Context, day: int) -> None:

@@ -123,6 +123,11 @@ class Intents:
         self.solved = cues.words("question", "solved")
         self.confused = cues.words("question", "confused")
         self.retract = cues.words("scope", "retract")
+        self.resume = cues.words("scope", "resume")
+        self.undo = frozenset(cues.words("scope", "undo"))
+        self.pointers = cues.words("scope", "pointers")
+        self.asks_again = cues.words("checkin", "asks_again")
+        self.graduation_firsts = cues.words("graduation", "firsts")
         self.places = places  # a place right before 打卡 is a visit ('故宫打卡')
         self.made_up = cues.words("checkin", "made_up")
         self.card_compounds = cues.words("checkin", "cards")
@@ -168,13 +173,34 @@ class Intents:
     def own(self, parts: list[Clause]) -> list[Clause]:
         """The clauses that speak of the sender: without one that begins with another's name when the sender says they
         have not ('小王实操已经交了，我还没动')."""
-        if len(parts) < 2 or not any(self.self_not.within(c.text) for c in parts):
-            return parts
+        if len(parts) < 2 or not any(self.self_not.within(c.text) or self.pointers.within(c.text) for c in parts):
+            return parts  # ... or points back at them ('小李实操已经做完了，大家可以参考她的')
         return [c for c in parts if self._name.match(c.text) is None]
 
-    def retracted(self, parts: list[Clause]) -> bool:
-        """'打卡……算了明天吧', '上次说退订是开玩笑的': the message takes itself back."""
-        return any(self.retract.within(c.text) and self.retract.within(self.scope.clean(c.text)) for c in parts)
+    def retracted(self, parts: list[Clause], resume: bool = False) -> bool:
+        """'打卡……算了明天吧', '上次说退订是开玩笑的': the message takes itself back. With `resume` (the group's
+        intents), a 算了 that turns to doing it now takes back the delay, not the deed ('明天再打吧……算了现在就打')."""
+        for c in parts:
+            if not self.retract.within(c.text) or not self.retract.within(self.scope.clean(c.text)):
+                continue
+            if resume and all(c.text.startswith(self.resume, e) for _, e in self.retract.spans(c.text)[:_HITS]):
+                continue
+            return True
+        return False
+
+    def _undone(self, parts: list[Clause], words: tuple[str, ...]) -> list[Clause]:
+        """'实操还没……哦不，刚刚已经交了': a not-done taken back at once ('哦不', '不对'); what follows speaks of the work
+        named before it."""
+        if len(parts) < 3:
+            return parts
+        for k in range(1, len(parts) - 1):
+            if parts[k].text.rstrip("了啦啊呀") not in self.undo:
+                continue
+            named = next((c.text[s:e] for c in reversed(parts[:k]) for s, e in words.spans(c.text)[:1]), None)
+            if named is not None:
+                nxt = parts[k + 1]
+                return [Clause(named + nxt.text, nxt.asked, nxt.spaced), *parts[k + 2:]]
+        return parts
 
     def _keyword(self, parts: list[Clause], words: tuple[str, ...], compounds: tuple[str, ...], visit: bool = False) -> bool:
         for clause in parts:
@@ -207,9 +233,11 @@ class Intents:
         if rest and _DAY.match(rest[0]) and not rest[0].isdigit() and rest[0] not in ("今天", "今日") and (
                 DONE in parts[0].text or len(parts) > 1 and parts[1].text == DONE):
             return True  # 'Day2 ✅ 实操也做完了', '第3天✅，今天学了定投': the day marked done heads the message
-        if self.retracted(parts):
+        if self.retracted(parts, resume=True):
             return False
-        parts = _crossed(parts)
+        if any(self.asks_again.within(c.text) and self.scope.asks(c) for c in parts):
+            return False  # '我昨天就打过卡了，今天还要打吗？': asks whether to check in
+        parts = self._undone(_crossed(parts), self.checkin_words)
         own = parts if len(parts) < 2 else self.own(parts)
         if any(self.days.within(c.text) for c in own):  # '又是打卡的一天': the 的 names the day, not the thing
             own = [Clause(self.days.sub(c.text, "打卡_"), c.asked, c.spaced) if self.days.within(c.text) else c for c in own]
@@ -228,8 +256,9 @@ class Intents:
 
     def practice(self, parts: list[Clause]) -> bool:
         """'实操完成' / '作业已交' / '已完成实操' / '实操搞定✌️'; not '实操怎么做', '实操完成不了'."""
-        if self.retracted(parts):
+        if self.retracted(parts, resume=True):
             return False
+        parts = self._undone(parts, self.subjects)
         pictures = any(PIC in c.text for c in parts) and any(c.text.strip(PIC) == "" for c in parts)
         if pictures and all(c.text.strip(PIC + DONE) == "" for c in parts):
             return True  # '[图片]', '[图片][图片] ✅': the work shown, nothing said
@@ -332,7 +361,7 @@ class Intents:
             return True  # '🎓', '🎉🎓✌️'
         texts = [Clause(c.text.replace(CAP, ""), c.asked) for c in (parts if len(parts) < 2 else self.own(parts))]
         if not any("毕业" in c.text or self.graduation_words.within(c.text) or self.graduation_wishes.within(c.text)
-                   for c in texts) or self.retracted(parts):
+                   for c in texts) or self.retracted(parts, resume=True):
             return False
         for i, c in enumerate(texts):  # '我家孩子今年小升初，也算毕业了': a clause without 我 speaks of the one before
             if i and "我" not in c.text and self.graduation_others.within(self.scope.clean(texts[i - 1].text)):
@@ -346,6 +375,8 @@ class Intents:
         if clause.asked or "毕业" not in clause.text:
             return False
         text = _strip_particles(clause.text, self.graduation_particles)
+        if text.endswith("毕业的") and self.graduation_firsts.within(text):
+            text = text[:-1]  # '我们家我第一个毕业的': the first to graduate
         if "从" in text:
             text = _FROM_CLASS.sub("", text, count=1)
         return text.endswith("毕业") and self.graduation_leads.removed(text[:-2]) == ""
@@ -353,11 +384,15 @@ class Intents:
     def _self_wish(self, texts: list[Clause]) -> bool:
         """'毕业快乐我自己', '祝自己毕业快乐', '毕业快乐，我自己' - not '祝大家毕业快乐', '提前祝自己毕业快乐'."""
         for i, c in enumerate(texts):
-            nxt = texts[i + 1].text if i + 1 < len(texts) and len(texts[i + 1].text) <= 4 else ""
+            nxt = texts[i + 1].text if i + 1 < len(texts) else ""
+            nxt = nxt if len(nxt) <= 4 or len(nxt := self._unlaughed(nxt)) <= 8 and "我" in nxt else ""  # '说的是我自己哈哈'
             said = Clause(c.text + nxt, c.asked)
             if self.graduation_wishes.within(c.text) and self.graduation_self.within(said.text) and self.scope.affirms(said, 0, 0):
                 return True
         return False
+
+    def _unlaughed(self, text: str) -> str:
+        return self.laughter.removed(text).rstrip("哈")
 
     def optout(self, parts: list[Clause], private: bool = True) -> bool:
         """'退订' / 'TD' / '请帮我退订，谢谢' / '不要再给我发优惠信息了'; not '退订了还能上课吗？'."""

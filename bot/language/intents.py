@@ -36,6 +36,8 @@ _JUDGING = re.compile(r"是不是[^?]{0,3}?(?:太|很|有点|挺|特别|真)")
 # '钱转不出来', '课程看不了', '直播进不去': an app verb that cannot be done
 _CANT = re.compile(r"(?:转|取|提|退|登|领|付|看|点|进|用|传|下载|开|绑|充|扫|播|交|改|删|连|打)不(?:了|上|出|进|到|动|开)")
 _DEGREE = re.compile(r"^[\u4e00-\u9fff]{0,3}?(?:这么|那么|这也太|也太)[\u4e00-\u9fff]{1,3}的?[吗么啊]$")
+# '打开', '第3天打开了': 打卡 said by voice input or a slip, as a clause of its own (not '打开链接')
+_OPENED = re.compile(r"^(?:(?:day|d|第)?\s*[0-9一二三四五六七八九十]{1,2}\s*天?|今天|今日|已|已经|来)?打开(?:了|啦|咯|喽|✓)?$")
 _FROM_CLASS = re.compile(r"从[\u4e00-\u9fffa-z0-9]{1,8}?(?:班|营|课堂|课程|课)")
 
 
@@ -128,6 +130,7 @@ class Intents:
         self.pointers = cues.words("scope", "pointers")
         self.asks_again = cues.words("checkin", "asks_again")
         self.graduation_firsts = cues.words("graduation", "firsts")
+        self.graduation_days = cues.words("graduation", "days")
         self.places = places  # a place right before 打卡 is a visit ('故宫打卡')
         self.made_up = cues.words("checkin", "made_up")
         self.card_compounds = cues.words("checkin", "cards")
@@ -223,7 +226,18 @@ class Intents:
         places = self.places.find(text)
         return min(self.contexts.first_end(text, len(text)), places[0].end if places else len(text))
 
-    def checkin(self, parts: list[Clause]) -> bool:
+    def _answering(self, parts: list[Clause], quoted: str, words) -> list[Clause]:
+        """'「小助手：今天的实操是开一个账户」 做完了': a reply to a quoted post that names the work, saying only 'done',
+        speaks of the work named in the quote."""
+        named = words.spans(quoted)[:1] if quoted else None
+        if not named or not parts or any(words.within(c.text) for c in parts):
+            return parts
+        first = parts[0]
+        if not (first.text.startswith(("已", DONE)) or any(s == 0 for s, _ in self.done.spans(first.text)[:1])):
+            return parts
+        return [Clause(quoted[named[0][0]:named[0][1]] + first.text, first.asked, first.spaced), *parts[1:]]
+
+    def checkin(self, parts: list[Clause], quoted: str = "") -> bool:
         """'打卡' / 'Day2打卡' / '已打卡' / a lone ✅ / 'Day2 ✅ 实操也做完了'; not '还没打卡', '打卡在哪里打', '上班打卡'."""
         if any(i and self.mentions.within(c.text) and self.scope.asks(c) for i, c in enumerate(parts)):
             return False  # '打卡✅这个符号怎么打出来的？': the words before are asked about
@@ -238,6 +252,9 @@ class Intents:
         if any(self.asks_again.within(c.text) and self.scope.asks(c) for c in parts):
             return False  # '我昨天就打过卡了，今天还要打吗？': asks whether to check in
         parts = self._undone(_crossed(parts), self.checkin_words)
+        if any(_OPENED.match(c.text) for c in parts):  # '打开，今天学的定投': 打卡 misheard
+            parts = [Clause(c.text.replace("打开", "打卡"), c.asked, c.spaced) if _OPENED.match(c.text) else c for c in parts]
+        parts = self._answering(parts, quoted, self.checkin_words)
         own = parts if len(parts) < 2 else self.own(parts)
         if any(self.days.within(c.text) for c in own):  # '又是打卡的一天': the 的 names the day, not the thing
             own = [Clause(self.days.sub(c.text, "打卡_"), c.asked, c.spaced) if self.days.within(c.text) else c for c in own]
@@ -254,11 +271,11 @@ class Intents:
                     return True
         return False
 
-    def practice(self, parts: list[Clause]) -> bool:
+    def practice(self, parts: list[Clause], quoted: str = "") -> bool:
         """'实操完成' / '作业已交' / '已完成实操' / '实操搞定✌️'; not '实操怎么做', '实操完成不了'."""
         if self.retracted(parts, resume=True):
             return False
-        parts = self._undone(parts, self.subjects)
+        parts = self._answering(self._undone(parts, self.subjects), quoted, self.subjects)
         pictures = any(PIC in c.text for c in parts) and any(c.text.strip(PIC) == "" for c in parts)
         if pictures and all(c.text.strip(PIC + DONE) == "" for c in parts):
             return True  # '[图片]', '[图片][图片] ✅': the work shown, nothing said
@@ -359,7 +376,8 @@ class Intents:
         """'我毕业啦' / '我毕业了！' / '毕业啦毕业啦🎉' / a lone 🎓; not '什么时候毕业', '北京大学毕业的'."""
         if parts and all(c.text.replace(CAP, "").replace(DONE, "") == "" for c in parts) and any(CAP in c.text for c in parts):
             return True  # '🎓', '🎉🎓✌️'
-        texts = [Clause(c.text.replace(CAP, ""), c.asked) for c in (parts if len(parts) < 2 else self.own(parts))]
+        texts = [Clause(self.graduation_days.sub(c.text.replace(CAP, ""), "毕业了"), c.asked)  # '今天也是毕业的一天'
+                 for c in (parts if len(parts) < 2 else self.own(parts))]
         if not any("毕业" in c.text or self.graduation_words.within(c.text) or self.graduation_wishes.within(c.text)
                    for c in texts) or self.retracted(parts, resume=True):
             return False

@@ -58,6 +58,13 @@ _QUOTED = re.compile(r"「[^「」\n:：]{1,24}[:：][^「」]{0,400}」|(?:^|\n
 
 
 
+def quoted(text: str, limit: int = MAX_CHARS) -> str:
+    """What a message quotes ('「小助手：今天的实操是开一个账户」 做完了' -> '小助手:今天的实操是开一个账户'): the words the
+    member's own reply may leave out."""
+    text = text[:limit]
+    return " ".join(m.group(0).strip("「」- \n") for m in _QUOTED.finditer(text)) if "「" in text else ""
+
+
 _ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
 
 

@@ -73,6 +73,7 @@ class HometownReader:
         self.retract_particles = cues.words("hometown", "retract_particles")
         self.retract_leads = cues.words("hometown", "retract_leads")
         self.precisely = cues.words("hometown", "precisely")
+        self.arrivals = cues.words("hometown", "arrivals")
         apologies = "|".join(map(re.escape, cues.words("hometown", "apologies"))) or r"(?!x)x"
         self._apology = re.compile(f"^(?:{apologies})[啊哈呀啦]?[,， ]*(?:应该|其实)?是")
         self.leads = self.weak + self.tail + self.corrections  # '纠正一下我是陕西汉中的'
@@ -178,7 +179,7 @@ class HometownReader:
                 gap = before[cue:]
                 if self.others.within(before[:cue]):
                     return 0  # '我老公老家是湖南的'
-                if len(gap) <= 6 and not self.elsewhere.within(gap):
+                if len(gap) <= 6 and not self.elsewhere.within(self.arrivals.removed(gap)):  # '家乡签到我是…': no 到 of a trip
                     return rank
         if after.startswith(self.grew_up) and _strip(before, self.raised_in + self.leads) == "":
             return STRONG  # (老家 over it) '在威海长大的', '芜湖出生，上海长大', '四川德阳籍': born or raised there

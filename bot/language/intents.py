@@ -129,6 +129,7 @@ class Intents:
         self.undo = frozenset(cues.words("scope", "undo"))
         self.pointers = cues.words("scope", "pointers")
         self.asks_again = cues.words("checkin", "asks_again")
+        self.checkin_derision = cues.words("checkin", "derision")
         self.graduation_firsts = cues.words("graduation", "firsts")
         self.graduation_days = cues.words("graduation", "days")
         self.places = places  # a place right before 打卡 is a visit ('故宫打卡')
@@ -249,6 +250,8 @@ class Intents:
             return True  # 'Day2 ✅ 实操也做完了', '第3天✅，今天学了定投': the day marked done heads the message
         if self.retracted(parts, resume=True):
             return False
+        if any(self.checkin_derision.within(c.text) and self.checkin_words.within(c.text) for c in parts):
+            return False  # '打卡打卡，天天打卡有什么用，骗人的吧': checking in derided
         if any(self.asks_again.within(c.text) and self.scope.asks(c) for c in parts):
             return False  # '我昨天就打过卡了，今天还要打吗？': asks whether to check in
         parts = self._undone(_crossed(parts), self.checkin_words)

@@ -43,7 +43,7 @@ class Reading:
         # the raw text is folded once (NFKC, lower case, no zero-width characters), for every reader of it; bounded,
         # so a message's length costs nothing past FOLD_CHARS
         self.folded: str = fold(raw[:FOLD_CHARS])
-        self.text = normalize(self.folded, reader.typos)
+        self.text = normalize(self.folded, reader.typos, lines=not private)
         self.parts: list[Clause] = clauses(self.text, reader.glue, reader.breaks)
 
     @_once
@@ -53,7 +53,7 @@ class Reading:
     @_once
     def quoted(self) -> str:
         """What the message quotes (a post of the bot's, another member's words), normalised; '' if nothing."""
-        said = quoted(self.folded) if "「" in self.folded else ""
+        said = quoted(self.folded, lines=not self.private) if "「" in self.folded or ">" in self.folded else ""
         return normalize(said, self.reader.typos) if said else ""
 
     @_once

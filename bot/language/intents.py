@@ -181,9 +181,14 @@ class Intents:
             return parts  # ... or points back at them ('小李实操已经做完了，大家可以参考她的')
         return [c for c in parts if self._name.match(c.text) is None]
 
-    def retracted(self, parts: list[Clause], resume: bool = False) -> bool:
+    def retracted(self, parts: list[Clause], resume: bool = False, words=None) -> bool:
         """'打卡……算了明天吧', '上次说退订是开玩笑的': the message takes itself back. With `resume` (the group's
-        intents), a 算了 that turns to doing it now takes back the delay, not the deed ('明天再打吧……算了现在就打')."""
+        intents), a 算了 that turns to doing it now takes back the delay, not the deed ('明天再打吧……算了现在就打');
+        with `words`, only what is said from the first clause naming them on is taken back ('我算了，月结余2300，实操完成':
+        nothing said of the work comes before)."""
+        if words is not None:
+            first = next((k for k, c in enumerate(parts) if words.within(c.text)), len(parts))
+            parts = parts[first:]
         for c in parts:
             if not self.retract.within(c.text) or not self.retract.within(self.scope.clean(c.text)):
                 continue
@@ -248,7 +253,7 @@ class Intents:
         if rest and _DAY.match(rest[0]) and not rest[0].isdigit() and rest[0] not in ("今天", "今日") and (
                 DONE in parts[0].text or len(parts) > 1 and parts[1].text == DONE):
             return True  # 'Day2 ✅ 实操也做完了', '第3天✅，今天学了定投': the day marked done heads the message
-        if self.retracted(parts, resume=True):
+        if self.retracted(parts, resume=True, words=self.checkin_words):
             return False
         if any(self.checkin_derision.within(c.text) and self.checkin_words.within(c.text) for c in parts):
             return False  # '打卡打卡，天天打卡有什么用，骗人的吧': checking in derided
@@ -276,8 +281,10 @@ class Intents:
 
     def practice(self, parts: list[Clause], quoted: str = "") -> bool:
         """'实操完成' / '作业已交' / '已完成实操' / '实操搞定✌️'; not '实操怎么做', '实操完成不了'."""
-        if self.retracted(parts, resume=True):
+        if self.retracted(parts, resume=True, words=self.subjects):
             return False
+        if len(parts) > 2:  # '实操作业：1）开通了基金账户 2）…': list numbers say nothing
+            parts = [c for c in parts if not (c.text.isdigit() and len(c.text) <= 2)] or parts
         parts = self._answering(self._undone(parts, self.subjects), quoted, self.subjects)
         pictures = any(PIC in c.text for c in parts) and any(c.text.strip(PIC) == "" for c in parts)
         if pictures and all(c.text.strip(PIC + DONE) == "" for c in parts):

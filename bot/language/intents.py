@@ -245,6 +245,9 @@ class Intents:
 
     def checkin(self, parts: list[Clause], quoted: str = "") -> bool:
         """'打卡' / 'Day2打卡' / '已打卡' / a lone ✅ / 'Day2 ✅ 实操也做完了'; not '还没打卡', '打卡在哪里打', '上班打卡'."""
+        said = "".join(c.text for c in parts)  # nothing a check-in is said with: most chat, read at once
+        if DONE not in said and "打开" not in said and not ("补" in said and "卡" in said) and not self.checkin_words.within(said):
+            return False
         if any(i and self.mentions.within(c.text) and self.scope.asks(c) for i, c in enumerate(parts)):
             return False  # '打卡✅这个符号怎么打出来的？': the words before are asked about
         rest = [c.text.replace(DONE, "") for c in parts]
@@ -281,6 +284,10 @@ class Intents:
 
     def practice(self, parts: list[Clause], quoted: str = "") -> bool:
         """'实操完成' / '作业已交' / '已完成实操' / '实操搞定✌️'; not '实操怎么做', '实操完成不了'."""
+        said = "".join(c.text for c in parts)  # no work named, shown or sent: most chat, read at once
+        if PIC not in said and not self.subjects.within(said) and not self.sent_subjects.within(said) and not (
+                quoted and self.subjects.within(quoted)):
+            return False
         if self.retracted(parts, resume=True, words=self.subjects):
             return False
         if len(parts) > 2:  # '实操作业：1）开通了基金账户 2）…': list numbers say nothing
@@ -384,6 +391,10 @@ class Intents:
 
     def graduation(self, parts: list[Clause]) -> bool:
         """'我毕业啦' / '我毕业了！' / '毕业啦毕业啦🎉' / a lone 🎓; not '什么时候毕业', '北京大学毕业的'."""
+        said = "".join(c.text for c in parts)
+        if CAP not in said and "毕业" not in said and not self.graduation_words.within(said) \
+                and not self.graduation_wishes.within(said):
+            return False  # neither 毕业 nor a mortarboard: most chat, read at once
         if parts and all(c.text.replace(CAP, "").replace(DONE, "") == "" for c in parts) and any(CAP in c.text for c in parts):
             return True  # '🎓', '🎉🎓✌️'
         texts = [Clause(self.graduation_days.sub(c.text.replace(CAP, ""), "毕业了"), c.asked)  # '今天也是毕业的一天'

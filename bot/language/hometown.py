@@ -74,6 +74,9 @@ class HometownReader:
         self.retract_leads = cues.words("hometown", "retract_leads")
         self.precisely = cues.words("hometown", "precisely")
         self.arrivals = cues.words("hometown", "arrivals")
+        kin = "|".join(map(re.escape, cues.words("hometown", "proxied"))) or r"(?!x)x"
+        self._proxy_hint = cues.words("hometown", "proxy_verbs")
+        self._proxy = re.compile(f"(?:给|帮|替|代)我?(?:{kin})(?:{'|'.join(map(re.escape, self._proxy_hint))})")
         apologies = "|".join(map(re.escape, cues.words("hometown", "apologies"))) or r"(?!x)x"
         self._apology = re.compile(f"^(?:{apologies})[啊哈呀啦]?[,， ]*(?:应该|其实)?是")
         self.leads = self.weak + self.tail + self.corrections  # '纠正一下我是陕西汉中的'
@@ -85,11 +88,16 @@ class HometownReader:
         taken_back: tuple[int, Mention, str] | None = None
         cue_before = False  # the previous clause was a cue with no place ('家乡签到：' / '坐标')
         theirs = False  # an earlier clause gave another's home ('我男朋友老家是东北的，哈尔滨')
+        # '给我闺女报个到，她叫小雨，家在湖南常德': the message answers for someone else, until the sender speaks of 我
+        proxy = next((i for i, c in enumerate(parts) if self._proxy.search(c.text)), None) if self._proxy_hint.within(text) else None
+        behalf = False
         found, read = self._places(parts), 0
         for i, (clause, mentions) in enumerate(found):
             mentions, read = mentions[:max(0, MENTIONS - read)], read + len(mentions)
             # '杭州湾新区 房价多少': only a space before a question, one sentence that asks
             theirs = theirs and "我" not in clause.text  # '…，我是江苏盐城的' speaks for themselves
+            if proxy is not None and i >= proxy:
+                behalf = i == proxy and not mentions or (behalf or i == proxy) and "我" not in clause.text
             if best is not None and mentions and self.corrections.within(clause.text[:mentions[0].start]):
                 taken_back, best = best, None  # '浙江温州 → 更正为浙江台州': corrected in the clause that names the place
             if best is not None and not mentions and self._retracts(clause.text):
@@ -109,7 +117,7 @@ class HometownReader:
                         best = (rank, m, said.text[:m.end])
                     continue
                 rank = self._rank(clause, m, cue_before)
-                rank = 0 if (asked or theirs) and rank < HOME else rank
+                rank = 0 if (asked or theirs) and rank < HOME or behalf else rank
                 if rank and (best is None or rank > best[0] or self._refines(m, best[1], rank == best[0])):
                     best = (max(rank, best[0] if best else 0), m, clause.text[m.start:m.end])
             # ... not another's ('我男朋友老家是东北的，哈尔滨')

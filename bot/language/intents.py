@@ -38,6 +38,14 @@ _CANT = re.compile(r"(?:转|取|提|退|登|领|付|看|点|进|用|传|下载|�
 _DEGREE = re.compile(r"^[\u4e00-\u9fff]{0,3}?(?:这么|那么|这也太|也太)[\u4e00-\u9fff]{1,3}的?[吗么啊]$")
 # '打开', '第3天打开了': 打卡 said by voice input or a slip, as a clause of its own (not '打开链接')
 _OPENED = re.compile(r"^(?:(?:day|d|第)?\s*[0-9一二三四五六七八九十]{1,2}\s*天?|今天|今日|已|已经|来)?打开(?:了|啦|咯|喽|✓)?$")
+# '已经不错了', '已经很好了': 已经 with a judgement, not a deed done (a later clause after the work named)
+_ALREADY_SO = re.compile(r"已经?(?:不|很|挺|太|够|蛮|非常|算|是|有|快|差不多|可以|还行|足够)")
+# '今天也打了', '我打了' after a clause that names 打卡: the check-in said without its noun
+_ELLIPTIC = re.compile(r"^(?:我|也|今天|今日|已经|早就|早|刚|刚刚|都|的)*(?:打了|打过了|打过啦|打上了|打完了|打好了|打啦|打咯|打喽|已打)$")
+# '卡和作业都完成了', '今天的卡跟实操都搞定了': the day's 卡, named with the work, done together
+_CARD_AND = re.compile(r"(?:^|(?<=[的天日]))卡(?=[和跟与、])")
+# '打卡和实操都还没做': a not-done said of both things named together
+_BOTH_NOT = re.compile(r"[和跟与、][^,，]{1,8}?(?:都|也)(?:还|都)?(?:没|不|未|忘)")
 _FROM_CLASS = re.compile(r"从[\u4e00-\u9fffa-z0-9]{1,8}?(?:班|营|课堂|课程|课)")
 
 
@@ -246,7 +254,7 @@ class Intents:
     def checkin(self, parts: list[Clause], quoted: str = "") -> bool:
         """'打卡' / 'Day2打卡' / '已打卡' / a lone ✅ / 'Day2 ✅ 实操也做完了'; not '还没打卡', '打卡在哪里打', '上班打卡'."""
         said = "".join(c.text for c in parts)  # nothing a check-in is said with: most chat, read at once
-        if DONE not in said and "打开" not in said and not ("补" in said and "卡" in said) and not self.checkin_words.within(said):
+        if DONE not in said and "打开" not in said and "卡" not in said and not self.checkin_words.within(said):
             return False
         if any(i and self.mentions.within(c.text) and self.scope.asks(c) for i, c in enumerate(parts)):
             return False  # '打卡✅这个符号怎么打出来的？': the words before are asked about
@@ -266,10 +274,23 @@ class Intents:
         if any(_OPENED.match(c.text) for c in parts):  # '打开，今天学的定投': 打卡 misheard
             parts = [Clause(c.text.replace("打开", "打卡"), c.asked, c.spaced) if _OPENED.match(c.text) else c for c in parts]
         parts = self._answering(parts, quoted, self.checkin_words)
+        if any("卡" in c.text and _CARD_AND.search(c.text) and self.subjects.within(c.text) for c in parts):
+            parts = [Clause(_CARD_AND.sub("打卡", c.text, count=1), c.asked, c.spaced) if self.subjects.within(c.text) else c
+                     for c in parts]
+        parts = [c for c in parts if _BOTH_NOT.search(c.text) is None] if any("都" in c.text or "也" in c.text for c in parts) else parts
         own = parts if len(parts) < 2 else self.own(parts)
         if any(self.days.within(c.text) for c in own):  # '又是打卡的一天': the 的 names the day, not the thing
             own = [Clause(self.days.sub(c.text, "打卡_"), c.asked, c.spaced) if self.days.within(c.text) else c for c in own]
-        return self._keyword(own, self.checkin_words, self.checkin_compounds, visit=True) or self._made_up(own)
+        return self._keyword(own, self.checkin_words, self.checkin_compounds, visit=True) or self._made_up(own) \
+            or self._elliptic(own)
+
+    def _elliptic(self, parts: list[Clause]) -> bool:
+        """'大家都打卡了吗？我打了', '老公说我天天打卡…，今天也打了': after a clause naming 打卡, the sender's own 打了."""
+        for i, c in enumerate(parts):
+            if i and _ELLIPTIC.match(_strip_particles(c.text, ("哈", "呀", "啊", "哦", "✓"))) \
+                    and any(self.checkin_words.within(p.text) for p in parts[:i]):
+                return True
+        return False
 
     def _made_up(self, parts: list[Clause]) -> bool:
         """'昨天的卡今天补上了': the day's 卡, named as a thing, made up later - not '银行卡补好了', '卡明天补上'."""
@@ -324,7 +345,7 @@ class Intents:
             # '实操 ✅', '实操：已开户并买入100元', '实操：定投设置完成': the subject heads, a later clause says done
             for later in parts[i + 1:i + 4]:
                 tail = _strip_particles(later.text, _PARTICLES)[-12:]  # '定投计划设置好了'
-                leads = later.text.startswith("已") or any(s == 0 for s, _ in self.done.spans(later.text[:12])) or any(
+                leads = (later.text.startswith("已") and _ALREADY_SO.match(later.text) is None) or any(s == 0 for s, _ in self.done.spans(later.text[:12])) or any(
                     e == len(tail) for _, e in self.done.spans(tail))
                 at = self.done.spans(later.text)[:1]  # '今晚熬夜也得做完': what comes before the done word counts
                 if later.text == DONE or (leads and self.scope.affirms(later, *(at[0] if at else (0, 0)))):

@@ -138,6 +138,7 @@ class Intents:
         self.pointers = cues.words("scope", "pointers")
         self.asks_again = cues.words("checkin", "asks_again")
         self.checkin_derision = cues.words("checkin", "derision")
+        self.checkin_intend = cues.words("checkin", "intend")
         self.graduation_firsts = cues.words("graduation", "firsts")
         self.graduation_days = cues.words("graduation", "days")
         self.places = places  # a place right before 打卡 is a visit ('故宫打卡')
@@ -281,8 +282,15 @@ class Intents:
         own = parts if len(parts) < 2 else self.own(parts)
         if any(self.days.within(c.text) for c in own):  # '又是打卡的一天': the 的 names the day, not the thing
             own = [Clause(self.days.sub(c.text, "打卡_"), c.asked, c.spaced) if self.days.within(c.text) else c for c in own]
+        if any(self.checkin_intend.within(c.text) for c in own):  # '今天也要打卡哦': what one means to do
+            own = [c for c in own if not self._intends(c.text)]
         return self._keyword(own, self.checkin_words, self.checkin_compounds, visit=True) or self._made_up(own) \
             or self._elliptic(own)
+
+    def _intends(self, text: str) -> bool:
+        """'今天也要打卡哦', '每天都要打卡': an intention (or a rule) right before the keyword."""
+        ends = [e for _, e in self.checkin_intend.spans(text)[:_HITS]]
+        return any(any(0 <= s - e <= 2 for e in ends) for s, _ in self.checkin_words.spans(text)[:_HITS])
 
     def _elliptic(self, parts: list[Clause]) -> bool:
         """'大家都打卡了吗？我打了', '老公说我天天打卡…，今天也打了': after a clause naming 打卡, the sender's own 打了."""
@@ -418,7 +426,8 @@ class Intents:
             return False  # neither 毕业 nor a mortarboard: most chat, read at once
         if parts and all(c.text.replace(CAP, "").replace(DONE, "") == "" for c in parts) and any(CAP in c.text for c in parts):
             return True  # '🎓', '🎉🎓✌️'
-        texts = [Clause(self.graduation_days.sub(c.text.replace(CAP, ""), "毕业了"), c.asked)  # '今天也是毕业的一天'
+        texts = [Clause(self.graduation_days.sub(c.text.replace(CAP, ""), "毕业了"),  # '今天也是毕业的一天'
+                        c.asked or c.text.endswith(("吗我", "么我", "嘛我")))  # '毕业了吗我': asked, the subject after
                  for c in (parts if len(parts) < 2 else self.own(parts))]
         if not any("毕业" in c.text or self.graduation_words.within(c.text) or self.graduation_wishes.within(c.text)
                    for c in texts) or self.retracted(parts, resume=True):

@@ -417,6 +417,15 @@ def test_hometowns_set_h_taught(text, home):
     ("期待毕业的一天", []),
     ("闭业啦哈哈哈", ["graduation"]),
     ("这家店闭业了", []),
+    ("大家都打卡了吗？我打了", ["checkin"]),  # 打了 after 打卡 is named
+    ("老公说我天天打卡比上班还积极哈哈，今天也打了", ["checkin"]),
+    ("今天的卡先打上，实操晚上下班做", ["checkin"]),
+    ("卡和作业都完成了", ["checkin", "practice"]),  # the day's 卡 named with the work
+    ("打卡和实操都还没做", []),  # a not-done of both
+    ("今天也要打卡哦", []),  # an intention
+    ("作业的话我觉得年化4%已经不错了", []),  # 已经 with a judgement is no deed
+    ("毕业了吗我", []),
+    ("Bi ye le!!!", ["graduation"]),
 ])
 def test_what_set_i_and_round_7_taught(text, intents):
     assert READER.read(text).intents() == intents
@@ -434,6 +443,8 @@ def test_what_set_i_and_round_7_taught(text, intents):
     ("我是江西赣州的在广东东莞住了十几年了", ("江西省", "赣州市", False)),
     ("大凉山西昌的，彝族，火把节欢迎来耍噻", ("四川省", "凉山彝族自治州", False)),
     ("刚才去北京了", None),
+    ("给我闺女报个到，她叫小雨，家在湖南常德", None),  # answered for someone else
+    ("帮我妈签个到，她在湖北十堰，我自己是襄阳的", ("湖北省", "襄阳市", False)),
 ])
 def test_hometowns_set_i_and_round_7_taught(text, home):
     got = READER.read(text).hometown

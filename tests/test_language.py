@@ -468,7 +468,7 @@ def test_the_eval_script_scores_a_held_out_set_given_by_path_and_says_when_there
     held = tmp_path / "held.jsonl"
     held.write_text(json.dumps({"text": "打卡✅", "chat": "group", "intents": ["checkin"], "tricky": False},
                                ensure_ascii=False) + "\n", encoding="utf-8")
-    monkeypatch.setattr(ev, "cost", lambda reader: {"median_us": 1.0, "p99_us": 1.0, "long_100k_ms": 1.0})
+    monkeypatch.setattr(ev, "cost", lambda reader: {"median_us": 1.0, "p99_us": 1.0, "fresh_median_us": 1.0, "long_100k_ms": 1.0})
     monkeypatch.setattr(ev, "CORPUS", held)  # a one-line corpus: the test is about the held-out set
     monkeypatch.setattr(sys, "argv", ["language_eval.py", "--json", "--holdout", str(held)])
     ev.main()

@@ -139,6 +139,7 @@ class Intents:
         self.asks_again = cues.words("checkin", "asks_again")
         self.checkin_derision = cues.words("checkin", "derision")
         self.checkin_intend = cues.words("checkin", "intend")
+        self.studied = frozenset(cues.words("checkin", "studied"))
         self.graduation_firsts = cues.words("graduation", "firsts")
         self.graduation_days = cues.words("graduation", "days")
         self.places = places  # a place right before 打卡 is a visit ('故宫打卡')
@@ -260,8 +261,8 @@ class Intents:
         if any(i and self.mentions.within(c.text) and self.scope.asks(c) for i, c in enumerate(parts)):
             return False  # '打卡✅这个符号怎么打出来的？': the words before are asked about
         rest = [c.text.replace(DONE, "") for c in parts]
-        if any(DONE in c.text for c in parts) and all(r == "" or _DAY.match(r) for r in rest):
-            return True  # '✅', 'Day3 ✔️', 'Day 2 ✅'
+        if any(DONE in c.text for c in parts) and all(r == "" or _DAY.match(r) or self._studied(r) for r in rest):
+            return True  # '✅', 'Day3 ✔️', 'Day 2 ✅', '今日已学✅'
         if rest and _DAY.match(rest[0]) and not rest[0].isdigit() and rest[0] not in ("今天", "今日") and (
                 DONE in parts[0].text or len(parts) > 1 and parts[1].text == DONE):
             return True  # 'Day2 ✅ 实操也做完了', '第3天✅，今天学了定投': the day marked done heads the message
@@ -286,6 +287,12 @@ class Intents:
             own = [c for c in own if not self._intends(c.text)]
         return self._keyword(own, self.checkin_words, self.checkin_compounds, visit=True) or self._made_up(own) \
             or self._elliptic(own)
+
+    def _studied(self, text: str) -> bool:
+        """'今日已学', '第3天学完了': the day's lesson said studied (a check-in with a done mark)."""
+        for day in ("今日", "今天", "今天的", "今日的"):
+            text = text.removeprefix(day)
+        return text in self.studied
 
     def _intends(self, text: str) -> bool:
         """'今天也要打卡哦', '每天都要打卡': an intention (or a rule) right before the keyword."""

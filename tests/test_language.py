@@ -388,6 +388,75 @@ def test_hometowns_set_h_taught(text, home):
     assert ((got.province, got.city, got.correction) if got else None) == home
 
 
+@pytest.mark.parametrize("text, intents", [
+    ("明天再打吧……算了现在就打，打卡✅", ["checkin"]),  # 算了 takes back the delay, not the deed
+    ("打卡……算了明天吧", []),
+    ("我昨天就打过卡了，今天还要打吗？", []),  # asks whether to check in again
+    ("打卡打卡，天天打卡有什么用，骗人的吧", []),  # checking in derided
+    ("加V：abc123，免费带你打卡赚钱，日入500", []),  # a pasted ad
+    ("帮我老公打个卡，他手机没电了", []),  # a report for someone else is not the sender's check-in
+    ("我打卡了，顺便帮我姐也打一个", ["checkin"]),
+    ("打开，今天学的定投", ["checkin"]),  # 打卡 misheard by voice input, said alone
+    ("打开支付宝就能买", []),
+    ("补打昨天的卡", ["checkin"]),
+    ("补打印了一份资料", []),
+    ("第3/7天打卡", ["checkin"]),  # a fraction of the course, not a date
+    ("3/4的钱放货基，1/4买指数", []),
+    ("实操还没……哦不，刚刚已经交了，系统显示已提交", ["practice"]),  # a not-done taken back at once
+    ("小李实操已经做完了，大家可以参考她的", []),  # someone named, and pointed back at
+    ("打咗卡，實操都做埋", ["checkin", "practice"]),
+    ("实操弄巴适了，要得", ["practice"]),
+    ("作业已私发老师", ["practice"]),
+    ("「小助手：今天的实操是开通一个货币基金账户」 做完了，开了余额宝", ["practice"]),  # the quote names the work
+    ("> 小助手：今天的实操是计算自己的月结余\n我算了，月结余2300，实操完成", ["practice"]),
+    ("实操作业：\n1）开通了基金账户\n2）买入沪深300指数基金100元\n完成！", ["practice"]),
+    ("终于熬到毕业，撒花🌸🌸", ["graduation"]),
+    ("我们家我第一个毕业的哈哈，老公还在第三天", ["graduation"]),
+    ("毕业快乐，说的是我自己哈哈", ["graduation"]),
+    ("今天也是毕业的一天，开心", ["graduation"]),
+    ("期待毕业的一天", []),
+    ("闭业啦哈哈哈", ["graduation"]),
+    ("这家店闭业了", []),
+    ("大家都打卡了吗？我打了", ["checkin"]),  # 打了 after 打卡 is named
+    ("老公说我天天打卡比上班还积极哈哈，今天也打了", ["checkin"]),
+    ("今天的卡先打上，实操晚上下班做", ["checkin"]),
+    ("卡和作业都完成了", ["checkin", "practice"]),  # the day's 卡 named with the work
+    ("打卡和实操都还没做", []),  # a not-done of both
+    ("今天也要打卡哦", []),  # an intention
+    ("作业的话我觉得年化4%已经不错了", []),  # 已经 with a judgement is no deed
+    ("毕业了吗我", []),
+    ("Bi ye le!!!", ["graduation"]),
+])
+def test_what_set_i_and_round_7_taught(text, intents):
+    assert READER.read(text).intents() == intents
+
+
+@pytest.mark.parametrize("text, home", [
+    ("我是河南的啊不河北的", ("河北省", None, False)),  # corrected with no stop between
+    ("我是陕西咸阳的哦不宝鸡的", ("陕西省", "宝鸡市", False)),
+    ("更正一下 刚才手滑 不是湖北荆州是湖北荆门", ("湖北省", "荆门市", True)),
+    ("不好意思是山西大同", ("山西省", "大同市", True)),  # an apology, then the place: a correction
+    ("刚才语音转文字转错了，是甘肃天水，不是什么天书😂", ("甘肃省", "天水市", True)),
+    ("我是湖南长沙……其实准确说是湘潭的，只是在长沙读的书", ("湖南省", "湘潭市", False)),  # said more exactly
+    ("我是江苏省徐州市铜山区人今年六十三岁了请大家多关照", ("江苏省", "徐州市", False)),
+    ("家乡签到我是贵州六盘水的现在在浙江宁波打工", ("贵州省", "六盘水市", False)),  # 签到's 到 is no trip
+    ("我是江西赣州的在广东东莞住了十几年了", ("江西省", "赣州市", False)),
+    ("大凉山西昌的，彝族，火把节欢迎来耍噻", ("四川省", "凉山彝族自治州", False)),
+    ("刚才去北京了", None),
+    ("给我闺女报个到，她叫小雨，家在湖南常德", None),  # answered for someone else
+    ("帮我妈签个到，她在湖北十堰，我自己是襄阳的", ("湖北省", "襄阳市", False)),
+])
+def test_hometowns_set_i_and_round_7_taught(text, home):
+    got = READER.read(text).hometown
+    assert ((got.province, got.city, got.correction) if got else None) == home
+
+
+def test_a_quoted_line_is_dropped_in_a_group_and_a_private_chat_reads_as_before():
+    text = "> 老师：明天直播\n几点开始？"
+    assert READER.read(text).text == "几点开始?"
+    assert READER.read(text, private=True).text == "老师:明天直播 几点开始?"
+
+
 def test_a_short_typo_in_letters_is_fixed_only_as_a_word_of_its_own():
     assert READER.read("zy交了").text == "作业交了"
     assert READER.read("lazy day").text == "lazy day"  # no 作业 inside 'lazy'
@@ -399,7 +468,7 @@ def test_the_eval_script_scores_a_held_out_set_given_by_path_and_says_when_there
     held = tmp_path / "held.jsonl"
     held.write_text(json.dumps({"text": "打卡✅", "chat": "group", "intents": ["checkin"], "tricky": False},
                                ensure_ascii=False) + "\n", encoding="utf-8")
-    monkeypatch.setattr(ev, "cost", lambda reader: {"median_us": 1.0, "p99_us": 1.0, "long_100k_ms": 1.0})
+    monkeypatch.setattr(ev, "cost", lambda reader: {"median_us": 1.0, "p99_us": 1.0, "fresh_median_us": 1.0, "long_100k_ms": 1.0})
     monkeypatch.setattr(ev, "CORPUS", held)  # a one-line corpus: the test is about the held-out set
     monkeypatch.setattr(sys, "argv", ["language_eval.py", "--json", "--holdout", str(held)])
     ev.main()

@@ -13,7 +13,7 @@ from bot.language.clauses import Clause, clauses
 from bot.language.cues import Cues
 from bot.language.hometown import Hometown, HometownReader
 from bot.language.intents import Intents
-from bot.language.normalize import FOLD_CHARS, MAX_CHARS, fold, normalize
+from bot.language.normalize import FOLD_CHARS, MAX_CHARS, fold, normalize, quoted
 from bot.language.scope import Scope
 
 __all__ = ["Reader", "Reading", "Hometown", "INTENTS", "MAX_CHARS", "fold"]
@@ -43,7 +43,7 @@ class Reading:
         # the raw text is folded once (NFKC, lower case, no zero-width characters), for every reader of it; bounded,
         # so a message's length costs nothing past FOLD_CHARS
         self.folded: str = fold(raw[:FOLD_CHARS])
-        self.text = normalize(self.folded, reader.typos)
+        self.text = normalize(self.folded, reader.typos, lines=not private)
         self.parts: list[Clause] = clauses(self.text, reader.glue, reader.breaks)
 
     @_once
@@ -51,12 +51,18 @@ class Reading:
         return None if self.private else self.reader.places.read(self.text, self.parts)
 
     @_once
+    def quoted(self) -> str:
+        """What the message quotes (a post of the bot's, another member's words), normalised; '' if nothing."""
+        said = quoted(self.folded, lines=not self.private) if "「" in self.folded or ">" in self.folded else ""
+        return normalize(said, self.reader.typos) if said else ""
+
+    @_once
     def checkin(self) -> bool:
-        return not self.private and self.reader.intents.checkin(self.parts)
+        return not self.private and self.reader.intents.checkin(self.parts, self.quoted)
 
     @_once
     def practice(self) -> bool:
-        return not self.private and self.reader.intents.practice(self.parts)
+        return not self.private and self.reader.intents.practice(self.parts, self.quoted)
 
     @_once
     def graduation(self) -> bool:

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from bot.language.clauses import Clause
 from bot.language.cues import Cues
@@ -72,6 +72,13 @@ class HometownReader:
         self.retract = frozenset(cues.words("hometown", "retract"))
         self.retract_particles = cues.words("hometown", "retract_particles")
         self.retract_leads = cues.words("hometown", "retract_leads")
+        self.precisely = cues.words("hometown", "precisely")
+        self.arrivals = cues.words("hometown", "arrivals")
+        kin = "|".join(map(re.escape, cues.words("hometown", "proxied"))) or r"(?!x)x"
+        self._proxy_hint = cues.words("hometown", "proxy_verbs")
+        self._proxy = re.compile(f"(?:给|帮|替|代)我?(?:{kin})(?:{'|'.join(map(re.escape, self._proxy_hint))})")
+        apologies = "|".join(map(re.escape, cues.words("hometown", "apologies"))) or r"(?!x)x"
+        self._apology = re.compile(f"^(?:{apologies})[啊哈呀啦]?[,， ]*(?:应该|其实)?是")
         self.leads = self.weak + self.tail + self.corrections  # '纠正一下我是陕西汉中的'
         self.cue_ends = tuple(self.cues) + tuple(self.here) + tuple(self.weak)
 
@@ -81,11 +88,16 @@ class HometownReader:
         taken_back: tuple[int, Mention, str] | None = None
         cue_before = False  # the previous clause was a cue with no place ('家乡签到：' / '坐标')
         theirs = False  # an earlier clause gave another's home ('我男朋友老家是东北的，哈尔滨')
+        # '给我闺女报个到，她叫小雨，家在湖南常德': the message answers for someone else, until the sender speaks of 我
+        proxy = next((i for i, c in enumerate(parts) if self._proxy.search(c.text)), None) if self._proxy_hint.within(text) else None
+        behalf = False
         found, read = self._places(parts), 0
         for i, (clause, mentions) in enumerate(found):
             mentions, read = mentions[:max(0, MENTIONS - read)], read + len(mentions)
             # '杭州湾新区 房价多少': only a space before a question, one sentence that asks
             theirs = theirs and "我" not in clause.text  # '…，我是江苏盐城的' speaks for themselves
+            if proxy is not None and i >= proxy:
+                behalf = i == proxy and not mentions or (behalf or i == proxy) and "我" not in clause.text
             if best is not None and mentions and self.corrections.within(clause.text[:mentions[0].start]):
                 taken_back, best = best, None  # '浙江温州 → 更正为浙江台州': corrected in the clause that names the place
             if best is not None and not mentions and self._retracts(clause.text):
@@ -93,9 +105,19 @@ class HometownReader:
                 # another follows ('…其实是贵州安顺的，说错了' ends with it)
                 taken_back, best = best, None
             asked = bool(mentions) and clause.spaced and i + 1 < len(found) and self.scope.asks(found[i + 1][0])
-            for m in mentions:
+            if best is not None and mentions and _strip(clause.text, self.retract_leads).startswith(self.precisely):
+                taken_back, best = best, None  # '我是湖南长沙……其实准确说是湘潭的': said more exactly, not corrected
+            for j, m in enumerate(mentions):
+                again = j and self._resaid(clause.text, mentions[j - 1], m)
+                if again:  # '我是河南的啊不河北的', '不是湖北荆州是湖北荆门': taken back without a stop
+                    taken_back, best = best or taken_back, None
+                    m, said = replace(m, start=0, end=m.end - m.start), Clause(clause.text[m.start:], clause.asked)
+                    rank = self._rank(said, m, cue_before) or PLAIN * (_strip(said.text[m.end:], self.tail) == "")
+                    if rank:
+                        best = (rank, m, said.text[:m.end])
+                    continue
                 rank = self._rank(clause, m, cue_before)
-                rank = 0 if (asked or theirs) and rank < HOME else rank
+                rank = 0 if (asked or theirs) and rank < HOME or behalf else rank
                 if rank and (best is None or rank > best[0] or self._refines(m, best[1], rank == best[0])):
                     best = (max(rank, best[0] if best else 0), m, clause.text[m.start:m.end])
             # ... not another's ('我男朋友老家是东北的，哈尔滨')
@@ -107,7 +129,22 @@ class HometownReader:
         if best is None:
             return None
         _, m, words = best
-        return Hometown(m.province, m.city, self.corrections.within(text), words)
+        return Hometown(m.province, m.city, self.corrections.within(text) or self._apology.match(text) is not None, words)
+
+    def _resaid(self, text: str, before: Mention, m: Mention) -> bool:
+        """Is the place at m said instead of the one before it in the same clause, with no stop between: '…的啊不河北的',
+        '…绵阳的不对是德阳的', '不是湖北荆州是湖北荆门'?"""
+        gap = text[before.end:m.start].lstrip("的人 ")
+        for end in ("应该是", "其实是", "而是", "是"):
+            if gap.endswith(end):
+                gap = gap[:-len(end)]
+                break
+        if gap == "" and text[:before.start].endswith("不是") and text[before.end:m.start].endswith("是"):
+            return True  # '不是湖北荆州是湖北荆门'
+        if gap in self.retract and gap != "不":  # '啊不', '哦不', '不对'
+            return True
+        gap = _strip(gap, self.retract_leads)
+        return gap != "" and gap != "不" and (gap in self.retract or gap in self.corrections)
 
     def _retracts(self, text: str) -> bool:
         text = _strip(text, self.retract_leads)  # '哦口误', 'sorry打错了'
@@ -150,7 +187,7 @@ class HometownReader:
                 gap = before[cue:]
                 if self.others.within(before[:cue]):
                     return 0  # '我老公老家是湖南的'
-                if len(gap) <= 6 and not self.elsewhere.within(gap):
+                if len(gap) <= 6 and not self.elsewhere.within(self.arrivals.removed(gap)):  # '家乡签到我是…': no 到 of a trip
                     return rank
         if after.startswith(self.grew_up) and _strip(before, self.raised_in + self.leads) == "":
             return STRONG  # (老家 over it) '在威海长大的', '芜湖出生，上海长大', '四川德阳籍': born or raised there
@@ -168,8 +205,9 @@ class HometownReader:
             return 0
         lead = _strip(unnamed, self.leads)
         # '我是河南周口的今天第一次进群', '我是河南洛阳的牡丹之城欢迎大家', '我是云南昆明的春城四季如春'
-        run_on = self.self_cues.within(before) and ("的" in text[m.start:m.end] or after.startswith("的") and (
-            after[1:].startswith(self.then) or self.epithets.within(after[1:10])))
+        # ... '我是江苏省徐州市铜山区人今年六十三岁了': 人 said, then about themselves
+        run_on = self.self_cues.within(before) and ("的" in text[m.start:m.end] or after.startswith(("的", "人")) and (
+            after[1:].startswith(self.then) or after.startswith("的") and self.epithets.within(after[1:10])))
         said = self._answer_tail(after) or run_on or self._address(text[m.start:m.end], m, after)
         if lead == "" and said:
             return STRONG if cue_before else PLAIN  # '四川成都', '我是山东的', '河北保定的老李', '东莞的打工人报到'

@@ -36,6 +36,16 @@ _JUDGING = re.compile(r"是不是[^?]{0,3}?(?:太|很|有点|挺|特别|真)")
 # '钱转不出来', '课程看不了', '直播进不去': an app verb that cannot be done
 _CANT = re.compile(r"(?:转|取|提|退|登|领|付|看|点|进|用|传|下载|开|绑|充|扫|播|交|改|删|连|打)不(?:了|上|出|进|到|动|开)")
 _DEGREE = re.compile(r"^[\u4e00-\u9fff]{0,3}?(?:这么|那么|这也太|也太)[\u4e00-\u9fff]{1,3}的?[吗么啊]$")
+# '打开', '第3天打开了': 打卡 said by voice input or a slip, as a clause of its own (not '打开链接')
+_OPENED = re.compile(r"^(?:(?:day|d|第)?\s*[0-9一二三四五六七八九十]{1,2}\s*天?|今天|今日|已|已经|来)?打开(?:了|啦|咯|喽|✓)?$")
+# '已经不错了', '已经很好了': 已经 with a judgement, not a deed done (a later clause after the work named)
+_ALREADY_SO = re.compile(r"已经?(?:不|很|挺|太|够|蛮|非常|算|是|有|快|差不多|可以|还行|足够)")
+# '今天也打了', '我打了' after a clause that names 打卡: the check-in said without its noun
+_ELLIPTIC = re.compile(r"^(?:我|也|今天|今日|已经|早就|早|刚|刚刚|都|的)*(?:打了|打过了|打过啦|打上了|打完了|打好了|打啦|打咯|打喽|已打)$")
+# '卡和作业都完成了', '今天的卡跟实操都搞定了': the day's 卡, named with the work, done together
+_CARD_AND = re.compile(r"(?:^|(?<=[的天日]))卡(?=[和跟与、])")
+# '打卡和实操都还没做': a not-done said of both things named together
+_BOTH_NOT = re.compile(r"[和跟与、][^,，]{1,8}?(?:都|也)(?:还|都)?(?:没|不|未|忘)")
 _FROM_CLASS = re.compile(r"从[\u4e00-\u9fffa-z0-9]{1,8}?(?:班|营|课堂|课程|课)")
 
 
@@ -123,6 +133,15 @@ class Intents:
         self.solved = cues.words("question", "solved")
         self.confused = cues.words("question", "confused")
         self.retract = cues.words("scope", "retract")
+        self.resume = cues.words("scope", "resume")
+        self.undo = frozenset(cues.words("scope", "undo"))
+        self.pointers = cues.words("scope", "pointers")
+        self.asks_again = cues.words("checkin", "asks_again")
+        self.checkin_derision = cues.words("checkin", "derision")
+        self.checkin_intend = cues.words("checkin", "intend")
+        self.studied = frozenset(cues.words("checkin", "studied"))
+        self.graduation_firsts = cues.words("graduation", "firsts")
+        self.graduation_days = cues.words("graduation", "days")
         self.places = places  # a place right before 打卡 is a visit ('故宫打卡')
         self.made_up = cues.words("checkin", "made_up")
         self.card_compounds = cues.words("checkin", "cards")
@@ -168,13 +187,39 @@ class Intents:
     def own(self, parts: list[Clause]) -> list[Clause]:
         """The clauses that speak of the sender: without one that begins with another's name when the sender says they
         have not ('小王实操已经交了，我还没动')."""
-        if len(parts) < 2 or not any(self.self_not.within(c.text) for c in parts):
-            return parts
+        if len(parts) < 2 or not any(self.self_not.within(c.text) or self.pointers.within(c.text) for c in parts):
+            return parts  # ... or points back at them ('小李实操已经做完了，大家可以参考她的')
         return [c for c in parts if self._name.match(c.text) is None]
 
-    def retracted(self, parts: list[Clause]) -> bool:
-        """'打卡……算了明天吧', '上次说退订是开玩笑的': the message takes itself back."""
-        return any(self.retract.within(c.text) and self.retract.within(self.scope.clean(c.text)) for c in parts)
+    def retracted(self, parts: list[Clause], resume: bool = False, words=None) -> bool:
+        """'打卡……算了明天吧', '上次说退订是开玩笑的': the message takes itself back. With `resume` (the group's
+        intents), a 算了 that turns to doing it now takes back the delay, not the deed ('明天再打吧……算了现在就打');
+        with `words`, only what is said from the first clause naming them on is taken back ('我算了，月结余2300，实操完成':
+        nothing said of the work comes before)."""
+        if words is not None:
+            first = next((k for k, c in enumerate(parts) if words.within(c.text)), len(parts))
+            parts = parts[first:]
+        for c in parts:
+            if not self.retract.within(c.text) or not self.retract.within(self.scope.clean(c.text)):
+                continue
+            if resume and all(c.text.startswith(self.resume, e) for _, e in self.retract.spans(c.text)[:_HITS]):
+                continue
+            return True
+        return False
+
+    def _undone(self, parts: list[Clause], words: tuple[str, ...]) -> list[Clause]:
+        """'实操还没……哦不，刚刚已经交了': a not-done taken back at once ('哦不', '不对'); what follows speaks of the work
+        named before it."""
+        if len(parts) < 3:
+            return parts
+        for k in range(1, len(parts) - 1):
+            if parts[k].text.rstrip("了啦啊呀") not in self.undo:
+                continue
+            named = next((c.text[s:e] for c in reversed(parts[:k]) for s, e in words.spans(c.text)[:1]), None)
+            if named is not None:
+                nxt = parts[k + 1]
+                return [Clause(named + nxt.text, nxt.asked, nxt.spaced), *parts[k + 2:]]
+        return parts
 
     def _keyword(self, parts: list[Clause], words: tuple[str, ...], compounds: tuple[str, ...], visit: bool = False) -> bool:
         for clause in parts:
@@ -197,23 +242,70 @@ class Intents:
         places = self.places.find(text)
         return min(self.contexts.first_end(text, len(text)), places[0].end if places else len(text))
 
-    def checkin(self, parts: list[Clause]) -> bool:
+    def _answering(self, parts: list[Clause], quoted: str, words) -> list[Clause]:
+        """'「小助手：今天的实操是开一个账户」 做完了': a reply to a quoted post that names the work, saying only 'done',
+        speaks of the work named in the quote."""
+        named = words.spans(quoted)[:1] if quoted else None
+        if not named or not parts or any(words.within(c.text) for c in parts):
+            return parts
+        first = parts[0]
+        if not (first.text.startswith(("已", DONE)) or any(s == 0 for s, _ in self.done.spans(first.text)[:1])):
+            return parts
+        return [Clause(quoted[named[0][0]:named[0][1]] + first.text, first.asked, first.spaced), *parts[1:]]
+
+    def checkin(self, parts: list[Clause], quoted: str = "") -> bool:
         """'打卡' / 'Day2打卡' / '已打卡' / a lone ✅ / 'Day2 ✅ 实操也做完了'; not '还没打卡', '打卡在哪里打', '上班打卡'."""
+        said = "".join(c.text for c in parts)  # nothing a check-in is said with: most chat, read at once
+        if DONE not in said and "打开" not in said and "卡" not in said and not self.checkin_words.within(said):
+            return False
         if any(i and self.mentions.within(c.text) and self.scope.asks(c) for i, c in enumerate(parts)):
             return False  # '打卡✅这个符号怎么打出来的？': the words before are asked about
         rest = [c.text.replace(DONE, "") for c in parts]
-        if any(DONE in c.text for c in parts) and all(r == "" or _DAY.match(r) for r in rest):
-            return True  # '✅', 'Day3 ✔️', 'Day 2 ✅'
+        if any(DONE in c.text for c in parts) and all(r == "" or _DAY.match(r) or self._studied(r) for r in rest):
+            return True  # '✅', 'Day3 ✔️', 'Day 2 ✅', '今日已学✅'
         if rest and _DAY.match(rest[0]) and not rest[0].isdigit() and rest[0] not in ("今天", "今日") and (
                 DONE in parts[0].text or len(parts) > 1 and parts[1].text == DONE):
             return True  # 'Day2 ✅ 实操也做完了', '第3天✅，今天学了定投': the day marked done heads the message
-        if self.retracted(parts):
+        if self.retracted(parts, resume=True, words=self.checkin_words):
             return False
-        parts = _crossed(parts)
+        if any(self.checkin_derision.within(c.text) and self.checkin_words.within(c.text) for c in parts):
+            return False  # '打卡打卡，天天打卡有什么用，骗人的吧': checking in derided
+        if any(self.asks_again.within(c.text) and self.scope.asks(c) for c in parts):
+            return False  # '我昨天就打过卡了，今天还要打吗？': asks whether to check in
+        parts = self._undone(_crossed(parts), self.checkin_words)
+        if any(_OPENED.match(c.text) for c in parts):  # '打开，今天学的定投': 打卡 misheard
+            parts = [Clause(c.text.replace("打开", "打卡"), c.asked, c.spaced) if _OPENED.match(c.text) else c for c in parts]
+        parts = self._answering(parts, quoted, self.checkin_words)
+        if any("卡" in c.text and _CARD_AND.search(c.text) and self.subjects.within(c.text) for c in parts):
+            parts = [Clause(_CARD_AND.sub("打卡", c.text, count=1), c.asked, c.spaced) if self.subjects.within(c.text) else c
+                     for c in parts]
+        parts = [c for c in parts if _BOTH_NOT.search(c.text) is None] if any("都" in c.text or "也" in c.text for c in parts) else parts
         own = parts if len(parts) < 2 else self.own(parts)
         if any(self.days.within(c.text) for c in own):  # '又是打卡的一天': the 的 names the day, not the thing
             own = [Clause(self.days.sub(c.text, "打卡_"), c.asked, c.spaced) if self.days.within(c.text) else c for c in own]
-        return self._keyword(own, self.checkin_words, self.checkin_compounds, visit=True) or self._made_up(own)
+        if any(self.checkin_intend.within(c.text) for c in own):  # '今天也要打卡哦': what one means to do
+            own = [c for c in own if not self._intends(c.text)]
+        return self._keyword(own, self.checkin_words, self.checkin_compounds, visit=True) or self._made_up(own) \
+            or self._elliptic(own)
+
+    def _studied(self, text: str) -> bool:
+        """'今日已学', '第3天学完了': the day's lesson said studied (a check-in with a done mark)."""
+        for day in ("今日", "今天", "今天的", "今日的"):
+            text = text.removeprefix(day)
+        return text in self.studied
+
+    def _intends(self, text: str) -> bool:
+        """'今天也要打卡哦', '每天都要打卡': an intention (or a rule) right before the keyword."""
+        ends = [e for _, e in self.checkin_intend.spans(text)[:_HITS]]
+        return any(any(0 <= s - e <= 2 for e in ends) for s, _ in self.checkin_words.spans(text)[:_HITS])
+
+    def _elliptic(self, parts: list[Clause]) -> bool:
+        """'大家都打卡了吗？我打了', '老公说我天天打卡…，今天也打了': after a clause naming 打卡, the sender's own 打了."""
+        for i, c in enumerate(parts):
+            if i and _ELLIPTIC.match(_strip_particles(c.text, ("哈", "呀", "啊", "哦", "✓"))) \
+                    and any(self.checkin_words.within(p.text) for p in parts[:i]):
+                return True
+        return False
 
     def _made_up(self, parts: list[Clause]) -> bool:
         """'昨天的卡今天补上了': the day's 卡, named as a thing, made up later - not '银行卡补好了', '卡明天补上'."""
@@ -226,10 +318,17 @@ class Intents:
                     return True
         return False
 
-    def practice(self, parts: list[Clause]) -> bool:
+    def practice(self, parts: list[Clause], quoted: str = "") -> bool:
         """'实操完成' / '作业已交' / '已完成实操' / '实操搞定✌️'; not '实操怎么做', '实操完成不了'."""
-        if self.retracted(parts):
+        said = "".join(c.text for c in parts)  # no work named, shown or sent: most chat, read at once
+        if PIC not in said and not self.subjects.within(said) and not self.sent_subjects.within(said) and not (
+                quoted and self.subjects.within(quoted)):
             return False
+        if self.retracted(parts, resume=True, words=self.subjects):
+            return False
+        if len(parts) > 2:  # '实操作业：1）开通了基金账户 2）…': list numbers say nothing
+            parts = [c for c in parts if not (c.text.isdigit() and len(c.text) <= 2)] or parts
+        parts = self._answering(self._undone(parts, self.subjects), quoted, self.subjects)
         pictures = any(PIC in c.text for c in parts) and any(c.text.strip(PIC) == "" for c in parts)
         if pictures and all(c.text.strip(PIC + DONE) == "" for c in parts):
             return True  # '[图片]', '[图片][图片] ✅': the work shown, nothing said
@@ -261,7 +360,7 @@ class Intents:
             # '实操 ✅', '实操：已开户并买入100元', '实操：定投设置完成': the subject heads, a later clause says done
             for later in parts[i + 1:i + 4]:
                 tail = _strip_particles(later.text, _PARTICLES)[-12:]  # '定投计划设置好了'
-                leads = later.text.startswith("已") or any(s == 0 for s, _ in self.done.spans(later.text[:12])) or any(
+                leads = (later.text.startswith("已") and _ALREADY_SO.match(later.text) is None) or any(s == 0 for s, _ in self.done.spans(later.text[:12])) or any(
                     e == len(tail) for _, e in self.done.spans(tail))
                 at = self.done.spans(later.text)[:1]  # '今晚熬夜也得做完': what comes before the done word counts
                 if later.text == DONE or (leads and self.scope.affirms(later, *(at[0] if at else (0, 0)))):
@@ -328,11 +427,17 @@ class Intents:
 
     def graduation(self, parts: list[Clause]) -> bool:
         """'我毕业啦' / '我毕业了！' / '毕业啦毕业啦🎉' / a lone 🎓; not '什么时候毕业', '北京大学毕业的'."""
+        said = "".join(c.text for c in parts)
+        if CAP not in said and "毕业" not in said and not self.graduation_words.within(said) \
+                and not self.graduation_wishes.within(said):
+            return False  # neither 毕业 nor a mortarboard: most chat, read at once
         if parts and all(c.text.replace(CAP, "").replace(DONE, "") == "" for c in parts) and any(CAP in c.text for c in parts):
             return True  # '🎓', '🎉🎓✌️'
-        texts = [Clause(c.text.replace(CAP, ""), c.asked) for c in (parts if len(parts) < 2 else self.own(parts))]
+        texts = [Clause(self.graduation_days.sub(c.text.replace(CAP, ""), "毕业了"),  # '今天也是毕业的一天'
+                        c.asked or c.text.endswith(("吗我", "么我", "嘛我")))  # '毕业了吗我': asked, the subject after
+                 for c in (parts if len(parts) < 2 else self.own(parts))]
         if not any("毕业" in c.text or self.graduation_words.within(c.text) or self.graduation_wishes.within(c.text)
-                   for c in texts) or self.retracted(parts):
+                   for c in texts) or self.retracted(parts, resume=True):
             return False
         for i, c in enumerate(texts):  # '我家孩子今年小升初，也算毕业了': a clause without 我 speaks of the one before
             if i and "我" not in c.text and self.graduation_others.within(self.scope.clean(texts[i - 1].text)):
@@ -346,6 +451,8 @@ class Intents:
         if clause.asked or "毕业" not in clause.text:
             return False
         text = _strip_particles(clause.text, self.graduation_particles)
+        if text.endswith("毕业的") and self.graduation_firsts.within(text):
+            text = text[:-1]  # '我们家我第一个毕业的': the first to graduate
         if "从" in text:
             text = _FROM_CLASS.sub("", text, count=1)
         return text.endswith("毕业") and self.graduation_leads.removed(text[:-2]) == ""
@@ -353,11 +460,15 @@ class Intents:
     def _self_wish(self, texts: list[Clause]) -> bool:
         """'毕业快乐我自己', '祝自己毕业快乐', '毕业快乐，我自己' - not '祝大家毕业快乐', '提前祝自己毕业快乐'."""
         for i, c in enumerate(texts):
-            nxt = texts[i + 1].text if i + 1 < len(texts) and len(texts[i + 1].text) <= 4 else ""
+            nxt = texts[i + 1].text if i + 1 < len(texts) else ""
+            nxt = nxt if len(nxt) <= 4 or len(nxt := self._unlaughed(nxt)) <= 8 and "我" in nxt else ""  # '说的是我自己哈哈'
             said = Clause(c.text + nxt, c.asked)
             if self.graduation_wishes.within(c.text) and self.graduation_self.within(said.text) and self.scope.affirms(said, 0, 0):
                 return True
         return False
+
+    def _unlaughed(self, text: str) -> str:
+        return self.laughter.removed(text).rstrip("哈")
 
     def optout(self, parts: list[Clause], private: bool = True) -> bool:
         """'退订' / 'TD' / '请帮我退订，谢谢' / '不要再给我发优惠信息了'; not '退订了还能上课吗？'."""

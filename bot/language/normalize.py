@@ -67,7 +67,19 @@ _SPACED_ASCII = re.compile(r"\b([a-z]) (?=[a-z]\b)")  # 'T D' -> 'td'
 # ... and a quoted sentence that the member's own words follow ('「请大家回复家乡完成签到」→ 湖北武汉')
 _QUOTED = re.compile(r"「[^「」\n:：]{1,24}[:：][^「」]{0,400}」|(?:^|\n)\s*-(?: -){3,}\s*(?:\n|$)"
                      r"|^\s*「[^「」]{6,400}」(?=\s*[^\s「」])")
+# ... and a line quoted with '>' that the member's reply follows ('> 小助手：今天的实操是…\n我算了，实操完成'; read so in groups)
+_QUOTED_LINE = re.compile(r"(?:^|\n)[ \t]*>[^\n]{1,400}\n(?=\s*[^\s>])")
 
+
+
+def quoted(text: str, limit: int = MAX_CHARS, lines: bool = True) -> str:
+    """What a message quotes ('「小助手：今天的实操是开一个账户」 做完了' -> '小助手:今天的实操是开一个账户'): the words the
+    member's own reply may leave out."""
+    text = text[:limit]
+    said = [m.group(0) for m in _QUOTED.finditer(text)] if "「" in text else []
+    if lines and ">" in text:
+        said += [m.group(0) for m in _QUOTED_LINE.finditer(text)]
+    return " ".join(s.strip("「」>- \n") for s in said)
 
 
 _ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
@@ -79,11 +91,13 @@ def fold(text: str) -> str:
     return unicodedata.normalize("NFKC", text).translate(_ZERO_WIDTH).lower()
 
 
-def normalize(text: str, typos: dict[str, str] | None = None, limit: int = MAX_CHARS) -> str:
+def normalize(text: str, typos: dict[str, str] | None = None, limit: int = MAX_CHARS, lines: bool = False) -> str:
     """'我來自廣東廣州！！！😄[強]' -> '我来自广东广州!'; '打咔✅' -> '打卡✓' (linear; reads at most `limit` chars)."""
     text = text[:limit]
     if "「" in text or "- -" in text:
         text = _QUOTED.sub(" ", text)
+    if lines and ">" in text:  # a group's '>' quote (a private chat's text is read as before)
+        text = _QUOTED_LINE.sub("\n", text)
     text = _MENTION.sub("", text)  # '恭喜@王姐 完成实操': the words around a mention stay together
     text = unicodedata.normalize("NFKC", text)
     text = _QUOTES.sub("", text)

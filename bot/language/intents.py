@@ -37,6 +37,15 @@ _JUDGING = re.compile(r"是不是[^?]{0,3}?(?:太|很|有点|挺|特别|真)")
 _CANT = re.compile(r"(?:转|取|提|退|登|领|付|看|点|进|用|传|下载|开|绑|充|扫|播|交|改|删|连|打)不(?:了|上|出|进|到|动|开)")
 _DEGREE = re.compile(r"^[\u4e00-\u9fff]{0,3}?(?:这么|那么|这也太|也太)[\u4e00-\u9fff]{1,3}的?[吗么啊]$")
 _FROM_CLASS = re.compile(r"从[\u4e00-\u9fffa-z0-9]{1,8}?(?:班|营|课堂|课程|课)")
+# '这也太难了吧', '利息也太低了吧？': too much, exclaimed
+_TOO = re.compile(r"太[\u4e00-\u9fff]{1,6}?了?吧[啊呀]?$")
+# '你们说什么就是什么', '哪个好就买哪个': a question word taken up again after 就 says 'whatever', it asks nothing
+_WHATEVER = re.compile(r"(什么|啥|怎么|哪里|哪个|多少)[^?]{0,6}?就[^?]{0,4}?\1")
+# '我都亏成这样了还学什么理财': after 都…了, 还…什么 says there is no point
+_NOTHING = re.compile(r"(?:什么|啥|谁|哪儿?|哪里)也(?:不|没)")  # '啥也没学到': nothing, not what
+_NO_POINT = re.compile(r"都[^?]{1,10}?了[^?]{0,3}?还[^?]{0,4}?(?:什么|啥)")
+# '什么是复利？' answered by '复利就是利滚利'
+_WHAT_IS = re.compile(r"(?:什么是|啥是)([\u4e00-\u9fffa-z]{1,6})$|^([\u4e00-\u9fffa-z]{1,6})是(?:什么|啥)$")
 
 
 def _crossed(parts: list[Clause]) -> list[Clause]:
@@ -155,9 +164,20 @@ class Intents:
         self.intensifiers = cues.words("question", "intensifiers")
         self.unable = cues.words("question", "unable")
         self.wishes = cues.words("question", "wishes")
+        self.about_help = cues.words("question", "about_help")
+        self.scoffs = cues.words("question", "scoffs")
+        self.sneers = cues.words("question", "sneers")
+        self.withdrawn = cues.words("question", "withdrawn")
+        self.answers = cues.words("question", "answers")
+        self.notes = cues.words("question", "notes")
+        self.sellers = cues.words("question", "sellers")
+        self.pitches = cues.words("question", "pitches")
+        self.askers = cues.words("question", "askers")
+        self.reactions = cues.words("question", "reactions")
+        self.optout_back = cues.words("optout", "back")
         # '为啥我总是管不住手', '为啥我一学就困': a why about one's own habit
         self._habit = re.compile(f"(?:为什么|为啥|怎么|咋)我(?:{'|'.join(map(re.escape, cues.words('question', 'habits')))}"
-                                 f"|一[\u4e00-\u9fff]{{1,3}}就)")
+                                 f"|一[\u4e00-\u9fff]{{1,3}}就|(?:这么|那么)[\u4e00-\u9fff]{{1,2}}[啊呀呢]?$)")
         self._praise_shape = re.compile(f"(?:怎么|咋|为什么|为啥)[^?]{{0,6}}?(?:这么|那么|如此|什么都|啥都)[^?]{{0,4}}?"
                                         f"(?:{'|'.join(map(re.escape, self.praise))})")
         surnames = "".join(w for w in cues.words("scope", "surnames") if len(w) == 1) or "\x00"
@@ -361,8 +381,8 @@ class Intents:
 
     def optout(self, parts: list[Clause], private: bool = True) -> bool:
         """'退订' / 'TD' / '请帮我退订，谢谢' / '不要再给我发优惠信息了'; not '退订了还能上课吗？'."""
-        if self.retracted(parts):
-            return False
+        if self.retracted(parts) or any(self.optout_back.within(c.text) and self.scope.asks(c) for c in parts):
+            return False  # '我退订了，现在又想听课，怎么恢复？': asks to come back
         if private and self._to_us(parts):
             return True
         proxy = any(self.optout_proxy.within(c.text) for c in parts)  # '我是帮我妈妈回的，…请不要再给她发了'
@@ -455,7 +475,7 @@ class Intents:
         """'恢复订阅'."""
         return any(self.resubscribe_words.within(c.text) and not self.scope.asks(c) for c in parts)
 
-    def question(self, parts: list[Clause], opting_out: bool = False) -> bool:
+    def question(self, parts: list[Clause], opting_out: bool = False, text: str = "") -> bool:
         """A private message is a question for the advisor when one of its own clauses asks for something the advisor can
         answer or do, or when it tells the advisor of a problem:
         - asks: a question mark or a final 吗/么/不/没, a question word, A-not-A, a choice ('按周还是按月'), or a request
@@ -469,16 +489,24 @@ class Intents:
         '什么时候买都可以'); in an opt-out, the reason given ('我看不懂，以后别发给我了')."""
         if parts and (parts[0].text.startswith(self.forwarded) or len(parts) > 1 and parts[0].text in self.forwarded_marks):
             return False  # '转发：基金定投的五个误区', '【分享】…': passed on, not asked
+        if len(parts) > 1 and parts[0].text in self.notes and text.startswith(parts[0].text + ":"):
+            return False  # '笔记：什么是复利？复利就是…': the course's words noted or pasted, not asked
         if any(self.no_reply.within(c.text) for c in parts):
             return False  # '…就是跟您吐槽一下，您不用回我哈': told, no answer wanted
         solved = any(self.solved.within(c.text) for c in parts)
+        reported = False  # once a clause reports another's question, what follows narrates it unless it turns to the advisor
         for i, c in enumerate(parts):
             if self.greetings.removed(self.scope.core(c.text)) == "":
                 continue  # "你好在吗"
+            if reported and not self._addressed(c):
+                continue  # '我孙子问我基金是啥，我一下子也说不清楚'
+            c, reported = self._reported(c, reported)
             if opting_out and self.scope.core(c.text) in self.scope.demand_tags:
                 continue  # '我不想再收到群发消息了 可以吗': a polite tag on the request
             if opting_out:  # '我看不懂，别发了', '天天发有意思吗': the reason, or exasperation, not a question
                 c = self._unannoyed(Clause(self.confused.removed(c.text), c.asked) if self.confused.within(c.text) else c)
+                if self.why.within(c.text) and self.optout_send.within(c.text):
+                    continue  # '别整这些了 嘎哈啊天天发 别给我发了': why they send, asked in exasperation
             if not self.scope.asks(c):
                 if not opting_out and self._requests(c):
                     return True  # '我想要第二课的笔记', '麻烦老师再讲一遍复利': asked for, without a question
@@ -495,8 +523,62 @@ class Intents:
                 continue  # '大过年的还在学习，我是不是很拼': a judgement of a person sought
             if not self._served(parts[max(0, i - 1):i + 1]) and self._idle(c, parts):
                 continue
+            if self._unasked(c, parts, i):
+                continue
             return True
         return self._trouble(parts)
+
+    def _reported(self, clause: Clause, reported: bool) -> tuple[Clause, bool]:
+        """'我室友问我天天听什么课': the clause up to 问我 (what follows is the other's question), and whether one was
+        reported."""
+        found = self.scope.reported.spans(clause.text)[:1]
+        if not found:
+            return clause, reported
+        before = clause.text[:found[0][0]]
+        if self.scope.third_party.within(before) or self.askers.within(before):
+            return Clause(before, False, clause.spaced), True
+        return clause, reported
+
+    def _addressed(self, clause: Clause) -> bool:
+        """Does the clause turn to the advisor ('老师您说呢？', '您能给我讲讲吗')?"""
+        core = self.scope.core(clause.text)
+        return clause.asked or core.endswith(("吗", "么")) or "您" in clause.text or "老师" in clause.text or \
+            self.about_help.within(core)
+
+    def _unasked(self, clause: Clause, parts: list[Clause], i: int) -> bool:
+        """A question shape that wants no answer: a scoff or a sneer ('免费的课能有什么好东西', '亏了谁负责？说得好
+        听'), too much exclaimed ('这也太难了吧？'), 'whatever' ('你们说什么就是什么'), a seller's offer, a question
+        taken back or put off ('我有个问题……算了'), answered at once ('为什么我这么穷？因为我没文化'), surprise echoed
+        after a reaction ('真的假的？基金还能亏到一半？'), or a run-on's clause that asks nothing read with the words
+        before it ('…以前从来|不知道什么是复利')."""
+        text, core = clause.text, self.scope.core(clause.text)
+        nxt = parts[i + 1] if i + 1 < len(parts) else None  # a run-on's pieces are read together ('说到底不|就是想…')
+        said = (parts[i - 1].text[-6:] if clause.cut and i else "") + text + (nxt.text[:8] if nxt and nxt.cut else "")
+        if self.scoffs.within(said) or _NO_POINT.search(said) or _NOTHING.search(said) or _WHATEVER.search(said) \
+                or _TOO.search(core):
+            return True
+        if any(self.sneers.within(c.text) for c in parts) and not self._troubled(text):
+            return True
+        if self.pitches.within(text) and any(self.sellers.within(c.text) for c in parts):
+            return True
+        later = parts[i + 1:]
+        if any(self.withdrawn.within(self.scope.clean(c.text)) for c in later) or (
+                not clause.asked and any(self._later(c) for c in later)):
+            return True
+        if later and not later[0].asked and self._answers(core, later[0].text):
+            return True
+        if i and clause.asked and self.reactions.removed(_strip_particles(self.scope.core(parts[i - 1].text), _PARTICLES)) == "" \
+                and not self.scope.asks(Clause(text)):
+            return True
+        return clause.cut and i > 0 and not self.scope.asks(Clause(parts[i - 1].text[-6:] + text, clause.asked))
+
+    def _answers(self, asked: str, after: str) -> bool:
+        """'为什么…？因为…', '什么是复利？复利就是利滚利': the next clause is the answer."""
+        if after.startswith(tuple(self.answers)):
+            return True
+        found = _WHAT_IS.search(asked)
+        topic = found and (found.group(1) or found.group(2))
+        return bool(topic) and after.startswith(tuple(topic + w for w in ("就是", "是指", "指的是", "是")))
 
     def _requests(self, clause: Clause) -> bool:
         """'我想要第二课的笔记', '麻烦老师再讲一遍复利' - not '不用给我发资料', '谢谢您一直给我发学习资料'."""
@@ -509,7 +591,7 @@ class Intents:
     def _served(self, parts: list[Clause]) -> bool:
         """Does the asking clause (or the one before it, which may name the topic: '那个回放，在哪看') speak of what the
         advisor serves: the course, money and products, an account or the app, or ask for help as such?"""
-        if any(self.about.within(c.text) for c in parts):
+        if any(self.about.within(c.text) or self.about_help.within(c.text) and not self.social.within(c.text) for c in parts):
             return True
         return any(self.about_weak.within(c.text) for c in parts) and not any(self.social.within(c.text) for c in parts)
 

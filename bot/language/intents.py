@@ -42,6 +42,8 @@ _TOO = re.compile(r"太[\u4e00-\u9fff]{1,6}?了?吧[啊呀]?$")
 # '你们说什么就是什么', '哪个好就买哪个': a question word taken up again after 就 says 'whatever', it asks nothing
 _WHATEVER = re.compile(r"(什么|啥|怎么|哪里|哪个|多少)[^?]{0,6}?就[^?]{0,4}?\1")
 # '我都亏成这样了还学什么理财': after 都…了, 还…什么 says there is no point
+_ME = re.compile(r"我(?!们)")  # the sender speaking ('我记到第三点就没跟上'), not the course's 我们
+_CHALLENGE = re.compile(r"凭(?:什么|啥)[^?]{0,8}?(?:就|说|一定)")  # '凭什么收益就一定比存款高': a claim challenged
 _NOTHING = re.compile(r"(?:什么|啥|谁|哪儿?|哪里)也(?:不|没)")  # '啥也没学到': nothing, not what
 _NO_POINT = re.compile(r"都[^?]{1,10}?了[^?]{0,3}?还[^?]{0,4}?(?:什么|啥)")
 # '什么是复利？' answered by '复利就是利滚利'
@@ -173,13 +175,15 @@ class Intents:
         self.sellers = cues.words("question", "sellers")
         self.pitches = cues.words("question", "pitches")
         self.askers = cues.words("question", "askers")
+        self.suggested = cues.words("question", "suggested")
         self.reactions = cues.words("question", "reactions")
         self.optout_back = cues.words("optout", "back")
         # '为啥我总是管不住手', '为啥我一学就困': a why about one's own habit
         self._habit = re.compile(f"(?:为什么|为啥|怎么|咋)我(?:{'|'.join(map(re.escape, cues.words('question', 'habits')))}"
                                  f"|一[\u4e00-\u9fff]{{1,3}}就|(?:这么|那么)[\u4e00-\u9fff]{{1,2}}[啊呀呢]?$)")
-        self._praise_shape = re.compile(f"(?:怎么|咋|为什么|为啥)[^?]{{0,6}}?(?:这么|那么|如此|什么都|啥都)[^?]{{0,4}}?"
-                                        f"(?:{'|'.join(map(re.escape, self.praise))})")
+        praised = '|'.join(map(re.escape, self.praise))  # '怎么讲得这么清楚', '您怎么懂这么多呀'
+        self._praise_shape = re.compile(f"(?:怎么|咋|为什么|为啥)(?:[^?]{{0,6}}?(?:这么|那么|如此|什么都|啥都)[^?]{{0,4}}?"
+                                        f"(?:{praised})|[^?]{{0,3}}?(?:{praised})(?:得)?(?:这么|那么)(?:多|好|全|透))")
         surnames = "".join(w for w in cues.words("scope", "surnames") if len(w) == 1) or "\x00"
         self._name = re.compile(f"^(?:(?:{'|'.join(map(re.escape, cues.words('scope', 'name_heads')))})[{re.escape(surnames)}]"
                                 f"|[{re.escape(surnames)}](?:{'|'.join(map(re.escape, cues.words('scope', 'name_tails')))}))"
@@ -489,7 +493,8 @@ class Intents:
         '什么时候买都可以'); in an opt-out, the reason given ('我看不懂，以后别发给我了')."""
         if parts and (parts[0].text.startswith(self.forwarded) or len(parts) > 1 and parts[0].text in self.forwarded_marks):
             return False  # '转发：基金定投的五个误区', '【分享】…': passed on, not asked
-        if len(parts) > 1 and parts[0].text in self.notes and text.startswith(parts[0].text + ":"):
+        if len(parts) > 1 and parts[0].text in self.notes and text.startswith(parts[0].text + ":") and not any(
+                "老师" in c.text or "您" in c.text or _ME.search(c.text) for c in parts):
             return False  # '笔记：什么是复利？复利就是…': the course's words noted or pasted, not asked
         if any(self.no_reply.within(c.text) for c in parts):
             return False  # '…就是跟您吐槽一下，您不用回我哈': told, no answer wanted
@@ -531,7 +536,7 @@ class Intents:
     def _reported(self, clause: Clause, reported: bool) -> tuple[Clause, bool]:
         """'我室友问我天天听什么课': the clause up to 问我 (what follows is the other's question), and whether one was
         reported."""
-        found = self.scope.reported.spans(clause.text)[:1]
+        found = self.scope.reported.spans(clause.text)[:1] or self.suggested.spans(clause.text)[:1]
         if not found:
             return clause, reported
         before = clause.text[:found[0][0]]
@@ -554,7 +559,7 @@ class Intents:
         text, core = clause.text, self.scope.core(clause.text)
         nxt = parts[i + 1] if i + 1 < len(parts) else None  # a run-on's pieces are read together ('说到底不|就是想…')
         said = (parts[i - 1].text[-6:] if clause.cut and i else "") + text + (nxt.text[:8] if nxt and nxt.cut else "")
-        if self.scoffs.within(said) or _NO_POINT.search(said) or _NOTHING.search(said) or _WHATEVER.search(said) \
+        if self.scoffs.within(said) or _CHALLENGE.search(said) or _NO_POINT.search(said) or _NOTHING.search(said) or _WHATEVER.search(said) \
                 or _TOO.search(core):
             return True
         if any(self.sneers.within(c.text) for c in parts) and not self._troubled(text):
@@ -567,6 +572,10 @@ class Intents:
             return True
         if later and not later[0].asked and self._answers(core, later[0].text):
             return True
+        if i and parts[i - 1].asked and self._answers(self.scope.core(parts[i - 1].text), text):
+            return True  # '…复利就是利滚利嘛': the answer itself, whatever its particle
+        if clause.asked and self.thanks.within(text) and not self.scope.asks(Clause(text)):
+            return True  # '谢谢您的耐心讲解呀？': thanks, with a question mark
         if i and clause.asked and self.reactions.removed(_strip_particles(self.scope.core(parts[i - 1].text), _PARTICLES)) == "" \
                 and not self.scope.asks(Clause(text)):
             return True
@@ -576,6 +585,10 @@ class Intents:
         """'为什么…？因为…', '什么是复利？复利就是利滚利': the next clause is the answer."""
         if after.startswith(tuple(self.answers)):
             return True
+        said = _strip_particles(asked, ("吗", "么", "嘛", "不", "没"))
+        if said != asked and said and _strip_particles(after, _PARTICLES) == said:
+            return True  # '开心吗？开心！'
+
         found = _WHAT_IS.search(asked)
         topic = found and (found.group(1) or found.group(2))
         return bool(topic) and after.startswith(tuple(topic + w for w in ("就是", "是指", "指的是", "是")))

@@ -576,10 +576,17 @@ class Intents:
             return True  # '…复利就是利滚利嘛': the answer itself, whatever its particle
         if clause.asked and self.thanks.within(text) and not self.scope.asks(Clause(text)):
             return True  # '谢谢您的耐心讲解呀？': thanks, with a question mark
+        if not clause.asked and "是不是" in text and self._laughing(parts[i:i + 2]) and \
+                not self.scope.asks(Clause(text.replace("是不是", "是", 1))):
+            return True  # '群里那些晒收益的是不是托啊哈哈哈': a guess made for fun
         if i and clause.asked and self.reactions.removed(_strip_particles(self.scope.core(parts[i - 1].text), _PARTICLES)) == "" \
                 and not self.scope.asks(Clause(text)):
             return True
         return clause.cut and i > 0 and not self.scope.asks(Clause(parts[i - 1].text[-6:] + text, clause.asked))
+
+    def _laughing(self, parts: list[Clause]) -> bool:
+        """Laughter in the clause, or a next clause of only laughter."""
+        return self.laughter.within(parts[0].text) or len(parts) > 1 and self.laughter.removed(parts[1].text) == ""
 
     def _answers(self, asked: str, after: str) -> bool:
         """'为什么…？因为…', '什么是复利？复利就是利滚利': the next clause is the answer."""

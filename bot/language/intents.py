@@ -8,11 +8,17 @@ What counts as a question for the advisor (a private message the relay forwards 
   exclamation ('真的假的', '怎么讲得这么清楚啊', '是不是想钱想疯了哈哈'), social talk about the advisor's life, the
   weather or a holiday ('老师周末出去玩了吗', '您是哪里人呀'), a lament ('唉，为什么钱总是不够花'), a statement that only
   contains a question word ('我知道该怎么做了', '我把怎么开户的步骤记下来了', '我回头想想买哪个再跟您说'), a question
-  reported from someone else ('我老公问我天天抱着手机干嘛'), or one the sender answers at once ('值不值，太值了');
+  reported from someone else and the story of it ('我老公问我天天抱着手机干嘛', '我孙子问我基金是啥，我也说不清楚'),
+  one the sender answers at once ('值不值，太值了', '为什么我这么穷？因为我没文化', '开心吗？开心！'), takes back or
+  puts off ('我有个问题……算了，等我想清楚再问你'), a scoff or a sneer ('免费的课能有什么好东西', '亏了谁负责？说得好
+  听'), too much exclaimed ('这也太难了吧？'), 'whatever' ('你们说什么就是什么'), a seller's offer ('我是做保险的，有兴
+  趣了解一下吗'), thanks or a farewell with a question mark ('谢谢您的耐心讲解呀？', '明天见？'), surprise echoed after a
+  reaction ('真的假的？基金还能亏到一半？'), or the course's words noted or pasted under a label ('笔记：什么是复利？…');
 - where a clause has the shape of a question and neither it nor the clause before names anything the advisor serves
   (`question.about` in cues.yaml), small talk words, laughter, a judgement of a person or a complaint lead mark it as
   social; where it does name such a thing, it is a question (the course asked about in small talk's words still asks:
-  '老师周末上课吗').
+  '老师周末上课吗'). Asking as such ('想问问', '请教') names nothing served where the same clause makes small talk
+  ('就想问问老师最近好不好'); it does where it stands alone ('老师周末有空吗，我想问个事').
 A small classifier was considered and not used: no pinned dependency of the project offers one, and the rules keep
 every decision explainable and the words editable in the playbook.
 """

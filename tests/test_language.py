@@ -391,6 +391,10 @@ def test_what_set_h_taught(text, private, intents):
     ("老师您怎么懂这么多呀", []),  # praise
     ("凭什么说定投就一定赚钱？历史又不代表未来", []),  # a claim challenged
     ("老师好我今天听了课感觉收获特别大以前从来不知道什么是复利现在终于明白了谢谢老师啊", []),  # a run-on, read whole
+    ("这是什么神仙课程啊！", []),  # an exclamation
+    ("有没有人跟我一样，听完就想存钱的😂", []),
+    ("不是说好了今天发红包吗，哈哈，逗你的", []),  # a joke taken back
+    ("随便问问哈，基金是不是都会亏？", ["question"]),  # asked casually, still asked
     # opt-out
     ("阿拉勿要再收到侬额消息了，谢谢侬", ["optout"]),
     ("老师，课我不上了，以后有什么活动也别通知我了", ["optout"]),  # 'whatever' events, not a question

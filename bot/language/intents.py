@@ -48,7 +48,8 @@ _TOO = re.compile(r"太[\u4e00-\u9fff]{1,6}?了?吧[啊呀]?$")
 # '你们说什么就是什么', '哪个好就买哪个': a question word taken up again after 就 says 'whatever', it asks nothing
 _WHATEVER = re.compile(r"(什么|啥|怎么|哪里|哪个|多少)[^?]{0,6}?就[^?]{0,4}?\1")
 # '我都亏成这样了还学什么理财': after 都…了, 还…什么 says there is no point
-_ME = re.compile(r"我(?!们)")  # the sender speaking ('我记到第三点就没跟上'), not the course's 我们
+_ME = re.compile(r"我(?!们)")
+_ME_ASKS = re.compile(r"我(?:该|应该|要怎么|能不能|可以|怎么)")  # '…我该怎么发链接给她': the sender's own question  # the sender speaking ('我记到第三点就没跟上'), not the course's 我们
 _CHALLENGE = re.compile(r"凭(?:什么|啥)[^?]{0,8}?(?:就|说|一定)")  # '凭什么收益就一定比存款高': a claim challenged
 _NOTHING = re.compile(r"(?:什么|啥|谁|哪儿?|哪里)也(?:不|没)")  # '啥也没学到': nothing, not what
 _NO_POINT = re.compile(r"都[^?]{1,10}?了[^?]{0,3}?还[^?]{0,4}?(?:什么|啥)")
@@ -554,7 +555,7 @@ class Intents:
         """Does the clause turn to the advisor ('老师您说呢？', '您能给我讲讲吗')?"""
         core = self.scope.core(clause.text)
         return clause.asked or core.endswith(("吗", "么")) or "您" in clause.text or "老师" in clause.text or \
-            self.about_help.within(core)
+            self.about_help.within(core) or _ME_ASKS.search(core) is not None
 
     def _unasked(self, clause: Clause, parts: list[Clause], i: int) -> bool:
         """A question shape that wants no answer: a scoff or a sneer ('免费的课能有什么好东西', '亏了谁负责？说得好
@@ -565,17 +566,20 @@ class Intents:
         text, core = clause.text, self.scope.core(clause.text)
         nxt = parts[i + 1] if i + 1 < len(parts) else None  # a run-on's pieces are read together ('说到底不|就是想…')
         said = (parts[i - 1].text[-6:] if clause.cut and i else "") + text + (nxt.text[:8] if nxt and nxt.cut else "")
-        if self.scoffs.within(said) or _CHALLENGE.search(said) or _NO_POINT.search(said) or _NOTHING.search(said) or _WHATEVER.search(said) \
-                or _TOO.search(core):
-            return True
+        if self.scoffs.within(said) or _CHALLENGE.search(said) or _NO_POINT.search(said) or (
+                _TOO.search(core) and not _A_NOT_A.search(core)):
+            return True  # not '是不是太冒险了吧' (asks)
+        for shape in (_NOTHING, _WHATEVER):  # '啥也没学到' - not '为什么我什么也没收到？' (asks besides)
+            if shape.search(text) and not self.scope.asks(Clause(shape.sub("_", text), clause.asked)):
+                return True
         if any(self.sneers.within(c.text) for c in parts) and not self._troubled(text):
             return True
         if self.pitches.within(text) and any(self.sellers.within(c.text) for c in parts):
             return True
         later = parts[i + 1:]
         if any(self.withdrawn.within(self.scope.clean(c.text)) for c in later) or (
-                not clause.asked and any(self._later(c) for c in later)):
-            return True
+                not clause.asked and not self.about.within(text) and any(self._later(c) for c in later)):
+            return True  # put off: '有个事想问您，等我想好了再问' (not '帮我看看持仓，我晚点再跟您说')
         if later and not later[0].asked and self._answers(core, later[0].text):
             return True
         if i and parts[i - 1].asked and self._answers(self.scope.core(parts[i - 1].text), text):
@@ -596,6 +600,8 @@ class Intents:
 
     def _answers(self, asked: str, after: str) -> bool:
         """'为什么…？因为…', '什么是复利？复利就是利滚利': the next clause is the answer."""
+        if after.endswith(("吗", "么")):
+            return False  # '为什么净值跌了？因为分红吗': a guess, still asking
         if after.startswith(tuple(self.answers)):
             return True
         said = _strip_particles(asked, ("吗", "么", "嘛", "不", "没"))

@@ -395,6 +395,8 @@ def test_what_set_h_taught(text, private, intents):
     ("有没有人跟我一样，听完就想存钱的😂", []),
     ("不是说好了今天发红包吗，哈哈，逗你的", []),  # a joke taken back
     ("随便问问哈，基金是不是都会亏？", ["question"]),  # asked casually, still asked
+    ("听说你们后面要收费，真的吗", ["question"]),  # hearsay of what the advisor serves, to confirm
+    ("基金又跌了，真的假的", []),  # a reaction to news
     # opt-out
     ("阿拉勿要再收到侬额消息了，谢谢侬", ["optout"]),
     ("老师，课我不上了，以后有什么活动也别通知我了", ["optout"]),  # 'whatever' events, not a question

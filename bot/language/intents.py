@@ -183,6 +183,7 @@ class Intents:
         self.pitches = cues.words("question", "pitches")
         self.askers = cues.words("question", "askers")
         self.suggested = cues.words("question", "suggested")
+        self.confirm = cues.words("question", "confirm")
         self.reactions = cues.words("question", "reactions")
         self.optout_back = cues.words("optout", "back")
         # '为啥我总是管不住手', '为啥我一学就困': a why about one's own habit
@@ -509,6 +510,9 @@ class Intents:
         reported = False  # once a clause reports another's question, what follows narrates it unless it turns to the advisor
         for i, c in enumerate(parts):
             if self.greetings.removed(self.scope.core(c.text)) == "":
+                if i and self.confirm.removed(_strip_particles(self.scope.core(c.text), _PARTICLES)) == "" and \
+                        self.hearsay.within(parts[i - 1].text) and self.about.within(parts[i - 1].text):
+                    return True  # '听说你们后面要收费，真的吗': hearsay of what the advisor serves, to confirm
                 continue  # "你好在吗"
             if reported and not self._addressed(c):
                 continue  # '我孙子问我基金是啥，我一下子也说不清楚'

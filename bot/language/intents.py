@@ -49,7 +49,7 @@ _TOO = re.compile(r"太[\u4e00-\u9fff]{1,6}?了?吧[啊呀]?$")
 _WHATEVER = re.compile(r"(什么|啥|怎么|哪里|哪个|多少)[^?]{0,6}?就[^?]{0,4}?\1")
 # '我都亏成这样了还学什么理财': after 都…了, 还…什么 says there is no point
 _ME = re.compile(r"我(?!们)")
-_ME_ASKS = re.compile(r"我(?:该|应该|要怎么|能不能|可以|怎么)")  # '…我该怎么发链接给她': the sender's own question  # the sender speaking ('我记到第三点就没跟上'), not the course's 我们
+_ME_ASKS = re.compile(r"我(?:该|应该|要怎么|能不能|可以|怎么)")  # '…我该怎么发链接给她': the sender asks  # the sender speaking ('我记到第三点就没跟上'), not the course's 我们
 _CHALLENGE = re.compile(r"凭(?:什么|啥)[^?]{0,8}?(?:就|说|一定)")  # '凭什么收益就一定比存款高': a claim challenged
 _NOTHING = re.compile(r"(?:什么|啥|谁|哪儿?|哪里)也(?:不|没)")  # '啥也没学到': nothing, not what
 _NO_POINT = re.compile(r"都[^?]{1,10}?了[^?]{0,3}?还[^?]{0,4}?(?:什么|啥)")
@@ -507,7 +507,7 @@ class Intents:
         if any(self.no_reply.within(c.text) for c in parts):
             return False  # '…就是跟您吐槽一下，您不用回我哈': told, no answer wanted
         solved = any(self.solved.within(c.text) for c in parts)
-        reported = False  # once a clause reports another's question, what follows narrates it unless it turns to the advisor
+        reported = False  # after another's question reported, the story of it - unless a clause turns to the advisor
         for i, c in enumerate(parts):
             if self.greetings.removed(self.scope.core(c.text)) == "":
                 if i and self.confirm.removed(_strip_particles(self.scope.core(c.text), _PARTICLES)) == "" and \
@@ -593,8 +593,8 @@ class Intents:
         if not clause.asked and "是不是" in text and self._laughing(parts[i:i + 2]) and \
                 not self.scope.asks(Clause(text.replace("是不是", "是", 1))):
             return True  # '群里那些晒收益的是不是托啊哈哈哈': a guess made for fun
-        if i and clause.asked and self.reactions.removed(_strip_particles(self.scope.core(parts[i - 1].text), _PARTICLES)) == "" \
-                and not self.scope.asks(Clause(text)):
+        reacted = i and self.reactions.removed(_strip_particles(self.scope.core(parts[i - 1].text), _PARTICLES)) == ""
+        if reacted and clause.asked and not self.scope.asks(Clause(text)):
             return True
         return clause.cut and i > 0 and not self.scope.asks(Clause(parts[i - 1].text[-6:] + text, clause.asked))
 
@@ -627,7 +627,8 @@ class Intents:
     def _served(self, parts: list[Clause]) -> bool:
         """Does the asking clause (or the one before it, which may name the topic: '那个回放，在哪看') speak of what the
         advisor serves: the course, money and products, an account or the app, or ask for help as such?"""
-        if any(self.about.within(c.text) or self.about_help.within(c.text) and not self.social.within(c.text) for c in parts):
+        if any(self.about.within(c.text) or self.about_help.within(c.text) and not self.social.within(c.text)
+               for c in parts):
             return True
         return any(self.about_weak.within(c.text) for c in parts) and not any(self.social.within(c.text) for c in parts)
 

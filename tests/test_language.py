@@ -397,6 +397,9 @@ def test_what_set_h_taught(text, private, intents):
     ("随便问问哈，基金是不是都会亏？", ["question"]),  # asked casually, still asked
     ("听说你们后面要收费，真的吗", ["question"]),  # hearsay of what the advisor serves, to confirm
     ("基金又跌了，真的假的", []),  # a reaction to news
+    ("你好，我们这边有低息贷款，需要了解一下吗？", []),  # an offer
+    ("我们这边有个问题，需要您帮忙看一下，开户一直失败", ["question"]),
+    ("刚看到一个段子：问：怎样才能快速致富？答：做梦。😂", []),
     # opt-out
     ("阿拉勿要再收到侬额消息了，谢谢侬", ["optout"]),
     ("老师，课我不上了，以后有什么活动也别通知我了", ["optout"]),  # 'whatever' events, not a question

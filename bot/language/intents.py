@@ -48,6 +48,8 @@ _TOO = re.compile(r"太[\u4e00-\u9fff]{1,6}?了?吧[啊呀]?$")
 # '你们说什么就是什么', '哪个好就买哪个': a question word taken up again after 就 says 'whatever', it asks nothing
 _WHATEVER = re.compile(r"(什么|啥|怎么|哪里|哪个|多少)[^?]{0,6}?就[^?]{0,4}?\1")
 # '我都亏成这样了还学什么理财': after 都…了, 还…什么 says there is no point
+_SELLER = re.compile(r"^我是[\u4e00-\u9fff]{2,8}(?:公司|保险|银行|证券|机构|中心)的")  # '我是平安保险的小李'
+_NEED = re.compile(r"需要[^?帮]{0,8}吗$")  # '请问公司需要记账报税吗' (from a seller: an offer)
 _ME = re.compile(r"我(?!们)")
 _ME_ASKS = re.compile(r"我(?:该|应该|要怎么|能不能|可以|怎么)")  # '…我该怎么发链接给她': the sender asks  # the sender speaking ('我记到第三点就没跟上'), not the course's 我们
 _CHALLENGE = re.compile(r"凭(?:什么|啥)[^?]{0,8}?(?:就|说|一定)")  # '凭什么收益就一定比存款高': a claim challenged
@@ -578,8 +580,8 @@ class Intents:
                 return True
         if any(self.sneers.within(c.text) for c in parts) and not self._troubled(text):
             return True
-        if self.pitches.within(text) and any(self.sellers.within(c.text) for c in parts):
-            return True
+        if (self.pitches.within(text) or _NEED.search(core)) and any(self.sellers.within(c.text) or _SELLER.search(c.text) for c in parts):
+            return True  # '我是平安保险的小李，请问您最近有配置保险的需求吗？': an offer
         later = parts[i + 1:]
         if any(self.withdrawn.within(self.scope.clean(c.text)) for c in later) or (
                 not clause.asked and not self.about.within(text) and any(self._later(c) for c in later)):
@@ -606,8 +608,8 @@ class Intents:
         """'为什么…？因为…', '什么是复利？复利就是利滚利': the next clause is the answer."""
         if after.endswith(("吗", "么")):
             return False  # '为什么净值跌了？因为分红吗': a guess, still asking
-        if after.startswith(tuple(self.answers)):
-            return True
+        if after.startswith(tuple(self.answers)) or after == "答":
+            return True  # '问：怎样才能快速致富？答：做梦。' 
         said = _strip_particles(asked, ("吗", "么", "嘛", "不", "没"))
         if said != asked and said and _strip_particles(after, _PARTICLES) == said:
             return True  # '开心吗？开心！'
@@ -649,7 +651,7 @@ class Intents:
         """'唉，为什么钱总是不够花': a why with a sigh (a problem told, '唉，我的课怎么打不开', still asks)."""
         if not self.why.within(clause.text) or self._troubled(clause.text):
             return False
-        return any(c.text in self.sighs or c.text.endswith(self.sighs) or self.wishes.within(c.text) for c in parts) \
+        return any(_strip_particles(c.text, _PARTICLES).endswith(self.sighs) or self.wishes.within(c.text) for c in parts) \
             or self._habit.search(clause.text) is not None
 
     def _amused(self, clause: Clause, parts: list[Clause]) -> bool:

@@ -25,6 +25,7 @@ every decision explainable and the words editable in the playbook.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from bot.language.clauses import Clause
 from bot.language.cues import Cues
@@ -57,6 +58,19 @@ _NOTHING = re.compile(r"(?:什么|啥|谁|哪儿?|哪里)也(?:不|没)")  # '�
 _NO_POINT = re.compile(r"都[^?]{1,10}?了[^?]{0,3}?还[^?]{0,4}?(?:什么|啥)")
 # '什么是复利？' answered by '复利就是利滚利'
 _WHAT_IS = re.compile(r"(?:什么是|啥是)([\u4e00-\u9fffa-z]{1,6})$|^([\u4e00-\u9fffa-z]{1,6})是(?:什么|啥)$")
+
+
+@dataclass(frozen=True, slots=True)
+class _Told:
+    """Around a message's questions: a sneer, a seller, the last clause that takes back and the last that puts off."""
+    sneering: bool
+    selling: bool
+    withdrawn: int  # clauses before this one are taken back ('我有个问题……算了')
+    put_off: int  # clauses before this one are put off ('有个事想问您，等我想好了再问')
+    chatty: bool  # small talk or laughter somewhere
+    sighing: bool  # a sigh or a wish somewhere ('唉', '…就好了')
+    laughing: bool
+    exasperated: bool  # '服了', '烦死了'
 
 
 def _crossed(parts: list[Clause]) -> list[Clause]:
@@ -509,6 +523,7 @@ class Intents:
         if any(self.no_reply.within(c.text) for c in parts):
             return False  # '…就是跟您吐槽一下，您不用回我哈': told, no answer wanted
         solved = any(self.solved.within(c.text) for c in parts)
+        told = None
         reported = False  # after another's question reported, the story of it - unless a clause turns to the advisor
         for i, c in enumerate(parts):
             if self.greetings.removed(self.scope.core(c.text)) == "":
@@ -529,19 +544,20 @@ class Intents:
                 if not opting_out and self._requests(c):
                     return True  # '我想要第二课的笔记', '麻烦老师再讲一遍复利': asked for, without a question
                 continue
-            if self._complains(c, parts) and (opting_out or self.market.within(c.text)):
-                continue
+            told = told or self._told(parts)  # read once, at the first clause that asks: linear in the message
+            if self.complaint_leads.within(c.text) and told.exasperated and (opting_out or self.market.within(c.text)):
+                continue  # '股市怎么又跌了，真是服了' (see _complains)
             if solved and self.unable.within(c.text) and not c.asked and not self.scope.question_words.within(c.text):
                 continue  # '昨天不会操作，今天自己琢磨出来了'
             if self._later(c) or self._answered(c, parts[i + 1:i + 2]):
                 continue
-            if self._praises(c.text) or self._laments(c, parts) or self._amused(c, parts):
+            if self._praises(c.text) or self._laments(c, told) or self._amused(c, told):
                 continue
             if _JUDGING.search(c.text) and not self.about.within(c.text):
                 continue  # '大过年的还在学习，我是不是很拼': a judgement of a person sought
-            if not self._served(parts[max(0, i - 1):i + 1]) and self._idle(c, parts):
+            if not self._served(parts[max(0, i - 1):i + 1]) and self._idle(c, told):
                 continue
-            if self._unasked(c, parts, i):
+            if self._unasked(c, parts, i, told):
                 continue
             return True
         return self._trouble(parts)
@@ -563,7 +579,24 @@ class Intents:
         return clause.asked or core.endswith(("吗", "么")) or "您" in clause.text or "老师" in clause.text or \
             self.about_help.within(core) or _ME_ASKS.search(core) is not None
 
-    def _unasked(self, clause: Clause, parts: list[Clause], i: int) -> bool:
+    def _told(self, parts: list[Clause]) -> "_Told":
+        """What the whole message says around its questions, read once (each clause then costs O(1) more)."""
+        withdrawn = put_off = -1
+        sneering = selling = chatty = sighing = laughing = exasperated = False
+        for j, c in enumerate(parts):
+            laughing = laughing or self.laughter.within(c.text)
+            chatty = chatty or self.social.within(c.text)
+            sighing = sighing or _strip_particles(c.text, _PARTICLES).endswith(self.sighs) or self.wishes.within(c.text)
+            exasperated = exasperated or self.exasperated.within(c.text) or self.optout_annoyed.within(c.text)
+            if self.withdrawn.within(c.text) and self.withdrawn.within(self.scope.clean(c.text)):
+                withdrawn = j
+            if self._later(c):
+                put_off = j
+            sneering = sneering or self.sneers.within(c.text)
+            selling = selling or self.sellers.within(c.text) or _SELLER.search(c.text) is not None
+        return _Told(sneering, selling, withdrawn, put_off, chatty or laughing, sighing, laughing, exasperated)
+
+    def _unasked(self, clause: Clause, parts: list[Clause], i: int, told: "_Told") -> bool:
         """A question shape that wants no answer: a scoff or a sneer ('免费的课能有什么好东西', '亏了谁负责？说得好
         听'), too much exclaimed ('这也太难了吧？'), 'whatever' ('你们说什么就是什么'), a seller's offer, a question
         taken back or put off ('我有个问题……算了'), answered at once ('为什么我这么穷？因为我没文化'), surprise echoed
@@ -578,15 +611,13 @@ class Intents:
         for shape in (_NOTHING, _WHATEVER):  # '啥也没学到' - not '为什么我什么也没收到？' (asks besides)
             if shape.search(text) and not self.scope.asks(Clause(shape.sub("_", text), clause.asked)):
                 return True
-        if any(self.sneers.within(c.text) for c in parts) and not self._troubled(text):
+        if told.sneering and not self._troubled(text):
             return True
-        if (self.pitches.within(text) or _NEED.search(core)) and any(self.sellers.within(c.text) or _SELLER.search(c.text) for c in parts):
+        if told.selling and (self.pitches.within(text) or _NEED.search(core)):
             return True  # '我是平安保险的小李，请问您最近有配置保险的需求吗？': an offer
-        later = parts[i + 1:]
-        if any(self.withdrawn.within(self.scope.clean(c.text)) for c in later) or (
-                not clause.asked and not self.about.within(text) and any(self._later(c) for c in later)):
+        if i < told.withdrawn or (not clause.asked and not self.about.within(text) and i < told.put_off):
             return True  # put off: '有个事想问您，等我想好了再问' (not '帮我看看持仓，我晚点再跟您说')
-        if later and not later[0].asked and self._answers(core, later[0].text):
+        if nxt is not None and not nxt.asked and self._answers(core, nxt.text):
             return True
         if i and parts[i - 1].asked and self._answers(self.scope.core(parts[i - 1].text), text):
             return True  # '…复利就是利滚利嘛': the answer itself, whatever its particle
@@ -634,12 +665,12 @@ class Intents:
             return True
         return any(self.about_weak.within(c.text) for c in parts) and not any(self.social.within(c.text) for c in parts)
 
-    def _idle(self, clause: Clause, parts: list[Clause]) -> bool:
+    def _idle(self, clause: Clause, told: _Told) -> bool:
         """A question shape that asks the advisor for nothing they serve: small talk about their life or the weather
         ('老师周末出去玩了吗'), a reaction with laughter ('是不是想钱想疯了哈哈'), praise as a question ('怎么讲得这么
         清楚啊'), a lament ('唉，为什么…', '怎么又周一了')."""
         text = clause.text
-        if any(self.social.within(c.text) or self.laughter.within(c.text) for c in parts):
+        if told.chatty:
             return True
         return self.complaint_leads.within(text) or self.praise.within(text) and "都" in text
 
@@ -647,16 +678,16 @@ class Intents:
         """'怎么讲得这么清楚啊', '您怎么什么都懂呀': praise said as a why (not '怎么扣了这么多钱')."""
         return self.praise.within(text) and self._praise_shape.search(text) is not None and not text.endswith(("吗", "么"))
 
-    def _laments(self, clause: Clause, parts: list[Clause]) -> bool:
+    def _laments(self, clause: Clause, told: _Told) -> bool:
         """'唉，为什么钱总是不够花': a why with a sigh (a problem told, '唉，我的课怎么打不开', still asks)."""
         if not self.why.within(clause.text) or self._troubled(clause.text):
             return False
-        return any(_strip_particles(c.text, _PARTICLES).endswith(self.sighs) or self.wishes.within(c.text) for c in parts) \
+        return told.sighing \
             or self._habit.search(clause.text) is not None
 
-    def _amused(self, clause: Clause, parts: list[Clause]) -> bool:
+    def _amused(self, clause: Clause, told: _Told) -> bool:
         """'好家伙，收益这么高吗哈哈': surprise at a degree, laughing - a reaction."""
-        return _DEGREE.search(self.scope.core(clause.text)) is not None and any(self.laughter.within(c.text) for c in parts)
+        return told.laughing and _DEGREE.search(self.scope.core(clause.text)) is not None
 
     def _troubled(self, text: str) -> bool:
         """'红包领不了', '余额宝的钱转不出来': something the member cannot do (a problem told)."""

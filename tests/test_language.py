@@ -356,6 +356,65 @@ def test_what_set_h_taught(text, private, intents):
     assert READER.read(text, private=private).intents() == intents
 
 
+@pytest.mark.parametrize("text, intents", [
+    # what the relay should forward: a question about what the advisor serves, however it is put ...
+    ("我邻居问我基金能不能买，我不知道怎么回她，老师您说呢？", ["question"]),  # a reported question, then turned to us
+    ("老师周末好呀，想问下周末有课吗", ["question"]),
+    ("算了，直接告诉我买哪个吧", ["question"]),  # what follows a withdrawal still asks
+    ("真的假的？那我现在要赶紧卖掉吗？", ["question"]),
+    ("收益率15%是真的吗？亏了找谁？", ["question"]),
+    ("老师，我对你们的进阶课有兴趣，怎么报名？", ["question"]),
+    ("课后作业要交给谁", ["question"]),
+    ("笔记：我记到第三点就没跟上，第四点是什么？", ["question"]),  # the member's own question under a note's label
+    ("我之前退订了，现在想重新订阅，怎么弄？", ["question"]),  # asks to come back: no opt-out
+    # ... and what it should not: said in the shape of a question
+    ("免费的课能有什么好东西，最后还不是要卖课", []),  # a scoff
+    ("收益率15%？说得好听，亏了找谁", []),  # a sneer
+    ("这也太难了吧？我学了三遍还是不会😂", []),  # too much, exclaimed
+    ("行吧，你们说什么就是什么", []),  # whatever
+    ("您好，我是做保险的，有兴趣了解一下我们的重疾险吗？", []),  # a seller's offer
+    ("我有个问题……算了，等我想清楚再问你", []),  # taken back
+    ("有个事想问您，等我想好了再问", []),  # put off
+    ("为什么我这么穷？因为我没文化😂", []),  # answered at once
+    ("什么是复利？复利就是利滚利嘛，我懂了", []),
+    ("我今天终于把花呗还清了，开心吗？开心！", []),
+    ("真的假的？基金还能亏到一半？", []),  # surprise echoed
+    ("我孙子问我基金是啥，我一下子也说不清楚", []),  # a reported question and its story
+    ("我老公说要不要一起学，我说随你", []),
+    ("今天学的内容：1. 什么是货币基金 2. 货币基金和余额宝的区别", []),  # the course's words noted
+    ("就想问问老师最近好不好，好久没聊了", []),  # small talk, asked politely
+    ("How was your weekend?", []),
+    ("谢谢您的耐心讲解呀？", []),
+    ("老师，明天见？", []),
+    ("在？", []),
+    ("我听课听了三天了，啥也没学到，浪费时间", []),  # nothing, not what
+    ("老师您怎么懂这么多呀", []),  # praise
+    ("凭什么说定投就一定赚钱？历史又不代表未来", []),  # a claim challenged
+    ("老师好我今天听了课感觉收获特别大以前从来不知道什么是复利现在终于明白了谢谢老师啊", []),  # a run-on, read whole
+    ("这是什么神仙课程啊！", []),  # an exclamation
+    ("有没有人跟我一样，听完就想存钱的😂", []),
+    ("不是说好了今天发红包吗，哈哈，逗你的", []),  # a joke taken back
+    ("随便问问哈，基金是不是都会亏？", ["question"]),  # asked casually, still asked
+    ("听说你们后面要收费，真的吗", ["question"]),  # hearsay of what the advisor serves, to confirm
+    ("基金又跌了，真的假的", []),  # a reaction to news
+    ("你好，我们这边有低息贷款，需要了解一下吗？", []),  # an offer
+    ("我们这边有个问题，需要您帮忙看一下，开户一直失败", ["question"]),
+    ("刚看到一个段子：问：怎样才能快速致富？答：做梦。😂", []),
+    # opt-out
+    ("阿拉勿要再收到侬额消息了，谢谢侬", ["optout"]),
+    ("老师，课我不上了，以后有什么活动也别通知我了", ["optout"]),  # 'whatever' events, not a question
+    ("别整这些了 嘎哈啊天天发 别给我发了", ["optout"]),  # why they send, in exasperation
+    ("我退订了，现在又想听课，怎么恢复？", ["question"]),
+])
+def test_what_the_advisor_is_asked_and_what_is_only_said(text, intents):
+    assert READER.read(text, private=True).intents() == intents
+
+
+def test_a_run_on_remembers_where_it_was_cut():
+    parts = READER.read("说到底不就是想让我们买你们的产品吗？", private=True).parts
+    assert [(c.text, c.cut) for c in parts] == [("说到底不", False), ("就是想让我们买你们的产品吗", True)]
+
+
 @pytest.mark.parametrize("text, home", [
     ("我是江苏的，不对，安徽的", ("安徽省", None, False)),  # a self-correction in one message: the later place
     ("台灣…不是啦，我是福建漳州的", ("福建省", "漳州市", False)),

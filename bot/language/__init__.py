@@ -84,7 +84,7 @@ class Reading:
 
     @_once
     def question(self) -> bool:
-        return self.private and self.reader.intents.question(self.parts, self.wants_out)
+        return self.private and self.reader.intents.question(self.parts, self.wants_out, self.text)
 
     @_once
     def bare(self) -> str:

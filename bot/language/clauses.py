@@ -13,6 +13,7 @@ class Clause:
     text: str
     asked: bool = False  # ended with a question mark
     spaced: bool = False  # only a space separates it from the next clause ('湖南 益阳')
+    cut: bool = False  # cut out of a run-on: nothing separates it from the clause before ('…以前从来|不知道什么是复利')
 
 
 RUN_ON = 14  # a fragment this long without a stop may be several sentences said in one breath (voice to text)
@@ -38,9 +39,12 @@ def clauses(text: str, glue: frozenset[str] = frozenset(), breaks: re.Pattern | 
             continue
         if breaks is not None and len(piece) >= RUN_ON:
             said = [p for p in breaks.split(piece) if p]
-            out.extend(Clause(p) for p in said[:-1])
+            out.extend(Clause(p, cut=k > 0) for k, p in enumerate(said[:-1]))
             piece = said[-1] if said else ""
+            cut = len(said) > 1
+        else:
+            cut = False
         if piece:
-            out.append(Clause(piece, "?" in sep, sep.isspace()))
+            out.append(Clause(piece, "?" in sep, sep.isspace(), cut))
         piece = ""
     return out

@@ -49,5 +49,8 @@ class CertificateStore:
             "SELECT room FROM graduates WHERE member = ? ORDER BY ts DESC", (member,))]
 
     def issued(self) -> dict[str, int]:
-        """{room: certificates issued} for every room that has any."""
-        return dict(self.conn.execute("SELECT room, COUNT(*) FROM certificates GROUP BY room"))
+        """{room: certificates issued} for every room that has any (none if the bot never drew on this database)."""
+        try:
+            return dict(self.conn.execute("SELECT room, COUNT(*) FROM certificates GROUP BY room"))
+        except sqlite3.OperationalError:  # a read-only report of a database the ritual never migrated
+            return {}

@@ -19,6 +19,18 @@ from bot.schedule.virtual import VirtualRunner
 
 ROOT = Path(__file__).resolve().parent.parent
 PLAYBOOK = ROOT / "data" / "playbook.yaml"
+
+
+def playbook_with(tmp_path: Path, **sections: dict) -> Path:
+    """The default playbook with these keys changed in its sections (pictures={"tally_card": "after"}), as a file."""
+    import yaml
+
+    data = yaml.safe_load(PLAYBOOK.read_text(encoding="utf-8"))
+    for name, values in sections.items():
+        data[name].update(values)
+    path = tmp_path / "changed.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return path
 TZ = ZoneInfo("Asia/Shanghai")
 ROOM = "room1@chatroom"
 ADVISOR = "adv"

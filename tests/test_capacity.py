@@ -6,7 +6,6 @@ import json
 from datetime import date, timedelta
 from pathlib import Path
 
-import yaml
 
 from bot.delivery.late import limited_key, told_key
 from bot.delivery.sender import Pacing
@@ -14,18 +13,14 @@ from bot.playbook import load_playbook
 from bot.reporting import report
 from bot.schedule.capacity import AccountLimit, LiveGroup, plan
 from bot.transport import SendError
-from harness import ADVISOR, PLAYBOOK, Chat, local
+from harness import ADVISOR, PLAYBOOK, Chat, local, playbook_with
 
 PB = load_playbook(PLAYBOOK)
 
 
 def after_tally(tmp_path) -> Path:
     """The default playbook with the tally card after the text tally: two posts at 22:00, the busiest moment."""
-    data = yaml.safe_load(PLAYBOOK.read_text(encoding="utf-8"))
-    data["pictures"]["tally_card"] = "after"
-    path = tmp_path / "after.yaml"
-    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
-    return path
+    return playbook_with(tmp_path, pictures={"tally_card": "after"})
 
 
 def groups(n: int, account: str, start=date(2026, 12, 1), state="in_course", members=300, prefix="r") -> list[LiveGroup]:
@@ -168,11 +163,8 @@ ROOM_A, ROOM_B = "roomA@chatroom", "roomB@chatroom"
 
 
 def two_accounts(tmp_path, **funnel) -> Chat:
-    data = yaml.safe_load(PLAYBOOK.read_text(encoding="utf-8"))
-    data["funnel"].update(funnel)
-    path = tmp_path / "pb.yaml"
-    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
-    return Chat(tmp_path / "two.db", local("2026-11-30 10:00"), playbook=path, accounts=("adv1", "adv2"))
+    return Chat(tmp_path / "two.db", local("2026-11-30 10:00"), playbook=playbook_with(tmp_path, funnel=funnel),
+                accounts=("adv1", "adv2"))
 
 
 def open_cohort(chat: Chat, room: str, via: str, *members: str) -> None:

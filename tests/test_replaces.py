@@ -8,11 +8,10 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-import yaml
 
 from bot.core.ritual import Ritual
 from bot.schedule.calendar import Calendar
-from harness import PLAYBOOK, TZ, Chat, local
+from harness import PLAYBOOK, TZ, Chat, local, playbook_with
 
 START = date(2026, 12, 1)
 
@@ -65,11 +64,7 @@ def test_an_action_cannot_replace_itself_or_replace_on_a_condition_alone():
 
 
 def card_after_the_tally(tmp_path) -> Path:
-    data = yaml.safe_load(PLAYBOOK.read_text(encoding="utf-8"))
-    data["pictures"]["tally_card"] = "after"
-    path = tmp_path / "after.yaml"
-    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
-    return path
+    return playbook_with(tmp_path, pictures={"tally_card": "after"})
 
 
 def evening_budget(chat: Chat) -> tuple[int, object]:

@@ -1,0 +1,149 @@
+"""Opt-out in a private chat ('退订', 'TD', '请帮我退订，谢谢', '不要再给我发优惠信息了', '别再推送了') - not a question
+about it ('退订了还能上课吗？') - and resubscribing ('恢复订阅')."""
+from __future__ import annotations
+
+from bot.language.clauses import Clause
+from bot.language.cues import Cues
+from bot.language.scope import Scope
+from bot.language.shared import HITS, Retraction, strip_particles
+
+
+class OptOut:
+    """Does a private message ask to be left alone (or to come back)?"""
+
+    def __init__(self, cues: Cues, scope: Scope) -> None:
+        self.scope = scope
+        self.retracted = Retraction(cues, scope)
+        self.optout_words = cues.words("optout", "words")
+        self.optout_stop = cues.words("optout", "stop")
+        self.optout_send = cues.words("optout", "send")
+        self.optout_soft = cues.words("optout", "soft_stop")
+        self.optout_again = cues.words("optout", "again")
+        self.optout_after = cues.words("optout", "after_send")
+        self.optout_after_again = cues.words("optout", "after_send_again") + self.optout_after
+        self.optout_between = cues.words("optout", "between")
+        self.optout_others = cues.words("optout", "others")
+        self.optout_keep = cues.words("optout", "keep")
+        self.optout_compounds = cues.words("optout", "compounds")
+        self.optout_have = cues.words("optout", "have")
+        self.optout_polite = cues.words("optout", "polite")
+        self.optout_alone = cues.words("optout", "alone")
+        self.optout_wants = cues.words("optout", "wants")
+        self.optout_ads = cues.words("optout", "ads")
+        self.optout_refuse = cues.words("optout", "refuse")
+        self.optout_addressee = cues.words("optout", "addressee")
+        self.optout_annoyed = cues.words("optout", "annoyed")
+        self.optout_decline = cues.words("optout", "decline")
+        self.optout_almost = cues.words("optout", "almost")
+        self.resubscribe_words = cues.words("resubscribe")
+        self.optout_marketing = cues.words("optout", "marketing")
+        self.optout_proxy = cues.words("optout", "proxy")
+        self.optout_proxied = cues.words("optout", "proxied")
+        self.optout_pause = cues.words("optout", "pause")
+        self.optout_pause_for = cues.words("optout", "pause_for")
+        self.optout_send_named = cues.words("optout", "send_named")
+        self.conditional = cues.words("optout", "conditional")
+        self.complaint_leads = cues.words("question", "complaint_leads")
+        self.exasperated = cues.words("question", "exasperated")
+        self.optout_back = cues.words("optout", "back")
+
+    def optout(self, parts: list[Clause], private: bool = True) -> bool:
+        """'退订' / 'TD' / '请帮我退订，谢谢' / '不要再给我发优惠信息了'; not '退订了还能上课吗？'."""
+        if self.retracted(parts) or any(self.optout_back.within(c.text) and self.scope.asks(c) for c in parts):
+            return False  # '我退订了，现在又想听课，怎么恢复？': asks to come back
+        if private and self._to_us(parts):
+            return True
+        proxy = any(self.optout_proxy.within(c.text) for c in parts)  # '我是帮我妈妈回的，…请不要再给她发了'
+        for i, clause in enumerate(parts):
+            text = self.optout_proxied.sub(text=clause.text, by="给我") if proxy else clause.text
+            if self.optout_keep.within(text) or self.optout_compounds.within(text) or self.optout_almost.within(text) or (
+                    not proxy and self.optout_others.within(text)) or self._hypothetical(text):
+                continue  # '如果我取消订阅，…还能看吗': a hypothetical
+            if self.optout_pause.within(text) and (not self.optout_marketing.within(text) or any(
+                    self.optout_pause_for.within(c.text) for c in parts)):
+                continue  # '先别发，我在开车', '先别发': a pause for a while, or of what is not named
+            text = self.optout_wants.removed(text) if self.optout_wants.within(text) else text
+            polite = self.optout_polite.within(text)
+            nxt = parts[i + 1] if i + 1 < len(parts) else None
+            # '退订 是什么', 'TD？什么意思': a short question right after asks about the word
+            asks = self.scope.asks(clause) or (nxt is not None and len(nxt.text) <= 5 and self.scope.asks(nxt)
+                                               and any(w in nxt.text for w in ("什么", "啥", "怎么", "哪", "意思")))
+            words = self.optout_words.spans(text)
+            if words and (polite or not asks):
+                said = self.optout_addressee.removed(text)  # '投诉你们骚扰': 你们 is who they write to
+                kept = self.optout_words.spans(said)
+                threat = kept and said.startswith("再", kept[0][0])  # '如果再发我就投诉': its 如果 is the threat's
+                if polite or threat or (kept and self.scope.affirms(Clause(said), *kept[0])):
+                    return True
+            if not asks and self._stop_sending(text, parts[i + 1:]):
+                return True
+        return False
+
+    def _hypothetical(self, text: str) -> bool:
+        """'如果我取消订阅', '要是取消推送了' - not a threat ('如果再发我就投诉', '要是再发就拉黑')."""
+        return self.conditional.within(text) and not any(
+            text.startswith("再", s) for s, _ in self.optout_words.spans(text)[:HITS])
+
+    def _to_us(self, parts: list[Clause]) -> bool:
+        """Said to the account in a private chat ('T', 'STOP STOP', '天天发烦死了', '你们的推送我不想看'); in a group
+        these are about other members' posts."""
+        bare = "".join(c.text for c in parts).replace(" ", "")
+        if bare in self.optout_alone or any(len(bare) % len(w) == 0 and bare == w * (len(bare) // len(w))
+                                            for w in self.optout_alone if bare.startswith(w)):
+            return True  # 'T', 'stop', '停', 'STOP STOP'
+        return self._fed_up(parts) or self._refused(parts)
+
+    def _fed_up(self, parts: list[Clause]) -> bool:
+        """'天天发烦死了', '广告太多了，烦不烦': fed up, with what is sent named - not '烦死了这基金又跌了'."""
+        if not any(self.optout_annoyed.within(c.text) for c in parts):
+            return False
+        return any((self.optout_send.within(c.text) or self.optout_marketing.within(c.text))
+                   and (not self.scope.asks(self.unannoyed(c)) or self.complains(c, parts)) and not self.optout_others.within(c.text) for c in parts)
+
+    def unannoyed(self, clause: Clause) -> Clause:
+        """The clause without its exasperation ('天天发有意思吗？' -> '天天发'): a rhetorical question asks nothing."""
+        if not self.optout_annoyed.within(clause.text):
+            return clause
+        return Clause(self.optout_annoyed.removed(clause.text), False, clause.spaced)
+
+    def _refused(self, parts: list[Clause]) -> bool:
+        """'你们的推送我不想看', '推送太多了，取消吧', '拒绝营销': the marketing named and refused."""
+        if not any(self.optout_ads.within(c.text) for c in parts):
+            return False
+        if any(self.scope.asks(c) or self.optout_others.within(c.text) for c in parts):
+            return False
+        return any(self.optout_refuse.within(c.text) for c in parts)
+
+    def _stop_sending(self, text: str, later: list[Clause]) -> bool:
+        """'不要再给我发优惠信息了', '别再推送了', '别发了', '不用再发了' - not '不用发我资料了', '不用发了', '别急着发',
+        '别发了，我都存下来了'."""
+        stops = self.optout_stop.spans(text)[:HITS]
+        marketing = self.optout_marketing.within(text) if stops else False
+        for s, e in self.optout_send.spans(text)[:HITS] if stops else ():
+            stop = next((st for st in reversed(stops) if st[1] <= s), None)  # each verb with the nearest stop before it
+            if stop is None or (not marketing and text[s:e] in self.optout_send_named):
+                continue  # '别叫我了': 叫我 stops sending only with what is sent named ('以后有活动都别叫我了')
+            gap = text[stop[1]:s]
+            if self.optout_between.removed(gap) != "":
+                continue  # '别急着发', '我删除了老师发的消息'
+            if marketing:
+                return True
+            have = any(self.optout_have.within(c.text) for c in later)  # '资料不用再发给我了，我有了': that one thing
+            if not have and (self.optout_decline.within(text) or any(self.optout_decline.within(c.text) for c in later)):
+                return True  # '别再给我发课程了，我不学了'
+            again = self.optout_again.within(gap) or self.optout_again.within(text[:stop[0]])  # '以后不用发给我了'
+            if strip_particles(text[e:], self.optout_after_again if again else self.optout_after) != "":
+                continue  # '别再发给我了' - not '您别发给我了，直接发群里吧'
+            soft = text[stop[0]:stop[1]] in self.optout_soft
+            if (again and not (soft and have)) or (not soft and not have):
+                return True
+        return False
+
+    def resubscribe(self, parts: list[Clause]) -> bool:
+        """'恢复订阅'."""
+        return any(self.resubscribe_words.within(c.text) and not self.scope.asks(c) for c in parts)
+
+    def complains(self, clause: Clause, parts: list[Clause]) -> bool:
+        """'股市怎么又跌了，真是服了', '怎么还在发？我上次就说了不要了': 怎么又 with exasperation said, not asked."""
+        return self.complaint_leads.within(clause.text) and any(
+            self.exasperated.within(c.text) or self.optout_annoyed.within(c.text) for c in parts)

@@ -64,6 +64,9 @@ class HometownReader:
         self.people = cues.words("hometown", "people")
         self.epithets = cues.words("hometown", "epithets")
         self.names = cues.words("hometown", "names")
+        self.greetings = cues.words("hometown", "greetings")
+        self.works = cues.words("hometown", "works")
+        self.addressed = cues.words("hometown", "addressed")
         self.nations = tuple(nations())  # longest first
         self.grew_up = tuple(cues.words("hometown", "grew_up"))
         self.raised_in = cues.words("hometown", "raised_in")
@@ -104,7 +107,8 @@ class HometownReader:
                 # '我是江苏的，不对，安徽的', '湖南长沙（打错了，是株洲）': the place said before is taken back, if
                 # another follows ('…其实是贵州安顺的，说错了' ends with it)
                 taken_back, best = best, None
-            asked = bool(mentions) and clause.spaced and i + 1 < len(found) and self.scope.asks(found[i + 1][0])
+            asked = bool(mentions) and clause.spaced and i + 1 < len(found) and self.scope.asks(found[i + 1][0]) \
+                and not self._answered(clause.text, mentions[-1], found[i + 1][0].text)
             if best is not None and mentions and _strip(clause.text, self.retract_leads).startswith(self.precisely):
                 taken_back, best = best, None  # '我是湖南长沙……其实准确说是湘潭的': said more exactly, not corrected
             for j, m in enumerate(mentions):
@@ -130,6 +134,16 @@ class HometownReader:
             return None
         _, m, words = best
         return Hometown(m.province, m.city, self.corrections.within(text) or self._apology.match(text) is not None, words)
+
+    def _answered(self, text: str, m: Mention, nxt: str) -> bool:
+        """'贵州凯里的 有老乡吗', '武汉伢 过早了冇': the place said as an answer (only 的, 人 or a person after it), then a
+        question of its own - not '杭州湾新区 房价多少', '上海的 天气冷不冷' (the question goes on about the place)."""
+        after = text[m.end:]
+        if after == "" or self.addressed.within(after):
+            return False  # '北京的朋友 今天雾霾严重吗': those from there are asked
+        if _strip(after, self.tail) != "" and after.lstrip("的") not in self.people:
+            return False
+        return not nxt.startswith(self.not_after) and not self.elsewhere.within(nxt)
 
     def _resaid(self, text: str, before: Mention, m: Mention) -> bool:
         """Is the place at m said instead of the one before it in the same clause, with no stop between: '…的啊不河北的',
@@ -198,11 +212,14 @@ class HometownReader:
             if m.letters and _strip(before, self.leads) == "" and after and self._answer_tail(after):
                 return PLAIN  # 'bj的', 'SH的，大家好' (a lone 'tj' may be anything)
             return PLAIN if self_said and _strip(after, self.tail) == "" else 0
-        if self.elsewhere.within(before) or after.startswith(self.elsewhere):
-            return 0  # '明天去北京出差', '在深圳工作'
+        if self.elsewhere.within(before) or after.startswith(self.elsewhere) and not after.startswith(self.people):
+            return 0  # '明天去北京出差', '在深圳工作' (not '魔都打工人报道')
         unnamed = self._unnamed(before)  # '大家可以叫我阿梅我是…': 大家 is who they speak to
+        unnamed = _strip(unnamed, self.greetings) if self.greetings.within(unnamed) else unnamed  # '老师您好我是…'
         if self.others.within(unnamed):
             return 0
+        if unnamed.endswith("的") and unnamed.startswith(text[m.start:m.end]) and len(unnamed) <= m.end - m.start + 5:
+            unnamed = ""  # '青岛啤酒的青岛': the place named first by a thing it is known for
         lead = _strip(unnamed, self.leads)
         # '我是河南周口的今天第一次进群', '我是河南洛阳的牡丹之城欢迎大家', '我是云南昆明的春城四季如春'
         # ... '我是江苏省徐州市铜山区人今年六十三岁了': 人 said, then about themselves
@@ -246,6 +263,11 @@ class HometownReader:
         near = self._near.match(after)
         if near and _strip(after[near.end():], self.tail) == "":
             return True  # '义乌小商品城那边的': a landmark of the place, and near it
+        work = next((w for w in self.works if after.startswith(w)), None)  # '大庆油田的老职工', '攀钢子弟'
+        if work is not None:
+            rest = after[len(work):].removeprefix("的")
+            person = next((p for p in self.people if rest.startswith(p) and len(p) >= 2), None)
+            return person is not None and _strip(rest[len(person):], self.tail) == ""
         if after.startswith("人在") or (after.startswith("人") and rest.startswith("在")):
             return True  # '安徽合肥人在杭州': who they are, then where they are
         ethnic = next((n for n in self.nations if rest.startswith(n) and len(n) >= 2), "")  # '恩施的土家妹子'

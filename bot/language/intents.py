@@ -278,11 +278,19 @@ class Intents:
         return Clause(text, clause.asked, clause.spaced), self.subjects.spans(text), self.practice_compounds.spans(text)
 
     def _done_before(self, before: Clause, clause: Clause, subject: tuple[int, int]) -> bool:
-        """'Done with 作业', '完成 今日实操': done said first, the work named after a space."""
-        if not before.spaced or before.asked or before.text == DONE or self.scope.asks(clause) \
-                or len(clause.text) > subject[1] + 4 or NOT in clause.text:
+        """'Done with 作业', '完成 今日实操', '搞完了 实操作业': done said first, the work named after a space; or done
+        said alone as an exclamation, the work named next with what was done ('搞定！今天的实操 10块钱货基已买入')."""
+        if before.asked or before.text == DONE or self.scope.asks(clause) or NOT in clause.text:
             return False
-        text = before.text
+        text = strip_particles(before.text, PARTICLES) or before.text
+        if not before.spaced:  # the whole clause is the done word, the next one begins with the work
+            alone = [(s, e) for s, e in self.done.spans(text)[:1] if s == 0 and e == len(text)]
+            head = clause.text[:subject[0]]
+            # ... not '好了，今天的实操是…' (an OK that opens an announcement)
+            return bool(alone) and not text.startswith(("好", "ok", "get", "over")) and clause.text[subject[1]:] == "" \
+                and (head == "" or head in self.shown_heads) and self.scope.affirms(clause, len(clause.text), len(clause.text))
+        if len(clause.text) > subject[1] + 4:
+            return False
         for word in (" the", " my", " with"):  # 'I finished the 实操', 'done with my 作业'
             text = text.removesuffix(word)
         text = text.removesuffix("with").rstrip()

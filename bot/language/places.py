@@ -9,8 +9,9 @@ import ahocorasick
 from bot.language.gazetteer import MUNICIPALITIES, Place, nations, places, short_form
 
 _CONNECTORS = set("省市区县·-/ 的")
-# where the province is its own city: the municipalities, Hong Kong and Macau
-CITY_PROVINCES = {**MUNICIPALITIES, "81": "香港特别行政区", "82": "澳门特别行政区"}
+# where the province is its own city: the municipalities (Hong Kong and Macau have no prefecture level and are
+# read like a province named alone: city None, as the "only a province, city is null")
+CITY_PROVINCES = dict(MUNICIPALITIES)
 
 
 @dataclass(frozen=True, slots=True)

@@ -214,8 +214,9 @@ class HometownReader:
             return PLAIN if self_said and _strip(after, self.tail) == "" else 0
         if self.elsewhere.within(before) or after.startswith(self.elsewhere) and not after.startswith(self.people):
             return 0  # '明天去北京出差', '在深圳工作' (not '魔都打工人报道')
+        if self.greetings.within(clause.text[:m.start]):  # '老师您好我是…' (read unblanked: '老师好' is harmless)
+            before = before[m.start - len(_strip(clause.text[:m.start], self.greetings)):]
         unnamed = self._unnamed(before)  # '大家可以叫我阿梅我是…': 大家 is who they speak to
-        unnamed = _strip(unnamed, self.greetings) if self.greetings.within(unnamed) else unnamed  # '老师您好我是…'
         if self.others.within(unnamed):
             return 0
         if unnamed.endswith("的") and unnamed.startswith(text[m.start:m.end]) and len(unnamed) <= m.end - m.start + 5:
@@ -267,7 +268,7 @@ class HometownReader:
         if work is not None:
             rest = after[len(work):].removeprefix("的")
             person = next((p for p in self.people if rest.startswith(p) and len(p) >= 2), None)
-            return person is not None and _strip(rest[len(person):], self.tail) == ""
+            return person is not None and _strip(rest, self.people + self.tail) == ""  # '的退休职工', '矿工子弟'
         if after.startswith("人在") or (after.startswith("人") and rest.startswith("在")):
             return True  # '安徽合肥人在杭州': who they are, then where they are
         ethnic = next((n for n in self.nations if rest.startswith(n) and len(n) >= 2), "")  # '恩施的土家妹子'

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 
-from bot.language.clauses import Clause
+from bot.language.clauses import RUN_ON, Clause
 from bot.language.cues import Cues
 from bot.language.normalize import CAP, DONE, NOT, PIC
 from bot.language.places import Gazetteer
@@ -23,6 +23,8 @@ _CARD_AND = re.compile(r"(?:^|(?<=[的天日]))卡(?=[和跟与、])")
 # '打卡和实操都还没做': a not-done said of both things named together
 _BOTH_NOT = re.compile(r"[和跟与、][^,，]{1,8}?(?:都|也)(?:还|都)?(?:没|不|未|忘)")
 # '今天正式从小白班毕业', '从训练营顺利毕业': the class left, before 毕业 (not '从师范大学毕业')
+# '我来打卡了今天的课听了两遍…': after the keyword and its 了, a new sentence of a voice-typed run-on (not '打卡了吗')
+_DONE_THEN = re.compile(r"[了啦咯](?=[\u4e00-\u9fff]{4})(?![吗么没嘛呢吧啊呀不])")
 _FROM_CLASS = re.compile(r"从[\u4e00-\u9fffa-z0-9]{1,8}?(?:班|营|课堂|课程|课)")
 
 
@@ -164,6 +166,8 @@ class Intents:
         if any(self.asks_again.within(c.text) and self.scope.asks(c) for c in parts):
             return False  # '我昨天就打过卡了，今天还要打吗？': asks whether to check in
         parts = self._undone(_crossed(parts), self.checkin_words)
+        if any(len(c.text) >= RUN_ON for c in parts):
+            parts = [p for c in parts for p in self._said_first(c)]
         if any(_OPENED.match(c.text) for c in parts):  # '打开，今天学的定投': 打卡 misheard
             parts = [Clause(c.text.replace("打开", "打卡"), c.asked, c.spaced) if _OPENED.match(c.text) else c for c in parts]
         parts = self._answering(parts, quoted, self.checkin_words)
@@ -178,6 +182,16 @@ class Intents:
             own = [c for c in own if not self._intends(c.text)]
         return self._keyword(own, self.checkin_words, self.checkin_compounds, visit=True) or self._made_up(own) \
             or self._elliptic(own)
+
+    def _said_first(self, clause: Clause) -> list[Clause]:
+        """A long run-on cut after its first check-in and the 了 that ends it: what comes after is another sentence
+        ('老师好我来打卡了今天的课听了两遍还是有点不太懂…' -> '老师好我来打卡了' | '今天的课…')."""
+        if len(clause.text) < RUN_ON:
+            return [clause]
+        for _, end in self.checkin_words.spans(clause.text)[:1]:
+            if _DONE_THEN.match(clause.text, end):
+                return [Clause(clause.text[:end + 1]), Clause(clause.text[end + 1:], clause.asked, clause.spaced, True)]
+        return [clause]
 
     def _studied(self, text: str) -> bool:
         """'今日已学', '第3天学完了': the day's lesson said studied (a check-in with a done mark)."""

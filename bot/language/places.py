@@ -66,10 +66,11 @@ class Gazetteer:
         return out
 
     def _county(self, form: str) -> list[Place]:
-        """A county by its short name ('婺源', '阳朔'): kept, but only as a weak reading."""
+        """A county or a city's district by its short name ('婺源', '阳朔', '顺德', '萧山'): kept, but only as a weak
+        reading."""
         if form in self.not_places:
             return []
-        return [p for p, short in self.index[form] if p.level == 3 and short and p.name.endswith(("县", "旗"))]
+        return [p for p, short in self.index[form] if p.level == 3 and short and p.name.endswith(("县", "旗", "区"))]
 
     def find(self, text: str) -> list[Mention]:
         """Runs of place names in the text, each resolved; an ambiguous run is left out."""

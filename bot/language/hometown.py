@@ -66,7 +66,10 @@ class HometownReader:
         self.names = cues.words("hometown", "names")
         self.greetings = cues.words("hometown", "greetings")
         self.works = cues.words("hometown", "works")
+        self.persons = tuple(p for p in self.people if len(p) >= 2)  # who a member is, said after 的 ('的两口子')
         self.addressed = cues.words("hometown", "addressed")
+        self.fellows = cues.words("hometown", "fellows")
+        self.withheld = cues.words("hometown", "withheld")
         self.nations = tuple(nations())  # longest first
         self.grew_up = tuple(cues.words("hometown", "grew_up"))
         self.raised_in = cues.words("hometown", "raised_in")
@@ -136,14 +139,17 @@ class HometownReader:
         return Hometown(m.province, m.city, self.corrections.within(text) or self._apology.match(text) is not None, words)
 
     def _answered(self, text: str, m: Mention, nxt: str) -> bool:
-        """'贵州凯里的 有老乡吗', '武汉伢 过早了冇': the place said as an answer (only 的, 人 or a person after it), then a
-        question of its own - not '杭州湾新区 房价多少', '上海的 天气冷不冷' (the question goes on about the place)."""
+        """'武汉伢 过早了冇', '广州人报到 食咗饭未呀各位': who they are (…人, a person), then a question of their own;
+        '贵州凯里的 有老乡吗', '黑龙江的 具体哪就不说了': …的, then asking for those from there too, or saying no more -
+        not '上海的 有人吗', '南京的 今天下雪了吗' (those from there are asked), '杭州湾新区 房价多少'."""
         after = text[m.end:]
-        if after == "" or self.addressed.within(after):
-            return False  # '北京的朋友 今天雾霾严重吗': those from there are asked
-        if _strip(after, self.tail) != "" and after.lstrip("的") not in self.people:
+        if after == "" or self.addressed.within(after) or nxt.startswith(self.not_after) or self.elsewhere.within(nxt):
             return False
-        return not nxt.startswith(self.not_after) and not self.elsewhere.within(nxt)
+        if after.lstrip("的") in self.people or "人" in after and _strip(after, self.tail) == "":
+            return True
+        if self.self_cues.within(text[:m.start]) and _strip(after, self.tail) == "":
+            return True  # '我是安徽的 老师您是哪里的': said of themselves
+        return _strip(after, self.tail) == "" and (self.fellows.within(nxt) or self.withheld.within(nxt))
 
     def _resaid(self, text: str, before: Mention, m: Mention) -> bool:
         """Is the place at m said instead of the one before it in the same clause, with no stop between: '…的啊不河北的',
@@ -224,8 +230,10 @@ class HometownReader:
         lead = _strip(unnamed, self.leads)
         # '我是河南周口的今天第一次进群', '我是河南洛阳的牡丹之城欢迎大家', '我是云南昆明的春城四季如春'
         # ... '我是江苏省徐州市铜山区人今年六十三岁了': 人 said, then about themselves
+        # ... '我们是四川绵阳的两口子一起来学': 的 and who they are, then more
         run_on = self.self_cues.within(before) and ("的" in text[m.start:m.end] or after.startswith(("的", "人")) and (
-            after[1:].startswith(self.then) or after.startswith("的") and self.epithets.within(after[1:10])))
+            after[1:].startswith(self.then) or after.startswith("的") and (self.epithets.within(after[1:10])
+                                                                          or after.startswith(self.persons, 1))))
         said = self._answer_tail(after) or run_on or self._address(text[m.start:m.end], m, after)
         if lead == "" and said:
             return STRONG if cue_before else PLAIN  # '四川成都', '我是山东的', '河北保定的老李', '东莞的打工人报到'

@@ -13,11 +13,12 @@ from bot.language.scope import Scope
 MENTIONS = 12  # the first places a message names are read (an answer comes early; linear time)
 HOME, STRONG, PLAIN = 3, 2, 1  # after 老家/来自 > after 坐标 (or a cue alone before) > a place standing alone
 _TOWN = re.compile(r"^[\u4e00-\u9fff]{2}[的人]$")  # '(东莞)虎门的', '(佛山)顺德人': a town named after its city
-_AREA = re.compile(r"^[\u4e00-\u9fff]{0,6}(?:区|县|镇|乡|村|街道|古城|古镇|老城|新城|农村|乡下|山区|岛)[的人]?$")
+_AREA = re.compile(r"^[\u4e00-\u9fff]{0,6}(?:区|县|镇|乡|村|街道|古城|古镇|老城|新城|农村|乡下|山区|岛|草原|牧区)[的人]?$")
 # ... and such a part named before the fillers of an answer ('深圳龙华区报到': a district newer than the table)
 _AREA_HEAD = re.compile(r"^[\u4e00-\u9fff]{1,4}?(?:区|县|镇|乡|村|街道|新城|山区)")
 
 
+_WED_TO = re.compile(r"(?:远嫁|嫁)(?:到|来|去|过来)?[\u4e00-\u9fff]{2,8}?的$")  # '嫁到上海的(安徽人)'
 _ADDRESS = re.compile(r"[省市]")  # an official suffix before the district's
 # a quarter's name: not a comment on the place ('好冷', '下雨了', '今天堵车')
 _QUARTER = re.compile(r"^(?![好很太真超挺特也都又还不没今明昨天在有])[\u4e00-\u9fff]+(?<![了吗啊呢吧呀的])$")
@@ -66,6 +67,7 @@ class HometownReader:
         self.names = cues.words("hometown", "names")
         self.greetings = cues.words("hometown", "greetings")
         self.works = cues.words("hometown", "works")
+        self.moved_from = tuple(cues.words("hometown", "moved_from"))
         self.persons = tuple(p for p in self.people if len(p) >= 2)  # who a member is, said after 的 ('的两口子')
         self.addressed = cues.words("hometown", "addressed")
         self.fellows = cues.words("hometown", "fellows")
@@ -201,6 +203,12 @@ class HometownReader:
         before, after = text[:m.start], text[m.end:].split("不是")[0].lstrip(" ")  # '是云南曲靖不是云南昭通', 'shenzhen here'
         if after.startswith(self.not_after) or self.scope.asks(clause) or before.endswith(("不是", "不在")):
             return 0  # '北京大学', '上海今天下雨了吗'
+        if "嫁" in before and _WED_TO.search(before):  # '我是嫁到上海的安徽人': where they married into comes first
+            before = before[:_WED_TO.search(before).start()]
+        moved = next((w for w in self.moved_from if after.startswith(w)), None)
+        if moved and (moved.startswith(("嫁", "远嫁")) or not self.others.within(after)) and _strip(before.removesuffix("从"), self.leads) == "" and (
+                before.endswith("从") or moved.startswith(("嫁", "远嫁"))):
+            return HOME  # '我从湖南来', '从四川嫁到浙江的', '湖南嫁过来的媳妇': the place they left
         for cues, rank in ((self.cues, HOME), (self.here, STRONG)):
             cue = max((before.rfind(c) + len(c) for c in cues if c in before), default=-1) if cues.within(before) else -1
             if cue >= 0:
@@ -214,6 +222,8 @@ class HometownReader:
         if m.weak:  # a county's short name counts only right after 来自 / 老家 / 家乡, or as '我是婺源的'
             if cue_before and before == "" and _strip(after, self.tail) == "":
                 return STRONG  # '来自 HZ', '家乡签到： 婺源'
+            if before == "" and after in ("的", "人", "的人") and not m.letters:
+                return PLAIN  # '顺德的!', '萧山人': the whole clause is the answer's shape
             self_said = self.self_cues.within(before) and _strip(before, self.weak + self.tail) == ""
             if m.letters and _strip(before, self.leads) == "" and after and self._answer_tail(after):
                 return PLAIN  # 'bj的', 'SH的，大家好' (a lone 'tj' may be anything)

@@ -26,7 +26,8 @@ _QUARTER = re.compile(r"^(?![好很太真超挺特也都又还不没今明昨天
 
 @dataclass(frozen=True, slots=True)
 class Hometown:
-    """A hometown answer: full official names (city None where only a province was given)."""
+    """A hometown answer: full official names (city None where only a province was given, and for Hong Kong and
+    Macau, which have no prefecture level)."""
 
     province: str
     city: str | None

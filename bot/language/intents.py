@@ -180,8 +180,19 @@ class Intents:
             own = [Clause(self.days.sub(c.text, "打卡_"), c.asked, c.spaced) if self.days.within(c.text) else c for c in own]
         if any(self.checkin_intend.within(c.text) for c in own):  # '今天也要打卡哦': what one means to do
             own = [c for c in own if not self._intends(c.text)]
+        if len(own) > 1 and self.contexts.within(said) and self._routines(own):
+            return False  # '社区老年大学天天打卡 这边又打卡 我都记混了': routines compared, no check-in said done
         return self._keyword(own, self.checkin_words, self.checkin_compounds, visit=True) or self._made_up(own) \
             or self._elliptic(own)
+
+    def _routines(self, parts: list[Clause]) -> bool:
+        """Another kind of check-in is named, and every other clause that names 打卡 says it as a habit (天天, 又, 每天)
+        with nothing done ('这边又打卡', not '这边也打个卡了')."""
+        other = [c for c in parts if self.checkin_words.within(c.text) and self.contexts.within(self.scope.clean(c.text))]
+        rest = [c.text for c in parts if self.checkin_words.within(c.text) and c not in other]
+        return bool(other) and bool(rest) and all(
+            any(h in t for h in ("又", "天天", "每天", "每日")) and not any(d in t for d in ("了", "啦", "完", "好", DONE, "已"))
+            for t in rest)
 
     def _said_first(self, clause: Clause) -> list[Clause]:
         """A long run-on cut after its first check-in and the 了 that ends it: what comes after is another sentence

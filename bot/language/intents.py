@@ -208,7 +208,7 @@ class Intents:
         """'今日已学', '第3天学完了': the day's lesson said studied (a check-in with a done mark)."""
         for day in ("今日", "今天", "今天的", "今日的"):
             text = text.removeprefix(day)
-        return text in self.studied
+        return text in self.studied or strip_particles(text, PARTICLES) in self.studied  # '今天学完啦✅'
 
     def _intends(self, text: str) -> bool:
         """'今天也要打卡哦', '每天都要打卡': an intention (or a rule) right before the keyword."""

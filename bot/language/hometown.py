@@ -62,6 +62,7 @@ class HometownReader:
         self.elsewhere = cues.words("hometown", "elsewhere")
         self.not_after = cues.words("hometown", "not_after")
         self.corrections = cues.words("hometown", "corrections")
+        self.mistyped = cues.words("hometown", "mistyped")
         self.others = cues.words("hometown", "others")
         self.people = cues.words("hometown", "people")
         self.epithets = cues.words("hometown", "epithets")
@@ -139,7 +140,10 @@ class HometownReader:
         if best is None:
             return None
         _, m, words = best
-        return Hometown(m.province, m.city, self.corrections.within(text) or self._apology.match(text) is not None, words)
+        # ... or the message opens by taking back what was said before ('啊不对 是辽宁丹东')
+        again = bool(found) and not found[0][1] and len(found) > 1 and self._retracts(found[0][0].text)
+        corrected = self.corrections.within(text) or self.mistyped.within(text) or self._apology.match(text) is not None
+        return Hometown(m.province, m.city, corrected or again, words)
 
     def _answered(self, text: str, m: Mention, nxt: str) -> bool:
         """'武汉伢 过早了冇', '广州人报到 食咗饭未呀各位': who they are (…人, a person), then a question of their own;
@@ -204,6 +208,8 @@ class HometownReader:
         before, after = text[:m.start], text[m.end:].split("不是")[0].lstrip(" ")  # '是云南曲靖不是云南昭通', 'shenzhen here'
         if after.startswith(self.not_after) or self.scope.asks(clause) or before.endswith(("不是", "不在")):
             return 0  # '北京大学', '上海今天下雨了吗'
+        if before.endswith(self.mistyped):
+            return 0  # '手滑打成了宜宾': the slip, not the answer
         if "嫁" in before and _WED_TO.search(before):  # '我是嫁到上海的安徽人': where they married into comes first
             before = before[:_WED_TO.search(before).start()]
         moved = next((w for w in self.moved_from if after.startswith(w)), None)

@@ -123,11 +123,22 @@ class Intents:
             text = self.scope.clean(clause.text) if visit else clause.text
             visited = self._visited(text) if visit else len(text)
             for start, end in found:
-                if visit and (start >= visited or text.endswith(self.landmarks, 0, start)):
+                if visit and (start >= visited or text.endswith(self.landmarks, 0, start) or self._visits(text, end)):
                     continue
                 if not _inside(blocked, start, end) and self.scope.affirms(clause, start, end):
                     return True
         return False
+
+    def _visits(self, text: str, end: int) -> bool:
+        """'打卡北京环球影城', '打卡了故宫': the place visited named right after the keyword."""
+        after = text[end:end + 10]
+        after = after[1:] if after.startswith(("了", "过")) else after
+        if not after or not "\u4e00" <= after[0] <= "\u9fff":
+            return False
+        places = self.places.find(after)
+        return bool(places) and places[0].start == 0 or any(
+            text.endswith(w, end, end + 1 + k) for w in ("宫", "塔", "寺", "公园", "景区", "古镇", "古城", "广场")
+            for k in range(1, 8) if end + 1 + k <= len(text))
 
     def _visited(self, text: str) -> int:
         """Where a keyword starts to name a visit: after a place or another context ('在西安大雁塔打卡了',

@@ -213,7 +213,8 @@ class HometownReader:
         if "嫁" in before and _WED_TO.search(before):  # '我是嫁到上海的安徽人': where they married into comes first
             before = before[:_WED_TO.search(before).start()]
         moved = next((w for w in self.moved_from if after.startswith(w)), None)
-        if moved and (moved.startswith(("嫁", "远嫁")) or not self.others.within(after)) and _strip(before.removesuffix("从"), self.leads) == "" and (
+        wed = bool(moved) and moved.startswith(("嫁", "远嫁"))  # '…嫁到广东的媳妇': where to is said after
+        if moved and (wed or _strip(after[len(moved):], self.tail + self.people) == "") and _strip(before.removesuffix("从"), self.leads) == "" and (
                 before.endswith("从") or moved.startswith(("嫁", "远嫁"))):
             return HOME  # '我从湖南来', '从四川嫁到浙江的', '湖南嫁过来的媳妇': the place they left
         for cues, rank in ((self.cues, HOME), (self.here, STRONG)):

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 
-from bot.language.clauses import Clause
+from bot.language.clauses import RUN_ON, Clause
 from bot.language.cues import Cues
 from bot.language.normalize import CAP, DONE, NOT, PIC
 from bot.language.places import Gazetteer
@@ -23,6 +23,8 @@ _CARD_AND = re.compile(r"(?:^|(?<=[的天日]))卡(?=[和跟与、])")
 # '打卡和实操都还没做': a not-done said of both things named together
 _BOTH_NOT = re.compile(r"[和跟与、][^,，]{1,8}?(?:都|也)(?:还|都)?(?:没|不|未|忘)")
 # '今天正式从小白班毕业', '从训练营顺利毕业': the class left, before 毕业 (not '从师范大学毕业')
+# '我来打卡了今天的课听了两遍…': after the keyword and its 了, a new sentence of a voice-typed run-on (not '打卡了吗')
+_DONE_THEN = re.compile(r"[了啦咯](?=[\u4e00-\u9fff]{4})(?![吗么没嘛呢吧啊呀不])")
 _FROM_CLASS = re.compile(r"从[\u4e00-\u9fffa-z0-9]{1,8}?(?:班|营|课堂|课程|课)")
 
 
@@ -121,11 +123,22 @@ class Intents:
             text = self.scope.clean(clause.text) if visit else clause.text
             visited = self._visited(text) if visit else len(text)
             for start, end in found:
-                if visit and (start >= visited or text.endswith(self.landmarks, 0, start)):
+                if visit and (start >= visited or text.endswith(self.landmarks, 0, start) or self._visits(text, end)):
                     continue
                 if not _inside(blocked, start, end) and self.scope.affirms(clause, start, end):
                     return True
         return False
+
+    def _visits(self, text: str, end: int) -> bool:
+        """'打卡北京环球影城', '打卡了故宫': the place visited named right after the keyword."""
+        after = text[end:end + 10]
+        after = after[1:] if after.startswith(("了", "过")) else after
+        if not after or not "\u4e00" <= after[0] <= "\u9fff":
+            return False
+        places = self.places.find(after)
+        return bool(places) and places[0].start == 0 or any(
+            text.endswith(w, end, end + 1 + k) for w in ("宫", "塔", "寺", "公园", "景区", "古镇", "古城", "广场")
+            for k in range(1, 8) if end + 1 + k <= len(text))
 
     def _visited(self, text: str) -> int:
         """Where a keyword starts to name a visit: after a place or another context ('在西安大雁塔打卡了',
@@ -164,6 +177,8 @@ class Intents:
         if any(self.asks_again.within(c.text) and self.scope.asks(c) for c in parts):
             return False  # '我昨天就打过卡了，今天还要打吗？': asks whether to check in
         parts = self._undone(_crossed(parts), self.checkin_words)
+        if any(len(c.text) >= RUN_ON for c in parts):
+            parts = [p for c in parts for p in self._said_first(c)]
         if any(_OPENED.match(c.text) for c in parts):  # '打开，今天学的定投': 打卡 misheard
             parts = [Clause(c.text.replace("打开", "打卡"), c.asked, c.spaced) if _OPENED.match(c.text) else c for c in parts]
         parts = self._answering(parts, quoted, self.checkin_words)
@@ -176,14 +191,35 @@ class Intents:
             own = [Clause(self.days.sub(c.text, "打卡_"), c.asked, c.spaced) if self.days.within(c.text) else c for c in own]
         if any(self.checkin_intend.within(c.text) for c in own):  # '今天也要打卡哦': what one means to do
             own = [c for c in own if not self._intends(c.text)]
+        if len(own) > 1 and self.contexts.within(said) and self._routines(own):
+            return False  # '社区老年大学天天打卡 这边又打卡 我都记混了': routines compared, no check-in said done
         return self._keyword(own, self.checkin_words, self.checkin_compounds, visit=True) or self._made_up(own) \
             or self._elliptic(own)
+
+    def _routines(self, parts: list[Clause]) -> bool:
+        """Another kind of check-in is named, and every other clause that names 打卡 says it as a habit (天天, 又, 每天)
+        with nothing done ('这边又打卡', not '这边也打个卡了')."""
+        other = [c for c in parts if self.checkin_words.within(c.text) and self.contexts.within(self.scope.clean(c.text))]
+        rest = [c.text for c in parts if self.checkin_words.within(c.text) and c not in other]
+        return bool(other) and bool(rest) and all(
+            any(h in t for h in ("又", "天天", "每天", "每日")) and not any(d in t for d in ("了", "啦", "完", "好", DONE, "已"))
+            for t in rest)
+
+    def _said_first(self, clause: Clause) -> list[Clause]:
+        """A long run-on cut after its first check-in and the 了 that ends it: what comes after is another sentence
+        ('老师好我来打卡了今天的课听了两遍还是有点不太懂…' -> '老师好我来打卡了' | '今天的课…')."""
+        if len(clause.text) < RUN_ON:
+            return [clause]
+        for _, end in self.checkin_words.spans(clause.text)[:1]:
+            if _DONE_THEN.match(clause.text, end):
+                return [Clause(clause.text[:end + 1]), Clause(clause.text[end + 1:], clause.asked, clause.spaced, True)]
+        return [clause]
 
     def _studied(self, text: str) -> bool:
         """'今日已学', '第3天学完了': the day's lesson said studied (a check-in with a done mark)."""
         for day in ("今日", "今天", "今天的", "今日的"):
             text = text.removeprefix(day)
-        return text in self.studied
+        return text in self.studied or strip_particles(text, PARTICLES) in self.studied  # '今天学完啦✅'
 
     def _intends(self, text: str) -> bool:
         """'今天也要打卡哦', '每天都要打卡': an intention (or a rule) right before the keyword."""
@@ -278,11 +314,19 @@ class Intents:
         return Clause(text, clause.asked, clause.spaced), self.subjects.spans(text), self.practice_compounds.spans(text)
 
     def _done_before(self, before: Clause, clause: Clause, subject: tuple[int, int]) -> bool:
-        """'Done with 作业', '完成 今日实操': done said first, the work named after a space."""
-        if not before.spaced or before.asked or before.text == DONE or self.scope.asks(clause) \
-                or len(clause.text) > subject[1] + 4 or NOT in clause.text:
+        """'Done with 作业', '完成 今日实操', '搞完了 实操作业': done said first, the work named after a space; or done
+        said alone as an exclamation, the work named next with what was done ('搞定！今天的实操 10块钱货基已买入')."""
+        if before.asked or before.text == DONE or self.scope.asks(clause) or NOT in clause.text:
             return False
-        text = before.text
+        text = strip_particles(before.text, PARTICLES) or before.text
+        if not before.spaced:  # the whole clause is the done word, the next one begins with the work
+            alone = [(s, e) for s, e in self.done.spans(text)[:1] if s == 0 and e == len(text)]
+            head = clause.text[:subject[0]]
+            # ... not '好了，今天的实操是…' (an OK that opens an announcement)
+            return bool(alone) and not text.startswith(("好", "ok", "get", "over")) and clause.text[subject[1]:] == "" \
+                and (head == "" or head in self.shown_heads) and self.scope.affirms(clause, len(clause.text), len(clause.text))
+        if len(clause.text) > subject[1] + 4:
+            return False
         for word in (" the", " my", " with"):  # 'I finished the 实操', 'done with my 作业'
             text = text.removesuffix(word)
         text = text.removesuffix("with").rstrip()

@@ -76,6 +76,7 @@ class Scope:
     how_nouns: Words = Words(())
     wonder: Words = Words(())
     wonder_asks: Words = Words(())
+    addressees: Words = Words(())  # the group addressed after a question ('dk了吗姐妹们')
 
     @classmethod
     def from_cues(cls, cues: Cues) -> "Scope":
@@ -100,7 +101,8 @@ class Scope:
                    cues.words("question", "regret_verbs"), cues.words("question", "judged"),
                    cues.words("question", "discovery"), cues.words("question", "past"),
                    cues.words("question", "ignorant"), cues.words("question", "told"), cues.words("question", "how_nouns"),
-                   cues.words("question", "wonder"), cues.words("question", "wonder_asks"))
+                   cues.words("question", "wonder"), cues.words("question", "wonder_asks"),
+                   cues.words("scope", "addressees"))
 
     @cached_property
     def _then(self) -> re.Pattern:
@@ -149,7 +151,12 @@ class Scope:
         return _unless_negated(self.understood)
 
     def core(self, text: str) -> str:
-        """The clause without a trailing address ('在吗老师' -> '在吗', '要收手续费吗老师' -> '要收手续费吗')."""
+        """The clause without a trailing address ('在吗老师' -> '在吗', '要收手续费吗老师' -> '要收手续费吗', 'dk了吗姐妹们'
+        -> 'dk了吗')."""
+        text = text.rstrip("_") or text  # a harmless phrase blanked at the end ('…吗姐妹们') says nothing
+        if self.addressees and text.endswith(self.addressees):
+            word = next(w for w in self.addressees if text.endswith(w))
+            text = text[: -len(word)] if len(text) > len(word) else text
         if text.endswith(self.vocatives):
             for word in self.vocatives:
                 if text.endswith(word) and len(text) > len(word):

@@ -78,6 +78,8 @@ class Question:
         self.greetings = cues.words("question", "greetings")
         self.forwarded = cues.words("question", "forwarded")
         self.trouble = cues.words("question", "trouble")
+        self.unneeded = cues.words("question", "unneeded")
+        self.less = cues.words("question", "less")
         self.solved = cues.words("question", "solved")
         self.confused = cues.words("question", "confused")
         self.forwarded_marks = cues.words("question", "forwarded_marks")
@@ -149,8 +151,8 @@ class Question:
             if reported and not self._addressed(c):
                 continue  # '我孙子问我基金是啥，我一下子也说不清楚'
             c, reported = self._reported(c, reported)
-            if opting_out and self.scope.core(c.text) in self.scope.demand_tags:
-                continue  # '我不想再收到群发消息了 可以吗': a polite tag on the request
+            if opting_out and (self.scope.core(c.text) in self.scope.demand_tags or self.less.within(c.text)):
+                continue  # '我不想再收到群发消息了 可以吗': a polite tag on the request; '能不能少发点，烦死了': the request
             if opting_out:  # '我看不懂，别发了', '天天发有意思吗': the reason, or exasperation, not a question
                 c = self.optout.unannoyed(Clause(self.confused.removed(c.text), c.asked) if self.confused.within(c.text) else c)
                 if self.why.within(c.text) and self.optout_send.within(c.text):
@@ -306,6 +308,8 @@ class Question:
 
     def _troubled(self, text: str) -> bool:
         """'红包领不了', '余额宝的钱转不出来': something the member cannot do (a problem told)."""
+        if self.unneeded.within(text):
+            text = self.unneeded.removed(text)  # '这个红包我用不着，谢谢': no use for it, no problem
         return self.trouble.within(text) or _CANT.search(text) is not None
 
     def _later(self, clause: Clause) -> bool:

@@ -10,6 +10,8 @@ from bot.language.cues import Cues, Words
 
 
 # '值不值得', '买没买', '安全不安全' - not a refusal said twice ('不用了不用了', '没事没事', '不要不要')
+# '提醒啥的就不用发了', '优惠券什么的': closing a list (and such), not asking (not '是干啥的', '做什么的', '这是什么的链接')
+_AND_SUCH = re.compile(r"(?<=[\u4e00-\u9fffa-z])(?<![是做干用为个些有])(?:啥的|什么的)")
 _A_NOT_A = re.compile(r"(?<![不没别])([\u4e00-\u9fff]{1,2})(?<![了啦])[不没]\1")
 
 
@@ -180,6 +182,8 @@ class Scope:
         core = self.core(text)
         if self.demands.within(text) or (core.endswith(self.demand_tags) and self.demand_verbs.within(core)):
             return False  # '能不能别再发了', '别再发广告了行吗': demands
+        if core.endswith("嘛") and core.lstrip("你您们").startswith(tuple(self.demand_verbs)):
+            return False  # '莫发了嘛', '别催了嘛': a demand coaxed, not asked
         if self.rhetorical.within(text) or ("不" in text and self._exclaims(text)) or self._said.search(core):
             return False  # '这年头钱哪有那么好赚的？', '你说气人不气人': said, not asked
         if not clause.asked and self.wonder.within(text):
@@ -202,6 +206,8 @@ class Scope:
             text = self._then.sub("_", text)
         if self.not_questions.within(text):
             text = self._not_questions.sub("_", text)
+        if "的" in text:
+            text = _AND_SUCH.sub("_", text)
         if self.any_.within(text):
             text = self._any.sub("_", text)
         if "的" in text and ("怎" in text or "如何" in text) and self.how_nouns.within(text):
@@ -244,6 +250,8 @@ class Scope:
             return True
         # '作业截图发群里还是私聊': a short alternative ends the clause (not '还是有用的', '还是不错', '还是挺难')
         other = text[found[0][1]:]
+        if other.endswith(("呀", "啊")) and not other.startswith(("你", "您", "我", "他", "她", "这", "那")):
+            other = other[:-1]  # '发群里还是私发你呀' (not '还是你讲得好呀')
         return 1 <= len(other) <= 6 and found[0][0] >= 2 and not other.startswith(self.still) and not other.endswith(
             ("的", "了", "吧", "啊", "呀", "啦", "哈"))
 

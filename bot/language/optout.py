@@ -2,10 +2,14 @@
 about it ('退订了还能上课吗？') - and resubscribing ('恢复订阅')."""
 from __future__ import annotations
 
+import re
+
 from bot.language.clauses import Clause
 from bot.language.cues import Cues, Words
 from bot.language.scope import Scope
 from bot.language.shared import HITS, Retraction, strip_particles
+
+_OWN_POST = re.compile(r"我[^把]{0,4}?发的")  # '我刚才发的消息': the sender's own post
 
 
 class OptOut:
@@ -37,6 +41,7 @@ class OptOut:
         self.optout_almost = cues.words("optout", "almost")
         self.resubscribe_words = cues.words("resubscribe")
         self.optout_marketing = cues.words("optout", "marketing")
+        self.optout_ba_named = Words([*self.optout_marketing, *cues.words("optout", "ba_named")])
         kin = cues.words("optout", "proxy_kin")
         # '替我母亲回复的', '这个号是我奶奶的': written for an elder; '给她', '给我母亲' are then the sender's own
         self.optout_proxy = Words([*cues.words("optout", "proxy"), *(f + k for f in cues.words("optout", "proxy_for") for k in kin)])
@@ -108,8 +113,9 @@ class OptOut:
             return False
         halt = self.optout_ba_halt.spans(text[ba:])[0]
         named = text[ba + 1:ba + halt[0]]
-        if not self.optout_marketing.within(named) or strip_particles(text[ba + halt[1]:], self.optout_after) != "":
-            return False
+        if not self.optout_ba_named.within(named) or _OWN_POST.search(named) or strip_particles(
+                text[ba + halt[1]:], self.optout_after) != "":
+            return False  # not '把我刚才发的消息删掉' (the sender's own post)
         return "我" not in self.optout_polite.removed(text[:ba])  # '我已经把推送关了': done by the sender
 
     def _hypothetical(self, text: str) -> bool:

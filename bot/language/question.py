@@ -37,6 +37,8 @@ from bot.language.shared import PARTICLES, strip_particles
 _JUDGING = re.compile(r"是不是[^?]{0,3}?(?:太|很|有点|挺|特别|真)")
 # '钱转不出来', '课程看不了', '直播进不去': an app verb that cannot be done
 _CANT = re.compile(r"(?:转|取|提|退|登|领|付|看|点|进|用|传|下载|开|绑|充|扫|播|交|改|删|连|打)不(?:了|上|出|进|到|动|开)")
+# '登录显示密码错误', '提示验证码无效', '弹出网络异常': an error the app shows
+_SHOWN = re.compile(r"(?:显示|提示|弹出|报)[^,.!?]{0,8}?(?:错误|失败|异常|无效|不存在|已过期|不正确|有误)")
 _DEGREE = re.compile(r"^[\u4e00-\u9fff]{0,3}?(?:这么|那么|这也太|也太)[\u4e00-\u9fff]{1,3}的?[吗么啊]$")
 # '这也太难了吧', '利息也太低了吧？': too much, exclaimed
 _TOO = re.compile(r"太[\u4e00-\u9fff]{1,6}?了?吧[啊呀]?$")
@@ -177,6 +179,8 @@ class Question:
             if self._unasked(c, parts, i, told):
                 continue
             return True
+        if opting_out:  # '把我移出群发吧': the words of the opt-out are no problem told ('移出群')
+            parts = [Clause(self.optout.optout_words.removed(c.text), c.asked, c.spaced) for c in parts]
         return self._trouble(parts)
 
     def _reported(self, clause: Clause, reported: bool) -> tuple[Clause, bool]:
@@ -310,7 +314,7 @@ class Question:
         """'红包领不了', '余额宝的钱转不出来': something the member cannot do (a problem told)."""
         if self.unneeded.within(text):
             text = self.unneeded.removed(text)  # '这个红包我用不着，谢谢': no use for it, no problem
-        return self.trouble.within(text) or _CANT.search(text) is not None
+        return self.trouble.within(text) or _CANT.search(text) is not None or _SHOWN.search(text) is not None
 
     def _later(self, clause: Clause) -> bool:
         """'我回头想想买哪个再跟您说': the sender will come back later - said, not asked (unless it ends asking)."""

@@ -20,7 +20,8 @@ class OptOut:
         self.retracted = Retraction(cues, scope)
         self.optout_words = cues.words("optout", "words")
         self.optout_stop = cues.words("optout", "stop")
-        self.optout_send = cues.words("optout", "send")
+        self.optout_send_group = cues.words("optout", "send")
+        self.optout_send = Words([*self.optout_send_group, *cues.words("optout", "send_private")])
         self.optout_soft = cues.words("optout", "soft_stop")
         self.optout_again = cues.words("optout", "again")
         self.optout_after = cues.words("optout", "after_send")
@@ -89,7 +90,7 @@ class OptOut:
                 threat = kept and said.startswith("再", kept[0][0])  # '如果再发我就投诉': its 如果 is the threat's
                 if polite or threat or (kept and self.scope.affirms(Clause(said), *kept[0])):
                     return True
-            if not asks and (self._stop_sending(text, parts[i + 1:]) or self._halted(text)):
+            if not asks and (self._stop_sending(text, parts[i + 1:], private) or self._halted(text)):
                 return True
         return False
 
@@ -156,12 +157,13 @@ class OptOut:
             return False
         return any(self.optout_refuse.within(c.text) for c in parts)
 
-    def _stop_sending(self, text: str, later: list[Clause]) -> bool:
+    def _stop_sending(self, text: str, later: list[Clause], private: bool = True) -> bool:
         """'不要再给我发优惠信息了', '别再推送了', '别发了', '不用再发了' - not '不用发我资料了', '不用发了', '别急着发',
         '别发了，我都存下来了'."""
         stops = self.optout_stop.spans(text)[:HITS]
         marketing = self.optout_marketing.within(text) if stops else False
-        for s, e in self.optout_send.spans(text)[:HITS] if stops else ():
+        send = self.optout_send if private else self.optout_send_group
+        for s, e in send.spans(text)[:HITS] if stops else ():
             stop = next((st for st in reversed(stops) if st[1] <= s), None)  # each verb with the nearest stop before it
             if stop is None or (not marketing and text[s:e] in self.optout_send_named):
                 continue  # '别叫我了': 叫我 stops sending only with what is sent named ('以后有活动都别叫我了')

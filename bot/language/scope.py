@@ -118,7 +118,8 @@ class Scope:
         everyone does), regret ('我怎么早没想到', '怎么不早点来学'), surprise at a degree ('哇这么厉害吗', '这么多吗')."""
         return re.compile(
             f"谁[还又都也会能]{{0,2}}不(?:{_alternation(self.everyone)})"
-            f"|(?:怎么|咋|为什么|为啥)(?:就|之前|以前|当初)?(?:{_alternation(self.regret)})(?:{_alternation(self.regret_verbs)})"
+            f"|(?:怎么|咋|为什么|为啥)(?:我们?|俺|咱)?(?:就|之前|以前|当初)?(?:{_alternation(self.regret)})"
+            f"(?:{_alternation(self.regret_verbs)})"  # '为什么我没早点遇到这个课呢'
             f"|(?:怎么|咋|为什么|为啥)(?:就|之前|以前|当初)?没想到"
             f"|谁[还又都]?(?:能|会)[\u4e00-\u9fff]{{1,4}}?得(?:会|了|起|懂|住|完|过)[啊呀呢吧]?$"  # '谁能学得会啊': no one
             f"|不是[^?]{{1,12}}?了嘛$"  # '我今天不是把记账表做完了嘛': a reminder, said
@@ -145,6 +146,11 @@ class Scope:
         """The not-question phrases, except right after 不/没/想 ('不知道怎么开户', '我想知道怎么查收益' ask,
         '知道怎么开户了' does not)."""
         return _unless_negated(self.not_questions, "不没想")
+
+    @cached_property
+    def _asks_over_not(self) -> Words:
+        """Question words that hold a not-question phrase ('没怎么听懂' holds '没怎么'): the longer word is what is said."""
+        return Words(w for w in self.question_words if any(n in w for n in self.not_questions if n != w))
 
     @cached_property
     def _understood(self) -> re.Pattern:
@@ -205,6 +211,8 @@ class Scope:
         if (self.past.within(text) or self.told.within(text)) and not text.endswith("来着"):
             text = self._then.sub("_", text)
         if self.not_questions.within(text):
+            if self._asks_over_not.within(text):
+                return True  # '那节课我没怎么听懂' (not '课都没怎么听')
             text = self._not_questions.sub("_", text)
         if "的" in text:
             text = _AND_SUCH.sub("_", text)

@@ -113,6 +113,8 @@ class Question:
         self.pitches = cues.words("question", "pitches")
         self.askers = cues.words("question", "askers")
         self.suggested = cues.words("question", "suggested")
+        self.remarked = cues.words("question", "remarked")
+        self.remarkers = cues.words("question", "remarkers")
         self.confirm = cues.words("question", "confirm")
         self.reactions = cues.words("question", "reactions")
         # '为啥我总是管不住手', '为啥我一学就困': a why about one's own habit
@@ -188,6 +190,9 @@ class Question:
         reported."""
         found = self.scope.reported.spans(clause.text)[:1] or self.suggested.spans(clause.text)[:1]
         if not found:
+            remark = self.remarked.spans(clause.text)[:1]  # '我老公说我天天学理财是不是要发财了': their remark
+            if remark and self.remarkers.within(clause.text[:remark[0][0]]):
+                return Clause(clause.text[:remark[0][0]], False, clause.spaced), True
             return clause, reported
         before = clause.text[:found[0][0]]
         if self.scope.third_party.within(before) or self.askers.within(before):

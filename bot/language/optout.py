@@ -1,5 +1,6 @@
-"""Opt-out in a private chat ('退订', 'TD', '请帮我退订，谢谢', '不要再给我发优惠信息了', '别再推送了') - not a question
-about it ('退订了还能上课吗？') - and resubscribing ('恢复订阅')."""
+"""Opt-out in a private chat ('退订', 'TD', '请帮我退订，谢谢', '不要再给我发优惠信息了', '别再推送了', '先把我的推送停了吧')
+- not a question about it ('退订了还能上课吗？', '不想收推送 但是还想继续上课 可以吗'), nor the sender's own muting ('我设成
+免打扰了') - and resubscribing ('恢复订阅')."""
 from __future__ import annotations
 
 import re

@@ -3,7 +3,9 @@
 What counts as a question for the advisor (a private message the relay forwards to advisors):
 - it asks for information or help about what the advisor serves - the course (lessons, replays, homework, check-ins,
   the schedule), money and products (funds, savings, insurance, prices, refunds, coupons), an account or the app - or
-  it tells a problem that needs an answer ('红包领不了', '直播的时候没声音'), not one solved;
+  it tells a problem that needs an answer ('红包领不了', '直播的时候没声音', '登录显示密码错误'), not one solved nor a thing
+  the sender has no use for ('这个券我用不上，谢谢'); a polite request the advisor can grant asks ('消息能不能少发点呀'; in
+  an opt-out, '能不能少发点，烦死了', it is the opt-out's);
 - a question shape alone is not enough. Not a question: rhetoric ('这不就是割韭菜吗', '谁说理财难？'), a reaction or
   exclamation ('真的假的', '怎么讲得这么清楚啊', '是不是想钱想疯了哈哈'), social talk about the advisor's life, the
   weather or a holiday ('老师周末出去玩了吗', '您是哪里人呀'), a lament ('唉，为什么钱总是不够花'), a statement that only

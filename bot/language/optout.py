@@ -8,7 +8,7 @@ import re
 from bot.language.clauses import Clause
 from bot.language.cues import Cues, Words
 from bot.language.scope import Scope
-from bot.language.shared import HITS, Retraction, strip_particles
+from bot.language.shared import HITS, PARTICLES, Retraction, strip_particles
 
 _OWN_POST = re.compile(r"我[^把]{0,4}?发的")  # '我刚才发的消息': the sender's own post
 
@@ -131,6 +131,8 @@ class OptOut:
         bare = "".join(c.text for c in parts).replace(" ", "")
         if self.optout_alone_polite.within(bare):  # 'stop pls', 'T 谢谢': a polite word around it
             bare = self.optout_alone_polite.removed(bare)
+        if not bare.isascii() and strip_particles(bare, PARTICLES).isascii():
+            bare = strip_particles(bare, PARTICLES)  # 'T了', 'td啦' (not '停了': what stopped?)
         if bare in self.optout_alone or any(len(bare) % len(w) == 0 and bare == w * (len(bare) // len(w))
                                             for w in self.optout_alone if bare.startswith(w)):
             return True  # 'T', 'stop', '停', 'STOP STOP'

@@ -41,6 +41,10 @@ _JUDGING = re.compile(r"是不是[^?]{0,3}?(?:太|很|有点|挺|特别|真)")
 _CANT = re.compile(r"(?:转|取|提|退|登|领|付|看|点|进|用|传|下载|开|绑|充|扫|播|交|改|删|连|打)不(?:了|上|出|进|到|动|开)")
 # '登录显示密码错误', '提示验证码无效', '弹出网络异常': an error the app shows
 _SHOWN = re.compile(r"(?:显示|提示|弹出|报)[^,.!?]{0,8}?(?:错误|失败|异常|无效|不存在|已过期|不正确|有误)")
+# '为啥周一总是这么难熬': a why about how things always are - a lament, where nothing served is named
+_ALWAYS = re.compile(r"(?:为什么|为啥|怎么|咋)[\u4e00-\u9fff]{0,3}?(?:总是|老是|总|老)(?:这么|那么)")
+# '那我还学个啥', '还买个什么': there is no point, said
+_WHAT_FOR = re.compile(r"还[学买存投看听玩干搞弄理][\u4e00-\u9fff]?个(?:啥|什么|屁)")
 _DEGREE = re.compile(r"^[\u4e00-\u9fff]{0,3}?(?:这么|那么|这也太|也太)[\u4e00-\u9fff]{1,3}的?[吗么啊]$")
 # '这也太难了吧', '利息也太低了吧？': too much, exclaimed
 _TOO = re.compile(r"太[\u4e00-\u9fff]{1,6}?了?吧[啊呀]?$")
@@ -233,7 +237,7 @@ class Question:
         text, core = clause.text, self.scope.core(clause.text)
         nxt = parts[i + 1] if i + 1 < len(parts) else None  # a run-on's pieces are read together ('说到底不|就是想…')
         said = (parts[i - 1].text[-6:] if clause.cut and i else "") + text + (nxt.text[:8] if nxt and nxt.cut else "")
-        if self.scoffs.within(said) or _CHALLENGE.search(said) or _NO_POINT.search(said) or (
+        if self.scoffs.within(said) or _CHALLENGE.search(said) or _NO_POINT.search(said) or _WHAT_FOR.search(said) or (
                 _TOO.search(core) and not _A_NOT_A.search(core)):
             return True  # not '是不是太冒险了吧' (asks)
         for shape in (_NOTHING, _WHATEVER):  # '啥也没学到' - not '为什么我什么也没收到？' (asks besides)
@@ -310,8 +314,8 @@ class Question:
         """'唉，为什么钱总是不够花': a why with a sigh (a problem told, '唉，我的课怎么打不开', still asks)."""
         if not self.why.within(clause.text) or self._troubled(clause.text):
             return False
-        return told.sighing \
-            or self._habit.search(clause.text) is not None
+        return told.sighing or self._habit.search(clause.text) is not None or (
+            _ALWAYS.search(clause.text) is not None and not self.about.within(clause.text))
 
     def _amused(self, clause: Clause, told: _Told) -> bool:
         """'好家伙，收益这么高吗哈哈': surprise at a degree, laughing - a reaction."""

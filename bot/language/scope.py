@@ -142,6 +142,19 @@ class Scope:
         return re.compile(f"(?<![不没想谁太])(?:{_alternation(self.knows)})了?(?:该|应该|要)?(?:{_alternation(self.question_words)})")
 
     @cached_property
+    def _known_topic(self) -> re.Pattern:
+        """After a knows word, a topic then 是 + a question word ('搞懂基金是什么了', '知道复利是啥了')."""
+        return re.compile(f"了?[\u4e00-\u9fff]{{1,4}}?是(?:{_alternation(self.question_words)})")
+
+    def _known_of(self, text: str) -> str:
+        """The text with '搞懂基金是什么' blanked where the sender says they know it (not '我想搞懂基金是什么')."""
+        for start, end in self.knows.spans(text)[:8]:  # a keyword's first 8 hits, as everywhere (shared.HITS)
+            found = self._known_topic.match(text, end)
+            if found and not (start and text[start - 1] in "不没想谁太"):
+                text = text[:start] + "_" * (found.end() - start) + text[found.end():]
+        return text
+
+    @cached_property
     def _not_questions(self) -> re.Pattern:
         """The not-question phrases, except right after 不/没/想 ('不知道怎么开户', '我想知道怎么查收益' ask,
         '知道怎么开户了' does not)."""
@@ -221,7 +234,7 @@ class Scope:
         if "的" in text and ("怎" in text or "如何" in text) and self.how_nouns.within(text):
             text = self._how_of.sub("_", text)
         if self.knows.within(text):
-            text = self._known.sub("_", text)
+            text = self._known_of(self._known.sub("_", text))
         if self._topic(core):
             return True
         if self.unable.within(text) and not self.third_party.within(text):

@@ -183,7 +183,7 @@ class OptOut:
             if strip_particles(text[e:], self.optout_after_again if again else self.optout_after) != "":
                 continue  # '别再发给我了' - not '您别发给我了，直接发群里吧'
             soft = text[stop[0]:stop[1]] in self.optout_soft
-            if (again and not (soft and have)) or (not soft and not have):
+            if (again and not have) or (not soft and not have):
                 return True
         return False
 

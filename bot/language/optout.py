@@ -84,6 +84,8 @@ class OptOut:
             # '退订 是什么', 'TD？什么意思': a short question right after asks about the word
             asks = self.scope.asks(clause) or (nxt is not None and len(nxt.text) <= 5 and self.scope.asks(nxt)
                                                and any(w in nxt.text for w in ("什么", "啥", "怎么", "哪", "意思")))
+            if i and not asks and parts[i - 1].text and self.scope.question_words.removed(parts[i - 1].text) == "":
+                asks = True  # 'zenme tuiding', '怎么 退订': a question word alone just before asks about it
             words = self.optout_words.spans(text)
             if words and (polite or not asks):
                 said = self.optout_addressee.removed(text)  # '投诉你们骚扰': 你们 is who they write to

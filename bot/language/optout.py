@@ -46,7 +46,8 @@ class OptOut:
         self.optout_ba_named = Words([*self.optout_marketing, *cues.words("optout", "ba_named")])
         kin = cues.words("optout", "proxy_kin")
         # '替我母亲回复的', '这个号是我奶奶的': written for an elder; '给她', '给我母亲' are then the sender's own
-        self.optout_proxy = Words([*cues.words("optout", "proxy"), *(f + k for f in cues.words("optout", "proxy_for") for k in kin)])
+        self.optout_proxy = Words([*cues.words("optout", "proxy"),
+                                   *(f + k for f in cues.words("optout", "proxy_for") for k in kin)])
         self.optout_proxied = Words([*cues.words("optout", "proxied"), *("给" + k for k in kin), *("给我" + k for k in kin)])
         self.optout_alone_polite = cues.words("optout", "alone_polite")
         self.optout_muted = Words(s + m for s in cues.words("optout", "muted_by") for m in cues.words("optout", "muted"))

@@ -9,9 +9,9 @@ from bot.language.clauses import Clause
 from bot.language.cues import Cues, Words
 
 
-# '值不值得', '买没买', '安全不安全' - not a refusal said twice ('不用了不用了', '没事没事', '不要不要')
 # '提醒啥的就不用发了', '优惠券什么的': closing a list (and such), not asking (not '是干啥的', '做什么的', '这是什么的链接')
 _AND_SUCH = re.compile(r"(?<=[\u4e00-\u9fffa-z])(?<![是做干用为个些有])(?:啥的|什么的)")
+# '值不值得', '买没买', '安全不安全' - not a refusal said twice ('不用了不用了', '没事没事', '不要不要')
 _A_NOT_A = re.compile(r"(?<![不没别])([\u4e00-\u9fff]{1,2})(?<![了啦])[不没]\1")
 
 

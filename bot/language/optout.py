@@ -1,11 +1,16 @@
-"""Opt-out in a private chat ('退订', 'TD', '请帮我退订，谢谢', '不要再给我发优惠信息了', '别再推送了') - not a question
-about it ('退订了还能上课吗？') - and resubscribing ('恢复订阅')."""
+"""Opt-out in a private chat ('退订', 'TD', '请帮我退订，谢谢', '不要再给我发优惠信息了', '别再推送了', '先把我的推送停了吧')
+- not a question about it ('退订了还能上课吗？', '不想收推送 但是还想继续上课 可以吗'), nor the sender's own muting ('我设成
+免打扰了') - and resubscribing ('恢复订阅')."""
 from __future__ import annotations
 
+import re
+
 from bot.language.clauses import Clause
-from bot.language.cues import Cues
+from bot.language.cues import Cues, Words
 from bot.language.scope import Scope
-from bot.language.shared import HITS, Retraction, strip_particles
+from bot.language.shared import HITS, PARTICLES, Retraction, strip_particles
+
+_OWN_POST = re.compile(r"我[^把]{0,4}?发的")  # '我刚才发的消息': the sender's own post
 
 
 class OptOut:
@@ -16,7 +21,8 @@ class OptOut:
         self.retracted = Retraction(cues, scope)
         self.optout_words = cues.words("optout", "words")
         self.optout_stop = cues.words("optout", "stop")
-        self.optout_send = cues.words("optout", "send")
+        self.optout_send_group = cues.words("optout", "send")
+        self.optout_send = Words([*self.optout_send_group, *cues.words("optout", "send_private")])
         self.optout_soft = cues.words("optout", "soft_stop")
         self.optout_again = cues.words("optout", "again")
         self.optout_after = cues.words("optout", "after_send")
@@ -37,8 +43,17 @@ class OptOut:
         self.optout_almost = cues.words("optout", "almost")
         self.resubscribe_words = cues.words("resubscribe")
         self.optout_marketing = cues.words("optout", "marketing")
-        self.optout_proxy = cues.words("optout", "proxy")
-        self.optout_proxied = cues.words("optout", "proxied")
+        self.optout_ba_named = Words([*self.optout_marketing, *cues.words("optout", "ba_named")])
+        kin = cues.words("optout", "proxy_kin")
+        # '替我母亲回复的', '这个号是我奶奶的': written for an elder; '给她', '给我母亲' are then the sender's own
+        self.optout_proxy = Words([*cues.words("optout", "proxy"),
+                                   *(f + k for f in cues.words("optout", "proxy_for") for k in kin)])
+        self.optout_proxied = Words([*cues.words("optout", "proxied"), *("给" + k for k in kin), *("给我" + k for k in kin)])
+        self.optout_alone_polite = cues.words("optout", "alone_polite")
+        self.optout_muted = Words(s + m for s in cues.words("optout", "muted_by") for m in cues.words("optout", "muted"))
+        self.optout_ba_halt = cues.words("optout", "ba_halt")
+        self.optout_keep_course = cues.words("optout", "keep_course")
+        self.less = cues.words("question", "less")
         self.optout_pause = cues.words("optout", "pause")
         self.optout_pause_for = cues.words("optout", "pause_for")
         self.optout_send_named = cues.words("optout", "send_named")
@@ -51,13 +66,15 @@ class OptOut:
         """'退订' / 'TD' / '请帮我退订，谢谢' / '不要再给我发优惠信息了'; not '退订了还能上课吗？'."""
         if self.retracted(parts) or any(self.optout_back.within(c.text) and self.scope.asks(c) for c in parts):
             return False  # '我退订了，现在又想听课，怎么恢复？': asks to come back
+        if self._keeping(parts):
+            return False  # '不想收推送 但是还想继续上课 可以吗': asks whether it can be had
         if private and self._to_us(parts):
             return True
         proxy = any(self.optout_proxy.within(c.text) for c in parts)  # '我是帮我妈妈回的，…请不要再给她发了'
         for i, clause in enumerate(parts):
             text = self.optout_proxied.sub(text=clause.text, by="给我") if proxy else clause.text
             if self.optout_keep.within(text) or self.optout_compounds.within(text) or self.optout_almost.within(text) or (
-                    not proxy and self.optout_others.within(text)) or self._hypothetical(text):
+                    not proxy and self.optout_others.within(text)) or self._hypothetical(text) or self._muted(text):
                 continue  # '如果我取消订阅，…还能看吗': a hypothetical
             if self.optout_pause.within(text) and (not self.optout_marketing.within(text) or any(
                     self.optout_pause_for.within(c.text) for c in parts)):
@@ -68,6 +85,8 @@ class OptOut:
             # '退订 是什么', 'TD？什么意思': a short question right after asks about the word
             asks = self.scope.asks(clause) or (nxt is not None and len(nxt.text) <= 5 and self.scope.asks(nxt)
                                                and any(w in nxt.text for w in ("什么", "啥", "怎么", "哪", "意思")))
+            if i and not asks and parts[i - 1].text and self.scope.question_words.removed(parts[i - 1].text) == "":
+                asks = True  # 'zenme tuiding', '怎么 退订': a question word alone just before asks about it
             words = self.optout_words.spans(text)
             if words and (polite or not asks):
                 said = self.optout_addressee.removed(text)  # '投诉你们骚扰': 你们 is who they write to
@@ -75,9 +94,34 @@ class OptOut:
                 threat = kept and said.startswith("再", kept[0][0])  # '如果再发我就投诉': its 如果 is the threat's
                 if polite or threat or (kept and self.scope.affirms(Clause(said), *kept[0])):
                     return True
-            if not asks and self._stop_sending(text, parts[i + 1:]):
+            if not asks and (self._stop_sending(text, parts[i + 1:], private) or self._halted(text)):
                 return True
         return False
+
+    def _keeping(self, parts: list[Clause]) -> bool:
+        """'不想收推送 但是还想继续上课 可以吗': the course kept besides, and the message asks whether that can be."""
+        if not any(self.optout_keep_course.within(c.text) for c in parts):
+            return False
+        last = parts[-1]
+        return self.scope.asks(last) or self.scope.core(last.text) in self.scope.demand_tags
+
+    def _muted(self, text: str) -> bool:
+        """'我设成免打扰了', '我已经开了免打扰': the sender muted the chat on their side - told, not asked (not '请把我设成
+        免打扰')."""
+        return self.optout_muted.within(text) and "把我" not in text and not self.optout_polite.within(text)
+
+    def _halted(self, text: str) -> bool:
+        """'先把我的推送停了吧', '帮我把广告推送取消掉': 把, what is sent, then stopped - asked of the account (not '我把
+        闹钟关了': the sender's own doing)."""
+        ba = text.find("把")
+        if ba < 0 or not self.optout_ba_halt.within(text[ba:]):
+            return False
+        halt = self.optout_ba_halt.spans(text[ba:])[0]
+        named = text[ba + 1:ba + halt[0]]
+        if not self.optout_ba_named.within(named) or _OWN_POST.search(named) or strip_particles(
+                text[ba + halt[1]:], self.optout_after) != "":
+            return False  # not '把我刚才发的消息删掉' (the sender's own post)
+        return "我" not in self.optout_polite.removed(text[:ba])  # '我已经把推送关了': done by the sender
 
     def _hypothetical(self, text: str) -> bool:
         """'如果我取消订阅', '要是取消推送了' - not a threat ('如果再发我就投诉', '要是再发就拉黑')."""
@@ -88,6 +132,10 @@ class OptOut:
         """Said to the account in a private chat ('T', 'STOP STOP', '天天发烦死了', '你们的推送我不想看'); in a group
         these are about other members' posts."""
         bare = "".join(c.text for c in parts).replace(" ", "")
+        if self.optout_alone_polite.within(bare):  # 'stop pls', 'T 谢谢': a polite word around it
+            bare = self.optout_alone_polite.removed(bare)
+        if not bare.isascii() and strip_particles(bare, PARTICLES).isascii():
+            bare = strip_particles(bare, PARTICLES)  # 'T了', 'td啦' (not '停了': what stopped?)
         if bare in self.optout_alone or any(len(bare) % len(w) == 0 and bare == w * (len(bare) // len(w))
                                             for w in self.optout_alone if bare.startswith(w)):
             return True  # 'T', 'stop', '停', 'STOP STOP'
@@ -98,7 +146,8 @@ class OptOut:
         if not any(self.optout_annoyed.within(c.text) for c in parts):
             return False
         return any((self.optout_send.within(c.text) or self.optout_marketing.within(c.text))
-                   and (not self.scope.asks(self.unannoyed(c)) or self.complains(c, parts)) and not self.optout_others.within(c.text) for c in parts)
+                   and (not self.scope.asks(self.unannoyed(c)) or self.complains(c, parts) or self.less.within(c.text))
+                   and not self.optout_others.within(c.text) for c in parts)  # '能不能少发点，烦死了': fed up, not asking
 
     def unannoyed(self, clause: Clause) -> Clause:
         """The clause without its exasperation ('天天发有意思吗？' -> '天天发'): a rhetorical question asks nothing."""
@@ -114,17 +163,19 @@ class OptOut:
             return False
         return any(self.optout_refuse.within(c.text) for c in parts)
 
-    def _stop_sending(self, text: str, later: list[Clause]) -> bool:
+    def _stop_sending(self, text: str, later: list[Clause], private: bool = True) -> bool:
         """'不要再给我发优惠信息了', '别再推送了', '别发了', '不用再发了' - not '不用发我资料了', '不用发了', '别急着发',
         '别发了，我都存下来了'."""
         stops = self.optout_stop.spans(text)[:HITS]
         marketing = self.optout_marketing.within(text) if stops else False
-        for s, e in self.optout_send.spans(text)[:HITS] if stops else ():
+        send = self.optout_send if private else self.optout_send_group
+        for s, e in send.spans(text)[:HITS] if stops else ():
             stop = next((st for st in reversed(stops) if st[1] <= s), None)  # each verb with the nearest stop before it
             if stop is None or (not marketing and text[s:e] in self.optout_send_named):
                 continue  # '别叫我了': 叫我 stops sending only with what is sent named ('以后有活动都别叫我了')
             gap = text[stop[1]:s]
-            if self.optout_between.removed(gap) != "":
+            if self.optout_between.removed(gap) != "" and (not marketing or self.optout_marketing.removed(
+                    self.optout_between.removed(gap)) != ""):  # '请取消那些活动通知': what is sent may stand between
                 continue  # '别急着发', '我删除了老师发的消息'
             if marketing:
                 return True
@@ -135,7 +186,7 @@ class OptOut:
             if strip_particles(text[e:], self.optout_after_again if again else self.optout_after) != "":
                 continue  # '别再发给我了' - not '您别发给我了，直接发群里吧'
             soft = text[stop[0]:stop[1]] in self.optout_soft
-            if (again and not (soft and have)) or (not soft and not have):
+            if (again and not have) or (not soft and not have):
                 return True
         return False
 

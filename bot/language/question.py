@@ -3,7 +3,9 @@
 What counts as a question for the advisor (a private message the relay forwards to advisors):
 - it asks for information or help about what the advisor serves - the course (lessons, replays, homework, check-ins,
   the schedule), money and products (funds, savings, insurance, prices, refunds, coupons), an account or the app - or
-  it tells a problem that needs an answer ('红包领不了', '直播的时候没声音'), not one solved;
+  it tells a problem that needs an answer ('红包领不了', '直播的时候没声音', '登录显示密码错误'), not one solved nor a thing
+  the sender has no use for ('这个券我用不上，谢谢'); a polite request the advisor can grant asks ('消息能不能少发点呀'; in
+  an opt-out, '能不能少发点，烦死了', it is the opt-out's);
 - a question shape alone is not enough. Not a question: rhetoric ('这不就是割韭菜吗', '谁说理财难？'), a reaction or
   exclamation ('真的假的', '怎么讲得这么清楚啊', '是不是想钱想疯了哈哈'), social talk about the advisor's life, the
   weather or a holiday ('老师周末出去玩了吗', '您是哪里人呀'), a lament ('唉，为什么钱总是不够花'), a statement that only
@@ -37,6 +39,12 @@ from bot.language.shared import PARTICLES, strip_particles
 _JUDGING = re.compile(r"是不是[^?]{0,3}?(?:太|很|有点|挺|特别|真)")
 # '钱转不出来', '课程看不了', '直播进不去': an app verb that cannot be done
 _CANT = re.compile(r"(?:转|取|提|退|登|领|付|看|点|进|用|传|下载|开|绑|充|扫|播|交|改|删|连|打)不(?:了|上|出|进|到|动|开)")
+# '登录显示密码错误', '提示验证码无效', '弹出网络异常': an error the app shows
+_SHOWN = re.compile(r"(?:显示|提示|弹出|报)[^,.!?]{0,8}?(?:错误|失败|异常|无效|不存在|已过期|不正确|有误)")
+# '为啥周一总是这么难熬': a why about how things always are - a lament, where nothing served is named
+_ALWAYS = re.compile(r"(?:为什么|为啥|怎么|咋)[\u4e00-\u9fff]{0,3}?(?:总是|老是|总|老)(?:这么|那么)")
+# '那我还学个啥', '还买个什么': there is no point, said
+_WHAT_FOR = re.compile(r"还[学买存投看听玩干搞弄理][\u4e00-\u9fff]?个(?:啥|什么|屁)")
 _DEGREE = re.compile(r"^[\u4e00-\u9fff]{0,3}?(?:这么|那么|这也太|也太)[\u4e00-\u9fff]{1,3}的?[吗么啊]$")
 # '这也太难了吧', '利息也太低了吧？': too much, exclaimed
 _TOO = re.compile(r"太[\u4e00-\u9fff]{1,6}?了?吧[啊呀]?$")
@@ -78,6 +86,8 @@ class Question:
         self.greetings = cues.words("question", "greetings")
         self.forwarded = cues.words("question", "forwarded")
         self.trouble = cues.words("question", "trouble")
+        self.unneeded = cues.words("question", "unneeded")
+        self.less = cues.words("question", "less")
         self.solved = cues.words("question", "solved")
         self.confused = cues.words("question", "confused")
         self.forwarded_marks = cues.words("question", "forwarded_marks")
@@ -109,6 +119,8 @@ class Question:
         self.pitches = cues.words("question", "pitches")
         self.askers = cues.words("question", "askers")
         self.suggested = cues.words("question", "suggested")
+        self.remarked = cues.words("question", "remarked")
+        self.remarkers = cues.words("question", "remarkers")
         self.confirm = cues.words("question", "confirm")
         self.reactions = cues.words("question", "reactions")
         # '为啥我总是管不住手', '为啥我一学就困': a why about one's own habit
@@ -149,8 +161,8 @@ class Question:
             if reported and not self._addressed(c):
                 continue  # '我孙子问我基金是啥，我一下子也说不清楚'
             c, reported = self._reported(c, reported)
-            if opting_out and self.scope.core(c.text) in self.scope.demand_tags:
-                continue  # '我不想再收到群发消息了 可以吗': a polite tag on the request
+            if opting_out and (self.scope.core(c.text) in self.scope.demand_tags or self.less.within(c.text)):
+                continue  # '我不想再收到群发消息了 可以吗': a polite tag on the request; '能不能少发点，烦死了': the request
             if opting_out:  # '我看不懂，别发了', '天天发有意思吗': the reason, or exasperation, not a question
                 c = self.optout.unannoyed(Clause(self.confused.removed(c.text), c.asked) if self.confused.within(c.text) else c)
                 if self.why.within(c.text) and self.optout_send.within(c.text):
@@ -175,6 +187,8 @@ class Question:
             if self._unasked(c, parts, i, told):
                 continue
             return True
+        if opting_out:  # '把我移出群发吧': the words of the opt-out are no problem told ('移出群')
+            parts = [Clause(self.optout.optout_words.removed(c.text), c.asked, c.spaced) for c in parts]
         return self._trouble(parts)
 
     def _reported(self, clause: Clause, reported: bool) -> tuple[Clause, bool]:
@@ -182,6 +196,9 @@ class Question:
         reported."""
         found = self.scope.reported.spans(clause.text)[:1] or self.suggested.spans(clause.text)[:1]
         if not found:
+            remark = self.remarked.spans(clause.text)[:1]  # '我老公说我天天学理财是不是要发财了': their remark
+            if remark and self.remarkers.within(clause.text[:remark[0][0]]):
+                return Clause(clause.text[:remark[0][0]], False, clause.spaced), True
             return clause, reported
         before = clause.text[:found[0][0]]
         if self.scope.third_party.within(before) or self.askers.within(before):
@@ -220,7 +237,7 @@ class Question:
         text, core = clause.text, self.scope.core(clause.text)
         nxt = parts[i + 1] if i + 1 < len(parts) else None  # a run-on's pieces are read together ('说到底不|就是想…')
         said = (parts[i - 1].text[-6:] if clause.cut and i else "") + text + (nxt.text[:8] if nxt and nxt.cut else "")
-        if self.scoffs.within(said) or _CHALLENGE.search(said) or _NO_POINT.search(said) or (
+        if self.scoffs.within(said) or _CHALLENGE.search(said) or _NO_POINT.search(said) or _WHAT_FOR.search(said) or (
                 _TOO.search(core) and not _A_NOT_A.search(core)):
             return True  # not '是不是太冒险了吧' (asks)
         for shape in (_NOTHING, _WHATEVER):  # '啥也没学到' - not '为什么我什么也没收到？' (asks besides)
@@ -297,8 +314,8 @@ class Question:
         """'唉，为什么钱总是不够花': a why with a sigh (a problem told, '唉，我的课怎么打不开', still asks)."""
         if not self.why.within(clause.text) or self._troubled(clause.text):
             return False
-        return told.sighing \
-            or self._habit.search(clause.text) is not None
+        return told.sighing or self._habit.search(clause.text) is not None or (
+            _ALWAYS.search(clause.text) is not None and not self.about.within(clause.text))
 
     def _amused(self, clause: Clause, told: _Told) -> bool:
         """'好家伙，收益这么高吗哈哈': surprise at a degree, laughing - a reaction."""
@@ -306,7 +323,9 @@ class Question:
 
     def _troubled(self, text: str) -> bool:
         """'红包领不了', '余额宝的钱转不出来': something the member cannot do (a problem told)."""
-        return self.trouble.within(text) or _CANT.search(text) is not None
+        if self.unneeded.within(text):
+            text = self.unneeded.removed(text)  # '这个红包我用不着，谢谢': no use for it, no problem
+        return self.trouble.within(text) or _CANT.search(text) is not None or _SHOWN.search(text) is not None
 
     def _later(self, clause: Clause) -> bool:
         """'我回头想想买哪个再跟您说': the sender will come back later - said, not asked (unless it ends asking)."""

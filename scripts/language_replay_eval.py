@@ -75,13 +75,19 @@ def score(items: list[dict], group: dict, who: dict) -> dict[str, dict]:
         "practice": {m: True for m, days in group.get("practice", {}).items() if days},
         "graduation": {m: True for m in group.get("graduates", [])},
     }
-    out = {name: {"tp": 0, "fp": 0, "fn": 0, "wrong": []} for name in GROUP_INTENTS}
+    got_by_line: dict[int, dict[str, object]] = {}  # a line sent twice (no intent) is wrong once if either copy is
     for member, (line, item) in who.items():
+        seen = got_by_line.setdefault(line, {})
+        for name in GROUP_INTENTS:
+            seen[name] = seen.get(name) or found[name].get(member, False)
+    out = {name: {"tp": 0, "fp": 0, "fn": 0, "wrong": []} for name in GROUP_INTENTS}
+    for line, got_all in sorted(got_by_line.items()):
+        item = items[line - 1]
         for name in GROUP_INTENTS:
             want = name in item["intents"]
             if name == "hometown" and want:
                 want = (item["hometown"]["province"], item["hometown"]["city"])
-            got = found[name].get(member, False)
+            got = got_all[name]
             s = out[name]
             if want and got == want:
                 s["tp"] += 1
@@ -96,7 +102,7 @@ def score(items: list[dict], group: dict, who: dict) -> dict[str, dict]:
 
 
 def replay_score(items: list[dict]) -> tuple[int, dict[str, dict]]:
-    """Replay the labelled group messages as a week and score the report: (messages sent, per-intent scores)."""
+    """Replay the labelled group messages as a week and score the report: (group lines, per-intent scores)."""
     lines, who = week(items)
     with tempfile.TemporaryDirectory() as tmp:
         chat, db = Path(tmp) / "week.jsonl", Path(tmp) / "week.db"
@@ -111,7 +117,7 @@ def replay_score(items: list[dict]) -> tuple[int, dict[str, dict]]:
     for s in scores.values():
         s["precision"] = s["tp"] / (s["tp"] + s["fp"]) if s["tp"] + s["fp"] else 1.0
         s["recall"] = s["tp"] / (s["tp"] + s["fn"]) if s["tp"] + s["fn"] else 1.0
-    return len(who), scores
+    return len({line for line, _ in who.values()}), scores
 
 
 def main() -> int:
@@ -125,7 +131,7 @@ def main() -> int:
     except subprocess.CalledProcessError as e:
         print(f"{' '.join(e.cmd[1:3])} failed: {e.stderr.strip().splitlines()[-1:] or e.returncode}", file=sys.stderr)
         return 1
-    print(f"{args.labelled} through replay + report --json ({sent} group messages sent)")
+    print(f"{args.labelled} through replay + report --json ({sent} group lines)")
     print("  intent      precision  recall    tp   fp   fn")
     for name, s in scores.items():
         print(f"  {name:<11} {s['precision']:9.3f} {s['recall']:7.3f} {s['tp']:5d} {s['fp']:4d} {s['fn']:4d}")

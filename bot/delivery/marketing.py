@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Iterable
 from bot.core.events import Outgoing
 from bot.core.who import Place, which_member
 from bot.delivery.late import limited_key
+from bot.delivery.outbox import POST
 
 if TYPE_CHECKING:
     from bot.core.context import Context
@@ -56,7 +57,7 @@ def push_group(ctx: "Context", room: str, text: str, kind: str) -> bool:
     """Queue a promotional group post if allowed; True if queued."""
     if not may_push_group(ctx, room):
         return False
-    ctx.send(Outgoing(room, None, text), broadcast=True)
+    ctx.send(Outgoing(room, None, text), priority=POST)
     ctx.store.funnel.log_marketing(room, kind, ctx.now)
     return True
 

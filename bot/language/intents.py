@@ -25,6 +25,8 @@ _BOTH_NOT = re.compile(r"[和跟与、][^,，]{1,8}?(?:都|也)(?:还|都)?(?:�
 # '今天正式从小白班毕业', '从训练营顺利毕业': the class left, before 毕业 (not '从师范大学毕业')
 # '我来打卡了今天的课听了两遍…': after the keyword and its 了, a new sentence of a voice-typed run-on (not '打卡了吗')
 _DONE_THEN = re.compile(r"[了啦咯](?=[\u4e00-\u9fff]{4})(?![吗么没嘛呢吧啊呀不])")
+# '最后还是弄好了', '我也搞定了': what may lead a deed said alone
+_DEED_LEADS = re.compile(r"^(?:我|也|都|最后|还是|终于|总算|已经|刚刚|刚|今天|今日)+")
 _FROM_CLASS = re.compile(r"从[\u4e00-\u9fffa-z0-9]{1,8}?(?:班|营|课堂|课程|课)")
 
 
@@ -63,6 +65,9 @@ class Intents:
         self.sent_subjects = cues.words("practice", "sent_subjects")
         self.sent = cues.words("practice", "sent")
         self.doers = tuple(cues.words("practice", "doers"))
+        self.tasks = cues.words("practice", "tasks")
+        self.task_done = cues.words("practice", "task_done")
+        self.task_before = cues.words("practice", "task_before")
         self.graduation_words = cues.words("graduation", "words")
         self.graduation_compounds = cues.words("graduation", "compounds")
         self.graduation_leads = cues.words("graduation", "leads")
@@ -250,7 +255,7 @@ class Intents:
         said = "".join(c.text for c in parts)  # no work named, shown or sent: most chat, read at once
         if PIC not in said and not self.subjects.within(said) and not self.sent_subjects.within(said) and not (
                 quoted and self.subjects.within(quoted)):
-            return False
+            return self.tasks.within(said) and self._task_done(parts)  # '开了户，买了10块的货基'
         if self.retracted(parts, resume=True, words=self.subjects):
             return False
         if len(parts) > 2:  # '实操作业：1）开通了基金账户 2）…': list numbers say nothing
@@ -292,6 +297,49 @@ class Intents:
                 at = self.done.spans(later.text)[:1]  # '今晚熬夜也得做完': what comes before the done word counts
                 if later.text == DONE or (leads and self.scope.affirms(later, *(at[0] if at else (0, 0)))):
                     return True
+        return self.tasks.within(said) and self._task_done(parts)  # '实操的视频看了，定投也设好了'
+
+    def _task_done(self, parts: list[Clause]) -> bool:
+        """The course's task itself said done, the work unnamed: '开了户，买了10块的货基', '定投设好了', '开户成功！',
+        '开户、风险测评、买货币基金都搞了'; or a deed said alone beside the task ('开户那一步卡了半天，最后还是弄好了',
+        '买了！10块钱的货币基金'). Not a product bought ('我买了华夏上证50ETF'), asked, failed, another's, nor long
+        before the course ('去年我就买过货币基金了')."""
+        parts = self.own(parts)
+        if any(self.task_before.within(c.text) for c in parts):
+            return False
+        named = 0
+        for i, clause in enumerate(parts):
+            if not self.tasks.within(clause.text):
+                continue
+            named += 1
+            if named > HITS:  # a long message: its first few namings are read
+                return False
+            if self.scope.asks(clause):
+                continue
+            if self._deed(clause):
+                return True
+            # the task named, the deed said alone in a clause next to it
+            for other in parts[max(0, i - 1):i] + parts[i + 1:i + 3]:
+                if not self.tasks.within(other.text) and self._bare_deed(other):
+                    return True
+        return False
+
+    def _deed(self, clause: Clause) -> bool:
+        """A deed done right by the task it names ('定投设好了', '把定投计划设好了', '买了十元货币基金'), not one further on
+        ('开完会…今天讲的是基金定投')."""
+        tasks = self.tasks.spans(clause.text)[:HITS]
+        return any(any(ts - 6 <= e and s <= te + 6 for ts, te in tasks) and self.scope.affirms(clause, s, e)
+                   for s, e in self.task_done.spans(clause.text)[:HITS])
+
+    def _bare_deed(self, clause: Clause) -> bool:
+        """'最后还是弄好了', '买了！', '也搞定了': only a deed, with its leads and particles."""
+        if clause.asked or not self.scope.affirms(clause, 0, 0):
+            return False
+        for text in (clause.text.strip(DONE), strip_particles(clause.text, PARTICLES + (DONE,))):
+            text = _DEED_LEADS.sub("", text)
+            done = self.task_done.spans(text)[:1]
+            if done and done[0] == (0, len(text)):
+                return True
         return False
 
     def _sent(self, clause: Clause) -> bool:

@@ -43,6 +43,12 @@ def _crossed(parts: list[Clause]) -> list[Clause]:
     return out
 
 
+def _alternatives(parts: list[Clause]) -> list[Clause]:
+    """'打卡要写心得吗？还是发个打卡就行': a clause that offers the other choice right after a question is asked too."""
+    return [Clause(c.text, True, c.spaced, c.cut) if i and parts[i - 1].asked and c.text.startswith("还是") else c
+            for i, c in enumerate(parts)]
+
+
 def _inside(spans: list[tuple[int, int]], start: int, end: int) -> bool:
     return any(s <= start and end <= e or (s < end and start < e) for s, e in spans)
 
@@ -166,7 +172,9 @@ class Intents:
         """'打卡' / 'Day2打卡' / '已打卡' / a lone ✅ / 'Day2 ✅ 实操也做完了'; not '还没打卡', '打卡在哪里打', '上班打卡'."""
         said = "".join(c.text for c in parts)  # nothing a check-in is said with: most chat, read at once
         if DONE not in said and "打开" not in said and "卡" not in said and not self.checkin_words.within(said):
-            return False
+            return "打" in said and self._day_elliptic(parts)  # '第三天，已打'
+        if any(c.asked for c in parts):
+            parts = _alternatives(parts)  # '打卡要写心得吗？还是发个打卡就行': the question goes on
         if any(i and self.mentions.within(c.text) and self.scope.asks(c) for i, c in enumerate(parts)):
             return False  # '打卡✅这个符号怎么打出来的？': the words before are asked about
         rest = [c.text.replace(DONE, "") for c in parts]
@@ -199,7 +207,23 @@ class Intents:
         if len(own) > 1 and self.contexts.within(said) and self._routines(own):
             return False  # '社区老年大学天天打卡 这边又打卡 我都记混了': routines compared, no check-in said done
         return self._keyword(own, self.checkin_words, self.checkin_compounds, visit=True) or self._made_up(own) \
-            or self._elliptic(own)
+            or self._elliptic(own) or self._day_elliptic(own)
+
+    def _day_elliptic(self, parts: list[Clause]) -> bool:
+        """'今天第三天，已打✅', 'Day4 打了', a lone '已打✅': the check-in said without its noun, after the day it is for
+        (or alone with a done mark) - not '疫苗第三针，已打✅', '第三天，打了吗'."""
+        for i, c in enumerate(parts):
+            if c.asked or not _ELLIPTIC.match(strip_particles(c.text, ("哈", "呀", "啊", "哦", DONE))):
+                continue
+            if i:
+                day = parts[i - 1].text.replace(DONE, "")
+                for lead in ("今天", "今日"):
+                    day = day.removeprefix(lead)
+                if _DAY.match(day) and not day.isdigit():
+                    return True
+            elif DONE in c.text or len(parts) > 1 and parts[1].text.strip(DONE) == "":
+                return True
+        return False
 
     def _routines(self, parts: list[Clause]) -> bool:
         """Another kind of check-in is named, and every other clause that names 打卡 says it as a habit (天天, 又, 每天)
@@ -258,6 +282,8 @@ class Intents:
             return self.tasks.within(said) and self._task_done(parts)  # '开了户，买了10块的货基'
         if self.retracted(parts, resume=True, words=self.subjects):
             return False
+        if any(c.asked for c in parts):
+            parts = _alternatives(parts)  # '实操截图发群里吗？还是私发老师就行'
         if len(parts) > 2:  # '实操作业：1）开通了基金账户 2）…': list numbers say nothing
             parts = [c for c in parts if not (c.text.isdigit() and len(c.text) <= 2)] or parts
         parts = self._answering(self._undone(parts, self.subjects), quoted, self.subjects)

@@ -72,6 +72,7 @@ class Intents:
         self.sent = cues.words("practice", "sent")
         self.doers = tuple(cues.words("practice", "doers"))
         self.tasks = cues.words("practice", "tasks")
+        self.others_shots = tuple(cues.words("practice", "others_shots"))
         self.task_done = cues.words("practice", "task_done")
         self.task_before = cues.words("practice", "task_before")
         self.graduation_words = cues.words("graduation", "words")
@@ -373,6 +374,8 @@ class Intents:
         shot = self.sent_subjects.spans(clause.text)[:1]
         if not shot or self.subjects.within(clause.text):
             return False  # with the work named, the work's own words decide ('实操截图发不上来')
+        if clause.text.endswith(self.others_shots, 0, shot[0][0]):
+            return False  # '老师的截图在群里': someone else's
         sent = [(s, e) for s, e in self.sent.spans(clause.text[shot[0][1]:])[:HITS]]
         return any(self.scope.affirms(clause, shot[0][1] + s, shot[0][1] + e) for s, e in sent)
 

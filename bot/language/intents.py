@@ -341,14 +341,14 @@ class Intents:
             named += 1
             if named > HITS:  # a long message: its first few namings are read
                 return False
-            if self.scope.asks(clause):
-                continue
+            near = [o for o in parts[max(0, i - 1):i] + parts[i + 1:i + 3] if len(o.text) <= 12 and self.task_done.within(o.text)]
+            if not near and not self.task_done.within(clause.text) or self.scope.asks(clause):
+                continue  # no deed said by it: read at once
             if self._deed(clause):
                 return True
             # the task named, the deed said alone in a clause next to it
-            for other in parts[max(0, i - 1):i] + parts[i + 1:i + 3]:
-                if not self.tasks.within(other.text) and self._bare_deed(other):
-                    return True
+            if any(not self.tasks.within(other.text) and self._bare_deed(other) for other in near):
+                return True
         return False
 
     def _deed(self, clause: Clause) -> bool:

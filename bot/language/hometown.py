@@ -18,6 +18,7 @@ _AREA = re.compile(r"^[\u4e00-\u9fff]{0,6}(?:区|县|镇|乡|村|街道|古城|�
 _AREA_HEAD = re.compile(r"^[\u4e00-\u9fff]{1,4}?(?:区|县|镇|乡|村|街道|新城|山区)")
 
 
+_TRADE = re.compile(r"[\u4e00-\u9fff]{1,6}?的")  # what they trade in, then 的: '(做)小商品的', '(开)出租车的'
 _WED_TO = re.compile(r"(?:远嫁|嫁)(?:到|来|去|过来)?[\u4e00-\u9fff]{2,8}?的$")  # '嫁到上海的(安徽人)'
 _ADDRESS = re.compile(r"[省市]")  # an official suffix before the district's
 # a quarter's name: not a comment on the place ('好冷', '下雨了', '今天堵车')
@@ -69,6 +70,7 @@ class HometownReader:
         self.names = cues.words("hometown", "names")
         self.greetings = cues.words("hometown", "greetings")
         self.works = cues.words("hometown", "works")
+        self.trades = tuple(cues.words("hometown", "trades"))
         self.moved_from = tuple(cues.words("hometown", "moved_from"))
         self.persons = tuple(p for p in self.people if len(p) >= 2)  # who a member is, said after 的 ('的两口子')
         self.addressed = cues.words("hometown", "addressed")
@@ -290,6 +292,11 @@ class HometownReader:
         near = self._near.match(after)
         if near and _strip(after[near.end():], self.tail) == "":
             return True  # '义乌小商品城那边的': a landmark of the place, and near it
+        trade = next((w for w in self.trades if after.startswith(w)), None)
+        if trade is not None:  # '浙江义乌做小商品的', '东莞开厂的老板': who they are by their trade there
+            made = _TRADE.match(after, len(trade))
+            if made and _strip(after[made.end():], self.tail + self.people) == "":
+                return True
         work = next((w for w in self.works if after.startswith(w)), None)  # '大庆油田的老职工', '攀钢子弟'
         if work is not None:
             rest = after[len(work):].removeprefix("的")

@@ -128,7 +128,7 @@ class OptOut:
             named = next((w for w in self.optout_marketing if rest.startswith(w) and len(w) >= 2), None)
             if named is None or named in ("这些", "这类", "这种", "那些", "那类", "那种", "此类", "任何", "东西", "打扰"):
                 continue
-            if strip_particles(rest[len(named):], self.optout_after) == "" and self.scope.affirms(Clause(text[e:]), 0, 0):
+            if strip_particles(rest[len(named):], self.optout_after) == "" and self.scope.affirms(Clause(rest), 0, 0):
                 return True
         return False
 

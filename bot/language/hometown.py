@@ -6,7 +6,7 @@ from dataclasses import dataclass, replace
 
 from bot.language.clauses import Clause
 from bot.language.cues import Cues
-from bot.language.gazetteer import nations
+from bot.language.gazetteer import nations, places, short_form
 from bot.language.places import Gazetteer, Mention
 from bot.language.scope import Scope
 
@@ -18,6 +18,7 @@ _AREA = re.compile(r"^[\u4e00-\u9fff]{0,6}(?:区|县|镇|乡|村|街道|古城|�
 _AREA_HEAD = re.compile(r"^[\u4e00-\u9fff]{1,4}?(?:区|县|镇|乡|村|街道|新城|山区)")
 
 
+_TRADE = re.compile(r"[\u4e00-\u9fff]{1,6}?的")  # what they trade in, then 的: '(做)小商品的', '(开)出租车的'
 _WED_TO = re.compile(r"(?:远嫁|嫁)(?:到|来|去|过来)?[\u4e00-\u9fff]{2,8}?的$")  # '嫁到上海的(安徽人)'
 _ADDRESS = re.compile(r"[省市]")  # an official suffix before the district's
 # a quarter's name: not a comment on the place ('好冷', '下雨了', '今天堵车')
@@ -69,6 +70,7 @@ class HometownReader:
         self.names = cues.words("hometown", "names")
         self.greetings = cues.words("hometown", "greetings")
         self.works = cues.words("hometown", "works")
+        self.trades = tuple(cues.words("hometown", "trades"))
         self.moved_from = tuple(cues.words("hometown", "moved_from"))
         self.persons = tuple(p for p in self.people if len(p) >= 2)  # who a member is, said after 的 ('的两口子')
         self.addressed = cues.words("hometown", "addressed")
@@ -91,6 +93,15 @@ class HometownReader:
         self._apology = re.compile(f"^(?:{apologies})[啊哈呀啦]?[,， ]*(?:应该|其实)?是")
         self.leads = self.weak + self.tail + self.corrections  # '纠正一下我是陕西汉中的'
         self.cue_ends = tuple(self.cues) + tuple(self.here) + tuple(self.weak)
+        # '湖南衡杨的': a prefecture after its province, one character mistyped (a homophone slip)
+        ethnic = nations()
+        self.prefectures: dict[str, list[tuple[str, str]]] = {}
+        for p in places().values():
+            short = short_form(p.name, ethnic)
+            if p.level == 2 and len(short) == 2:
+                self.prefectures.setdefault(p.province, []).append((short, p.name))
+        self.not_slips = tuple(self.grew_up) + tuple(self.elsewhere) + tuple(self.then) + tuple(self.tail) + tuple(
+            self.works) + tuple(self.not_after) + self.persons + tuple(cues.words("hometown", "regions"))
 
     def read(self, text: str, parts: list[Clause]) -> Hometown | None:
         """The hometown the message gives, or None (a place in ordinary chat is not an answer)."""
@@ -143,7 +154,22 @@ class HometownReader:
         # ... or the message opens by taking back what was said before ('啊不对 是辽宁丹东')
         again = bool(found) and not found[0][1] and len(found) > 1 and self._retracts(found[0][0].text)
         corrected = self.corrections.within(text) or self.mistyped.within(text) or self._apology.match(text) is not None
-        return Hometown(m.province, m.city, corrected or again, words)
+        city = self._slipped(m, words, text) if m.level == 1 and m.city is None else m.city
+        return Hometown(m.province, city, corrected or again, words)
+
+    def _slipped(self, m: Mention, words: str, text: str) -> str | None:
+        """'湖南衡杨的', '江苏无希人': right after the province, two characters that are one of its prefectures with
+        one character mistyped - the only such prefecture, the answer ending there, and no word of another sense
+        ('湖南长大的', '江苏苏南的', '广东潮汕的' stay the province)."""
+        at = text.find(words)
+        after = text[at + len(words):] if at >= 0 else ""
+        slip = after[:2]
+        if len(slip) < 2 or not all("\u4e00" <= c <= "\u9fff" for c in slip) or slip[1] in "东南西北中部边" \
+                or _strip(after[2:], self.tail) != "" or after.startswith(self.not_slips):
+            return None
+        near = [name for short, name in self.prefectures.get(m.province, ())
+                if (short[0] == slip[0]) != (short[1] == slip[1])]
+        return near[0] if len(near) == 1 else None
 
     def _answered(self, text: str, m: Mention, nxt: str) -> bool:
         """'武汉伢 过早了冇', '广州人报到 食咗饭未呀各位': who they are (…人, a person), then a question of their own;
@@ -290,6 +316,11 @@ class HometownReader:
         near = self._near.match(after)
         if near and _strip(after[near.end():], self.tail) == "":
             return True  # '义乌小商品城那边的': a landmark of the place, and near it
+        trade = next((w for w in self.trades if after.startswith(w)), None)
+        if trade is not None:  # '浙江义乌做小商品的', '东莞开厂的老板': who they are by their trade there
+            made = _TRADE.match(after, len(trade))
+            if made and _strip(after[made.end():], self.tail + self.people) == "":
+                return True
         work = next((w for w in self.works if after.startswith(w)), None)  # '大庆油田的老职工', '攀钢子弟'
         if work is not None:
             rest = after[len(work):].removeprefix("的")

@@ -27,6 +27,7 @@ _BOTH_NOT = re.compile(r"[和跟与、][^,，]{1,8}?(?:都|也)(?:还|都)?(?:�
 _DONE_THEN = re.compile(r"[了啦咯](?=[\u4e00-\u9fff]{4})(?![吗么没嘛呢吧啊呀不])")
 # '最后还是弄好了', '我也搞定了': what may lead a deed said alone
 _DEED_LEADS = re.compile(r"^(?:我|也|都|最后|还是|终于|总算|已经|刚刚|刚|今天|今日)+")
+_TOPIC = ("嘛", "呢", "么", "啊", "呀")  # '实操嘛，…': the topic marked before what is said of it
 _FROM_CLASS = re.compile(r"从[\u4e00-\u9fffa-z0-9]{1,8}?(?:班|营|课堂|课程|课)")
 
 
@@ -292,6 +293,8 @@ class Intents:
         if pictures and all(c.text.strip(PIC + DONE) == "" for c in parts):
             return True  # '[图片]', '[图片][图片] ✅': the work shown, nothing said
         parts = _crossed(parts) if len(parts) < 2 else self.own(_crossed(parts))
+        if len(parts) > 1 and any(c.text.endswith(_TOPIC) for c in parts[:-1]):
+            parts = [self._topic(c) if i + 1 < len(parts) else c for i, c in enumerate(parts)]
         if any(self._sent(c) for c in parts):
             return True  # '截图发上来了', '截图已经发给助教了'
         for i, clause in enumerate(parts):
@@ -369,6 +372,17 @@ class Intents:
                 return True
         return False
 
+    def _topic(self, clause: Clause) -> Clause:
+        """'实操嘛，早上就弄完了', '作业呢，昨天就交了': the work named as the topic, with a particle and no question mark
+        (what follows says what became of it) - not '实操呢？'."""
+        text = clause.text
+        if clause.asked or not text.endswith(_TOPIC):
+            return clause
+        named = self.subjects.spans(text)[:1]
+        if not named or named[0][1] != len(text) - 1 or (named[0][0] and text[:named[0][0]] not in self.shown_heads):
+            return clause
+        return Clause(text[:-1], False, clause.spaced)
+
     def _sent(self, clause: Clause) -> bool:
         """'截图发上来了', '截图已经发给助教了': a screenshot said to be sent (not '截图保存好了', '截图怎么发')."""
         shot = self.sent_subjects.spans(clause.text)[:1]
@@ -435,7 +449,12 @@ class Intents:
         shown = next((w for w in self.shown if text.startswith(w, end)), "" if pictured else None)
         if shown is None or (start and text[:start] not in self.shown_heads):
             return False
-        return strip_particles(text[end + len(shown):], tuple(self.shown_tails)) == ""
+        rest = strip_particles(text[end + len(shown):], tuple(self.shown_tails))
+        if rest and shown:  # '实操截图已私信', '作业截图都发给助教了': the shown work said sent
+            rest = rest.removeprefix("已经").removeprefix("已").removeprefix("都").removeprefix("也")
+            sent = next((w for w in (*self.sent, "私信", "私聊") if rest.startswith(w)), None)
+            rest = "" if sent is not None and strip_particles(rest[len(sent):], PARTICLES + ("您", "你", "老师", "助教", "群里")) == "" else rest
+        return rest == ""
 
     def graduation(self, parts: list[Clause]) -> bool:
         """'我毕业啦' / '我毕业了！' / '毕业啦毕业啦🎉' / a lone 🎓; not '什么时候毕业', '北京大学毕业的'."""

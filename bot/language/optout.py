@@ -13,6 +13,18 @@ from bot.language.shared import HITS, PARTICLES, Retraction, strip_particles
 _OWN_POST = re.compile(r"我[^把]{0,4}?发的")  # '我刚才发的消息': the sender's own post
 
 
+def _strip_all(text: str, words: tuple[str, ...]) -> str:
+    """The text with any of the words removed from its start, repeatedly ('相关的信息' -> '信息')."""
+    changed = True
+    while text and changed:
+        changed = False
+        for w in words:
+            if text.startswith(w):
+                text, changed = text[len(w):], True
+                break
+    return text
+
+
 class OptOut:
     """Does a private message ask to be left alone (or to come back)?"""
 
@@ -61,6 +73,9 @@ class OptOut:
         self.complaint_leads = cues.words("question", "complaint_leads")
         self.exasperated = cues.words("question", "exasperated")
         self.optout_back = cues.words("optout", "back")
+        self.optout_read_out = cues.words("optout", "read_out")
+        self.optout_unwanted = cues.words("optout", "unwanted")
+        self.optout_unwanted_of = tuple(cues.words("optout", "unwanted_of"))
 
     def optout(self, parts: list[Clause], private: bool = True) -> bool:
         """'退订' / 'TD' / '请帮我退订，谢谢' / '不要再给我发优惠信息了'; not '退订了还能上课吗？'."""
@@ -79,6 +94,8 @@ class OptOut:
             if self.optout_pause.within(text) and (not self.optout_marketing.within(text) or any(
                     self.optout_pause_for.within(c.text) for c in parts)):
                 continue  # '先别发，我在开车', '先别发': a pause for a while, or of what is not named
+            if self.optout_read_out.within(text) and self._read_out(text):
+                continue  # '短信后面写着“回T退订”': read out, not said
             text = self.optout_wants.removed(text) if self.optout_wants.within(text) else text
             polite = self.optout_polite.within(text)
             nxt = parts[i + 1] if i + 1 < len(parts) else None
@@ -94,7 +111,24 @@ class OptOut:
                 threat = kept and said.startswith("再", kept[0][0])  # '如果再发我就投诉': its 如果 is the threat's
                 if polite or threat or (kept and self.scope.affirms(Clause(said), *kept[0])):
                     return True
-            if not asks and (self._stop_sending(text, parts[i + 1:], private) or self._halted(text)):
+            if not asks and (self._stop_sending(text, parts[i + 1:], private) or self._halted(text) or self._unwanted(text)):
+                return True
+        return False
+
+    def _read_out(self, text: str) -> bool:
+        """'你们短信后面写着“回T退订”', '提示回复TD退订': the opt-out words come after one that reads a text out."""
+        first = self.optout_words.spans(text)[:1] or self.optout_alone.spans(text)[:1]
+        return bool(first) and self.optout_read_out.within(text[:first[0][0]])
+
+    def _unwanted(self, text: str) -> bool:
+        """'不再需要相关信息', '以后不需要这些推送了': what is sent, no longer wanted (said of all of it, with nothing
+        after it) - not '不需要这些资料了' (one thing, not marketing), '不想收这个红包'."""
+        for s, e in self.optout_unwanted.spans(text)[:HITS]:
+            rest = _strip_all(text[e:], self.optout_unwanted_of)
+            named = next((w for w in self.optout_marketing if rest.startswith(w) and len(w) >= 2), None)
+            if named is None or named in ("这些", "这类", "这种", "那些", "那类", "那种", "此类", "任何", "东西", "打扰"):
+                continue
+            if strip_particles(rest[len(named):], self.optout_after) == "" and self.scope.affirms(Clause(rest), 0, 0):
                 return True
         return False
 

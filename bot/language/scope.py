@@ -79,6 +79,7 @@ class Scope:
     wonder: Words = Words(())
     wonder_asks: Words = Words(())
     addressees: Words = Words(())  # the group addressed after a question ('dk了吗姐妹们')
+    devices: Words = Words(())  # '用老婆手机做的实操': another's phone used, the sender did it
 
     @classmethod
     def from_cues(cls, cues: Cues) -> "Scope":
@@ -104,7 +105,7 @@ class Scope:
                    cues.words("question", "discovery"), cues.words("question", "past"),
                    cues.words("question", "ignorant"), cues.words("question", "told"), cues.words("question", "how_nouns"),
                    cues.words("question", "wonder"), cues.words("question", "wonder_asks"),
-                   cues.words("scope", "addressees"))
+                   cues.words("scope", "addressees"), cues.words("scope", "devices"))
 
     @cached_property
     def _then(self) -> re.Pattern:
@@ -195,12 +196,19 @@ class Scope:
         return re.compile(f"(?={_alternation(self.connectives)})|(?<=[{re.escape(ends)}])(?=[\u4e00-\u9fff]{{3}})")
 
     def clean(self, text: str) -> str:
-        """The clause with harmless phrases blanked ('没想到', '跟大家一起'), positions kept."""
+        """The clause with harmless phrases blanked ('没想到', '跟大家一起'), positions kept; and another's device the
+        sender used ('用老婆手机', '借我女儿的电脑': who owns it did nothing)."""
         if self.harmless.within(text):
             for phrase in self.harmless:
                 if phrase in text:
                     text = text.replace(phrase, "_" * len(phrase))
+        if self.devices.within(text):
+            text = self._borrowed.sub(lambda m: "_" * len(m.group()), text, count=2)
         return text
+
+    @cached_property
+    def _borrowed(self) -> re.Pattern:
+        return re.compile(f"(?:用|借|拿|借用)了?(?:我|我家|俺|俺家)?[\u4e00-\u9fff]{{1,3}}?的?(?:{_alternation(self.devices)})(?:上|里)?")
 
     def asks(self, clause: Clause, text: str | None = None) -> bool:
         """A question: a question mark, a question word, a final 吗/么/嘛/不, or a choice ('存定期还是买理财好')."""

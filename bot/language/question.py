@@ -163,6 +163,8 @@ class Question:
             c, reported = self._reported(c, reported)
             if opting_out and (self.scope.core(c.text) in self.scope.demand_tags or self.less.within(c.text)):
                 continue  # '我不想再收到群发消息了 可以吗': a polite tag on the request; '能不能少发点，烦死了': the request
+            if opting_out and self.optout.said_as_question(parts, i):
+                continue  # '怎么退订', '能帮我退订吗', '这个号的消息能关掉吗': the opt-out itself, asked
             if opting_out:  # '我看不懂，别发了', '天天发有意思吗': the reason, or exasperation, not a question
                 c = self.optout.unannoyed(Clause(self.confused.removed(c.text), c.asked) if self.confused.within(c.text) else c)
                 if self.why.within(c.text) and self.optout_send.within(c.text):
@@ -187,6 +189,8 @@ class Question:
             if self._unasked(c, parts, i, told):
                 continue
             return True
+        if opting_out:  # '怎么设置才能收不到你们的消息': the opt-out asked is no problem told ('收不到')
+            parts = [c for i, c in enumerate(parts) if not self.optout.said_as_question(parts, i)]
         if opting_out:  # '把我移出群发吧': the words of the opt-out are no problem told ('移出群')
             parts = [Clause(self.optout.optout_words.removed(c.text), c.asked, c.spaced) for c in parts]
         return self._trouble(parts)

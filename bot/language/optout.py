@@ -71,6 +71,7 @@ class OptOut:
         self.optout_kept = cues.words("optout", "kept")
         self.optout_muted_words = cues.words("optout", "muted")
         self.optout_how_ways = cues.words("optout", "how_ways")
+        self.optout_how_others = cues.words("optout", "how_others")
         self.optout_how_only = Words([*self.optout_how, *self.optout_how_means, *self.optout_how_purpose, *self.optout_unreceive,
                                       *self.optout_how_bare, *self.optout_words, *self.optout_how_ways, *self.optout_stop,
                                       *self.optout_send, *self.optout_marketing, *self.optout_between, *self.optout_addressee,
@@ -120,7 +121,11 @@ class OptOut:
     def said_as_question(self, parts: list[Clause], i: int) -> bool:
         """In an opt-out, is clause i the opt-out itself said as a question - how to stop ('怎么退订', '我想退订，但是不知道
         怎么操作') or a request asked ('能帮我退订吗', '这个号的消息能关掉吗')? The relay then has nothing to forward."""
-        return self._how_to_stop(parts, i) or self._asked_halt(parts[i].text) or self.optout([parts[i]])
+        if self._how_to_stop(parts, i) or self._asked_halt(parts[i].text) or self.optout([parts[i]]):
+            return True
+        # '退订？怎么退？': the opt-out named, asked, then how to do it
+        return i + 1 < len(parts) and self.optout_how_only.removed(parts[i].text).replace(" ", "") == "" and \
+            self._how_to_stop(parts, i + 1)
 
     def _how_to_stop(self, parts: list[Clause], i: int) -> bool:
         """'怎么退订', '退订是在哪里操作', '怎么设置才能收不到你们的消息', '怎么关闭消息提醒', '退订？怎么退？': asks how to
@@ -150,7 +155,7 @@ class OptOut:
     def _aside(self, text: str) -> bool:
         """Not the sender's own wish to stop: another's, muting on their phone, kept, or almost ('如果不想收推送要怎么弄'
         asks how all the same)."""
-        return self.optout_others.within(text) or self.optout_keep.within(text) or \
+        return self.optout_others.within(text) or self.optout_how_others.within(text) or self.optout_keep.within(text) or \
             self.optout_muted_words.within(text) or self.optout_almost.within(text)
 
     def _unreceiving(self, text: str, means: bool) -> bool:

@@ -41,6 +41,8 @@ _JUDGING = re.compile(r"是不是[^?]{0,3}?(?:太|很|有点|挺|特别|真)")
 _CANT = re.compile(r"(?:转|取|提|退|登|领|付|看|点|进|用|传|下载|开|绑|充|扫|播|交|改|删|连|打)不(?:了|上|出|进|到|动|开)")
 # '登录显示密码错误', '提示验证码无效', '弹出网络异常': an error the app shows
 _SHOWN = re.compile(r"(?:显示|提示|弹出|报)[^,.!?]{0,8}?(?:错误|失败|异常|无效|不存在|已过期|不正确|有误)")
+# '登录一直失败', '付款老是失败': an app step that keeps failing (not '减肥一直失败')
+_FAILS = re.compile(r"(?:登录|登陆|支付|付款|扣款|绑卡|绑定|提现|充值|注册|认证|开户|上传|提交|领取|下载|安装|转账)[^,.!?]{0,2}?(?:一直|老是|总是|又|还是)失败")
 # '为啥周一总是这么难熬': a why about how things always are - a lament, where nothing served is named
 _ALWAYS = re.compile(r"(?:为什么|为啥|怎么|咋)[\u4e00-\u9fff]{0,3}?(?:总是|老是|总|老)(?:这么|那么)")
 # '那我还学个啥', '还买个什么': there is no point, said
@@ -329,7 +331,8 @@ class Question:
         """'红包领不了', '余额宝的钱转不出来': something the member cannot do (a problem told)."""
         if self.unneeded.within(text):
             text = self.unneeded.removed(text)  # '这个红包我用不着，谢谢': no use for it, no problem
-        return self.trouble.within(text) or _CANT.search(text) is not None or _SHOWN.search(text) is not None
+        return self.trouble.within(text) or _CANT.search(text) is not None or _SHOWN.search(text) is not None or \
+            _FAILS.search(text) is not None
 
     def _later(self, clause: Clause) -> bool:
         """'我回头想想买哪个再跟您说': the sender will come back later - said, not asked (unless it ends asking)."""

@@ -1,6 +1,12 @@
 """Opt-out in a private chat ('退订', 'TD', '请帮我退订，谢谢', '不要再给我发优惠信息了', '别再推送了', '先把我的推送停了吧')
-- not a question about it ('退订了还能上课吗？', '不想收推送 但是还想继续上课 可以吗'), nor the sender's own muting ('我设成
-免打扰了') - and resubscribing ('恢复订阅')."""
+- not a question about it, its meaning or what follows ('TD是什么意思', '退订了还能上课吗？', '不想收推送 但是还想继续上课
+可以吗'), nor the sender's own muting ('我设成免打扰了') - and resubscribing ('恢复订阅').
+
+Asking HOW to stop is the wish to stop said as a question, and an opt-out only ('怎么退订', '怎么样才能收不到这些推送啊',
+'怎么设置才能不收你们的消息', '我想退订，但是不知道怎么操作'), as is a request to stop asked ('能帮我退订吗', '这个号的消息能关掉
+吗', '能不能不给我发理财广告了'): the question relay skips those clauses (`said_as_question`). Not another's wish ('我朋友想
+退订，怎么操作'), how to stop a fund plan ('定投怎么停止'), why nothing comes ('怎么收不到消息了') or how to mute the phone ('怎么
+设置免打扰'). A message that asks to stop and asks something else ('退订。另外我的基金怎么赎回？') is both."""
 from __future__ import annotations
 
 import re

@@ -21,6 +21,10 @@ What counts as a question for the advisor (a private message the relay forwards 
   social; where it does name such a thing, it is a question (the course asked about in small talk's words still asks:
   '老师周末上课吗'). Asking as such ('想问问', '请教') names nothing served where the same clause makes small talk
   ('就想问问老师最近好不好'); it does where it stands alone ('老师周末有空吗，我想问个事').
+- opting out: a question ABOUT it - what it means or what follows ('TD是什么意思', '退订了还能上课吗', '退订了以后还能看回
+  放吗') - is a question; asking HOW to stop ('怎么退订', '怎么样才能收不到这些推送啊', '我想退订，但是不知道怎么操作') or
+  asking to be stopped ('能帮我退订吗', '这个号的消息能关掉吗') is the opt-out itself (OptOut.said_as_question), not a
+  question; a message that asks to stop and asks something else ('TD，顺便请问课程回放还能看吗') is both.
 A small classifier was considered and not used: no pinned dependency of the project offers one, and the rules keep
 every decision explainable and the words editable in the playbook.
 """

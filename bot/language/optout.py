@@ -1,6 +1,12 @@
 """Opt-out in a private chat ('退订', 'TD', '请帮我退订，谢谢', '不要再给我发优惠信息了', '别再推送了', '先把我的推送停了吧')
-- not a question about it ('退订了还能上课吗？', '不想收推送 但是还想继续上课 可以吗'), nor the sender's own muting ('我设成
-免打扰了') - and resubscribing ('恢复订阅')."""
+- not a question about it, its meaning or what follows ('TD是什么意思', '退订了还能上课吗？', '不想收推送 但是还想继续上课
+可以吗'), nor the sender's own muting ('我设成免打扰了') - and resubscribing ('恢复订阅').
+
+Asking HOW to stop is the wish to stop said as a question, and an opt-out only ('怎么退订', '怎么样才能收不到这些推送啊',
+'怎么设置才能不收你们的消息', '我想退订，但是不知道怎么操作'), as is a request to stop asked ('能帮我退订吗', '这个号的消息能关掉
+吗', '能不能不给我发理财广告了'): the question relay skips those clauses (`said_as_question`). Not another's wish ('我朋友想
+退订，怎么操作'), how to stop a fund plan ('定投怎么停止'), why nothing comes ('怎么收不到消息了') or how to mute the phone ('怎么
+设置免打扰'). A message that asks to stop and asks something else ('退订。另外我的基金怎么赎回？') is both."""
 from __future__ import annotations
 
 import re
@@ -76,6 +82,22 @@ class OptOut:
         self.optout_read_out = cues.words("optout", "read_out")
         self.optout_unwanted = cues.words("optout", "unwanted")
         self.optout_unwanted_of = tuple(cues.words("optout", "unwanted_of"))
+        self.optout_how = cues.words("optout", "how")
+        self.optout_how_means = cues.words("optout", "how_means")
+        self.optout_how_purpose = cues.words("optout", "how_purpose")
+        self.optout_unreceive = cues.words("optout", "unreceive")
+        self.optout_how_bare = cues.words("optout", "how_bare")
+        self.optout_cant_stop = cues.words("optout", "cant_stop")
+        self.optout_request_leads = cues.words("optout", "request_leads")
+        self.optout_kept = cues.words("optout", "kept")
+        self.optout_muted_words = cues.words("optout", "muted")
+        self.optout_how_ways = cues.words("optout", "how_ways")
+        self.optout_how_others = cues.words("optout", "how_others")
+        self.optout_how_only = Words([*self.optout_how, *self.optout_how_means, *self.optout_how_purpose, *self.optout_unreceive,
+                                      *self.optout_how_bare, *self.optout_words, *self.optout_how_ways, *self.optout_stop,
+                                      *self.optout_send, *self.optout_marketing, *self.optout_between, *self.optout_addressee,
+                                      *self.optout_polite, *self.optout_wants, *self.conditional, *self.optout_alone_polite,
+                                      *cues.words("optout", "how_fillers")])
 
     def optout(self, parts: list[Clause], private: bool = True) -> bool:
         """'退订' / 'TD' / '请帮我退订，谢谢' / '不要再给我发优惠信息了'; not '退订了还能上课吗？'."""
@@ -83,6 +105,10 @@ class OptOut:
             return False  # '我退订了，现在又想听课，怎么恢复？': asks to come back
         if self._keeping(parts):
             return False  # '不想收推送 但是还想继续上课 可以吗': asks whether it can be had
+        if any(self.optout_kept.within(c.text) for c in parts):
+            return False  # '退订那个短信我回过了，微信这边留着吧': this channel kept
+        if private and any(self._how_to_stop(parts, i) or self._asked_halt(c.text) for i, c in enumerate(parts)):
+            return True  # '怎么退订', '这个号的消息能关掉吗': the wish to stop, said as a question
         if private and self._to_us(parts):
             return True
         proxy = any(self.optout_proxy.within(c.text) for c in parts)  # '我是帮我妈妈回的，…请不要再给她发了'
@@ -131,6 +157,74 @@ class OptOut:
             if strip_particles(rest[len(named):], self.optout_after) == "" and self.scope.affirms(Clause(rest), 0, 0):
                 return True
         return False
+
+    def said_as_question(self, parts: list[Clause], i: int) -> bool:
+        """In an opt-out, is clause i the opt-out itself said as a question - how to stop ('怎么退订', '我想退订，但是不知道
+        怎么操作') or a request asked ('能帮我退订吗', '这个号的消息能关掉吗')? The relay then has nothing to forward."""
+        if self._how_to_stop(parts, i) or self._asked_halt(parts[i].text) or self.optout([parts[i]]):
+            return True
+        # '退订？怎么退？': the opt-out named, asked, then how to do it
+        return i + 1 < len(parts) and self.optout_how_only.removed(parts[i].text).replace(" ", "") == "" and \
+            self._how_to_stop(parts, i + 1)
+
+    def _how_to_stop(self, parts: list[Clause], i: int) -> bool:
+        """'怎么退订', '退订是在哪里操作', '怎么设置才能收不到你们的消息', '怎么关闭消息提醒', '退订？怎么退？': asks how to
+        stop - the wish to stop said as a question. Not how to stop a fund plan ('定投怎么停止'), why nothing comes ('怎么
+        收不到消息了'), how to mute the phone ('怎么设置免打扰'), a hypothetical ('如果不想收推送要怎么弄') or another's
+        ('我朋友想退订，怎么操作')."""
+        text = parts[i].text
+        means = self.optout_how_means.within(text)
+        if not means and not self.optout_how.within(text):
+            return False
+        if self._aside(text) or self.optout_back.within(text):
+            return False
+        rest = self.optout_how_means.removed(self.optout_how.removed(text))
+        if self.optout_how_only.removed(text).replace(" ", "") == "" and (
+                self.optout_words.within(self.optout_compounds.removed(rest)) or self.optout_how_ways.within(rest)
+                or self._stop_sending(rest, parts[i + 1:]) or self._halted(rest) or self._unreceiving(text, means)):
+            return True  # and nothing else asked ('退订了还怎么上课' asks about the course)
+        if i and self.optout_how_bare.removed(rest) == "":  # '我想退订，但是不知道怎么操作': how to do what was just said
+            before = parts[i - 1].text
+            if self._aside(before) or self.optout_back.within(before):
+                return False
+            wish = self.optout_wants.removed(before) if self.optout_wants.within(before) else before
+            return self.optout_words.within(wish) or self._stop_sending(wish, []) or self._halted(wish) or (
+                self.optout_cant_stop.within(wish) and self.optout_marketing.within(wish))
+        return False
+
+    def _aside(self, text: str) -> bool:
+        """Not the sender's own wish to stop: another's, muting on their phone, kept, or almost ('如果不想收推送要怎么弄'
+        asks how all the same)."""
+        return self.optout_others.within(text) or self.optout_how_others.within(text) or self.optout_keep.within(text) or \
+            self.optout_muted_words.within(text) or self.optout_almost.within(text)
+
+    def _unreceiving(self, text: str, means: bool) -> bool:
+        """'怎么设置才能收不到你们的消息', '有什么办法不再收到你们的消息': how (then a purpose) then nothing received, with
+        what is sent named - not '怎么收不到消息了' (why nothing comes)."""
+        found = self.optout_unreceive.spans(text)[:1]
+        if not found or not self.optout_marketing.within(text):
+            return False
+        before = text[:found[0][0]]
+        how = self.optout_how_means.spans(before)[:1] if means else self.optout_how.spans(before)[:1]
+        if not how:
+            return False
+        return means or self.optout_how_purpose.within(before[how[0][1]:]) or before.endswith(tuple(self.optout_how_purpose))
+
+    def _asked_halt(self, text: str) -> bool:
+        """'这个号的消息能关掉吗', '这边的消息麻烦停掉', '能帮我把消息提醒关了吗': what is sent named, then asked stopped -
+        not the sender's own doing ('消息我已经关了'), nor '定投能停掉吗' (nothing sent named)."""
+        halts = self.optout_ba_halt.spans(text)[:1]
+        if not halts or strip_particles(text[halts[0][1]:], self.optout_after) != "":
+            return False
+        named = text[:halts[0][0]]
+        if not self.optout_request_leads.within(named):
+            return False
+        if "把" in named:
+            return self._halted(text)
+        if not self.optout_ba_named.within(named) or _OWN_POST.search(named) or self._aside(named) or \
+                self.conditional.within(named):
+            return False
+        return "我" not in self.optout_polite.removed(named).replace("我的", "") and "已经" not in named
 
     def _keeping(self, parts: list[Clause]) -> bool:
         """'不想收推送 但是还想继续上课 可以吗': the course kept besides, and the message asks whether that can be."""

@@ -21,6 +21,10 @@ What counts as a question for the advisor (a private message the relay forwards 
   social; where it does name such a thing, it is a question (the course asked about in small talk's words still asks:
   '老师周末上课吗'). Asking as such ('想问问', '请教') names nothing served where the same clause makes small talk
   ('就想问问老师最近好不好'); it does where it stands alone ('老师周末有空吗，我想问个事').
+- opting out: a question ABOUT it - what it means or what follows ('TD是什么意思', '退订了还能上课吗', '退订了以后还能看回
+  放吗') - is a question; asking HOW to stop ('怎么退订', '怎么样才能收不到这些推送啊', '我想退订，但是不知道怎么操作') or
+  asking to be stopped ('能帮我退订吗', '这个号的消息能关掉吗') is the opt-out itself (OptOut.said_as_question), not a
+  question; a message that asks to stop and asks something else ('TD，顺便请问课程回放还能看吗') is both.
 A small classifier was considered and not used: no pinned dependency of the project offers one, and the rules keep
 every decision explainable and the words editable in the playbook.
 """
@@ -41,6 +45,8 @@ _JUDGING = re.compile(r"是不是[^?]{0,3}?(?:太|很|有点|挺|特别|真)")
 _CANT = re.compile(r"(?:转|取|提|退|登|领|付|看|点|进|用|传|下载|开|绑|充|扫|播|交|改|删|连|打)不(?:了|上|出|进|到|动|开)")
 # '登录显示密码错误', '提示验证码无效', '弹出网络异常': an error the app shows
 _SHOWN = re.compile(r"(?:显示|提示|弹出|报)[^,.!?]{0,8}?(?:错误|失败|异常|无效|不存在|已过期|不正确|有误)")
+# '登录一直失败', '付款老是失败': an app step that keeps failing (not '减肥一直失败')
+_FAILS = re.compile(r"(?:登录|登陆|支付|付款|扣款|绑卡|绑定|提现|充值|注册|认证|开户|上传|提交|领取|下载|安装|转账)[^,.!?]{0,2}?(?:一直|老是|总是|又|还是)失败")
 # '为啥周一总是这么难熬': a why about how things always are - a lament, where nothing served is named
 _ALWAYS = re.compile(r"(?:为什么|为啥|怎么|咋)[\u4e00-\u9fff]{0,3}?(?:总是|老是|总|老)(?:这么|那么)")
 # '那我还学个啥', '还买个什么': there is no point, said
@@ -163,6 +169,8 @@ class Question:
             c, reported = self._reported(c, reported)
             if opting_out and (self.scope.core(c.text) in self.scope.demand_tags or self.less.within(c.text)):
                 continue  # '我不想再收到群发消息了 可以吗': a polite tag on the request; '能不能少发点，烦死了': the request
+            if opting_out and self.optout.said_as_question(parts, i):
+                continue  # '怎么退订', '能帮我退订吗', '这个号的消息能关掉吗': the opt-out itself, asked
             if opting_out:  # '我看不懂，别发了', '天天发有意思吗': the reason, or exasperation, not a question
                 c = self.optout.unannoyed(Clause(self.confused.removed(c.text), c.asked) if self.confused.within(c.text) else c)
                 if self.why.within(c.text) and self.optout_send.within(c.text):
@@ -187,6 +195,8 @@ class Question:
             if self._unasked(c, parts, i, told):
                 continue
             return True
+        if opting_out:  # '怎么设置才能收不到你们的消息': the opt-out asked is no problem told ('收不到')
+            parts = [c for i, c in enumerate(parts) if not self.optout.said_as_question(parts, i)]
         if opting_out:  # '把我移出群发吧': the words of the opt-out are no problem told ('移出群')
             parts = [Clause(self.optout.optout_words.removed(c.text), c.asked, c.spaced) for c in parts]
         return self._trouble(parts)
@@ -325,7 +335,8 @@ class Question:
         """'红包领不了', '余额宝的钱转不出来': something the member cannot do (a problem told)."""
         if self.unneeded.within(text):
             text = self.unneeded.removed(text)  # '这个红包我用不着，谢谢': no use for it, no problem
-        return self.trouble.within(text) or _CANT.search(text) is not None or _SHOWN.search(text) is not None
+        return self.trouble.within(text) or _CANT.search(text) is not None or _SHOWN.search(text) is not None or \
+            _FAILS.search(text) is not None
 
     def _later(self, clause: Clause) -> bool:
         """'我回头想想买哪个再跟您说': the sender will come back later - said, not asked (unless it ends asking)."""

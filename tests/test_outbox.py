@@ -27,6 +27,21 @@ def test_two_messages_to_one_room_are_at_least_a_second_apart(chat):
     assert all(b - a >= timedelta(seconds=1) for a, b in zip(times, times[1:]))
 
 
+def test_a_slow_send_does_not_shorten_the_gap_before_the_next_one_to_that_room(chat):
+    say = chat.transport.say
+
+    async def slow_say(out):  # WeChat takes 0.7 s to take each message
+        chat.clock.advance(seconds=0.7)
+        await say(out)
+
+    chat.transport.say = slow_say
+    queue(chat, "一", "二", "三")
+    chat.said()
+    times = [s.ts for s in chat.transport.sent]
+    assert [s.out.text for s in chat.transport.sent] == ["一", "二", "三"]
+    assert all(b - a >= timedelta(seconds=1.7) for a, b in zip(times, times[1:]))
+
+
 def test_no_more_than_forty_messages_a_minute(chat):
     for i in range(100):
         queue(chat, f"群{i}", room=f"room{i}@chatroom")

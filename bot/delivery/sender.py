@@ -213,6 +213,7 @@ class Sender:
                 self.sent_count += 1
                 if self.late is not None:
                     self.late.sent(item.priority, item.due_at or item.created_at, now)
+            now = self.clock.now()  # gaps count from when the message left: a slow send does not shorten the next gap
             self._window.append(now)
             while len(self._window) > self.pacing.per_minute:
                 self._window.popleft()

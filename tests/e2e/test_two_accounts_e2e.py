@@ -38,6 +38,7 @@ def test_two_accounts_each_serve_their_group_paced_on_their_own_and_survive_the_
     gw2.wait_sent(lambda m: m["to"] == "adv" and "已绑定" in m["text"], "adv2's /start reply")
     gw2.wait_sent(lambda m: m["room"] == ROOM_2 and "家乡签到" in m["text"], "adv2's hometown prompt")
     gw1.wait_sent(lambda m: m["room"] == ROOM_1 and "家乡签到" in m["text"], "adv1's hometown prompt")
+    gw1.wait_sent(lambda m: m["to"] == "adv" and "已绑定" in m["text"], "adv1's /start reply")
     with sqlite3.connect(db) as conn:
         assert dict(conn.execute("SELECT room, account FROM groups")) == {ROOM_1: "adv1", ROOM_2: "adv2"}
 

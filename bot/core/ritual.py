@@ -146,7 +146,7 @@ class Ritual:
     def on(self, event: str) -> Callable:
         """React to an engine event: 'start' (ctx) once when the engine starts, 'friend_request' (ctx, request), 'joined' (ctx, members), 'bound' (ctx) after a
         group is bound, 'tick' (ctx) on every calendar tick, 'due' (ctx) -> the next moment the ritual needs a tick
-        (or None), so virtual clocks stop there, 'advisor' (ctx) for an advisor's text that is not a command (in a
+        (or None), so virtual clocks stop there (a ritual that declares 'due' is ticked only from that moment on), 'advisor' (ctx) for an advisor's text that is not a command (in a
         room or privately; e.g. a quoted reply)."""
         if event not in EVENTS:
             raise ValueError(f"unknown engine event {event!r}")

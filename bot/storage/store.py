@@ -50,6 +50,7 @@ class Store:
         self.members = MemberStore(conn)      # members
         self.inbox = InboxStore(conn)         # inbox, inbound
         self.outbox = OutboxStore(conn)       # outbox
+        self.on_rollback(self.outbox.changed)  # a head read inside a transaction that rolled back is stale
         self.checkins = Checkins(conn)        # checkins
         self.practice = Practice(conn)        # practice
         self.hometowns = Hometowns(conn)      # hometowns

@@ -174,8 +174,8 @@ class Engine:
         if group.members.get(msg.sender) != msg.name:
             self.store.members.upsert(group.room, msg.sender, msg.name, msg.ts)
             group.members[msg.sender] = msg.name
-        for route in self.wiring.routes:
-            if group.state in route.states and route.wants(ctx) and route.handler(ctx) == STOP:
+        for route in self.wiring.routes_for(group.state, msg.kind):
+            if route.wants(ctx) and route.handler(ctx) == STOP:
                 break
 
     def _on_command(self, ctx: Context, cmd: Command) -> None:

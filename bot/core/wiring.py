@@ -32,6 +32,7 @@ class Wiring:
                 self.actions[kind] = action
             for event, fns in r.hooks.items():
                 self.hooks.setdefault(event, []).extend(fns)
+        self._routes_for: dict[tuple[str, str], tuple[Route, ...]] = {}
         # per ritual with 'tick' hooks: (its tick hooks, its 'due' hooks) (see ticks_due)
         self._ticked = [(r.hooks["tick"], r.hooks.get("due", ())) for r in self.rituals if r.hooks.get("tick")]
 
@@ -39,6 +40,15 @@ class Wiring:
         """Run every ritual's hooks for an engine event (inside the caller's transaction)."""
         for hook in self.hooks.get(event, ()):
             hook(ctx, *args)
+
+    def routes_for(self, state: str, kind: str) -> tuple[Route, ...]:
+        """The group message routes, in order, that take a message of this kind in a group in this state (their
+        intents are asked per message)."""
+        routes = self._routes_for.get((state, kind))
+        if routes is None:
+            routes = self._routes_for[state, kind] = tuple(
+                r for r in self.routes if state in r.states and (r.kinds is None or kind in r.kinds))
+        return routes
 
     def ticks_due(self, ctx) -> list[Callable]:
         """The 'tick' hooks to run at ctx.now: a ritual that also declares 'due' hooks is ticked only once one of them

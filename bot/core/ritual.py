@@ -48,9 +48,15 @@ class Route:
         if msg.kind != "text" or not (self.intents or self.unless):
             return True
         reading = ctx.reading
-        if self.unless and any(getattr(reading, name) for name in self.unless):
-            return False
-        return not self.intents or any(getattr(reading, name) for name in self.intents)
+        for name in self.unless:  # (loops, not any(...): asked for every route of every message)
+            if getattr(reading, name):
+                return False
+        if not self.intents:
+            return True
+        for name in self.intents:
+            if getattr(reading, name):
+                return True
+        return False
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from bot.core.lifecycle import Group
 from bot.playbook.fields import Section, Text
 from bot.core.ritual import Ritual
 from bot.delivery import marketing
+from bot.delivery.outbox import REPLY
 from bot.schedule.wakeup import NextCheck, planned
 
 
@@ -90,7 +91,7 @@ def invite(ctx: Context, contact: str, group: Group) -> bool:
 def welcome(ctx: Context, contact: str, request_id: str) -> None:
     """Accept one queued request; greet and invite (or put on the waiting list) unless the person opted out."""
     funnel = ctx.store.funnel
-    ctx.send(Outgoing(None, contact, "", action="accept", ref=request_id or None), broadcast=False)
+    ctx.send(Outgoing(None, contact, "", action="accept", ref=request_id or None), priority=REPLY)
     funnel.mark_accepted(contact, ctx.now)
     funnel.stage(contact, "friend_added", ctx.now)
     if funnel.opted_out(contact):

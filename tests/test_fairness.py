@@ -6,6 +6,7 @@ from collections import Counter
 from datetime import timedelta
 
 from bot.core.events import Outgoing
+from bot.delivery.outbox import POST
 from harness import ADVISOR, ROOM, local
 
 
@@ -73,7 +74,7 @@ def test_every_groups_lesson_goes_out_on_time_while_a_member_floods_at_08_59(cha
 def test_a_scheduled_post_waiting_a_minute_goes_before_newer_replies(chat):
     now = chat.clock.now()
     with chat.store.tx():
-        chat.engine.outbox.put(Outgoing("g1@chatroom", None, "早课"), now, broadcast=True)
+        chat.engine.outbox.put(Outgoing("g1@chatroom", None, "早课"), now, priority=POST)
     chat.clock.set(now + timedelta(minutes=2))
     with chat.store.tx():
         for i in range(5):

@@ -37,7 +37,9 @@ def test_agrees_with_cpca_transform(text):
     ("西双版纳", ("云南省", "西双版纳傣族自治州")),
     ("锡林郭勒", ("内蒙古自治区", "锡林郭勒盟")),
     ("六盘水的", ("贵州省", "六盘水市")),
-    ("香港", ("香港特别行政区", "香港特别行政区")),
+    ("香港", ("香港特别行政区", None)),  # no prefecture level: a province-level answer
+    ("澳门的", ("澳门特别行政区", None)),
+    ("顺德的", ("广东省", "佛山市")),  # a city's district by its short name, as the whole answer
     ("我是四川的", ("四川省", None)),
 ])
 def test_full_official_names(text, expected):

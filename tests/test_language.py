@@ -657,6 +657,17 @@ def test_practice_said_many_ways_and_not_when_it_is_not_done(chat):
     assert chat.store.practice.done_on(ROOM, 1) == {"bob", "carol"}
 
 
+def test_the_task_itself_said_done_is_practice_and_a_purchase_chatted_about_is_not(chat):
+    chat.start_course("alice", "bob", "carol", "dave")
+    chat.say("alice", "我买了一只白酒基金，跌得我心慌")
+    chat.say("alice", "去年我就买过货币基金了")
+    chat.say("alice", "开户开了半天没开成")
+    chat.say("bob", "开了户，买了10块的货基，显示确认中")
+    chat.say("carol", "开户那一步卡了半天，最后还是弄好了")
+    chat.say("dave", "老师的截图在群里，大家照着做")
+    assert chat.store.practice.done_on(ROOM, 1) == {"bob", "carol"}
+
+
 def test_a_completion_just_before_midnight_is_acknowledged_with_its_day(chat):
     chat.start_course("alice")
     chat.until("2026-12-01 23:59")

@@ -131,6 +131,17 @@ def test_enrolment_replies(chat):
     assert chat.said() == ["【理财1期】没有优惠「nope」（现有：vip、advanced）。 用法：/enrolled @成员 优惠编号"]
 
 
+def test_two_members_with_the_same_name_must_be_told_apart_when_enrolling(chat):
+    chat.join("u1", "u2", names={"u1": "小王", "u2": "小王"})
+    chat.start_course("alice")
+    chat.say("adv", VIP)
+    chat.said()
+    chat.say("adv", "/enrolled 小王 vip")
+    assert chat.said() == ["【理财1期】群里有2位成员叫「小王」，请改用微信号。 用法：/enrolled @成员 优惠编号"]
+    chat.say("adv", "/enrolled u2 vip")
+    assert chat.said() == ["【理财1期】已记录 小王 报名「进阶课」，剩余 19/20 个名额。"]
+
+
 def test_the_offer_closes_when_the_seats_run_out(chat):
     chat.start_course("alice", "bob", "carol")
     chat.say("adv", "/offer duo 小班课 499 0.5 2026-12-20T23:59+08:00 2 https://x.y/z")

@@ -28,13 +28,20 @@ def test_the_keyword_alone_opts_out_and_is_confirmed(chat, text):
     assert chat.store.funnel.contact("alice")["source"] == "private"
 
 
-@pytest.mark.parametrize("text, asks", [("我想退订吗", True), ("TDD", False), ("怎么退订", True), ("你好", False),
-                                        ("退 订 是什么", True)])
+@pytest.mark.parametrize("text, asks", [("我想退订吗", True), ("TDD", False), ("TD是什么意思", True), ("你好", False),
+                                        ("退 订 是什么", True), ("退订了还能看回放吗", True)])
 def test_other_private_words_are_not_an_opt_out_and_a_question_about_it_goes_to_the_advisors(chat, text, asks):
     dm(chat, "alice", text)
     relayed = [f"【问题】alice（未入群）：{text}\n（#1 回复：/reply @alice 内容）", "收到你的问题啦～老师看到后会回复你 🙏"]
     assert chat.said() == (relayed if asks else [])
     assert not chat.store.funnel.opted_out("alice")
+
+
+@pytest.mark.parametrize("text", ["怎么退订", "怎么设置才能收不到你们的消息啊？", "我想退订，但是不知道怎么操作"])
+def test_asking_how_to_stop_is_the_wish_to_stop_and_opts_out_without_a_relay(chat, text):
+    dm(chat, "alice", text)
+    assert chat.said() == [CONFIRM]
+    assert chat.store.funnel.opted_out("alice")
 
 
 def test_opting_out_twice_is_confirmed_once_and_recorded_once(chat):

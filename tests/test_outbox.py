@@ -63,7 +63,7 @@ def test_status_shows_budget_and_queue(chat):
 def test_replies_to_people_go_before_scheduled_broadcasts(chat):
     with chat.store.tx():
         for i in range(3):
-            chat.engine.outbox.put(Outgoing(f"g{i}@chatroom", None, f"早课{i}"), chat.clock.now(), broadcast=True)
+            chat.engine.outbox.put(Outgoing(f"g{i}@chatroom", None, f"早课{i}"), chat.clock.now(), priority=POST)
         chat.engine.outbox.put(Outgoing(ROOM, None, "@alice 已记录"), chat.clock.now())
     assert chat.said()[0] == "@alice 已记录"
 

@@ -183,3 +183,18 @@ def test_a_recorded_week_written_the_way_members_write(tmp_path):
     assert group["checkins"] == {"m1": [1], "m5": [1]}
     assert group["practice"] == {"m1": [1], "m5": [1]}
     assert group["graduates"] == ["m1", "m5"]
+
+
+def test_a_fifth_of_the_corpus_through_replay_and_report_is_recorded_as_labelled():
+    """What an operator sees (replay, then report --json) agrees with the labels, not just the language layer's API:
+    every fifth group message of the corpus, each from a member of its own, at a moment its ritual listens."""
+    sys.path.insert(0, str(ROOT / "scripts"))
+    from language_replay_eval import replay_score
+
+    lines = (ROOT / "tests" / "language" / "corpus.jsonl").read_text(encoding="utf-8").splitlines()
+    items = [json.loads(x) for x in lines[::5]]
+    sent, scores = replay_score(items)
+    assert sent > 1500
+    assert {name: (s["precision"] >= 0.98, s["recall"] >= 0.95) for name, s in scores.items()} == {
+        name: (True, True) for name in ("hometown", "checkin", "practice", "graduation")}, \
+        {name: s["wrong"][:5] for name, s in scores.items()}

@@ -87,11 +87,10 @@ class Context:
             memory = self.services.memory[ritual] = {}
         return memory
 
-    def send(self, out: Outgoing, broadcast: bool | None = None) -> bool:
-        """Queue any outgoing message or action (an invitation, an acceptance) in the open transaction."""
-        if broadcast is not None:
-            return self.services.outbox.put(out, self.now, broadcast)
-        return self.services.outbox.put(out, self.now, priority=self.priority)
+    def send(self, out: Outgoing, priority: int | None = None) -> bool:
+        """Queue any outgoing message or action (an invitation, an acceptance) in the open transaction, where this
+        context's messages go in the sending order unless `priority` says otherwise (POST, REPLY, ACK)."""
+        return self.services.outbox.put(out, self.now, priority=self.priority if priority is None else priority)
 
     @property
     def priority(self) -> int:

@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Iterable
 
-from bot.core.commands import UsageError, shown
 from bot.core.events import Outgoing
+from bot.core.who import Place, which_member
 from bot.delivery.late import limited_key
+from bot.delivery.outbox import POST
 
 if TYPE_CHECKING:
     from bot.core.context import Context
@@ -56,7 +57,7 @@ def push_group(ctx: "Context", room: str, text: str, kind: str) -> bool:
     """Queue a promotional group post if allowed; True if queued."""
     if not may_push_group(ctx, room):
         return False
-    ctx.send(Outgoing(room, None, text), broadcast=True)
+    ctx.send(Outgoing(room, None, text), priority=POST)
     ctx.store.funnel.log_marketing(room, kind, ctx.now)
     return True
 
@@ -90,18 +91,8 @@ def local_time(ctx: "Context", ts: datetime) -> str:
 
 
 def resolve_member(ctx: "Context", spec: str) -> str:
-    """A contact id from '@显示名' (a current member of this room), an @-mention, or a contact id the bot knows."""
-    if len(ctx.message.mentions) == 1:
-        return ctx.message.mentions[0]
-    name = spec.strip().lstrip("@").strip()
-    members = ctx.member_list() if ctx.room else []
-    if any(m == name for m, _ in members):
-        return name
-    ids = [m for m, n in members if n == name]
-    if len(ids) > 1:
-        raise UsageError(f"群里有{len(ids)}位成员叫「{shown(name)}」，请改用微信号。")
-    if ids:
-        return ids[0]
-    if not spec.startswith("@") and (ctx.store.members.seen(name) or ctx.store.funnel.contact(name) is not None):
-        return name
-    raise UsageError(f"找不到成员「{shown(spec)}」。")
+    """A contact id from an @-mention, a member of this room (id or display name), or a contact id the bot knows."""
+    members = dict(ctx.member_list()) if ctx.room else {}
+    return which_member(ctx, spec, [
+        Place(members.__contains__, lambda name: [(m, n) for m, n in members.items() if n == name], where="群里"),
+        Place(lambda c: ctx.store.members.seen(c) or ctx.store.funnel.contact(c) is not None, typed_at=False)])

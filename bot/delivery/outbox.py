@@ -33,15 +33,12 @@ class Outbox:
         self._queued = False
         store.on_commit(self.committed)
 
-    def put(self, out: Outgoing, now: datetime, broadcast: bool = False, asked: Message | None = None,
-            priority: int | None = None) -> bool:
+    def put(self, out: Outgoing, now: datetime, asked: Message | None = None, priority: int = REPLY) -> bool:
         """Queue a message; scheduled broadcasts (POST) queue behind replies to people, so a busy morning never
         starves a reply, and acknowledgements (ACK) behind both; a reply to a member's message (`asked`) is dropped
         when that person or room has had its share. True if queued."""
         if asked is not None and not self.replies.allow(out, asked, now):
             return False
-        if priority is None:
-            priority = POST if broadcast else REPLY
         if not out.account and (account := self.account_for(out)):
             out = replace(out, account=account)
         self.store.outbox.enqueue(out, now, priority, (asked.sender, asked.id, asked.text) if asked else None,

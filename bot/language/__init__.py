@@ -14,6 +14,8 @@ from bot.language.cues import Cues
 from bot.language.hometown import Hometown, HometownReader
 from bot.language.intents import Intents
 from bot.language.normalize import FOLD_CHARS, MAX_CHARS, fold, normalize, quoted
+from bot.language.optout import OptOut
+from bot.language.question import Question
 from bot.language.scope import Scope
 
 __all__ = ["Reader", "Reading", "Hometown", "INTENTS", "MAX_CHARS", "fold"]
@@ -76,15 +78,15 @@ class Reading:
     @_once
     def wants_out(self) -> bool:
         """Says 退订 or the like, in any chat (in a group the member is told to say it privately)."""
-        return self.reader.intents.optout(self.parts, self.private)
+        return self.reader.optouts.optout(self.parts, self.private)
 
     @_once
     def resubscribe(self) -> bool:
-        return self.reader.intents.resubscribe(self.parts)
+        return self.reader.optouts.resubscribe(self.parts)
 
     @_once
     def question(self) -> bool:
-        return self.private and self.reader.intents.question(self.parts, self.wants_out, self.text)
+        return self.private and self.reader.questions.question(self.parts, self.wants_out, self.text)
 
     @_once
     def bare(self) -> str:
@@ -119,7 +121,9 @@ class Reader:
         self.glue = scope.glue()
         self.breaks = scope.breaks()
         self.places = HometownReader(cues, scope)
-        self.intents = Intents(cues, scope, self.places.gazetteer)
+        self.intents = Intents(cues, scope, self.places.gazetteer)  # the group's: check-in, practice, graduation
+        self.optouts = OptOut(cues, scope)
+        self.questions = Question(cues, scope, self.optouts)
 
     @classmethod
     def with_additions(cls, extra: dict[str, Any] | None = None) -> "Reader":

@@ -6,18 +6,20 @@ from dataclasses import dataclass, replace
 
 from bot.language.clauses import Clause
 from bot.language.cues import Cues
-from bot.language.gazetteer import nations
+from bot.language.gazetteer import nations, places, short_form
 from bot.language.places import Gazetteer, Mention
 from bot.language.scope import Scope
 
 MENTIONS = 12  # the first places a message names are read (an answer comes early; linear time)
 HOME, STRONG, PLAIN = 3, 2, 1  # after 老家/来自 > after 坐标 (or a cue alone before) > a place standing alone
 _TOWN = re.compile(r"^[\u4e00-\u9fff]{2}[的人]$")  # '(东莞)虎门的', '(佛山)顺德人': a town named after its city
-_AREA = re.compile(r"^[\u4e00-\u9fff]{0,6}(?:区|县|镇|乡|村|街道|古城|古镇|老城|新城|农村|乡下|山区|岛)[的人]?$")
+_AREA = re.compile(r"^[\u4e00-\u9fff]{0,6}(?:区|县|镇|乡|村|街道|古城|古镇|老城|新城|农村|乡下|山区|岛|草原|牧区)[的人]?$")
 # ... and such a part named before the fillers of an answer ('深圳龙华区报到': a district newer than the table)
 _AREA_HEAD = re.compile(r"^[\u4e00-\u9fff]{1,4}?(?:区|县|镇|乡|村|街道|新城|山区)")
 
 
+_TRADE = re.compile(r"[\u4e00-\u9fff]{1,6}?的")  # what they trade in, then 的: '(做)小商品的', '(开)出租车的'
+_WED_TO = re.compile(r"(?:远嫁|嫁)(?:到|来|去|过来)?[\u4e00-\u9fff]{2,8}?的$")  # '嫁到上海的(安徽人)'
 _ADDRESS = re.compile(r"[省市]")  # an official suffix before the district's
 # a quarter's name: not a comment on the place ('好冷', '下雨了', '今天堵车')
 _QUARTER = re.compile(r"^(?![好很太真超挺特也都又还不没今明昨天在有])[\u4e00-\u9fff]+(?<![了吗啊呢吧呀的])$")
@@ -25,7 +27,8 @@ _QUARTER = re.compile(r"^(?![好很太真超挺特也都又还不没今明昨天
 
 @dataclass(frozen=True, slots=True)
 class Hometown:
-    """A hometown answer: full official names (city None where only a province was given)."""
+    """A hometown answer: full official names (city None where only a province was given, and for Hong Kong and
+    Macau, which have no prefecture level)."""
 
     province: str
     city: str | None
@@ -60,10 +63,19 @@ class HometownReader:
         self.elsewhere = cues.words("hometown", "elsewhere")
         self.not_after = cues.words("hometown", "not_after")
         self.corrections = cues.words("hometown", "corrections")
+        self.mistyped = cues.words("hometown", "mistyped")
         self.others = cues.words("hometown", "others")
         self.people = cues.words("hometown", "people")
         self.epithets = cues.words("hometown", "epithets")
         self.names = cues.words("hometown", "names")
+        self.greetings = cues.words("hometown", "greetings")
+        self.works = cues.words("hometown", "works")
+        self.trades = tuple(cues.words("hometown", "trades"))
+        self.moved_from = tuple(cues.words("hometown", "moved_from"))
+        self.persons = tuple(p for p in self.people if len(p) >= 2)  # who a member is, said after 的 ('的两口子')
+        self.addressed = cues.words("hometown", "addressed")
+        self.fellows = cues.words("hometown", "fellows")
+        self.withheld = cues.words("hometown", "withheld")
         self.nations = tuple(nations())  # longest first
         self.grew_up = tuple(cues.words("hometown", "grew_up"))
         self.raised_in = cues.words("hometown", "raised_in")
@@ -81,6 +93,15 @@ class HometownReader:
         self._apology = re.compile(f"^(?:{apologies})[啊哈呀啦]?[,， ]*(?:应该|其实)?是")
         self.leads = self.weak + self.tail + self.corrections  # '纠正一下我是陕西汉中的'
         self.cue_ends = tuple(self.cues) + tuple(self.here) + tuple(self.weak)
+        # '湖南衡杨的': a prefecture after its province, one character mistyped (a homophone slip)
+        ethnic = nations()
+        self.prefectures: dict[str, list[tuple[str, str]]] = {}
+        for p in places().values():
+            short = short_form(p.name, ethnic)
+            if p.level == 2 and len(short) == 2:
+                self.prefectures.setdefault(p.province, []).append((short, p.name))
+        self.not_slips = tuple(self.grew_up) + tuple(self.elsewhere) + tuple(self.then) + tuple(self.tail) + tuple(
+            self.works) + tuple(self.not_after) + self.persons + tuple(cues.words("hometown", "regions"))
 
     def read(self, text: str, parts: list[Clause]) -> Hometown | None:
         """The hometown the message gives, or None (a place in ordinary chat is not an answer)."""
@@ -104,7 +125,8 @@ class HometownReader:
                 # '我是江苏的，不对，安徽的', '湖南长沙（打错了，是株洲）': the place said before is taken back, if
                 # another follows ('…其实是贵州安顺的，说错了' ends with it)
                 taken_back, best = best, None
-            asked = bool(mentions) and clause.spaced and i + 1 < len(found) and self.scope.asks(found[i + 1][0])
+            asked = bool(mentions) and clause.spaced and i + 1 < len(found) and self.scope.asks(found[i + 1][0]) \
+                and not self._answered(clause.text, mentions[-1], found[i + 1][0].text)
             if best is not None and mentions and _strip(clause.text, self.retract_leads).startswith(self.precisely):
                 taken_back, best = best, None  # '我是湖南长沙……其实准确说是湘潭的': said more exactly, not corrected
             for j, m in enumerate(mentions):
@@ -129,7 +151,38 @@ class HometownReader:
         if best is None:
             return None
         _, m, words = best
-        return Hometown(m.province, m.city, self.corrections.within(text) or self._apology.match(text) is not None, words)
+        # ... or the message opens by taking back what was said before ('啊不对 是辽宁丹东')
+        again = bool(found) and not found[0][1] and len(found) > 1 and self._retracts(found[0][0].text)
+        corrected = self.corrections.within(text) or self.mistyped.within(text) or self._apology.match(text) is not None
+        city = self._slipped(m, words, text) if m.level == 1 and m.city is None else m.city
+        return Hometown(m.province, city, corrected or again, words)
+
+    def _slipped(self, m: Mention, words: str, text: str) -> str | None:
+        """'湖南衡杨的', '江苏无希人': right after the province, two characters that are one of its prefectures with
+        one character mistyped - the only such prefecture, the answer ending there, and no word of another sense
+        ('湖南长大的', '江苏苏南的', '广东潮汕的' stay the province)."""
+        at = text.find(words)
+        after = text[at + len(words):] if at >= 0 else ""
+        slip = after[:2]
+        if len(slip) < 2 or not all("\u4e00" <= c <= "\u9fff" for c in slip) or slip[1] in "东南西北中部边" \
+                or _strip(after[2:], self.tail) != "" or after.startswith(self.not_slips):
+            return None
+        near = [name for short, name in self.prefectures.get(m.province, ())
+                if (short[0] == slip[0]) != (short[1] == slip[1])]
+        return near[0] if len(near) == 1 else None
+
+    def _answered(self, text: str, m: Mention, nxt: str) -> bool:
+        """'武汉伢 过早了冇', '广州人报到 食咗饭未呀各位': who they are (…人, a person), then a question of their own;
+        '贵州凯里的 有老乡吗', '黑龙江的 具体哪就不说了': …的, then asking for those from there too, or saying no more -
+        not '上海的 有人吗', '南京的 今天下雪了吗' (those from there are asked), '杭州湾新区 房价多少'."""
+        after = text[m.end:]
+        if after == "" or self.addressed.within(after) or nxt.startswith(self.not_after) or self.elsewhere.within(nxt):
+            return False
+        if after.lstrip("的") in self.people or "人" in after and _strip(after, self.tail) == "":
+            return True
+        if self.self_cues.within(text[:m.start]) and _strip(after, self.tail) == "":
+            return True  # '我是安徽的 老师您是哪里的': said of themselves
+        return _strip(after, self.tail) == "" and (self.fellows.within(nxt) or self.withheld.within(nxt))
 
     def _resaid(self, text: str, before: Mention, m: Mention) -> bool:
         """Is the place at m said instead of the one before it in the same clause, with no stop between: '…的啊不河北的',
@@ -181,6 +234,15 @@ class HometownReader:
         before, after = text[:m.start], text[m.end:].split("不是")[0].lstrip(" ")  # '是云南曲靖不是云南昭通', 'shenzhen here'
         if after.startswith(self.not_after) or self.scope.asks(clause) or before.endswith(("不是", "不在")):
             return 0  # '北京大学', '上海今天下雨了吗'
+        if before.endswith(self.mistyped):
+            return 0  # '手滑打成了宜宾': the slip, not the answer
+        if "嫁" in before and _WED_TO.search(before):  # '我是嫁到上海的安徽人': where they married into comes first
+            before = before[:_WED_TO.search(before).start()]
+        moved = next((w for w in self.moved_from if after.startswith(w)), None)
+        wed = bool(moved) and moved.startswith(("嫁", "远嫁"))  # '…嫁到广东的媳妇': where to is said after
+        if moved and (wed or _strip(after[len(moved):], self.tail + self.people) == "") and _strip(before.removesuffix("从"), self.leads) == "" and (
+                before.endswith("从") or moved.startswith(("嫁", "远嫁"))):
+            return HOME  # '我从湖南来', '从四川嫁到浙江的', '湖南嫁过来的媳妇': the place they left
         for cues, rank in ((self.cues, HOME), (self.here, STRONG)):
             cue = max((before.rfind(c) + len(c) for c in cues if c in before), default=-1) if cues.within(before) else -1
             if cue >= 0:
@@ -194,20 +256,28 @@ class HometownReader:
         if m.weak:  # a county's short name counts only right after 来自 / 老家 / 家乡, or as '我是婺源的'
             if cue_before and before == "" and _strip(after, self.tail) == "":
                 return STRONG  # '来自 HZ', '家乡签到： 婺源'
+            if before == "" and after in ("的", "人", "的人") and not m.letters:
+                return PLAIN  # '顺德的!', '萧山人': the whole clause is the answer's shape
             self_said = self.self_cues.within(before) and _strip(before, self.weak + self.tail) == ""
             if m.letters and _strip(before, self.leads) == "" and after and self._answer_tail(after):
                 return PLAIN  # 'bj的', 'SH的，大家好' (a lone 'tj' may be anything)
             return PLAIN if self_said and _strip(after, self.tail) == "" else 0
-        if self.elsewhere.within(before) or after.startswith(self.elsewhere):
-            return 0  # '明天去北京出差', '在深圳工作'
+        if self.elsewhere.within(before) or after.startswith(self.elsewhere) and not after.startswith(self.people):
+            return 0  # '明天去北京出差', '在深圳工作' (not '魔都打工人报道')
+        if self.greetings.within(clause.text[:m.start]):  # '老师您好我是…' (read unblanked: '老师好' is harmless)
+            before = before[m.start - len(_strip(clause.text[:m.start], self.greetings)):]
         unnamed = self._unnamed(before)  # '大家可以叫我阿梅我是…': 大家 is who they speak to
         if self.others.within(unnamed):
             return 0
+        if unnamed.endswith("的") and unnamed.startswith(text[m.start:m.end]) and len(unnamed) <= m.end - m.start + 5:
+            unnamed = ""  # '青岛啤酒的青岛': the place named first by a thing it is known for
         lead = _strip(unnamed, self.leads)
         # '我是河南周口的今天第一次进群', '我是河南洛阳的牡丹之城欢迎大家', '我是云南昆明的春城四季如春'
         # ... '我是江苏省徐州市铜山区人今年六十三岁了': 人 said, then about themselves
+        # ... '我们是四川绵阳的两口子一起来学': 的 and who they are, then more
         run_on = self.self_cues.within(before) and ("的" in text[m.start:m.end] or after.startswith(("的", "人")) and (
-            after[1:].startswith(self.then) or after.startswith("的") and self.epithets.within(after[1:10])))
+            after[1:].startswith(self.then) or after.startswith("的") and (self.epithets.within(after[1:10])
+                                                                          or after.startswith(self.persons, 1))))
         said = self._answer_tail(after) or run_on or self._address(text[m.start:m.end], m, after)
         if lead == "" and said:
             return STRONG if cue_before else PLAIN  # '四川成都', '我是山东的', '河北保定的老李', '东莞的打工人报到'
@@ -246,6 +316,16 @@ class HometownReader:
         near = self._near.match(after)
         if near and _strip(after[near.end():], self.tail) == "":
             return True  # '义乌小商品城那边的': a landmark of the place, and near it
+        trade = next((w for w in self.trades if after.startswith(w)), None)
+        if trade is not None:  # '浙江义乌做小商品的', '东莞开厂的老板': who they are by their trade there
+            made = _TRADE.match(after, len(trade))
+            if made and _strip(after[made.end():], self.tail + self.people) == "":
+                return True
+        work = next((w for w in self.works if after.startswith(w)), None)  # '大庆油田的老职工', '攀钢子弟'
+        if work is not None:
+            rest = after[len(work):].removeprefix("的")
+            person = next((p for p in self.people if rest.startswith(p) and len(p) >= 2), None)
+            return person is not None and _strip(rest, self.people + self.tail) == ""  # '的退休职工', '矿工子弟'
         if after.startswith("人在") or (after.startswith("人") and rest.startswith("在")):
             return True  # '安徽合肥人在杭州': who they are, then where they are
         ethnic = next((n for n in self.nations if rest.startswith(n) and len(n) >= 2), "")  # '恩施的土家妹子'

@@ -58,6 +58,7 @@ _NOISE = re.compile(r"[^\w\u4e00-\u9fff✓✗🎓🖼?!.,;:，。！？；：、
 _KANA = re.compile(r"[\u3040-\u30ff\uff66-\uff9f]+")
 _REPEAT = re.compile(r"([?!.,~，。！？~、…])\1+")
 _SPACE = re.compile(r"\s+")
+_STRETCH = re.compile(r"([aeiou])\1{2,}")  # '打kaaaa', 'biyeeee': a vowel drawn out is said once
 _PLAIN = re.compile(r"[\u4e00-\u9fffa-zA-Z0-9\s?!.,;:~…，。！？；：、～]*")
 _MENTION = re.compile(r"@[^\s@]{1,20}[\s\u2005]")  # '@李老师 打卡': WeChat ends a mention with a space
 _QUOTES = re.compile("[\"'“”‘’「」『』《》〈〉@#]")  # quoted words stay in their sentence: '发“打卡”两个字吗'
@@ -111,6 +112,8 @@ def normalize(text: str, typos: dict[str, str] | None = None, limit: int = MAX_C
         text = _KANA.sub(" ", text)
         text = _NOISE.sub(" ", text)
     text = _SPACED_ASCII.sub(r"\1", _REPEAT.sub(r"\1", text).lower())
+    if "aaa" in text or "eee" in text or "ooo" in text or "iii" in text or "uuu" in text:
+        text = _STRETCH.sub(r"\1", text)
     if typos:
         text = _pattern_of(typos).sub(lambda m: _fix(typos, m), text)
     return _SPACE.sub(" ", text).strip()

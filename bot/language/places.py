@@ -9,8 +9,9 @@ import ahocorasick
 from bot.language.gazetteer import MUNICIPALITIES, Place, nations, places, short_form
 
 _CONNECTORS = set("省市区县·-/ 的")
-# where the province is its own city: the municipalities, Hong Kong and Macau
-CITY_PROVINCES = {**MUNICIPALITIES, "81": "香港特别行政区", "82": "澳门特别行政区"}
+# where the province is its own city: the municipalities (Hong Kong and Macau have no prefecture level and are
+# read like a province named alone: city None, as the issue's "only a province, city is null")
+CITY_PROVINCES = dict(MUNICIPALITIES)
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,10 +66,11 @@ class Gazetteer:
         return out
 
     def _county(self, form: str) -> list[Place]:
-        """A county by its short name ('婺源', '阳朔'): kept, but only as a weak reading."""
+        """A county or a city's district by its short name ('婺源', '阳朔', '顺德', '萧山'): kept, but only as a weak
+        reading."""
         if form in self.not_places:
             return []
-        return [p for p, short in self.index[form] if p.level == 3 and short and p.name.endswith(("县", "旗"))]
+        return [p for p, short in self.index[form] if p.level == 3 and short and p.name.endswith(("县", "旗", "区"))]
 
     def find(self, text: str) -> list[Mention]:
         """Runs of place names in the text, each resolved; an ambiguous run is left out."""

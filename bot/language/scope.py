@@ -9,6 +9,8 @@ from bot.language.clauses import Clause
 from bot.language.cues import Cues, Words
 
 
+# '提醒啥的就不用发了', '优惠券什么的': closing a list (and such), not asking (not '是干啥的', '做什么的', '这是什么的链接')
+_AND_SUCH = re.compile(r"(?<=[\u4e00-\u9fffa-z])(?<![是做干用为个些有])(?:啥的|什么的)")
 # '值不值得', '买没买', '安全不安全' - not a refusal said twice ('不用了不用了', '没事没事', '不要不要')
 _A_NOT_A = re.compile(r"(?<![不没别])([\u4e00-\u9fff]{1,2})(?<![了啦])[不没]\1")
 
@@ -76,6 +78,8 @@ class Scope:
     how_nouns: Words = Words(())
     wonder: Words = Words(())
     wonder_asks: Words = Words(())
+    addressees: Words = Words(())  # the group addressed after a question ('dk了吗姐妹们')
+    devices: Words = Words(())  # '用老婆手机做的实操': another's phone used, the sender did it
 
     @classmethod
     def from_cues(cls, cues: Cues) -> "Scope":
@@ -100,7 +104,8 @@ class Scope:
                    cues.words("question", "regret_verbs"), cues.words("question", "judged"),
                    cues.words("question", "discovery"), cues.words("question", "past"),
                    cues.words("question", "ignorant"), cues.words("question", "told"), cues.words("question", "how_nouns"),
-                   cues.words("question", "wonder"), cues.words("question", "wonder_asks"))
+                   cues.words("question", "wonder"), cues.words("question", "wonder_asks"),
+                   cues.words("scope", "addressees"), cues.words("scope", "devices"))
 
     @cached_property
     def _then(self) -> re.Pattern:
@@ -116,7 +121,8 @@ class Scope:
         everyone does), regret ('我怎么早没想到', '怎么不早点来学'), surprise at a degree ('哇这么厉害吗', '这么多吗')."""
         return re.compile(
             f"谁[还又都也会能]{{0,2}}不(?:{_alternation(self.everyone)})"
-            f"|(?:怎么|咋|为什么|为啥)(?:就|之前|以前|当初)?(?:{_alternation(self.regret)})(?:{_alternation(self.regret_verbs)})"
+            f"|(?:怎么|咋|为什么|为啥)(?:我们?|俺|咱)?(?:就|之前|以前|当初)?(?:{_alternation(self.regret)})"
+            f"(?:{_alternation(self.regret_verbs)})"  # '为什么我没早点遇到这个课呢'
             f"|(?:怎么|咋|为什么|为啥)(?:就|之前|以前|当初)?没想到"
             f"|谁[还又都]?(?:能|会)[\u4e00-\u9fff]{{1,4}}?得(?:会|了|起|懂|住|完|过)[啊呀呢吧]?$"  # '谁能学得会啊': no one
             f"|不是[^?]{{1,12}}?了嘛$"  # '我今天不是把记账表做完了嘛': a reminder, said
@@ -139,17 +145,40 @@ class Scope:
         return re.compile(f"(?<![不没想谁太])(?:{_alternation(self.knows)})了?(?:该|应该|要)?(?:{_alternation(self.question_words)})")
 
     @cached_property
+    def _known_topic(self) -> re.Pattern:
+        """After a knows word, a topic then 是 + a question word ('搞懂基金是什么了', '知道复利是啥了')."""
+        return re.compile(f"了?[\u4e00-\u9fff]{{1,4}}?是(?:{_alternation(self.question_words)})")
+
+    def _known_of(self, text: str) -> str:
+        """The text with '搞懂基金是什么' blanked where the sender says they know it (not '我想搞懂基金是什么')."""
+        for start, end in self.knows.spans(text)[:8]:  # a keyword's first 8 hits, as everywhere (shared.HITS)
+            found = self._known_topic.match(text, end)
+            if found and not (start and text[start - 1] in "不没想谁太"):
+                text = text[:start] + "_" * (found.end() - start) + text[found.end():]
+        return text
+
+    @cached_property
     def _not_questions(self) -> re.Pattern:
         """The not-question phrases, except right after 不/没/想 ('不知道怎么开户', '我想知道怎么查收益' ask,
         '知道怎么开户了' does not)."""
         return _unless_negated(self.not_questions, "不没想")
 
     @cached_property
+    def _asks_over_not(self) -> Words:
+        """Question words that hold a not-question phrase ('没怎么听懂' holds '没怎么'): the longer word is what is said."""
+        return Words(w for w in self.question_words if any(n in w for n in self.not_questions if n != w))
+
+    @cached_property
     def _understood(self) -> re.Pattern:
         return _unless_negated(self.understood)
 
     def core(self, text: str) -> str:
-        """The clause without a trailing address ('在吗老师' -> '在吗', '要收手续费吗老师' -> '要收手续费吗')."""
+        """The clause without a trailing address ('在吗老师' -> '在吗', '要收手续费吗老师' -> '要收手续费吗', 'dk了吗姐妹们'
+        -> 'dk了吗')."""
+        text = text.rstrip("_") or text  # a harmless phrase blanked at the end ('…吗姐妹们') says nothing
+        if self.addressees and text.endswith(self.addressees):
+            word = next(w for w in self.addressees if text.endswith(w))
+            text = text[: -len(word)] if len(text) > len(word) else text
         if text.endswith(self.vocatives):
             for word in self.vocatives:
                 if text.endswith(word) and len(text) > len(word):
@@ -167,12 +196,19 @@ class Scope:
         return re.compile(f"(?={_alternation(self.connectives)})|(?<=[{re.escape(ends)}])(?=[\u4e00-\u9fff]{{3}})")
 
     def clean(self, text: str) -> str:
-        """The clause with harmless phrases blanked ('没想到', '跟大家一起'), positions kept."""
+        """The clause with harmless phrases blanked ('没想到', '跟大家一起'), positions kept; and another's device the
+        sender used ('用老婆手机', '借我女儿的电脑': who owns it did nothing)."""
         if self.harmless.within(text):
             for phrase in self.harmless:
                 if phrase in text:
                     text = text.replace(phrase, "_" * len(phrase))
+        if self.devices.within(text):
+            text = self._borrowed.sub(lambda m: "_" * len(m.group()), text, count=2)
         return text
+
+    @cached_property
+    def _borrowed(self) -> re.Pattern:
+        return re.compile(f"(?:用|借|拿|借用)了?(?:我|我家|俺|俺家)?[\u4e00-\u9fff]{{1,3}}?的?(?:{_alternation(self.devices)})(?:上|里)?")
 
     def asks(self, clause: Clause, text: str | None = None) -> bool:
         """A question: a question mark, a question word, a final 吗/么/嘛/不, or a choice ('存定期还是买理财好')."""
@@ -180,6 +216,8 @@ class Scope:
         core = self.core(text)
         if self.demands.within(text) or (core.endswith(self.demand_tags) and self.demand_verbs.within(core)):
             return False  # '能不能别再发了', '别再发广告了行吗': demands
+        if core.endswith("嘛") and core.lstrip("你您们").startswith(tuple(self.demand_verbs)):
+            return False  # '莫发了嘛', '别催了嘛': a demand coaxed, not asked
         if self.rhetorical.within(text) or ("不" in text and self._exclaims(text)) or self._said.search(core):
             return False  # '这年头钱哪有那么好赚的？', '你说气人不气人': said, not asked
         if not clause.asked and self.wonder.within(text):
@@ -201,13 +239,17 @@ class Scope:
         if (self.past.within(text) or self.told.within(text)) and not text.endswith("来着"):
             text = self._then.sub("_", text)
         if self.not_questions.within(text):
+            if self._asks_over_not.within(text):
+                return True  # '那节课我没怎么听懂' (not '课都没怎么听')
             text = self._not_questions.sub("_", text)
+        if "的" in text:
+            text = _AND_SUCH.sub("_", text)
         if self.any_.within(text):
             text = self._any.sub("_", text)
         if "的" in text and ("怎" in text or "如何" in text) and self.how_nouns.within(text):
             text = self._how_of.sub("_", text)
         if self.knows.within(text):
-            text = self._known.sub("_", text)
+            text = self._known_of(self._known.sub("_", text))
         if self._topic(core):
             return True
         if self.unable.within(text) and not self.third_party.within(text):
@@ -244,6 +286,8 @@ class Scope:
             return True
         # '作业截图发群里还是私聊': a short alternative ends the clause (not '还是有用的', '还是不错', '还是挺难')
         other = text[found[0][1]:]
+        if other.endswith(("呀", "啊")) and not other.startswith(("你", "您", "我", "他", "她", "这", "那")):
+            other = other[:-1]  # '发群里还是私发你呀' (not '还是你讲得好呀')
         return 1 <= len(other) <= 6 and found[0][0] >= 2 and not other.startswith(self.still) and not other.endswith(
             ("的", "了", "吧", "啊", "呀", "啦", "哈"))
 

@@ -18,12 +18,13 @@ from __future__ import annotations
 
 import logging
 
-from bot.core.commands import Command, UsageError, shown
+from bot.core.commands import Command
 from bot.core.context import Context
 from bot.core.events import Outgoing
 from bot.core.lifecycle import STATE_NAMES
 from bot.core.names import display_name, topic
 from bot.core.ritual import STOP, Ritual
+from bot.core.who import Place, which_member
 from rituals.moderation.rules import Finding, Rules, quote
 from rituals.moderation.section import Moderation
 from rituals.moderation.store import MIGRATIONS, ModerationStore
@@ -189,26 +190,13 @@ def _image_notice(ctx: Context, store: ModerationStore) -> None:
 
 # -- advisors' commands -----------------------------------------------------------------------
 def member_arg(ctx: Context, cmd: Command) -> str:
-    """The member an advisor names: an @-mention, a display name or an id of someone in this room (now, or known
+    """The member an advisor names: one @-mention, a display name or an id of someone in this room (now, or known
     to moderation: a removed member too)."""
-    mentions = [m for m in ctx.message.mentions if m not in ctx.advisors]
-    if len(mentions) == 1:
-        return mentions[0]
-    spec = cmd.args.strip()
-    name = spec.lstrip("@").strip()
-    if not name or len(mentions) > 1:
-        raise UsageError("请 @ 一位成员。")
     known = dict(ctx.member_list())
     for member in db(ctx).members(ctx.room):
         known.setdefault(member, ctx.name_of(member))
-    if name in known:
-        return name
-    ids = [m for m, n in known.items() if n == name or display_name(n, m) == name]
-    if len(ids) > 1:
-        raise UsageError(f"群里有{len(ids)}位成员叫「{shown(name)}」，请改用微信号。")
-    if not ids:
-        raise UsageError(f"找不到成员「{shown(spec)}」。")
-    return ids[0]
+    return which_member(ctx, cmd.args, [Place(known.__contains__, lambda name: [
+        (m, n) for m, n in known.items() if n == name or display_name(n, m) == name], where="群里")], one_mention=True)
 
 
 @ritual.command("allow", "信任", usage="/allow @成员", help="设为本群信任成员：不再检查其消息（防骚扰）")

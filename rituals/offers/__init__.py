@@ -9,6 +9,7 @@ from bot.core.commands import Command, UsageError, shown, whole_number
 from bot.core.context import Context
 from bot.core.events import Outgoing
 from bot.delivery.marketing import local_time, push_group, resolve_member
+from bot.delivery.outbox import POST
 from bot.playbook.dates import calendar_vars
 from bot.playbook.honesty import false_claims
 from bot.core.ritual import Ritual
@@ -75,7 +76,7 @@ def close_if_over(ctx: Context, db: OfferStore, offer: OfferRow) -> str | None:
     text = ctx.pb.marketing.closed_text.format(**values).strip()
     for room in db.rooms(offer.id):
         if db.mark(offer.id, room, "closed", ctx.now):  # a notice that it is over, not a promotion: not capped
-            ctx.send(Outgoing(room, None, text), broadcast=True)
+            ctx.send(Outgoing(room, None, text), priority=POST)
     return reason
 
 

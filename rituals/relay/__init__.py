@@ -16,8 +16,9 @@ from bot.core.context import Context
 from bot.core.events import Outgoing
 from bot.core.names import clean_text, display_name
 from bot.core.ritual import STOP, Ritual
+from bot.core.who import Place, which_member
 from bot.playbook.fields import Section, Text
-from rituals.relay.store import MIGRATIONS, Asker, RelayStore
+from rituals.relay.store import MIGRATIONS, RelayStore
 
 MAX_QUESTION = 500  # characters of the member's text in the relayed message
 MAX_ANSWER = 1000
@@ -87,36 +88,16 @@ def relay_question(ctx: Context) -> str:
     return STOP
 
 
-def _candidates(askers: list[Asker]) -> str:
-    return "、".join(f"{a.name}（{a.cohort}，{a.contact}）" for a in askers[:10])
-
-
 def _member(ctx: Context, spec: str) -> str:
     """A contact id from an @-mention, a contact id, or a name: of someone who asked first, else a member of a
     study group. Ambiguous names are refused with the candidates."""
     db = _db(ctx)
-    mentioned = [m for m in ctx.message.mentions if m not in ctx.advisors]
-    if len(mentioned) == 1:
-        return mentioned[0]
-    bare = spec.lstrip("@").strip()
-    if not bare:
-        raise UsageError("请写明回复谁。")
-    if any(a.contact == bare for a in db.askers()):
-        return bare
-    askers = db.askers(bare)
-    if len(askers) > 1:
-        raise UsageError(f"有{len(askers)}位提问的人叫「{shown(bare)}」：{_candidates(askers)}，请改用微信号。")
-    if askers:
-        return askers[0].contact
-    if ctx.store.members.seen(bare) or ctx.store.funnel.contact(bare) is not None:
-        return bare
-    members = ctx.store.members.named(bare)
-    if len(members) > 1:
-        listed = "、".join(f"{bare}（{_cohort(ctx, m)}，{m}）" for m in members[:10])
-        raise UsageError(f"有{len(members)}位成员叫「{shown(bare)}」：{listed}，请改用微信号。")
-    if members:
-        return members[0]
-    raise UsageError(f"找不到成员「{shown(spec)}」。")
+    return which_member(ctx, spec, [
+        Place(lambda c: any(a.contact == c for a in db.askers()), noun="提问的人", listed=True,
+              named=lambda name: [(a.contact, f"{a.name}（{a.cohort}，{a.contact}）") for a in db.askers(name)]),
+        Place(lambda c: ctx.store.members.seen(c) or ctx.store.funnel.contact(c) is not None, listed=True,
+              named=lambda name: [(m, f"{name}（{_cohort(ctx, m)}，{m}）") for m in ctx.store.members.named(name)])],
+        empty="请写明回复谁。")
 
 
 def _deliver(ctx: Context, member: str, text: str) -> None:

@@ -1,0 +1,328 @@
+"""Opt-out in a private chat ('退订', 'TD', '请帮我退订，谢谢', '不要再给我发优惠信息了', '别再推送了', '先把我的推送停了吧')
+- not a question about it, its meaning or what follows ('TD是什么意思', '退订了还能上课吗？', '不想收推送 但是还想继续上课
+可以吗'), nor the sender's own muting ('我设成免打扰了') - and resubscribing ('恢复订阅').
+
+Asking HOW to stop is the wish to stop said as a question, and an opt-out only ('怎么退订', '怎么样才能收不到这些推送啊',
+'怎么设置才能不收你们的消息', '我想退订，但是不知道怎么操作'), as is a request to stop asked ('能帮我退订吗', '这个号的消息能关掉
+吗', '能不能不给我发理财广告了'): the question relay skips those clauses (`said_as_question`). Not another's wish ('我朋友想
+退订，怎么操作'), how to stop a fund plan ('定投怎么停止'), why nothing comes ('怎么收不到消息了') or how to mute the phone ('怎么
+设置免打扰'). A message that asks to stop and asks something else ('退订。另外我的基金怎么赎回？') is both."""
+from __future__ import annotations
+
+import re
+
+from bot.language.clauses import Clause
+from bot.language.cues import Cues, Words
+from bot.language.scope import Scope
+from bot.language.shared import HITS, PARTICLES, Retraction, strip_particles
+
+_OWN_POST = re.compile(r"我[^把]{0,4}?发的")  # '我刚才发的消息': the sender's own post
+
+
+def _strip_all(text: str, words: tuple[str, ...]) -> str:
+    """The text with any of the words removed from its start, repeatedly ('相关的信息' -> '信息')."""
+    changed = True
+    while text and changed:
+        changed = False
+        for w in words:
+            if text.startswith(w):
+                text, changed = text[len(w):], True
+                break
+    return text
+
+
+class OptOut:
+    """Does a private message ask to be left alone (or to come back)?"""
+
+    def __init__(self, cues: Cues, scope: Scope) -> None:
+        self.scope = scope
+        self.retracted = Retraction(cues, scope)
+        self.optout_words = cues.words("optout", "words")
+        self.optout_stop = cues.words("optout", "stop")
+        self.optout_send_group = cues.words("optout", "send")
+        self.optout_send = Words([*self.optout_send_group, *cues.words("optout", "send_private")])
+        self.optout_soft = cues.words("optout", "soft_stop")
+        self.optout_again = cues.words("optout", "again")
+        self.optout_after = cues.words("optout", "after_send")
+        self.optout_after_again = cues.words("optout", "after_send_again") + self.optout_after
+        self.optout_between = cues.words("optout", "between")
+        self.optout_others = cues.words("optout", "others")
+        self.optout_keep = cues.words("optout", "keep")
+        self.optout_compounds = cues.words("optout", "compounds")
+        self.optout_have = cues.words("optout", "have")
+        self.optout_polite = cues.words("optout", "polite")
+        self.optout_alone = cues.words("optout", "alone")
+        self.optout_wants = cues.words("optout", "wants")
+        self.optout_ads = cues.words("optout", "ads")
+        self.optout_refuse = cues.words("optout", "refuse")
+        self.optout_addressee = cues.words("optout", "addressee")
+        self.optout_annoyed = cues.words("optout", "annoyed")
+        self.optout_decline = cues.words("optout", "decline")
+        self.optout_almost = cues.words("optout", "almost")
+        self.resubscribe_words = cues.words("resubscribe")
+        self.optout_marketing = cues.words("optout", "marketing")
+        self.optout_ba_named = Words([*self.optout_marketing, *cues.words("optout", "ba_named")])
+        kin = cues.words("optout", "proxy_kin")
+        # '替我母亲回复的', '这个号是我奶奶的': written for an elder; '给她', '给我母亲' are then the sender's own
+        self.optout_proxy = Words([*cues.words("optout", "proxy"),
+                                   *(f + k for f in cues.words("optout", "proxy_for") for k in kin)])
+        self.optout_proxied = Words([*cues.words("optout", "proxied"), *("给" + k for k in kin), *("给我" + k for k in kin)])
+        self.optout_alone_polite = cues.words("optout", "alone_polite")
+        self.optout_muted = Words(s + m for s in cues.words("optout", "muted_by") for m in cues.words("optout", "muted"))
+        self.optout_ba_halt = cues.words("optout", "ba_halt")
+        self.optout_keep_course = cues.words("optout", "keep_course")
+        self.less = cues.words("question", "less")
+        self.optout_pause = cues.words("optout", "pause")
+        self.optout_pause_for = cues.words("optout", "pause_for")
+        self.optout_send_named = cues.words("optout", "send_named")
+        self.conditional = cues.words("optout", "conditional")
+        self.complaint_leads = cues.words("question", "complaint_leads")
+        self.exasperated = cues.words("question", "exasperated")
+        self.optout_back = cues.words("optout", "back")
+        self.optout_read_out = cues.words("optout", "read_out")
+        self.optout_unwanted = cues.words("optout", "unwanted")
+        self.optout_unwanted_of = tuple(cues.words("optout", "unwanted_of"))
+        self.optout_how = cues.words("optout", "how")
+        self.optout_how_means = cues.words("optout", "how_means")
+        self.optout_how_purpose = cues.words("optout", "how_purpose")
+        self.optout_unreceive = cues.words("optout", "unreceive")
+        self.optout_how_bare = cues.words("optout", "how_bare")
+        self.optout_cant_stop = cues.words("optout", "cant_stop")
+        self.optout_request_leads = cues.words("optout", "request_leads")
+        self.optout_kept = cues.words("optout", "kept")
+        self.optout_muted_words = cues.words("optout", "muted")
+        self.optout_how_ways = cues.words("optout", "how_ways")
+        self.optout_how_others = cues.words("optout", "how_others")
+        self.optout_how_only = Words([*self.optout_how, *self.optout_how_means, *self.optout_how_purpose, *self.optout_unreceive,
+                                      *self.optout_how_bare, *self.optout_words, *self.optout_how_ways, *self.optout_stop,
+                                      *self.optout_send, *self.optout_marketing, *self.optout_between, *self.optout_addressee,
+                                      *self.optout_polite, *self.optout_wants, *self.conditional, *self.optout_alone_polite,
+                                      *cues.words("optout", "how_fillers")])
+
+    def optout(self, parts: list[Clause], private: bool = True) -> bool:
+        """'退订' / 'TD' / '请帮我退订，谢谢' / '不要再给我发优惠信息了'; not '退订了还能上课吗？'."""
+        if self.retracted(parts) or any(self.optout_back.within(c.text) and self.scope.asks(c) for c in parts):
+            return False  # '我退订了，现在又想听课，怎么恢复？': asks to come back
+        if self._keeping(parts):
+            return False  # '不想收推送 但是还想继续上课 可以吗': asks whether it can be had
+        if any(self.optout_kept.within(c.text) for c in parts):
+            return False  # '退订那个短信我回过了，微信这边留着吧': this channel kept
+        if private and any(self._how_to_stop(parts, i) or self._asked_halt(c.text) for i, c in enumerate(parts)):
+            return True  # '怎么退订', '这个号的消息能关掉吗': the wish to stop, said as a question
+        if private and self._to_us(parts):
+            return True
+        proxy = any(self.optout_proxy.within(c.text) for c in parts)  # '我是帮我妈妈回的，…请不要再给她发了'
+        for i, clause in enumerate(parts):
+            text = self.optout_proxied.sub(text=clause.text, by="给我") if proxy else clause.text
+            if self.optout_keep.within(text) or self.optout_compounds.within(text) or self.optout_almost.within(text) or (
+                    not proxy and self.optout_others.within(text)) or self._hypothetical(text) or self._muted(text):
+                continue  # '如果我取消订阅，…还能看吗': a hypothetical
+            if self.optout_pause.within(text) and (not self.optout_marketing.within(text) or any(
+                    self.optout_pause_for.within(c.text) for c in parts)):
+                continue  # '先别发，我在开车', '先别发': a pause for a while, or of what is not named
+            if self.optout_read_out.within(text) and self._read_out(text):
+                continue  # '短信后面写着“回T退订”': read out, not said
+            text = self.optout_wants.removed(text) if self.optout_wants.within(text) else text
+            polite = self.optout_polite.within(text)
+            nxt = parts[i + 1] if i + 1 < len(parts) else None
+            # '退订 是什么', 'TD？什么意思': a short question right after asks about the word
+            asks = self.scope.asks(clause) or (nxt is not None and len(nxt.text) <= 5 and self.scope.asks(nxt)
+                                               and any(w in nxt.text for w in ("什么", "啥", "怎么", "哪", "意思")))
+            if i and not asks and parts[i - 1].text and self.scope.question_words.removed(parts[i - 1].text) == "":
+                asks = True  # 'zenme tuiding', '怎么 退订': a question word alone just before asks about it
+            words = self.optout_words.spans(text)
+            if words and (polite or not asks):
+                said = self.optout_addressee.removed(text)  # '投诉你们骚扰': 你们 is who they write to
+                kept = self.optout_words.spans(said)
+                threat = kept and said.startswith("再", kept[0][0])  # '如果再发我就投诉': its 如果 is the threat's
+                if polite or threat or (kept and self.scope.affirms(Clause(said), *kept[0])):
+                    return True
+            if not asks and (self._stop_sending(text, parts[i + 1:], private) or self._halted(text) or self._unwanted(text)):
+                return True
+        return False
+
+    def _read_out(self, text: str) -> bool:
+        """'你们短信后面写着“回T退订”', '提示回复TD退订': the opt-out words come after one that reads a text out."""
+        first = self.optout_words.spans(text)[:1] or self.optout_alone.spans(text)[:1]
+        return bool(first) and self.optout_read_out.within(text[:first[0][0]])
+
+    def _unwanted(self, text: str) -> bool:
+        """'不再需要相关信息', '以后不需要这些推送了': what is sent, no longer wanted (said of all of it, with nothing
+        after it) - not '不需要这些资料了' (one thing, not marketing), '不想收这个红包'."""
+        for s, e in self.optout_unwanted.spans(text)[:HITS]:
+            rest = _strip_all(text[e:], self.optout_unwanted_of)
+            named = next((w for w in self.optout_marketing if rest.startswith(w) and len(w) >= 2), None)
+            if named is None or named in ("这些", "这类", "这种", "那些", "那类", "那种", "此类", "任何", "东西", "打扰"):
+                continue
+            if strip_particles(rest[len(named):], self.optout_after) == "" and self.scope.affirms(Clause(rest), 0, 0):
+                return True
+        return False
+
+    def said_as_question(self, parts: list[Clause], i: int) -> bool:
+        """In an opt-out, is clause i the opt-out itself said as a question - how to stop ('怎么退订', '我想退订，但是不知道
+        怎么操作') or a request asked ('能帮我退订吗', '这个号的消息能关掉吗')? The relay then has nothing to forward."""
+        if self._how_to_stop(parts, i) or self._asked_halt(parts[i].text) or self.optout([parts[i]]):
+            return True
+        # '退订？怎么退？': the opt-out named, asked, then how to do it
+        return i + 1 < len(parts) and self.optout_how_only.removed(parts[i].text).replace(" ", "") == "" and \
+            self._how_to_stop(parts, i + 1)
+
+    def _how_to_stop(self, parts: list[Clause], i: int) -> bool:
+        """'怎么退订', '退订是在哪里操作', '怎么设置才能收不到你们的消息', '怎么关闭消息提醒', '退订？怎么退？': asks how to
+        stop - the wish to stop said as a question. Not how to stop a fund plan ('定投怎么停止'), why nothing comes ('怎么
+        收不到消息了'), how to mute the phone ('怎么设置免打扰'), a hypothetical ('如果不想收推送要怎么弄') or another's
+        ('我朋友想退订，怎么操作')."""
+        text = parts[i].text
+        means = self.optout_how_means.within(text)
+        if not means and not self.optout_how.within(text):
+            return False
+        if self._aside(text) or self.optout_back.within(text):
+            return False
+        rest = self.optout_how_means.removed(self.optout_how.removed(text))
+        if self.optout_how_only.removed(text).replace(" ", "") == "" and (
+                self.optout_words.within(self.optout_compounds.removed(rest)) or self.optout_how_ways.within(rest)
+                or self._stop_sending(rest, parts[i + 1:]) or self._halted(rest) or self._unreceiving(text, means)):
+            return True  # and nothing else asked ('退订了还怎么上课' asks about the course)
+        if i and self.optout_how_bare.removed(rest) == "":  # '我想退订，但是不知道怎么操作': how to do what was just said
+            before = parts[i - 1].text
+            if self._aside(before) or self.optout_back.within(before):
+                return False
+            wish = self.optout_wants.removed(before) if self.optout_wants.within(before) else before
+            return self.optout_words.within(wish) or self._stop_sending(wish, []) or self._halted(wish) or (
+                self.optout_cant_stop.within(wish) and self.optout_marketing.within(wish))
+        return False
+
+    def _aside(self, text: str) -> bool:
+        """Not the sender's own wish to stop: another's, muting on their phone, kept, or almost ('如果不想收推送要怎么弄'
+        asks how all the same)."""
+        return self.optout_others.within(text) or self.optout_how_others.within(text) or self.optout_keep.within(text) or \
+            self.optout_muted_words.within(text) or self.optout_almost.within(text)
+
+    def _unreceiving(self, text: str, means: bool) -> bool:
+        """'怎么设置才能收不到你们的消息', '有什么办法不再收到你们的消息': how (then a purpose) then nothing received, with
+        what is sent named - not '怎么收不到消息了' (why nothing comes)."""
+        found = self.optout_unreceive.spans(text)[:1]
+        if not found or not self.optout_marketing.within(text):
+            return False
+        before = text[:found[0][0]]
+        how = self.optout_how_means.spans(before)[:1] if means else self.optout_how.spans(before)[:1]
+        if not how:
+            return False
+        return means or self.optout_how_purpose.within(before[how[0][1]:]) or before.endswith(tuple(self.optout_how_purpose))
+
+    def _asked_halt(self, text: str) -> bool:
+        """'这个号的消息能关掉吗', '这边的消息麻烦停掉', '能帮我把消息提醒关了吗': what is sent named, then asked stopped -
+        not the sender's own doing ('消息我已经关了'), nor '定投能停掉吗' (nothing sent named)."""
+        halts = self.optout_ba_halt.spans(text)[:1]
+        if not halts or strip_particles(text[halts[0][1]:], self.optout_after) != "":
+            return False
+        named = text[:halts[0][0]]
+        if not self.optout_request_leads.within(named):
+            return False
+        if "把" in named:
+            return self._halted(text)
+        if not self.optout_ba_named.within(named) or _OWN_POST.search(named) or self._aside(named) or \
+                self.conditional.within(named):
+            return False
+        return "我" not in self.optout_polite.removed(named).replace("我的", "") and "已经" not in named
+
+    def _keeping(self, parts: list[Clause]) -> bool:
+        """'不想收推送 但是还想继续上课 可以吗': the course kept besides, and the message asks whether that can be."""
+        if not any(self.optout_keep_course.within(c.text) for c in parts):
+            return False
+        last = parts[-1]
+        return self.scope.asks(last) or self.scope.core(last.text) in self.scope.demand_tags
+
+    def _muted(self, text: str) -> bool:
+        """'我设成免打扰了', '我已经开了免打扰': the sender muted the chat on their side - told, not asked (not '请把我设成
+        免打扰')."""
+        return self.optout_muted.within(text) and "把我" not in text and not self.optout_polite.within(text)
+
+    def _halted(self, text: str) -> bool:
+        """'先把我的推送停了吧', '帮我把广告推送取消掉': 把, what is sent, then stopped - asked of the account (not '我把
+        闹钟关了': the sender's own doing)."""
+        ba = text.find("把")
+        if ba < 0 or not self.optout_ba_halt.within(text[ba:]):
+            return False
+        halt = self.optout_ba_halt.spans(text[ba:])[0]
+        named = text[ba + 1:ba + halt[0]]
+        if not self.optout_ba_named.within(named) or _OWN_POST.search(named) or strip_particles(
+                text[ba + halt[1]:], self.optout_after) != "":
+            return False  # not '把我刚才发的消息删掉' (the sender's own post)
+        return "我" not in self.optout_polite.removed(text[:ba])  # '我已经把推送关了': done by the sender
+
+    def _hypothetical(self, text: str) -> bool:
+        """'如果我取消订阅', '要是取消推送了' - not a threat ('如果再发我就投诉', '要是再发就拉黑')."""
+        return self.conditional.within(text) and not any(
+            text.startswith("再", s) for s, _ in self.optout_words.spans(text)[:HITS])
+
+    def _to_us(self, parts: list[Clause]) -> bool:
+        """Said to the account in a private chat ('T', 'STOP STOP', '天天发烦死了', '你们的推送我不想看'); in a group
+        these are about other members' posts."""
+        bare = "".join(c.text for c in parts).replace(" ", "")
+        if self.optout_alone_polite.within(bare):  # 'stop pls', 'T 谢谢': a polite word around it
+            bare = self.optout_alone_polite.removed(bare)
+        if not bare.isascii() and strip_particles(bare, PARTICLES).isascii():
+            bare = strip_particles(bare, PARTICLES)  # 'T了', 'td啦' (not '停了': what stopped?)
+        if bare in self.optout_alone or any(len(bare) % len(w) == 0 and bare == w * (len(bare) // len(w))
+                                            for w in self.optout_alone if bare.startswith(w)):
+            return True  # 'T', 'stop', '停', 'STOP STOP'
+        return self._fed_up(parts) or self._refused(parts)
+
+    def _fed_up(self, parts: list[Clause]) -> bool:
+        """'天天发烦死了', '广告太多了，烦不烦': fed up, with what is sent named - not '烦死了这基金又跌了'."""
+        if not any(self.optout_annoyed.within(c.text) for c in parts):
+            return False
+        return any((self.optout_send.within(c.text) or self.optout_marketing.within(c.text))
+                   and (not self.scope.asks(self.unannoyed(c)) or self.complains(c, parts) or self.less.within(c.text))
+                   and not self.optout_others.within(c.text) for c in parts)  # '能不能少发点，烦死了': fed up, not asking
+
+    def unannoyed(self, clause: Clause) -> Clause:
+        """The clause without its exasperation ('天天发有意思吗？' -> '天天发'): a rhetorical question asks nothing."""
+        if not self.optout_annoyed.within(clause.text):
+            return clause
+        return Clause(self.optout_annoyed.removed(clause.text), False, clause.spaced)
+
+    def _refused(self, parts: list[Clause]) -> bool:
+        """'你们的推送我不想看', '推送太多了，取消吧', '拒绝营销': the marketing named and refused."""
+        if not any(self.optout_ads.within(c.text) for c in parts):
+            return False
+        if any(self.scope.asks(c) or self.optout_others.within(c.text) for c in parts):
+            return False
+        return any(self.optout_refuse.within(c.text) for c in parts)
+
+    def _stop_sending(self, text: str, later: list[Clause], private: bool = True) -> bool:
+        """'不要再给我发优惠信息了', '别再推送了', '别发了', '不用再发了' - not '不用发我资料了', '不用发了', '别急着发',
+        '别发了，我都存下来了'."""
+        stops = self.optout_stop.spans(text)[:HITS]
+        marketing = self.optout_marketing.within(text) if stops else False
+        send = self.optout_send if private else self.optout_send_group
+        for s, e in send.spans(text)[:HITS] if stops else ():
+            stop = next((st for st in reversed(stops) if st[1] <= s), None)  # each verb with the nearest stop before it
+            if stop is None or (not marketing and text[s:e] in self.optout_send_named):
+                continue  # '别叫我了': 叫我 stops sending only with what is sent named ('以后有活动都别叫我了')
+            gap = text[stop[1]:s]
+            if self.optout_between.removed(gap) != "" and (not marketing or self.optout_marketing.removed(
+                    self.optout_between.removed(gap)) != ""):  # '请取消那些活动通知': what is sent may stand between
+                continue  # '别急着发', '我删除了老师发的消息'
+            if marketing:
+                return True
+            have = any(self.optout_have.within(c.text) for c in later)  # '资料不用再发给我了，我有了': that one thing
+            if not have and (self.optout_decline.within(text) or any(self.optout_decline.within(c.text) for c in later)):
+                return True  # '别再给我发课程了，我不学了'
+            again = self.optout_again.within(gap) or self.optout_again.within(text[:stop[0]])  # '以后不用发给我了'
+            if strip_particles(text[e:], self.optout_after_again if again else self.optout_after) != "":
+                continue  # '别再发给我了' - not '您别发给我了，直接发群里吧'
+            soft = text[stop[0]:stop[1]] in self.optout_soft
+            if (again and not have) or (not soft and not have):
+                return True
+        return False
+
+    def resubscribe(self, parts: list[Clause]) -> bool:
+        """'恢复订阅'."""
+        return any(self.resubscribe_words.within(c.text) and not self.scope.asks(c) for c in parts)
+
+    def complains(self, clause: Clause, parts: list[Clause]) -> bool:
+        """'股市怎么又跌了，真是服了', '怎么还在发？我上次就说了不要了': 怎么又 with exasperation said, not asked."""
+        return self.complaint_leads.within(clause.text) and any(
+            self.exasperated.within(c.text) or self.optout_annoyed.within(c.text) for c in parts)

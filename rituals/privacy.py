@@ -46,11 +46,27 @@ def _last(ctx: Context) -> str:
     return memory["purged"]
 
 
+def _done_today(ctx: Context) -> datetime | None:
+    """The end of the local day whose purge has run, if now is in it (asked on every tick: no date arithmetic)."""
+    span = ctx.memory(ritual.name).get("span")
+    return span[1] if span is not None and span[0] <= ctx.now < span[1] else None
+
+
+def _day_span(ctx: Context) -> tuple[datetime, datetime]:
+    """(local midnight today, the next local midnight)."""
+    local = ctx.now.astimezone(ctx.pb.tz)
+    start = local.replace(hour=0, minute=0, second=0, microsecond=0)
+    return start, start + timedelta(days=1)
+
+
 @ritual.on("tick")
 def daily_purge(ctx: Context) -> None:
     """Once a (local) day: purge what is past retention."""
+    if _done_today(ctx) is not None:
+        return
     today = _today(ctx)
     if _last(ctx) == today:
+        ctx.memory(ritual.name)["span"] = _day_span(ctx)
         return
     try:
         with ctx.store.tx():
@@ -59,7 +75,7 @@ def daily_purge(ctx: Context) -> None:
     except Exception:
         log.exception("privacy purge failed; tried again tomorrow")
         answers = notes = 0
-    ctx.memory(ritual.name)["purged"] = today
+    ctx.memory(ritual.name).update(purged=today, span=_day_span(ctx))
     if answers or notes:
         log.info("privacy: deleted %d private text(s) (survey, relayed questions) and %d friend-request note(s) past %d days",
                  answers, notes, ritual.config(ctx.pb).retention_days)
@@ -68,7 +84,8 @@ def daily_purge(ctx: Context) -> None:
 @ritual.on("due")
 def next_purge(ctx: Context) -> datetime | None:
     """The next local midnight once today's purge has run (so a virtual clock stops there)."""
+    if (end := _done_today(ctx)) is not None:
+        return end
     if ctx.memory(ritual.name).get("purged") != _today(ctx):
         return ctx.now
-    local = ctx.now.astimezone(ctx.pb.tz)
-    return local.replace(hour=0, minute=0, second=0, microsecond=0) + timedelta(days=1)
+    return _day_span(ctx)[1]

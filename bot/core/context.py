@@ -82,7 +82,10 @@ class Context:
 
     def memory(self, ritual: str) -> dict[str, Any]:
         """What a ritual keeps in memory for this engine (gone with it; the database keeps what must last)."""
-        return self.services.memory.setdefault(ritual, {})
+        memory = self.services.memory.get(ritual)
+        if memory is None:
+            memory = self.services.memory[ritual] = {}
+        return memory
 
     def send(self, out: Outgoing, priority: int | None = None) -> bool:
         """Queue any outgoing message or action (an invitation, an acceptance) in the open transaction, where this

@@ -50,6 +50,7 @@ class Engine:
                                  self.groups, self.outbox, self.scheduler, self.wiring,
                                  status or (lambda: f"队列 {store.outbox.length()} 条" + unknown_note(store)))
         self.inbox = Inbox(store, clock, self.handle_now)  # events are stored, then handled one at a time in order (no per-group locks needed)
+        self._backlog_age = timedelta(minutes=playbook.settings.backlog_max_age_minutes)
         self._denied: set[str] = set()  # members told today that commands are for advisors (once a day each)
         self._denied_day = ""
         if self.wiring.hooks.get("start"):
@@ -148,7 +149,7 @@ class Engine:
     def _on_message(self, msg: Message, now: datetime) -> None:
         group = self.groups.get(msg.room)
         # a backlog message (redelivered on login) is recorded, but nothing is said or done because of it
-        stale = now - msg.ts > timedelta(minutes=self.playbook.settings.backlog_max_age_minutes)
+        stale = now - msg.ts > self._backlog_age
         ctx = self.context(now, msg.room, group, msg, actor=msg.sender, stale=stale)
         cmd = parse_command(msg.text) if msg.kind == "text" else None
         if cmd is not None and (cmd.name in self.wiring.commands or msg.sender in self.advisors):
@@ -174,8 +175,8 @@ class Engine:
         if group.members.get(msg.sender) != msg.name:
             self.store.members.upsert(group.room, msg.sender, msg.name, msg.ts)
             group.members[msg.sender] = msg.name
-        for route in self.wiring.routes:
-            if group.state in route.states and route.wants(ctx) and route.handler(ctx) == STOP:
+        for route in self.wiring.routes_for(group.state, msg.kind):
+            if route.wants(ctx) and route.handler(ctx) == STOP:
                 break
 
     def _on_command(self, ctx: Context, cmd: Command) -> None:

@@ -48,9 +48,15 @@ class Route:
         if msg.kind != "text" or not (self.intents or self.unless):
             return True
         reading = ctx.reading
-        if self.unless and any(getattr(reading, name) for name in self.unless):
-            return False
-        return not self.intents or any(getattr(reading, name) for name in self.intents)
+        for name in self.unless:  # (loops, not any(...): asked for every route of every message)
+            if getattr(reading, name):
+                return False
+        if not self.intents:
+            return True
+        for name in self.intents:
+            if getattr(reading, name):
+                return True
+        return False
 
 
 @dataclass(frozen=True)
@@ -146,7 +152,7 @@ class Ritual:
     def on(self, event: str) -> Callable:
         """React to an engine event: 'start' (ctx) once when the engine starts, 'friend_request' (ctx, request), 'joined' (ctx, members), 'bound' (ctx) after a
         group is bound, 'tick' (ctx) on every calendar tick, 'due' (ctx) -> the next moment the ritual needs a tick
-        (or None), so virtual clocks stop there, 'advisor' (ctx) for an advisor's text that is not a command (in a
+        (or None), so virtual clocks stop there (a ritual that declares 'due' is ticked only from that moment on), 'advisor' (ctx) for an advisor's text that is not a command (in a
         room or privately; e.g. a quoted reply)."""
         if event not in EVENTS:
             raise ValueError(f"unknown engine event {event!r}")

@@ -116,11 +116,12 @@ class Scheduler:
         rooms: dict[str, None] = {}
         while self._due and self._due[0][0] <= now:
             rooms[heapq.heappop(self._due)[1]] = None
-        hooks = bool(self.wiring.hooks.get("tick"))
-        if not rooms:  # the common tick: only the rituals' hooks, in one transaction
-            if hooks:
+        if not rooms:  # the common tick: only the rituals' hooks whose moment has come (mostly none: no transaction)
+            ctx = self.make_ctx(now, None, broadcast=True)
+            if ticks := self.wiring.ticks_due(ctx):
                 with self.store.tx():
-                    self.wiring.emit("tick", self.make_ctx(now, None, broadcast=True))
+                    for hook in ticks:
+                        hook(ctx)
             return 0
         try:  # group commit: one transaction for the tick, each group's action (or ack) in its own savepoint
             with self.store.tx():
@@ -128,9 +129,11 @@ class Scheduler:
                     group = self.groups.get(room)
                     if group is not None:
                         ran += self._tick_group(group, now)
-                if hooks:
+                ctx = self.make_ctx(now, None, broadcast=True)
+                if ticks := self.wiring.ticks_due(ctx):  # asked after the actions (they may have cleared a ritual's plan)
                     with self.store.tx():
-                        self.wiring.emit("tick", self.make_ctx(now, None, broadcast=True))
+                        for hook in ticks:
+                            hook(ctx)
         finally:  # refiled even if the tick's transaction failed as a whole (then its actions are due again)
             for room in rooms:
                 if (group := self.groups.get(room)) is not None:

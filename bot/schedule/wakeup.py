@@ -18,7 +18,11 @@ class NextCheck:
     @classmethod
     def of(cls, ctx, ritual: str) -> "NextCheck":
         """The ritual's NextCheck in this engine."""
-        return ctx.memory(ritual).setdefault("next_check", cls())
+        memory = ctx.memory(ritual)
+        check = memory.get("next_check")
+        if check is None:  # (not setdefault: that would build one on every call, and this is asked on every tick)
+            check = memory["next_check"] = cls()
+        return check
 
     def due(self, now: datetime) -> datetime | None:
         """For the ritual's 'due' hook: the planned moment, or now if nothing is planned."""

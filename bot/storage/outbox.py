@@ -27,12 +27,18 @@ class QueuedMessage:
 
 
 class OutboxStore:
-    """outbox (shares the Store's connection and transactions). Hot-path writes are prepared SQL on the connection."""
+    """outbox (shares the Store's connection and transactions; every write to the table is here). Hot-path writes are
+    prepared SQL on the connection."""
 
     def __init__(self, conn: sqlite3.Connection) -> None:
         self.conn = conn
         self._cache: dict[tuple[str, int], list[tuple[QueuedMessage, int]]] = {}
         self._cache_version: tuple[int, int] | None = None
+        self._writes = 0  # bumped by every write of this connection to the outbox table, and by every rollback
+
+    def changed(self) -> None:
+        """The outbox table may have changed (a write here, or a rollback): its head is read again when next asked."""
+        self._writes += 1
 
     def enqueue(self, out: Outgoing, now: datetime, priority: int = 0, asked: tuple[str, str, str] | None = None,
                 due: datetime | None = None) -> int:
@@ -40,6 +46,7 @@ class OutboxStore:
         push) or ACK (a batched acknowledgement);
         `asked` = (person, message id, text) of the member's message a reply answers (replies are limited);
         `out.account` = the bot's account that sends it; `due` = a scheduled post's time in the calendar."""
+        self.changed()
         person, cause, text = asked or (None, None, None)
         cur = self.conn.execute(
             "INSERT INTO outbox(room, to_id, text, mentions, created_at, priority, action, ref, person, cause, asked, image, "
@@ -68,8 +75,9 @@ class OutboxStore:
         return [message for message, _ in rows]
 
     def _read(self, sql: str, limit: int, account: str | None = None) -> list[tuple[QueuedMessage, int]]:
-        """(message, priority) rows of a queue query, from the cache while no connection has written since."""
-        version = (self.conn.total_changes, self.conn.execute("PRAGMA data_version").fetchone()[0])
+        """(message, priority) rows of a queue query, from the cache while the outbox has not changed (no write of
+        this connection to it, no rollback, no commit by another connection: data_version)."""
+        version = (self._writes, self.conn.execute("PRAGMA data_version").fetchone()[0])
         if self._cache_version != version:
             self._cache.clear()
             self._cache_version = version
@@ -92,6 +100,7 @@ class OutboxStore:
         """Queued messages of an account that is not configured (removed, renamed, or '' from before the accounts
         file) go to the default account; how many (at start-up, so nothing waits for a sender that never runs).
         No accounts: only the rows queued without one ('')."""
+        self.changed()
         if not accounts:
             return self.conn.execute("UPDATE outbox SET account = ? WHERE account = '' AND status = 'queued'",
                                      (default,)).rowcount
@@ -104,10 +113,12 @@ class OutboxStore:
         return self.conn.execute("SELECT 1 FROM outbox WHERE account = '' AND status = 'queued' LIMIT 1").fetchone() is not None
 
     def mark_sent(self, msg_id: int, now: datetime, status: str = "sent", error: str | None = None) -> None:
+        self.changed()
         self.conn.execute("UPDATE outbox SET status = ?, sent_at = ?, error = ? WHERE id = ?", (status, iso(now), error, msg_id))
 
     def withdraw_promotions(self, contact: str) -> int:
         """Promotional private messages to the contact still waiting (queued as broadcasts) are withdrawn: not sent."""
+        self.changed()
         return self.conn.execute(
             "UPDATE outbox SET status = 'withdrawn', error = 'opted out before it was sent' "
             "WHERE status = 'queued' AND room IS NULL AND to_id = ? AND action = 'say' AND priority = 1", (contact,)).rowcount
@@ -150,6 +161,7 @@ class OutboxStore:
 
     def mark_interrupted(self) -> list[tuple[str, str]]:
         """Sends cut off by a stop become 'unknown'; returns their (recipient, text)."""
+        self.changed()
         rows = self.conn.execute("SELECT COALESCE(room, to_id), text FROM outbox WHERE status = 'sending' ORDER BY id").fetchall()
         if rows:
             self.conn.execute(
@@ -160,6 +172,7 @@ class OutboxStore:
     def prune(self, before: datetime, limit: int) -> int:
         """Delete up to `limit` messages sent (or withdrawn) before `before`, oldest first; how many. Queued,
         sending and unknown messages are kept whatever their age."""
+        self.changed()
         cutoff = iso(before)
         done = self.conn.execute(
             "DELETE FROM outbox WHERE id IN (SELECT id FROM outbox WHERE sent_at < ? AND status = 'sent' "

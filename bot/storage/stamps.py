@@ -7,7 +7,16 @@ from datetime import datetime, timezone
 
 def iso(ts: datetime) -> str:
     """A fixed-width UTC timestamp, so that string order is time order."""
-    return ts.astimezone(timezone.utc).isoformat(timespec="microseconds")
+    global _last
+    last = _last  # read once: another thread may replace it meanwhile
+    if last[0] is ts:  # the same moment again (a message's time is stored with the event id and its record)
+        return last[1]
+    text = ts.astimezone(timezone.utc).isoformat(timespec="microseconds")
+    _last = (ts, text)  # datetimes are immutable: the same object always gives the same text
+    return text
+
+
+_last: tuple[datetime | None, str] = (None, "")
 
 
 def from_iso(value: str) -> datetime:

@@ -2,12 +2,11 @@
 read and write of a table lives in the module that owns it: bot/storage/<aggregate>.py)."""
 from __future__ import annotations
 
-import contextlib
 import sqlite3
 import tempfile
 from datetime import datetime
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Callable
 
 from bot.storage.db import Database
 from bot.storage.funnel import FunnelStore
@@ -50,6 +49,7 @@ class Store:
         self.members = MemberStore(conn)      # members
         self.inbox = InboxStore(conn)         # inbox, inbound
         self.outbox = OutboxStore(conn)       # outbox
+        self.on_rollback(self.outbox.changed)  # a head read inside a transaction that rolled back is stale
         self.checkins = Checkins(conn)        # checkins
         self.practice = Practice(conn)        # practice
         self.hometowns = Hometowns(conn)      # hometowns
@@ -91,40 +91,10 @@ class Store:
         for hook in self._rollback_hooks:
             hook()
 
-    @contextlib.contextmanager
-    def tx(self) -> Iterator[None]:
+    def tx(self) -> "Transaction":
         """One atomic unit of work; a nested call is a savepoint that rolls back alone on error (group commit: the
         inbox runs many events, each in its own savepoint, inside one transaction)."""
-        if self._depth:
-            name = f"sp{self._depth}"
-            self.conn.execute(f"SAVEPOINT {name}")
-            self._depth += 1
-            try:
-                yield
-            except BaseException:
-                if self.conn.in_transaction:  # else an error (disk full, I/O) ended the outer transaction already
-                    self.conn.execute(f"ROLLBACK TO {name}")
-                self._rolled_back()
-                raise
-            finally:
-                self._depth -= 1
-                if self.conn.in_transaction:
-                    self.conn.execute(f"RELEASE {name}")
-            return
-        self.conn.execute("BEGIN IMMEDIATE")
-        self._depth = 1
-        try:
-            yield
-            self.conn.execute("COMMIT")
-        except BaseException:
-            self._depth = 0
-            if self.conn.in_transaction:  # some errors (disk full, I/O) already ended the transaction
-                self.conn.execute("ROLLBACK")
-            self._rolled_back()
-            raise
-        self._depth = 0
-        for hook in self._commit_hooks:
-            hook()
+        return Transaction(self)
 
     # -- rituals' own tables ------------------------------------------------------------------
     def forget_texts(self, table: str, column: str, ts_column: str, before: datetime) -> int:
@@ -145,3 +115,59 @@ class Store:
                     if stmt.strip():
                         self.conn.execute(stmt)
                 self.meta.set(key, str(version + 1))
+
+
+class Transaction:
+    """`with store.tx():` — BEGIN IMMEDIATE … COMMIT, or inside one a SAVEPOINT … RELEASE; on an error the work is
+    rolled back (ROLLBACK, or ROLLBACK TO the savepoint) and the rollback hooks run; after the outermost COMMIT the
+    commit hooks run. A class rather than a generator-based context manager: it is entered several times per
+    message, and contextlib's generator costs more than the SAVEPOINT it wraps."""
+
+    __slots__ = ("store", "savepoint")
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.savepoint: str | None = None
+
+    def __enter__(self) -> None:
+        store = self.store
+        if store._depth:
+            self.savepoint = f"sp{store._depth}"
+            store.conn.execute(f"SAVEPOINT {self.savepoint}")
+            store._depth += 1
+        else:
+            store.conn.execute("BEGIN IMMEDIATE")
+            store._depth = 1
+
+    def __exit__(self, exc_type, exc, tb) -> bool:
+        store, conn = self.store, self.store.conn
+        if self.savepoint is not None:
+            try:
+                if exc_type is not None:
+                    if conn.in_transaction:  # else an error (disk full, I/O) ended the outer transaction already
+                        conn.execute(f"ROLLBACK TO {self.savepoint}")
+                    store._rolled_back()
+            finally:
+                store._depth -= 1
+                if conn.in_transaction:
+                    conn.execute(f"RELEASE {self.savepoint}")
+            return False
+        if exc_type is None:
+            try:
+                conn.execute("COMMIT")
+            except BaseException:
+                self._rollback()
+                raise
+            store._depth = 0
+            for hook in store._commit_hooks:
+                hook()
+            return False
+        self._rollback()
+        return False
+
+    def _rollback(self) -> None:
+        store = self.store
+        store._depth = 0
+        if store.conn.in_transaction:  # some errors (disk full, I/O) already ended the transaction
+            store.conn.execute("ROLLBACK")
+        store._rolled_back()

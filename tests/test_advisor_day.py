@@ -5,7 +5,7 @@ from __future__ import annotations
 import yaml
 
 from bot.core.events import Message
-from bot.transport.wechaty_adapter import split_quote
+from bot.transport.wechaty_inbound import split_quote
 from harness import ADVISOR, PLAYBOOK, ROOM, Chat, local
 
 TOLD = "收到你的问题啦～老师看到后会回复你 🙏"

@@ -9,7 +9,7 @@ from types import SimpleNamespace
 import pytest
 
 from bot.core.events import Outgoing
-from bot.transport import SendError, perform, wechaty_adapter
+from bot.transport import SendError, perform, wechaty_adapter, wechaty_inbound, wechaty_sdk
 from bot.transport.wechaty_adapter import WechatyTransport
 
 
@@ -19,7 +19,7 @@ def sdk(monkeypatch):
     would set up its logging, and masking would hook warnings, both process-wide (test_secrets looks at them)."""
     grpc = pytest.importorskip("wechaty_grpc.wechaty.puppet")
     fake = SimpleNamespace(MessageType=grpc.MessageType)
-    monkeypatch.setattr(wechaty_adapter, "_sdk", fake)
+    monkeypatch.setattr(wechaty_sdk, "_sdk", fake)
     monkeypatch.setattr(wechaty_adapter, "redact", lambda secret: None)
     return fake
 
@@ -103,5 +103,5 @@ def test_cards_reach_the_engine_with_their_kind_and_text(sdk, kind, fail, text):
 
     t = transport(Puppet(fail=fail))
     t._bot.Message = SimpleNamespace(load=Loaded)
-    msg = asyncio.run(t._message(SimpleNamespace(message_id="m1")))
+    msg = asyncio.run(wechaty_inbound.message(t._bot, SimpleNamespace(message_id="m1"), t.send_timeout))
     assert (msg.kind, msg.text, msg.room, msg.sender) == (kind.removeprefix("MESSAGE_TYPE_").lower(), text, "room1@chatroom", "bob")

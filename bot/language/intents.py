@@ -76,6 +76,7 @@ class Intents:
         self.others_shots = tuple(cues.words("practice", "others_shots"))
         self.task_done = cues.words("practice", "task_done")
         self.task_before = cues.words("practice", "task_before")
+        self.as_told = cues.words("practice", "as_told")
         self.graduation_words = cues.words("graduation", "words")
         self.graduation_compounds = cues.words("graduation", "compounds")
         self.graduation_leads = cues.words("graduation", "leads")
@@ -281,7 +282,7 @@ class Intents:
         said = "".join(c.text for c in parts)  # no work named, shown or sent: most chat, read at once
         if PIC not in said and not self.subjects.within(said) and not self.sent_subjects.within(said) and not (
                 quoted and self.subjects.within(quoted)):
-            return self.tasks.within(said) and self._task_done(parts)  # '开了户，买了10块的货基'
+            return self.tasks.within(said) and self._task_done(parts) or self.as_told.within(said) and self._as_told(parts)
         if self.retracted(parts, resume=True, words=self.subjects):
             return False
         if any(c.asked for c in parts):
@@ -292,6 +293,8 @@ class Intents:
         pictures = any(PIC in c.text for c in parts) and any(c.text.strip(PIC) == "" for c in parts)
         if pictures and all(c.text.strip(PIC + DONE) == "" for c in parts):
             return True  # '[图片]', '[图片][图片] ✅': the work shown, nothing said
+        if PIC in said and self._pictured(parts):
+            return True  # '已买入，截图如下[图片]', '买好了[图片]': a deed said, the picture shows it
         parts = _crossed(parts) if len(parts) < 2 else self.own(_crossed(parts))
         if len(parts) > 1 and any(c.text.endswith(_TOPIC) for c in parts[:-1]):
             parts = [self._topic(c) if i + 1 < len(parts) else c for i, c in enumerate(parts)]
@@ -327,6 +330,8 @@ class Intents:
                 at = self.done.spans(later.text)[:1]  # '今晚熬夜也得做完': what comes before the done word counts
                 if later.text == DONE or (leads and self.scope.affirms(later, *(at[0] if at else (0, 0)))):
                     return True
+        if self.as_told.within(said) and self._as_told(parts):
+            return True  # '按老师说的买了一份指数基金'
         return self.tasks.within(said) and self._task_done(parts)  # '实操的视频看了，定投也设好了'
 
     def _task_done(self, parts: list[Clause]) -> bool:
@@ -353,6 +358,36 @@ class Intents:
             if any(not self.tasks.within(other.text) and self._bare_deed(other) for other in near):
                 return True
         return False
+
+    def _as_told(self, parts: list[Clause]) -> bool:
+        """'按老师说的买了一份指数基金', '照着步骤，开通了': a deed done the way the course said (what was bought that way is
+        the task) - not '按老师说的我明天去买', '按老师说的买了吗'."""
+        for i, clause in enumerate(self.own(parts)[:HITS]):
+            for _, e in self.as_told.spans(clause.text)[:1]:
+                said = clause if clause.text[e:].strip("的，, ") else (parts[i + 1] if i + 1 < len(parts) else None)
+                if said is None or said.asked:
+                    continue
+                at = e if said is clause else 0
+                deeds = [(s, d) for s, d in (*self.task_done.spans(said.text[at:at + 12]), *self.acts.spans(said.text[at:at + 12]))]
+                if any(self.scope.affirms(said, at + s, at + d) for s, d in deeds[:HITS]):
+                    return True
+        return False
+
+    def _pictured(self, parts: list[Clause]) -> bool:
+        """'已买入，截图如下[图片]', '买好了[图片]', '截图[图片]': a picture sent with only a deed said beside it, or the
+        picture only named - not '签到了[图片]', '[图片] 这是我在西湖拍的', '买了吗[图片]'."""
+        said = [Clause(c.text.replace(PIC, "").strip(), c.asked, c.spaced) for c in parts]
+        said = [c for c in said if c.text]
+        if not said or len(said) > 3 or any(c.asked for c in said):
+            return False
+        for c in said:
+            text = c.text.removeprefix("已经").removeprefix("已")
+            shown = strip_particles(text, tuple(self.shown_tails))
+            done = self.done.spans(text)[:1]
+            if shown in self.shown or done and done[0] == (0, len(text)) or self._bare_deed(Clause(text)):
+                continue
+            return False
+        return True
 
     def _deed(self, clause: Clause) -> bool:
         """A deed done right by the task it names ('定投设好了', '把定投计划设好了', '买了十元货币基金'), not one further on

@@ -28,6 +28,8 @@ _DONE_THEN = re.compile(r"[了啦咯](?=[\u4e00-\u9fff]{4})(?![吗么没嘛呢�
 # '最后还是弄好了', '我也搞定了': what may lead a deed said alone
 _DEED_LEADS = re.compile(r"^(?:我|也|都|最后|还是|终于|总算|已经|刚刚|刚|今天|今日)+")
 _TOPIC = ("嘛", "呢", "么", "啊", "呀")  # '实操嘛，…': the topic marked before what is said of it
+# '毕业了就没人管我们了吧', '毕业以后群还在吗', '毕业了我们就散了': what follows graduating (a when-clause), not a graduation
+_ONCE_GRADUATED = re.compile(r"毕业了?(?:以后|之后|后|完)|毕业了?[\u4e00-\u9fff]{0,4}?就(?!是我)|一毕业")
 _FROM_CLASS = re.compile(r"从[\u4e00-\u9fffa-z0-9]{1,8}?(?:班|营|课堂|课程|课)")
 
 
@@ -505,6 +507,7 @@ class Intents:
         if not any("毕业" in c.text or self.graduation_words.within(c.text) or self.graduation_wishes.within(c.text)
                    for c in texts) or self.retracted(parts, resume=True):
             return False
+        texts = [Clause("", c.asked) if _ONCE_GRADUATED.search(c.text) else c for c in texts]
         for i, c in enumerate(texts):  # '我家孩子今年小升初，也算毕业了': a clause without 我 speaks of the one before
             if i and "我" not in c.text and self.graduation_others.within(self.scope.clean(texts[i - 1].text)):
                 texts[i] = Clause("", c.asked)

@@ -30,6 +30,8 @@ _DEED_LEADS = re.compile(r"^(?:我|也|都|最后|还是|终于|总算|已经|�
 _TOPIC = ("嘛", "呢", "么", "啊", "呀")  # '实操嘛，…': the topic marked before what is said of it
 # '毕业了就没人管我们了吧', '毕业以后群还在吗', '毕业了我们就散了': what follows graduating (a when-clause), not a graduation
 _ONCE_GRADUATED = re.compile(r"毕业了?(?:以后|之后|后|完)|毕业了?[\u4e00-\u9fff]{0,4}?就(?!是我)|一毕业")
+# '本期训练营毕业🎓', '小白班顺利毕业': the class named right before 毕业, without 从 (not '大学毕业', '师范毕业')
+_CLASS_BEFORE = re.compile(r"^(?:本期|这期|这一期|我们)?[\u4e00-\u9fffa-z0-9]{0,6}?(?:训练营|营|班)(?=[\u4e00-\u9fff]{0,4}毕业)")
 _FROM_CLASS = re.compile(r"从[\u4e00-\u9fffa-z0-9]{1,8}?(?:班|营|课堂|课程|课)")
 
 
@@ -524,6 +526,8 @@ class Intents:
             text = text[:-1]  # '我们家我第一个毕业的': the first to graduate
         if "从" in text:
             text = _FROM_CLASS.sub("", text, count=1)
+        if "营" in text or "班" in text:
+            text = _CLASS_BEFORE.sub("", text, count=1)
         return text.endswith("毕业") and self.graduation_leads.removed(text[:-2]) == ""
 
     def _self_wish(self, texts: list[Clause]) -> bool:

@@ -32,6 +32,8 @@ _TOPIC = ("嘛", "呢", "么", "啊", "呀")  # '实操嘛，…': the topic mar
 _ONCE_GRADUATED = re.compile(r"毕业了?(?:以后|之后|后|完)|毕业了?[\u4e00-\u9fff]{0,4}?就(?!是我)|一毕业")
 # '本期训练营毕业🎓', '小白班顺利毕业': the class named right before 毕业, without 从 (not '大学毕业', '师范毕业')
 _CLASS_BEFORE = re.compile(r"^(?:本期|这期|这一期|我们)?[\u4e00-\u9fffa-z0-9]{0,6}?(?:训练营|营|班)(?=[\u4e00-\u9fff]{0,4}毕业)")
+# '七天打卡全勤毕业', '21天学习圆满毕业': the days of the course counted before 毕业
+_DAYS_BEFORE = re.compile(r"^[0-9一二三四五六七八九十两]{1,3}天(?:的)?(?:打卡|学习|课程|课)?")
 _FROM_CLASS = re.compile(r"从[\u4e00-\u9fffa-z0-9]{1,8}?(?:班|营|课堂|课程|课)")
 
 
@@ -528,6 +530,8 @@ class Intents:
             text = _FROM_CLASS.sub("", text, count=1)
         if "营" in text or "班" in text:
             text = _CLASS_BEFORE.sub("", text, count=1)
+        if "天" in text:
+            text = _DAYS_BEFORE.sub("", text, count=1)
         return text.endswith("毕业") and self.graduation_leads.removed(text[:-2]) == ""
 
     def _self_wish(self, texts: list[Clause]) -> bool:

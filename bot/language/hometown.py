@@ -68,6 +68,7 @@ class HometownReader:
         self.people = cues.words("hometown", "people")
         self.epithets = cues.words("hometown", "epithets")
         self.names = cues.words("hometown", "names")
+        self.titles = tuple(cues.words("hometown", "titles"))  # '哥是…', '本宫乃…': the sender, by a title
         self.greetings = cues.words("hometown", "greetings")
         self.works = cues.words("hometown", "works")
         self.trades = tuple(cues.words("hometown", "trades"))
@@ -267,6 +268,8 @@ class HometownReader:
         if self.greetings.within(clause.text[:m.start]):  # '老师您好我是…' (read unblanked: '老师好' is harmless)
             before = before[m.start - len(_strip(clause.text[:m.start], self.greetings)):]
         unnamed = self._unnamed(before)  # '大家可以叫我阿梅我是…': 大家 is who they speak to
+        if unnamed.startswith(self.titles):  # '哥是辽宁大连滴': a title the sender gives themselves, said first
+            unnamed = unnamed[len(next(t for t in self.titles if unnamed.startswith(t))):]
         if self.others.within(unnamed):
             return 0
         if unnamed.endswith("的") and unnamed.startswith(text[m.start:m.end]) and len(unnamed) <= m.end - m.start + 5:

@@ -28,6 +28,12 @@ _DONE_THEN = re.compile(r"[了啦咯](?=[\u4e00-\u9fff]{4})(?![吗么没嘛呢�
 # '最后还是弄好了', '我也搞定了': what may lead a deed said alone
 _DEED_LEADS = re.compile(r"^(?:我|也|都|最后|还是|终于|总算|已经|刚刚|刚|今天|今日)+")
 _TOPIC = ("嘛", "呢", "么", "啊", "呀")  # '实操嘛，…': the topic marked before what is said of it
+# '毕业了就没人管我们了吧', '毕业以后群还在吗', '毕业了我们就散了': what follows graduating (a when-clause), not a graduation
+_ONCE_GRADUATED = re.compile(r"毕业了?(?:以后|之后|后|完)|毕业了?[\u4e00-\u9fff]{0,4}?就(?!是我)|一毕业")
+# '本期训练营毕业🎓', '小白班顺利毕业': the class named right before 毕业, without 从 (not '大学毕业', '师范毕业')
+_CLASS_BEFORE = re.compile(r"^(?:本期|这期|这一期|我们)?[\u4e00-\u9fffa-z0-9]{0,6}?(?:训练营|营|班)(?=[\u4e00-\u9fff]{0,4}毕业)")
+# '七天打卡全勤毕业', '21天学习圆满毕业': the days of the course counted before 毕业
+_DAYS_BEFORE = re.compile(r"^[0-9一二三四五六七八九十两]{1,3}天(?:的)?(?:打卡|学习|课程|课)?")
 _FROM_CLASS = re.compile(r"从[\u4e00-\u9fffa-z0-9]{1,8}?(?:班|营|课堂|课程|课)")
 
 
@@ -76,6 +82,7 @@ class Intents:
         self.others_shots = tuple(cues.words("practice", "others_shots"))
         self.task_done = cues.words("practice", "task_done")
         self.task_before = cues.words("practice", "task_before")
+        self.as_told = cues.words("practice", "as_told")
         self.graduation_words = cues.words("graduation", "words")
         self.graduation_compounds = cues.words("graduation", "compounds")
         self.graduation_leads = cues.words("graduation", "leads")
@@ -281,7 +288,7 @@ class Intents:
         said = "".join(c.text for c in parts)  # no work named, shown or sent: most chat, read at once
         if PIC not in said and not self.subjects.within(said) and not self.sent_subjects.within(said) and not (
                 quoted and self.subjects.within(quoted)):
-            return self.tasks.within(said) and self._task_done(parts)  # '开了户，买了10块的货基'
+            return self.tasks.within(said) and self._task_done(parts) or self.as_told.within(said) and self._as_told(parts)
         if self.retracted(parts, resume=True, words=self.subjects):
             return False
         if any(c.asked for c in parts):
@@ -292,6 +299,8 @@ class Intents:
         pictures = any(PIC in c.text for c in parts) and any(c.text.strip(PIC) == "" for c in parts)
         if pictures and all(c.text.strip(PIC + DONE) == "" for c in parts):
             return True  # '[图片]', '[图片][图片] ✅': the work shown, nothing said
+        if PIC in said and self._pictured(parts):
+            return True  # '已买入，截图如下[图片]', '买好了[图片]': a deed said, the picture shows it
         parts = _crossed(parts) if len(parts) < 2 else self.own(_crossed(parts))
         if len(parts) > 1 and any(c.text.endswith(_TOPIC) for c in parts[:-1]):
             parts = [self._topic(c) if i + 1 < len(parts) else c for i, c in enumerate(parts)]
@@ -327,6 +336,8 @@ class Intents:
                 at = self.done.spans(later.text)[:1]  # '今晚熬夜也得做完': what comes before the done word counts
                 if later.text == DONE or (leads and self.scope.affirms(later, *(at[0] if at else (0, 0)))):
                     return True
+        if self.as_told.within(said) and self._as_told(parts):
+            return True  # '按老师说的买了一份指数基金'
         return self.tasks.within(said) and self._task_done(parts)  # '实操的视频看了，定投也设好了'
 
     def _task_done(self, parts: list[Clause]) -> bool:
@@ -353,6 +364,36 @@ class Intents:
             if any(not self.tasks.within(other.text) and self._bare_deed(other) for other in near):
                 return True
         return False
+
+    def _as_told(self, parts: list[Clause]) -> bool:
+        """'按老师说的买了一份指数基金', '照着步骤，开通了': a deed done the way the course said (what was bought that way is
+        the task) - not '按老师说的我明天去买', '按老师说的买了吗'."""
+        for i, clause in enumerate(self.own(parts)[:HITS]):
+            for _, e in self.as_told.spans(clause.text)[:1]:
+                said = clause if clause.text[e:].strip("的，, ") else (parts[i + 1] if i + 1 < len(parts) else None)
+                if said is None or said.asked:
+                    continue
+                at = e if said is clause else 0
+                deeds = [(s, d) for s, d in (*self.task_done.spans(said.text[at:at + 12]), *self.acts.spans(said.text[at:at + 12]))]
+                if any(self.scope.affirms(said, at + s, at + d) for s, d in deeds[:HITS]):
+                    return True
+        return False
+
+    def _pictured(self, parts: list[Clause]) -> bool:
+        """'已买入，截图如下[图片]', '买好了[图片]', '截图[图片]': a picture sent with only a deed said beside it, or the
+        picture only named - not '签到了[图片]', '[图片] 这是我在西湖拍的', '买了吗[图片]'."""
+        said = [Clause(c.text.replace(PIC, "").strip(), c.asked, c.spaced) for c in parts]
+        said = [c for c in said if c.text]
+        if not said or len(said) > 3 or any(c.asked for c in said):
+            return False
+        for c in said:
+            text = c.text.removeprefix("已经").removeprefix("已")
+            shown = strip_particles(text, tuple(self.shown_tails))
+            done = self.done.spans(text)[:1]
+            if shown in self.shown or done and done[0] == (0, len(text)) or self._bare_deed(Clause(text)):
+                continue
+            return False
+        return True
 
     def _deed(self, clause: Clause) -> bool:
         """A deed done right by the task it names ('定投设好了', '把定投计划设好了', '买了十元货币基金'), not one further on
@@ -470,6 +511,7 @@ class Intents:
         if not any("毕业" in c.text or self.graduation_words.within(c.text) or self.graduation_wishes.within(c.text)
                    for c in texts) or self.retracted(parts, resume=True):
             return False
+        texts = [Clause("", c.asked) if _ONCE_GRADUATED.search(c.text) else c for c in texts]
         for i, c in enumerate(texts):  # '我家孩子今年小升初，也算毕业了': a clause without 我 speaks of the one before
             if i and "我" not in c.text and self.graduation_others.within(self.scope.clean(texts[i - 1].text)):
                 texts[i] = Clause("", c.asked)
@@ -486,6 +528,10 @@ class Intents:
             text = text[:-1]  # '我们家我第一个毕业的': the first to graduate
         if "从" in text:
             text = _FROM_CLASS.sub("", text, count=1)
+        if "营" in text or "班" in text:
+            text = _CLASS_BEFORE.sub("", text, count=1)
+        if "天" in text:
+            text = _DAYS_BEFORE.sub("", text, count=1)
         return text.endswith("毕业") and self.graduation_leads.removed(text[:-2]) == ""
 
     def _self_wish(self, texts: list[Clause]) -> bool:

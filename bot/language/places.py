@@ -102,6 +102,8 @@ class Gazetteer:
                 options[0] = [p for p, _ in self.index[first]]
         # the run names one place from the outside in: keep the readings whose provinces agree
         provinces = set.intersection(*({p.province for p in opts} for opts in options))
+        if not provinces and first in self.not_places:
+            return self._resolve(run[1:])  # '海滨城市大连': a common word (滨城) before the place, no part of it
         while not provinces:  # '湖南凤凰古城': the longest start of the run that agrees
             run, options = run[:-1], options[:-1]
             provinces = set.intersection(*({p.province for p in opts} for opts in options))

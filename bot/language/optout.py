@@ -98,6 +98,10 @@ class OptOut:
                                       *self.optout_send, *self.optout_marketing, *self.optout_between, *self.optout_addressee,
                                       *self.optout_polite, *self.optout_wants, *self.conditional, *self.optout_alone_polite,
                                       *cues.words("optout", "how_fillers")])
+        self.optout_how_halt = cues.words("optout", "how_halt")
+        self.optout_halt_only = Words([*self.optout_how_only, *self.optout_how_halt, *self.optout_ba_named])
+        self.optout_threats = cues.words("optout", "threats")
+        self.optout_instead = cues.words("optout", "instead")
 
     def optout(self, parts: list[Clause], private: bool = True) -> bool:
         """'退订' / 'TD' / '请帮我退订，谢谢' / '不要再给我发优惠信息了'; not '退订了还能上课吗？'."""
@@ -107,7 +111,11 @@ class OptOut:
             return False  # '不想收推送 但是还想继续上课 可以吗': asks whether it can be had
         if any(self.optout_kept.within(c.text) for c in parts):
             return False  # '退订那个短信我回过了，微信这边留着吧': this channel kept
-        if private and any(self._how_to_stop(parts, i) or self._asked_halt(c.text) for i, c in enumerate(parts)):
+        if any(self.optout_instead.within(c.text) for c in parts[1:]) and not any(
+                self.optout_words.within(c.text) for c in parts):
+            return False  # '别给我打电话了，有事微信说': one channel stopped, another offered instead
+        if private and any(self._how_to_stop(parts, i) or self._asked_halt(c.text) or self._how_halt(parts, i)
+                           for i, c in enumerate(parts)):
             return True  # '怎么退订', '这个号的消息能关掉吗': the wish to stop, said as a question
         if private and self._to_us(parts):
             return True
@@ -137,6 +145,8 @@ class OptOut:
                 threat = kept and said.startswith("再", kept[0][0])  # '如果再发我就投诉': its 如果 is the threat's
                 if polite or threat or (kept and self.scope.affirms(Clause(said), *kept[0])):
                     return True
+            if private and self._threat(text):
+                return True  # '再给我发这些我就报警了'
             if not asks and (self._stop_sending(text, parts[i + 1:], private) or self._halted(text) or self._unwanted(text)):
                 return True
         return False
@@ -161,7 +171,8 @@ class OptOut:
     def said_as_question(self, parts: list[Clause], i: int) -> bool:
         """In an opt-out, is clause i the opt-out itself said as a question - how to stop ('怎么退订', '我想退订，但是不知道
         怎么操作') or a request asked ('能帮我退订吗', '这个号的消息能关掉吗')? The relay then has nothing to forward."""
-        if self._how_to_stop(parts, i) or self._asked_halt(parts[i].text) or self.optout([parts[i]]):
+        if self._how_to_stop(parts, i) or self._asked_halt(parts[i].text) or self._how_halt(parts, i) or \
+                self.optout([parts[i]]):
             return True
         # '退订？怎么退？': the opt-out named, asked, then how to do it
         return i + 1 < len(parts) and self.optout_how_only.removed(parts[i].text).replace(" ", "") == "" and \
@@ -191,6 +202,29 @@ class OptOut:
             return self.optout_words.within(wish) or self._stop_sending(wish, []) or self._halted(wish) or (
                 self.optout_cant_stop.within(wish) and self.optout_marketing.within(wish))
         return False
+
+    def _how_halt(self, parts: list[Clause], i: int) -> bool:
+        """'消息太多了，怎么关掉？', '这些消息怎么屏蔽掉', '推送太频繁了，在哪里关？': how to turn off what is sent, named in
+        the clause or the one before, and nothing else asked - not '定投扣款太频繁了，怎么关掉？' (nothing sent named),
+        '我朋友的推送怎么关' (another's)."""
+        text = parts[i].text
+        if not self.optout_how.within(text) or not self.optout_how_halt.within(text) or self._aside(text):
+            return False
+        if self.optout_halt_only.removed(text).replace(" ", "") != "":
+            return False
+        if self.optout_ba_named.within(text):
+            return True
+        before = parts[i - 1].text if i else ""
+        return self.optout_ba_named.within(before) and not self._aside(before) and not self.scope.asks(parts[i - 1]) \
+            and not self.optout_back.within(before)
+
+    def _threat(self, text: str) -> bool:
+        """'再给我发这些我就报警了', '再推销我就投诉你们': sending again, then 就 and what the sender will do."""
+        again = text.find("再")
+        if again < 0 or not self.optout_send.within(text[again:again + 8]):
+            return False
+        then = text.find("就", again)
+        return then > 0 and self.optout_threats.within(text[then:then + 6]) and not self.conditional.within(text[:again])
 
     def _aside(self, text: str) -> bool:
         """Not the sender's own wish to stop: another's, muting on their phone, kept, or almost ('如果不想收推送要怎么弄'

@@ -125,6 +125,7 @@ class Scope:
             f"(?:{_alternation(self.regret_verbs)})"  # '为什么我没早点遇到这个课呢'
             f"|(?:怎么|咋|为什么|为啥)(?:就|之前|以前|当初)?没想到"
             f"|谁[还又都]?(?:能|会)[\u4e00-\u9fff]{{1,4}}?得(?:会|了|起|懂|住|完|过)[啊呀呢吧]?$"  # '谁能学得会啊': no one
+            f"|(?:怎么|咋|哪)(?!才)[\u4e00-\u9fff]{{1,3}}?得(?:完|过来)[啊呀呢吧]?$"  # '消息这么多怎么看得完啊': no one could
             f"|不是[^?]{{1,12}}?了嘛$"  # '我今天不是把记账表做完了嘛': a reminder, said
             f"|^(?:{_alternation(self.interjections)})*(?:{_alternation(self.surprise)})"
             f"(?:(?!{_alternation(self.judged)})[\u4e00-\u9fff]){{1,3}}的?[吗么啊]$")
@@ -132,7 +133,9 @@ class Scope:
     @cached_property
     def _any(self) -> re.Pattern:
         """A question word, then within a few characters 都行 / 都可以 ('几点上课都行'): 'any', not a question."""
-        return re.compile(f"(?:{_alternation(self.question_words)})[^?]{{0,6}}?(?:{_alternation(self.any_)})")
+        # also A-not-A ('推送关不关都行', '发不发都无所谓'): indifference said, nothing asked
+        return re.compile(f"(?:{_alternation(self.question_words)}|(?P<ab>[\u4e00-\u9fff])[不没](?P=ab))[^?]{{0,6}}?"
+                          f"(?:{_alternation(self.any_)})")
 
     @cached_property
     def _how_of(self) -> re.Pattern:

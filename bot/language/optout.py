@@ -102,6 +102,7 @@ class OptOut:
         self.optout_halt_only = Words([*self.optout_how_only, *self.optout_how_halt, *self.optout_ba_named])
         self.optout_threats = cues.words("optout", "threats")
         self.optout_instead = cues.words("optout", "instead")
+        self.optout_phone = cues.words("optout", "phone")
 
     def optout(self, parts: list[Clause], private: bool = True) -> bool:
         """'退订' / 'TD' / '请帮我退订，谢谢' / '不要再给我发优惠信息了'; not '退订了还能上课吗？'."""
@@ -208,7 +209,8 @@ class OptOut:
         the clause or the one before, and nothing else asked - not '定投扣款太频繁了，怎么关掉？' (nothing sent named),
         '我朋友的推送怎么关' (another's)."""
         text = parts[i].text
-        if not self.optout_how.within(text) or not self.optout_how_halt.within(text) or self._aside(text):
+        if not self.optout_how.within(text) or not self.optout_how_halt.within(text) or self._aside(text) or \
+                any(self.optout_phone.within(c.text) for c in parts[max(0, i - 1):i + 1]):
             return False
         if self.optout_halt_only.removed(text).replace(" ", "") != "":
             return False
@@ -323,7 +325,11 @@ class OptOut:
             return False
         if any(self.scope.asks(c) or self.optout_others.within(c.text) for c in parts):
             return False
-        return any(self.optout_refuse.within(c.text) for c in parts)
+        return any(self.optout_refuse.within(self._indifferent(c.text)) for c in parts)
+
+    def _indifferent(self, text: str) -> str:
+        """The text without what is said not to matter ('推送看不看都一样' -> '推送_'): indifference refuses nothing."""
+        return self.scope._any.sub("_", text) if self.scope.any_.within(text) else text
 
     def _stop_sending(self, text: str, later: list[Clause], private: bool = True) -> bool:
         """'不要再给我发优惠信息了', '别再推送了', '别发了', '不用再发了' - not '不用发我资料了', '不用发了', '别急着发',

@@ -209,7 +209,8 @@ class OptOut:
         the clause or the one before, and nothing else asked - not '定投扣款太频繁了，怎么关掉？' (nothing sent named),
         '我朋友的推送怎么关' (another's)."""
         text = parts[i].text
-        if not self.optout_how.within(text) or not self.optout_how_halt.within(text) or self._aside(text) or \
+        if not (self.optout_how.within(text) or self.optout_request_leads.within(text)) or \
+                not self.optout_how_halt.within(text) or self._aside(text) or \
                 any(self.optout_phone.within(c.text) for c in parts[max(0, i - 1):i + 1]):
             return False
         if self.optout_halt_only.removed(text).replace(" ", "") != "":
@@ -217,7 +218,8 @@ class OptOut:
         if self.optout_ba_named.within(text):
             return True
         before = parts[i - 1].text if i else ""
-        return self.optout_ba_named.within(before) and not self._aside(before) and not self.scope.asks(parts[i - 1]) \
+        named = self.optout_ba_named.within(before) or self.optout_send.within(before)  # '每天都推，能关吗'
+        return named and not self._aside(before) and not self.scope.asks(parts[i - 1]) \
             and not self.optout_back.within(before)
 
     def _threat(self, text: str) -> bool:
@@ -260,7 +262,7 @@ class OptOut:
         if not self.optout_ba_named.within(named) or _OWN_POST.search(named) or self._aside(named) or \
                 self.conditional.within(named):
             return False
-        return "我" not in self.optout_polite.removed(named).replace("我的", "") and "已经" not in named
+        return "我" not in self.optout_polite.removed(named).replace("我的", "").replace("我这", "") and "已经" not in named
 
     def _keeping(self, parts: list[Clause]) -> bool:
         """'不想收推送 但是还想继续上课 可以吗': the course kept besides, and the message asks whether that can be."""

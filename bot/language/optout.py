@@ -331,7 +331,7 @@ class OptOut:
 
     def _indifferent(self, text: str) -> str:
         """The text without what is said not to matter ('推送看不看都一样' -> '推送_'): indifference refuses nothing."""
-        return self.scope._any.sub("_", text) if self.scope.any_.within(text) else text
+        return self.scope.indifferent(text)
 
     def _stop_sending(self, text: str, later: list[Clause], private: bool = True) -> bool:
         """'不要再给我发优惠信息了', '别再推送了', '别发了', '不用再发了' - not '不用发我资料了', '不用发了', '别急着发',

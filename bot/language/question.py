@@ -335,8 +335,7 @@ class Question:
         """'红包领不了', '余额宝的钱转不出来': something the member cannot do (a problem told)."""
         if self.unneeded.within(text):
             text = self.unneeded.removed(text)  # '这个红包我用不着，谢谢': no use for it, no problem
-        if self.scope.any_.within(text):
-            text = self.scope._any.sub("_", text)  # '提醒开不开都可以': indifference, no problem ('打不开' is one)
+        text = self.scope.indifferent(text)  # '提醒开不开都可以': indifference, no problem ('打不开' is one)
         return self.trouble.within(text) or _CANT.search(text) is not None or _SHOWN.search(text) is not None or \
             _FAILS.search(text) is not None
 

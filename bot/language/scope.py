@@ -134,8 +134,14 @@ class Scope:
     def _any(self) -> re.Pattern:
         """A question word, then within a few characters 都行 / 都可以 ('几点上课都行'): 'any', not a question."""
         # also A-not-A ('推送关不关都行', '发不发都无所谓'): indifference said, nothing asked
+        # and 'whatever' said first ('随便你们发不发', '爱推不推')
         return re.compile(f"(?:{_alternation(self.question_words)}|(?P<ab>[\u4e00-\u9fff])[不没](?P=ab))[^?]{{0,6}}?"
-                          f"(?:{_alternation(self.any_)})")
+                          f"(?:{_alternation(self.any_)})|(?:随便|随你们?|无所谓)[^?]{{0,4}}?(?P<ab2>[\u4e00-\u9fff])[不没](?P=ab2)"
+                          f"|爱(?P<ab3>[\u4e00-\u9fff])不(?P=ab3)")
+
+    def indifferent(self, text: str) -> str:
+        """The text without what is said not to matter ('几点都行', '推送关不关都行', '爱推不推' -> '_')."""
+        return self._any.sub("_", text) if self.any_.within(text) or "爱" in text else text
 
     @cached_property
     def _how_of(self) -> re.Pattern:
@@ -247,8 +253,7 @@ class Scope:
             text = self._not_questions.sub("_", text)
         if "的" in text:
             text = _AND_SUCH.sub("_", text)
-        if self.any_.within(text):
-            text = self._any.sub("_", text)
+        text = self.indifferent(text)
         if "的" in text and ("怎" in text or "如何" in text) and self.how_nouns.within(text):
             text = self._how_of.sub("_", text)
         if self.knows.within(text):
@@ -291,6 +296,9 @@ class Scope:
         other = text[found[0][1]:]
         if other.endswith(("呀", "啊")) and not other.startswith(("你", "您", "我", "他", "她", "这", "那")):
             other = other[:-1]  # '发群里还是私发你呀' (not '还是你讲得好呀')
+        if found[0][0] >= 2 and 2 <= len(other) <= 8 and text.startswith(other[0]) and other[0] not in "你您我他她这那就也都还" \
+                and not other.endswith(("的", "了", "吧", "啊", "呀", "啦", "哈")):
+            return True  # '先还信用卡还是先定投', '买黄金还是买基金': two alternatives said alike
         return 1 <= len(other) <= 6 and found[0][0] >= 2 and not other.startswith(self.still) and not other.endswith(
             ("的", "了", "吧", "啊", "呀", "啦", "哈"))
 

@@ -167,7 +167,19 @@ class OptOut:
                 continue
             if strip_particles(rest[len(named):], self.optout_after) == "" and self.scope.affirms(Clause(rest), 0, 0):
                 return True
-        return False
+        return self._unwanted_first(text)
+
+    def _unwanted_first(self, text: str) -> bool:
+        """'消息我不想收了', '推送我真的不需要了': what is sent named first, then no longer wanted, and nothing after."""
+        found = self.optout_unwanted.spans(text)[:1]
+        if not found or strip_particles(text[found[0][1]:], self.optout_after) != "":
+            return False
+        before = text[:found[0][0]]
+        for w in ("我", "真的", "实在", "是", "都", "也", "就", "再也", "已经", "现在", "以后"):
+            before = before.replace(w, "")
+        named = _strip_all(before, self.optout_unwanted_of)
+        return len(named) >= 2 and named in self.optout_marketing and named not in (
+            "这些", "这类", "这种", "那些", "那类", "那种", "此类", "任何", "东西", "打扰", "课程", "产品", "商品", "券")
 
     def said_as_question(self, parts: list[Clause], i: int) -> bool:
         """In an opt-out, is clause i the opt-out itself said as a question - how to stop ('怎么退订', '我想退订，但是不知道

@@ -44,6 +44,22 @@ def test_asking_how_to_stop_is_the_wish_to_stop_and_opts_out_without_a_relay(cha
     assert chat.store.funnel.opted_out("alice")
 
 
+@pytest.mark.parametrize("text", ["以后这种广告别往我这发了", "消息太多了，怎么关掉？", "每天都推，能关吗", "再给我发这些我就报警了",
+                                  "消息我不想收了，课我自己会看"])
+def test_stop_said_another_way_or_how_to_turn_it_off_asked_opts_out_without_a_relay(chat, text):
+    dm(chat, "alice", text)
+    assert chat.said() == [CONFIRM]
+    assert chat.store.funnel.opted_out("alice")
+
+
+@pytest.mark.parametrize("text", ["暂时不用推荐产品给我，我先把课听完", "你们那个推送关不关都行，我反正不怎么看", "爱推不推，反正我不看",
+                                  "别给我打电话了，有事微信说", "手机通知太多，怎么关"])
+def test_a_deferral_indifference_another_channel_or_the_phone_is_no_opt_out(chat, text):
+    dm(chat, "alice", text)
+    assert not chat.store.funnel.opted_out("alice")
+    assert CONFIRM not in chat.said()
+
+
 def test_opting_out_twice_is_confirmed_once_and_recorded_once(chat):
     dm(chat, "alice", "退订")
     assert chat.said() == [CONFIRM]

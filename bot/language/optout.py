@@ -98,6 +98,11 @@ class OptOut:
                                       *self.optout_send, *self.optout_marketing, *self.optout_between, *self.optout_addressee,
                                       *self.optout_polite, *self.optout_wants, *self.conditional, *self.optout_alone_polite,
                                       *cues.words("optout", "how_fillers")])
+        self.optout_how_halt = cues.words("optout", "how_halt")
+        self.optout_halt_only = Words([*self.optout_how_only, *self.optout_how_halt, *self.optout_ba_named])
+        self.optout_threats = cues.words("optout", "threats")
+        self.optout_instead = cues.words("optout", "instead")
+        self.optout_phone = cues.words("optout", "phone")
 
     def optout(self, parts: list[Clause], private: bool = True) -> bool:
         """'退订' / 'TD' / '请帮我退订，谢谢' / '不要再给我发优惠信息了'; not '退订了还能上课吗？'."""
@@ -107,7 +112,11 @@ class OptOut:
             return False  # '不想收推送 但是还想继续上课 可以吗': asks whether it can be had
         if any(self.optout_kept.within(c.text) for c in parts):
             return False  # '退订那个短信我回过了，微信这边留着吧': this channel kept
-        if private and any(self._how_to_stop(parts, i) or self._asked_halt(c.text) for i, c in enumerate(parts)):
+        if any(self.optout_instead.within(c.text) for c in parts[1:]) and not any(
+                self.optout_words.within(c.text) for c in parts):
+            return False  # '别给我打电话了，有事微信说': one channel stopped, another offered instead
+        if private and any(self._how_to_stop(parts, i) or self._asked_halt(c.text) or self._how_halt(parts, i)
+                           for i, c in enumerate(parts)):
             return True  # '怎么退订', '这个号的消息能关掉吗': the wish to stop, said as a question
         if private and self._to_us(parts):
             return True
@@ -137,6 +146,8 @@ class OptOut:
                 threat = kept and said.startswith("再", kept[0][0])  # '如果再发我就投诉': its 如果 is the threat's
                 if polite or threat or (kept and self.scope.affirms(Clause(said), *kept[0])):
                     return True
+            if private and self._threat(text):
+                return True  # '再给我发这些我就报警了'
             if not asks and (self._stop_sending(text, parts[i + 1:], private) or self._halted(text) or self._unwanted(text)):
                 return True
         return False
@@ -156,12 +167,25 @@ class OptOut:
                 continue
             if strip_particles(rest[len(named):], self.optout_after) == "" and self.scope.affirms(Clause(rest), 0, 0):
                 return True
-        return False
+        return self._unwanted_first(text)
+
+    def _unwanted_first(self, text: str) -> bool:
+        """'消息我不想收了', '推送我真的不需要了': what is sent named first, then no longer wanted, and nothing after."""
+        found = self.optout_unwanted.spans(text)[:1]
+        if not found or strip_particles(text[found[0][1]:], self.optout_after) != "":
+            return False
+        before = text[:found[0][0]]
+        for w in ("我", "真的", "实在", "是", "都", "也", "就", "再也", "已经", "现在", "以后"):
+            before = before.replace(w, "")
+        named = _strip_all(before, self.optout_unwanted_of)
+        return len(named) >= 2 and named in self.optout_marketing and named not in (
+            "这些", "这类", "这种", "那些", "那类", "那种", "此类", "任何", "东西", "打扰", "课程", "产品", "商品", "券")
 
     def said_as_question(self, parts: list[Clause], i: int) -> bool:
         """In an opt-out, is clause i the opt-out itself said as a question - how to stop ('怎么退订', '我想退订，但是不知道
         怎么操作') or a request asked ('能帮我退订吗', '这个号的消息能关掉吗')? The relay then has nothing to forward."""
-        if self._how_to_stop(parts, i) or self._asked_halt(parts[i].text) or self.optout([parts[i]]):
+        if self._how_to_stop(parts, i) or self._asked_halt(parts[i].text) or self._how_halt(parts, i) or \
+                self.optout([parts[i]]):
             return True
         # '退订？怎么退？': the opt-out named, asked, then how to do it
         return i + 1 < len(parts) and self.optout_how_only.removed(parts[i].text).replace(" ", "") == "" and \
@@ -191,6 +215,32 @@ class OptOut:
             return self.optout_words.within(wish) or self._stop_sending(wish, []) or self._halted(wish) or (
                 self.optout_cant_stop.within(wish) and self.optout_marketing.within(wish))
         return False
+
+    def _how_halt(self, parts: list[Clause], i: int) -> bool:
+        """'消息太多了，怎么关掉？', '这些消息怎么屏蔽掉', '推送太频繁了，在哪里关？': how to turn off what is sent, named in
+        the clause or the one before, and nothing else asked - not '定投扣款太频繁了，怎么关掉？' (nothing sent named),
+        '我朋友的推送怎么关' (another's)."""
+        text = parts[i].text
+        if not (self.optout_how.within(text) or self.optout_request_leads.within(text)) or \
+                not self.optout_how_halt.within(text) or self._aside(text) or \
+                any(self.optout_phone.within(c.text) for c in parts[max(0, i - 1):i + 1]):
+            return False
+        if self.optout_halt_only.removed(text).replace(" ", "") != "":
+            return False
+        if self.optout_ba_named.within(text):
+            return True
+        before = parts[i - 1].text if i else ""
+        named = self.optout_ba_named.within(before) or self.optout_send.within(before)  # '每天都推，能关吗'
+        return named and not self._aside(before) and not self.scope.asks(parts[i - 1]) \
+            and not self.optout_back.within(before)
+
+    def _threat(self, text: str) -> bool:
+        """'再给我发这些我就报警了', '再推销我就投诉你们': sending again, then 就 and what the sender will do."""
+        again = text.find("再")
+        if again < 0 or not self.optout_send.within(text[again:again + 8]):
+            return False
+        then = text.find("就", again)
+        return then > 0 and self.optout_threats.within(text[then:then + 6]) and not self.conditional.within(text[:again])
 
     def _aside(self, text: str) -> bool:
         """Not the sender's own wish to stop: another's, muting on their phone, kept, or almost ('如果不想收推送要怎么弄'
@@ -224,7 +274,7 @@ class OptOut:
         if not self.optout_ba_named.within(named) or _OWN_POST.search(named) or self._aside(named) or \
                 self.conditional.within(named):
             return False
-        return "我" not in self.optout_polite.removed(named).replace("我的", "") and "已经" not in named
+        return "我" not in self.optout_polite.removed(named).replace("我的", "").replace("我这", "") and "已经" not in named
 
     def _keeping(self, parts: list[Clause]) -> bool:
         """'不想收推送 但是还想继续上课 可以吗': the course kept besides, and the message asks whether that can be."""
@@ -289,7 +339,11 @@ class OptOut:
             return False
         if any(self.scope.asks(c) or self.optout_others.within(c.text) for c in parts):
             return False
-        return any(self.optout_refuse.within(c.text) for c in parts)
+        return any(self.optout_refuse.within(self._indifferent(c.text)) for c in parts)
+
+    def _indifferent(self, text: str) -> str:
+        """The text without what is said not to matter ('推送看不看都一样' -> '推送_'): indifference refuses nothing."""
+        return self.scope.indifferent(text)
 
     def _stop_sending(self, text: str, later: list[Clause], private: bool = True) -> bool:
         """'不要再给我发优惠信息了', '别再推送了', '别发了', '不用再发了' - not '不用发我资料了', '不用发了', '别急着发',

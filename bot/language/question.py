@@ -129,6 +129,8 @@ class Question:
         self.remarkers = cues.words("question", "remarkers")
         self.confirm = cues.words("question", "confirm")
         self.reactions = cues.words("question", "reactions")
+        self.group_places = cues.words("question", "group_places")
+        self.demands = cues.words("question", "demands")
         # '为啥我总是管不住手', '为啥我一学就困': a why about one's own habit
         self._habit = re.compile(f"(?:为什么|为啥|怎么|咋)我(?:{'|'.join(map(re.escape, cues.words('question', 'habits')))}"
                                  f"|一[\u4e00-\u9fff]{{1,3}}就|(?:这么|那么)[\u4e00-\u9fff]{{1,2}}[啊呀呢]?$)")
@@ -178,6 +180,8 @@ class Question:
             if not self.scope.asks(c):
                 if not opting_out and self._requests(c):
                     return True  # '我想要第二课的笔记', '麻烦老师再讲一遍复利': asked for, without a question
+                if not opting_out and self.group_places.within(c.text) and self.demands.within(c.text):
+                    return True  # '能不能别在群里发广告': the group's order, asked of the advisor
                 continue
             told = told or self._told(parts)  # read once, at the first clause that asks: linear in the message
             if self.complaint_leads.within(c.text) and told.exasperated and (opting_out or self.market.within(c.text)):
@@ -335,6 +339,7 @@ class Question:
         """'红包领不了', '余额宝的钱转不出来': something the member cannot do (a problem told)."""
         if self.unneeded.within(text):
             text = self.unneeded.removed(text)  # '这个红包我用不着，谢谢': no use for it, no problem
+        text = self.scope.indifferent(text)  # '提醒开不开都可以': indifference, no problem ('打不开' is one)
         return self.trouble.within(text) or _CANT.search(text) is not None or _SHOWN.search(text) is not None or \
             _FAILS.search(text) is not None
 

@@ -125,6 +125,7 @@ class Scope:
             f"(?:{_alternation(self.regret_verbs)})"  # '为什么我没早点遇到这个课呢'
             f"|(?:怎么|咋|为什么|为啥)(?:就|之前|以前|当初)?没想到"
             f"|谁[还又都]?(?:能|会)[\u4e00-\u9fff]{{1,4}}?得(?:会|了|起|懂|住|完|过)[啊呀呢吧]?$"  # '谁能学得会啊': no one
+            f"|(?:怎么|咋|哪)(?!才)[\u4e00-\u9fff]{{1,3}}?得(?:完|过来)[啊呀呢吧]?$"  # '消息这么多怎么看得完啊': no one could
             f"|不是[^?]{{1,12}}?了嘛$"  # '我今天不是把记账表做完了嘛': a reminder, said
             f"|^(?:{_alternation(self.interjections)})*(?:{_alternation(self.surprise)})"
             f"(?:(?!{_alternation(self.judged)})[\u4e00-\u9fff]){{1,3}}的?[吗么啊]$")
@@ -132,7 +133,15 @@ class Scope:
     @cached_property
     def _any(self) -> re.Pattern:
         """A question word, then within a few characters 都行 / 都可以 ('几点上课都行'): 'any', not a question."""
-        return re.compile(f"(?:{_alternation(self.question_words)})[^?]{{0,6}}?(?:{_alternation(self.any_)})")
+        # also A-not-A ('推送关不关都行', '发不发都无所谓'): indifference said, nothing asked
+        # and 'whatever' said first ('随便你们发不发', '爱推不推')
+        return re.compile(f"(?:{_alternation(self.question_words)}|(?P<ab>[\u4e00-\u9fff])[不没](?P=ab))[^?]{{0,6}}?"
+                          f"(?:{_alternation(self.any_)})|(?:随便|随你们?|无所谓)[^?]{{0,4}}?(?P<ab2>[\u4e00-\u9fff])[不没](?P=ab2)"
+                          f"|爱(?P<ab3>[\u4e00-\u9fff])不(?P=ab3)")
+
+    def indifferent(self, text: str) -> str:
+        """The text without what is said not to matter ('几点都行', '推送关不关都行', '爱推不推' -> '_')."""
+        return self._any.sub("_", text) if self.any_.within(text) or "爱" in text else text
 
     @cached_property
     def _how_of(self) -> re.Pattern:
@@ -244,8 +253,7 @@ class Scope:
             text = self._not_questions.sub("_", text)
         if "的" in text:
             text = _AND_SUCH.sub("_", text)
-        if self.any_.within(text):
-            text = self._any.sub("_", text)
+        text = self.indifferent(text)
         if "的" in text and ("怎" in text or "如何" in text) and self.how_nouns.within(text):
             text = self._how_of.sub("_", text)
         if self.knows.within(text):
@@ -288,6 +296,9 @@ class Scope:
         other = text[found[0][1]:]
         if other.endswith(("呀", "啊")) and not other.startswith(("你", "您", "我", "他", "她", "这", "那")):
             other = other[:-1]  # '发群里还是私发你呀' (not '还是你讲得好呀')
+        if found[0][0] >= 2 and 2 <= len(other) <= 8 and text.startswith(other[0]) and other[0] not in "你您我他她这那就也都还" \
+                and not other.endswith(("的", "了", "吧", "啊", "呀", "啦", "哈")):
+            return True  # '先还信用卡还是先定投', '买黄金还是买基金': two alternatives said alike
         return 1 <= len(other) <= 6 and found[0][0] >= 2 and not other.startswith(self.still) and not other.endswith(
             ("的", "了", "吧", "啊", "呀", "啦", "哈"))
 

@@ -108,6 +108,22 @@ class Intents:
         self.mentions = cues.words("checkin", "mentions")
         self.own_heads = cues.words("practice", "own_heads")
         self.laughter = cues.words("question", "laughter")
+        days = "|".join(map(re.escape, cues.words("checkin", "made_up_days")))
+        # '补个昨天的卡', '补一下第三天的卡': a day's 卡 made up, the day between 补 and 卡 (read as 补卡)
+        self._made_up_day = re.compile(f"补(?:打|签)?(?:个|一下|下|一个|上)?(?:{days}|第?[0-9一二三四五六七八九十两]{{1,2}}[天号日]|day ?[0-9]{{1,2}}|d[0-9]{{1,2}})的?卡")
+        self.others_posts = cues.words("scope", "others_posts")
+        self.same_as = cues.words("scope", "same_as")
+        helpers = "|".join(map(re.escape, cues.words("scope", "helpers")))
+        # '在孙女帮助下', '老伴帮着', '女儿手把手教我' (not '老公帮我做了实操': the deed another's)
+        self._helped = re.compile(f"(?:在|有|靠|经|经过|让|请|叫|找|由)?(?:我|我家|俺|俺家|我的|咱家)?(?:{helpers})的?"
+                                  "(?:帮助|帮忙|协助|指导|手把手教我|手把手|教我|帮着|陪着)下?") if helpers else None
+        self.manner = cues.words("practice", "manner")
+        self.all_done = cues.words("practice", "all_done")
+        self.listed = frozenset(cues.words("practice", "listed"))
+        self.conditions = tuple(cues.words("practice", "conditions"))
+        self.conditions_after = tuple(cues.words("practice", "conditions_after"))
+        self.reporters = tuple(cues.words("practice", "reporters"))
+        self.truth_asks = cues.words("practice", "truth_asks")
         surnames = "".join(w for w in cues.words("scope", "surnames") if len(w) == 1) or "\x00"
         self._name = re.compile(f"^(?:(?:{'|'.join(map(re.escape, cues.words('scope', 'name_heads')))})[{re.escape(surnames)}]"
                                 f"|[{re.escape(surnames)}](?:{'|'.join(map(re.escape, cues.words('scope', 'name_tails')))}))"
@@ -209,6 +225,9 @@ class Intents:
                      for c in parts]
         parts = [c for c in parts if _BOTH_NOT.search(c.text) is None] if any("都" in c.text or "也" in c.text for c in parts) else parts
         own = parts if len(parts) < 2 else self.own(parts)
+        own = self._group_scope(own, said)
+        if "补" in said and any("补" in c.text and self._made_up_day.search(c.text) for c in own):
+            own = [Clause(self._made_up_day.sub("补卡", c.text), c.asked, c.spaced, c.cut) for c in own]  # '补个昨天的卡'
         if any(self.days.within(c.text) for c in own):  # '又是打卡的一天': the 的 names the day, not the thing
             own = [Clause(self.days.sub(c.text, "打卡_"), c.asked, c.spaced) if self.days.within(c.text) else c for c in own]
         if any(self.checkin_intend.within(c.text) for c in own):  # '今天也要打卡哦': what one means to do
@@ -302,6 +321,9 @@ class Intents:
         if PIC in said and self._pictured(parts):
             return True  # '已买入，截图如下[图片]', '买好了[图片]': a deed said, the picture shows it
         parts = _crossed(parts) if len(parts) < 2 else self.own(_crossed(parts))
+        parts = self._group_scope(parts, said)
+        if self.all_done.within(said) and self._all_done(parts):
+            return True  # '打卡 实操 毕业 一条龙': the course's words listed, all said done
         if len(parts) > 1 and any(c.text.endswith(_TOPIC) for c in parts[:-1]):
             parts = [self._topic(c) if i + 1 < len(parts) else c for i, c in enumerate(parts)]
         if any(self._sent(c) for c in parts):
@@ -319,12 +341,15 @@ class Intents:
             if self.scope.asks(clause) and self._own_answer(parts[i + 1:i + 3]):
                 return True  # '你作业交了吗？我的交了': asked another, then said of their own
             done = [(s, e) for s, e in self.done.spans(clause.text)[:HITS] if not _inside(compounds, s, e)
-                    and not clause.text.startswith(self.doers, e)]  # '实操做完的同学好厉害': others who did it
+                    and not clause.text.startswith(self.doers, e)  # '实操做完的同学好厉害': others who did it
+                    and not self._condition(clause.text, e)]  # '实操完成就可以领红包': a rule
             if done:
                 if any(self.scope.affirms(clause, s, e) for s, e in done):
                     return True
                 continue
             if self.scope.asks(clause) or not self.scope.affirms(clause, len(clause.text), len(clause.text)):
+                if not clause.asked and self._conceded(parts[i + 1:i + 2]):
+                    return True  # '实操太难了，但最后还是做完了': hard, then done after all
                 continue  # '实操还没做，今晚熬夜也得做完': the subject said not done
             if self._acts(clause, subjects[0], parts[i + 1:i + 4]):
                 return True  # '实操作业：开了个账户，买了100块货基': the subject heads what was done
@@ -339,6 +364,66 @@ class Intents:
         if self.as_told.within(said) and self._as_told(parts):
             return True  # '按老师说的买了一份指数基金'
         return self.tasks.within(said) and self._task_done(parts)  # '实操的视频看了，定投也设好了'
+
+    def _group_scope(self, parts: list[Clause], said: str) -> list[Clause]:
+        """The clauses of a group message that speak of the sender's own deed: without another member's post pointed at
+        ('楼上的打卡格式不对哦'; not '同楼上，打卡'), another's claim asked about ('助教说实操完成可以领红包，是真的吗'),
+        and with another's help blanked ('在孙女帮助下还是做完了': the deed is the sender's)."""
+        if self.others_posts.within(said):
+            parts = [Clause(self.same_as.sub(c.text, "_"), c.asked, c.spaced, c.cut) if self.same_as.within(c.text) else c
+                     for c in parts if self.same_as.within(c.text) or not self.others_posts.within(c.text)]
+        if "说" in said and self.truth_asks.within(said):
+            parts = [c for c in parts if not c.text.lstrip("我").startswith(self.reporters) and not self.truth_asks.within(c.text)]
+        if self._helped is not None and ("帮" in said or "教" in said or "指导" in said or "协助" in said):
+            parts = [Clause(self._helped.sub(lambda m: "_" * len(m.group()), c.text), c.asked, c.spaced, c.cut) for c in parts]
+        return parts
+
+    def _condition(self, text: str, end: int) -> bool:
+        """'实操完成就可以领红包', '作业做完的话记得发截图', '实操完成后截图发群里': done said as a condition or a rule (not
+        '实操完成后我就睡了')."""
+        return text.startswith(self.conditions, end) or (
+            text.startswith(self.conditions_after, end) and not text.endswith(("了", "啦", "咯", "喽", DONE)))
+
+    def _conceded(self, later: list[Clause]) -> bool:
+        """'实操太难了，但最后还是做完了', '作业好难 不过总算交了': after the work said hard (or not done at first), the next
+        clause says it done after all, in the past."""
+        if not later or later[0].asked:
+            return False
+        text = later[0].text
+        lead = next((w for w in self.scope.contrast if text.startswith(w)), None)
+        rest = text[len(lead):] if lead else ""
+        if not rest.endswith(("了", "啦", "咯", "喽", DONE)):
+            return False
+        tail = strip_particles(rest, PARTICLES + (DONE,))
+        done = [(s, e) for s, e in self.done.spans(tail)[:HITS] if e == len(tail)]
+        return bool(done) and self.scope.affirms(Clause(rest), *done[-1])
+
+    def _all_done(self, parts: list[Clause]) -> bool:
+        """'打卡 实操 毕业 一条龙', '打卡、作业 全搞定✅', '打卡实操一气呵成': the course's words listed (the work among them),
+        then all said done at once - not '打卡实操一条龙服务', '打卡 实操 一条龙？'."""
+        listed = ""
+        for c in parts[:HITS]:
+            found = self.all_done.spans(c.text)[:1]
+            if not found:
+                if c.text.strip(DONE) and c.text not in self.listed:
+                    listed = ""  # a clause of other words: the list starts again
+                    continue
+                listed += c.text
+                continue
+            s, e = found[0]
+            head, rest = c.text[:s], strip_particles(c.text[e:], PARTICLES + (DONE, "搞定", "完成", "拿下", "结束"))
+            head_words = self._listed_words(head)
+            if c.asked or rest or head_words is None or not self.subjects.within(listed + head):
+                return False
+            return self.scope.affirms(Clause(c.text[s:]), 0, e - s)
+        return False
+
+    def _listed_words(self, text: str) -> str | None:
+        """The text if it is only the course's words (joined or not), else None."""
+        rest = text
+        for w in sorted(self.listed, key=len, reverse=True):
+            rest = rest.replace(w, "")
+        return text if rest.strip("、,+和跟与 今天今日") == "" else None
 
     def _task_done(self, parts: list[Clause]) -> bool:
         """The course's task itself said done, the work unnamed: '开了户，买了10块的货基', '定投设好了', '开户成功！',
@@ -377,6 +462,12 @@ class Intents:
                 deeds = [(s, d) for s, d in (*self.task_done.spans(said.text[at:at + 12]), *self.acts.spans(said.text[at:at + 12]))]
                 if any(self.scope.affirms(said, at + s, at + d) for s, d in deeds[:HITS]):
                     return True
+                if said is clause and not deeds and not self.manner.removed(clause.text[e:]).strip("，, ") \
+                        and i + 1 < len(parts) and not parts[i + 1].asked:
+                    nxt = parts[i + 1]  # '跟着老师一步一步操作 终于买上了沪深300': the way said, the deed next
+                    deeds = [*self.task_done.spans(nxt.text[:12]), *self.acts.spans(nxt.text[:12])]
+                    if any(self.scope.affirms(nxt, s, d) for s, d in deeds[:HITS]):
+                        return True
         return False
 
     def _pictured(self, parts: list[Clause]) -> bool:

@@ -47,6 +47,9 @@ def _emoji_class() -> str:
 
 
 _EMOJI = re.compile(f"[{_emoji_class()}]+")
+# a lone 👌 (OK), with nothing but other emoji or emoticons around it, is an OK like a lone 👍: no 'done' mark
+# ('打卡👌', '实操👌' keep it)
+_OK_ALONE = re.compile(f"(?:\\s|👌[\ufe0f\U0001F3FB-\U0001F3FF]*|[{_emoji_class()}]|\\[[^\\[\\]\\s]{{1,5}}\\])+")
 _DONE = re.compile("[" + "".join(_DONE_EMOJI) + "][\ufe0f\U0001F3FB-\U0001F3FF]*")
 _NOT = re.compile("[" + "".join(_NOT_EMOJI) + "]\ufe0f?")
 # a picture as WeChat writes it in text ('[图片]', '[照片]', '[image]'), and the mark itself
@@ -105,6 +108,8 @@ def normalize(text: str, typos: dict[str, str] | None = None, limit: int = MAX_C
     if _traditional_pattern().search(text):
         text = _T2S.convert(text)
     if _PLAIN.fullmatch(text) is None:  # most messages are plain words: no emoji, kaomoji or brackets to clear
+        if "👌" in text and _OK_ALONE.fullmatch(text):
+            return ""
         text = _DONE.sub(f" {DONE} ", text).replace(CAP, f" {CAP} ")
         text = _NOT.sub(f" {NOT} ", _PICTURE.sub(f" {PIC} ", text))
         text = _EMOJI.sub(" ", text)

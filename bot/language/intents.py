@@ -118,6 +118,8 @@ class Intents:
         self._helped = re.compile(f"(?:在|有|靠|经|经过|让|请|叫|找|由)?(?:我|我家|俺|俺家|我的|咱家)?(?:{helpers})的?"
                                   "(?:帮助|帮忙|协助|指导|手把手教我|手把手|教我|帮着|陪着)下?") if helpers else None
         self.manner = cues.words("practice", "manner")
+        self.conceded_leads = cues.words("practice", "conceded_leads")
+        self.rejected = cues.words("practice", "rejected")
         self.all_done = cues.words("practice", "all_done")
         self.listed = frozenset(cues.words("practice", "listed"))
         self.conditions = tuple(cues.words("practice", "conditions"))
@@ -342,7 +344,10 @@ class Intents:
                 return True  # '你作业交了吗？我的交了': asked another, then said of their own
             done = [(s, e) for s, e in self.done.spans(clause.text)[:HITS] if not _inside(compounds, s, e)
                     and not clause.text.startswith(self.doers, e)  # '实操做完的同学好厉害': others who did it
-                    and not self._condition(clause.text, e)]  # '实操完成就可以领红包': a rule
+                    ]
+            if done and any(self._condition(clause.text, e) for _, e in done):  # '实操完成就可以领红包': a rule, and
+                cut = next(s for s, e in done if self._condition(clause.text, e))  # what it says to do then
+                done = [(s, e) for s, e in done if s < cut]
             if done:
                 if any(self.scope.affirms(clause, s, e) for s, e in done):
                     return True
@@ -361,6 +366,8 @@ class Intents:
                 at = self.done.spans(later.text)[:1]  # '今晚熬夜也得做完': what comes before the done word counts
                 if later.text == DONE or (leads and self.scope.affirms(later, *(at[0] if at else (0, 0)))):
                     return True
+            if self._conceded(parts[i + 1:i + 2]):
+                return True  # '作业有点复杂 不过总算交了'
         if self.as_told.within(said) and self._as_told(parts):
             return True  # '按老师说的买了一份指数基金'
         return self.tasks.within(said) and self._task_done(parts)  # '实操的视频看了，定投也设好了'
@@ -390,12 +397,12 @@ class Intents:
         if not later or later[0].asked:
             return False
         text = later[0].text
-        lead = next((w for w in self.scope.contrast if text.startswith(w)), None)
+        lead = next((w for w in (*self.scope.contrast, *self.conceded_leads) if text.startswith(w)), None)
         rest = text[len(lead):] if lead else ""
         if not rest.endswith(("了", "啦", "咯", "喽", DONE)):
             return False
         tail = strip_particles(rest, PARTICLES + (DONE,))
-        done = [(s, e) for s, e in self.done.spans(tail)[:HITS] if e == len(tail)]
+        done = [(s, e) for s, e in self.done.spans(rest)[:HITS] if e in (len(tail), len(rest))]
         return bool(done) and self.scope.affirms(Clause(rest), *done[-1])
 
     def _all_done(self, parts: list[Clause]) -> bool:
@@ -441,8 +448,8 @@ class Intents:
             if named > HITS:  # a long message: its first few namings are read
                 return False
             near = [o for o in parts[max(0, i - 1):i] + parts[i + 1:i + 3] if len(o.text) <= 12 and self.task_done.within(o.text)]
-            if not near and not self.task_done.within(clause.text) or self.scope.asks(clause):
-                continue  # no deed said by it: read at once
+            if not near and not self.task_done.within(clause.text) or self.scope.asks(clause) or self.rejected.within(clause.text):
+                continue  # no deed said by it: read at once (or the order turned down: '买入申请被驳回了')
             if self._deed(clause):
                 return True
             # the task named, the deed said alone in a clause next to it

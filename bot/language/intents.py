@@ -17,7 +17,7 @@ _OPENED = re.compile(r"^(?:(?:day|d|第)?\s*[0-9一二三四五六七八九十]{
 # '已经不错了', '已经很好了': 已经 with a judgement, not a deed done (a later clause after the work named)
 _ALREADY_SO = re.compile(r"已经?(?:不|很|挺|太|够|蛮|非常|算|是|有|快|差不多|可以|还行|足够)")
 # '今天也打了', '我打了' after a clause that names 打卡: the check-in said without its noun
-_ELLIPTIC = re.compile(r"^(?:我|也|今天|今日|已经|早就|早|刚|刚刚|都|的)*(?:打了|打过了|打过啦|打上了|打完了|打好了|打啦|打咯|打喽|已打)$")
+_ELLIPTIC = re.compile(r"^(?:我|也|今天|今日|已经|早就|早|刚|刚刚|都|的|后来想想|想想|后来|最后|还是|终于|但|但是|不过)*(?:打了|打过了|打过啦|打上了|打完了|打好了|打啦|打咯|打喽|已打)$")
 # '卡和作业都完成了', '今天的卡跟实操都搞定了': the day's 卡, named with the work, done together
 _CARD_AND = re.compile(r"(?:^|(?<=[的天日]))卡(?=[和跟与、])")
 # '打卡和实操都还没做': a not-done said of both things named together
@@ -34,6 +34,10 @@ _ONCE_GRADUATED = re.compile(r"毕业了?(?:以后|之后|后|完)|毕业了?[\u
 _CLASS_BEFORE = re.compile(r"^(?:本期|这期|这一期|我们)?[\u4e00-\u9fffa-z0-9]{0,6}?(?:训练营|营|班)(?=[\u4e00-\u9fff]{0,4}毕业)")
 # '七天打卡全勤毕业', '21天学习圆满毕业': the days of the course counted before 毕业
 _DAYS_BEFORE = re.compile(r"^[0-9一二三四五六七八九十两]{1,3}天(?:的)?(?:打卡|学习|课程|课)?")
+# '今天的卡我打了', '卡俺已经打上了': the sender between the day's 卡 and its verb (read as '卡打了')
+_CARD_I = re.compile(r"(?<=卡)(?:我|俺)(?=(?:也|已经|早就|就|先|都)?打)")
+# '打个卡再去接孙子', '打完卡就去做饭了': the check-in, then what the sender goes on to do (its own clause)
+_THEN_GO = re.compile(r"(?<=卡)(?=(?:再|就|然后|赶紧|马上)去)")
 _FROM_CLASS = re.compile(r"从[\u4e00-\u9fffa-z0-9]{1,8}?(?:班|营|课堂|课程|课)")
 
 
@@ -228,6 +232,10 @@ class Intents:
         parts = [c for c in parts if _BOTH_NOT.search(c.text) is None] if any("都" in c.text or "也" in c.text for c in parts) else parts
         own = parts if len(parts) < 2 else self.own(parts)
         own = self._group_scope(own, said)
+        if "卡我" in said or "卡俺" in said:
+            own = [Clause(_CARD_I.sub("", c.text), c.asked, c.spaced, c.cut) for c in own]
+        if "去" in said and any(_THEN_GO.search(c.text) for c in own):
+            own = [Clause(t, c.asked, c.spaced, c.cut) for c in own for t in _THEN_GO.split(c.text)]
         if "补" in said and any("补" in c.text and self._made_up_day.search(c.text) for c in own):
             own = [Clause(self._made_up_day.sub("补卡", c.text), c.asked, c.spaced, c.cut) for c in own]  # '补个昨天的卡'
         if any(self.days.within(c.text) for c in own):  # '又是打卡的一天': the 的 names the day, not the thing

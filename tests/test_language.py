@@ -490,6 +490,35 @@ def test_what_set_i_and_round_7_taught(text, intents):
     assert READER.read(text).intents() == intents
 
 
+@pytest.mark.parametrize("text, intents", [
+    ("补个周二的卡，那天出门走亲戚了", ["checkin"]),  # a day's 卡 made up, the day between 补 and 卡
+    ("补昨天的卡可以吗？", []),
+    ("👌", []),  # a lone OK, like a lone 👍
+    ("打卡👌", ["checkin"]),
+    ("上面那位姐妹的打卡好认真，向你学习", []),  # another member's post
+    ("同楼上，打卡✅", ["checkin"]),  # ... but 'me too'
+    ("今天的卡我打了，实操晚上再弄", ["checkin"]),
+    ("打个卡再去接孙子", ["checkin"]),  # what the sender goes on to do
+    ("基金申购申请已提交，等待确认", ["practice"]),  # an order placed
+    ("买入申请被驳回了，说余额不足", []),
+    ("每月定投已开启，500一个月", ["practice"]),
+    ("打卡、实操、作业 一条龙搞定✅", ["checkin", "practice"]),  # the course's words listed, all said done
+    ("实操作业一条龙服务，骗钱的吧", []),
+    ("实操一开始没看懂，后来在老伴帮忙下弄好了", ["practice"]),  # hard, then done, with another's help
+    ("实操太难了，但我会努力做完", []),
+    ("我老公帮我把作业交了", []),  # another did it
+    ("照着老师的步骤来，总算把基金账户开好了", ["practice"]),  # the way as taught, the deed next
+    ("跟着老师一步一步操作，还是没买上", []),
+    ("作业做完的话记得发截图", []),  # a condition
+    ("实操完成后截图发群里", []),  # a rule: what to do then
+    ("实操完成后我就去睡了", ["practice"]),
+    ("群里说实操完成可以抽奖，真的假的", []),  # another's claim asked about
+    ("老师说得对，实操我做完了", ["practice"]),
+])
+def test_what_set_q_taught_of_the_group(text, intents):
+    assert READER.read(text).intents() == intents
+
+
 @pytest.mark.parametrize("text, home", [
     ("我是河南的啊不河北的", ("河北省", None, False)),  # corrected with no stop between
     ("我是陕西咸阳的哦不宝鸡的", ("陕西省", "宝鸡市", False)),
@@ -654,6 +683,15 @@ def test_practice_said_many_ways_and_not_when_it_is_not_done(chat):
     chat.say("alice", "实操怎么做？")
     chat.say("bob", "今天的实操做完了")
     chat.say("carol", "实操：已开户并买入100元指数基金")
+    assert chat.store.practice.done_on(ROOM, 1) == {"bob", "carol"}
+
+
+def test_practice_done_after_all_counts_and_a_rule_or_a_rumour_does_not(chat):
+    chat.start_course("alice", "bob", "carol")
+    chat.say("alice", "助教说实操完成可以领红包，是真的吗")
+    chat.say("alice", "实操完成就可以领红包")
+    chat.say("bob", "今天这个实操对我们老年人来说有点难，不过在孙女帮助下还是做完了")
+    chat.say("carol", "跟着老师一步一步操作 终于买上了沪深300")
     assert chat.store.practice.done_on(ROOM, 1) == {"bob", "carol"}
 
 

@@ -129,6 +129,8 @@ class Intents:
         self.conditions = tuple(cues.words("practice", "conditions"))
         self.conditions_after = tuple(cues.words("practice", "conditions_after"))
         self.reporters = tuple(cues.words("practice", "reporters"))
+        # '打卡后记得截图哦', '打卡满七天就送书': a check-in word right before a condition (read at once when there is none)
+        self._checkin_if = re.compile(f"(?:{'|'.join(map(re.escape, self.checkin_words))})(?:{'|'.join(map(re.escape, (*self.conditions, *self.conditions_after)))})")
         self.truth_asks = cues.words("practice", "truth_asks")
         surnames = "".join(w for w in cues.words("scope", "surnames") if len(w) == 1) or "\x00"
         self._name = re.compile(f"^(?:(?:{'|'.join(map(re.escape, cues.words('scope', 'name_heads')))})[{re.escape(surnames)}]"
@@ -236,6 +238,8 @@ class Intents:
             own = [Clause(_CARD_I.sub("", c.text), c.asked, c.spaced, c.cut) for c in own]
         if "去" in said and any(_THEN_GO.search(c.text) for c in own):
             own = [Clause(t, c.asked, c.spaced, c.cut) for c in own for t in _THEN_GO.split(c.text)]
+        if self._checkin_if.search(said) and any(self._condition(c.text, e) for c in own for _, e in self.checkin_words.spans(c.text)[:HITS]):
+            own = [c for c in own if not any(self._condition(c.text, e) for _, e in self.checkin_words.spans(c.text)[:HITS])]
         if "补" in said and any("补" in c.text and self._made_up_day.search(c.text) for c in own):
             own = [Clause(self._made_up_day.sub("补卡", c.text), c.asked, c.spaced, c.cut) for c in own]  # '补个昨天的卡'
         if any(self.days.within(c.text) for c in own):  # '又是打卡的一天': the 的 names the day, not the thing
@@ -395,9 +399,10 @@ class Intents:
 
     def _condition(self, text: str, end: int) -> bool:
         """'实操完成就可以领红包', '作业做完的话记得发截图', '实操完成后截图发群里': done said as a condition or a rule (not
-        '实操完成后我就睡了')."""
-        return text.startswith(self.conditions, end) or (
-            text.startswith(self.conditions_after, end) and not text.endswith(("了", "啦", "咯", "喽", DONE)))
+        '实操完成后我就睡了', '实操搞定可以睡觉了': what follows said done too)."""
+        if text.startswith("的话", end):
+            return True
+        return text.startswith(self.conditions + self.conditions_after, end) and not text.endswith(("了", "啦", "咯", "喽", DONE))
 
     def _conceded(self, later: list[Clause]) -> bool:
         """'实操太难了，但最后还是做完了', '作业好难 不过总算交了': after the work said hard (or not done at first), the next

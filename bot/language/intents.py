@@ -370,6 +370,8 @@ class Intents:
                 continue  # '实操还没做，今晚熬夜也得做完': the subject said not done
             if self._acts(clause, subjects[0], parts[i + 1:i + 4]):
                 return True  # '实操作业：开了个账户，买了100块货基': the subject heads what was done
+            if self._acted_next(parts[i + 1:i + 2]):
+                return True  # '今天的实操有点意思，我定投了一个沪深300': the work remarked on, then the deed
             # '实操 ✅', '实操：已开户并买入100元', '实操：定投设置完成': the subject heads, a later clause says done
             for later in parts[i + 1:i + 4]:
                 tail = strip_particles(later.text, PARTICLES)[-12:]  # '定投计划设置好了'
@@ -583,6 +585,16 @@ class Intents:
         first = later[0]
         acts = self.acts.spans(first.text)[:1]
         return bool(acts) and acts[0][0] <= 2 and not self.scope.asks(first) and self.scope.affirms(first, *acts[0])
+
+    def _acted_next(self, later: list[Clause]) -> bool:
+        """After a clause about the work (not asked, not denied), the next one opens with the sender's deed, in the past
+        ('我定投了一个沪深300', '也开了个户') - not '我去年就买了', '买了吗'."""
+        if not later or later[0].asked or self.task_before.within(later[0].text):
+            return False
+        text = _DEED_LEADS.sub("", later[0].text)
+        lead = len(later[0].text) - len(text)
+        acts = self.acts.spans(text[:4])[:1]
+        return bool(acts) and acts[0][0] == 0 and self.scope.affirms(later[0], lead, lead + acts[0][1])
 
     def _own_answer(self, later: list[Clause]) -> bool:
         """'我的交了', '我的已经搞定了', '我也做完了' right after a question about the work - not '我的还没做'."""

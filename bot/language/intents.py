@@ -128,6 +128,7 @@ class Intents:
         self.listed = frozenset(cues.words("practice", "listed"))
         self.conditions = tuple(cues.words("practice", "conditions"))
         self.conditions_after = tuple(cues.words("practice", "conditions_after"))
+        self.conditions_all = self.conditions + self.conditions_after
         self.reporters = tuple(cues.words("practice", "reporters"))
         # '打卡后记得截图哦', '打卡满七天就送书': a check-in word right before a condition (read at once when there is none)
         self._checkin_if = re.compile(f"(?:{'|'.join(map(re.escape, self.checkin_words))})(?:{'|'.join(map(re.escape, (*self.conditions, *self.conditions_after)))})")
@@ -355,8 +356,7 @@ class Intents:
             if self.scope.asks(clause) and self._own_answer(parts[i + 1:i + 3]):
                 return True  # '你作业交了吗？我的交了': asked another, then said of their own
             done = [(s, e) for s, e in self.done.spans(clause.text)[:HITS] if not _inside(compounds, s, e)
-                    and not clause.text.startswith(self.doers, e)  # '实操做完的同学好厉害': others who did it
-                    ]
+                    and not clause.text.startswith(self.doers, e)]  # '实操做完的同学好厉害': others who did it
             if done and any(self._condition(clause.text, e) for _, e in done):  # '实操完成就可以领红包': a rule, and
                 cut = next(s for s, e in done if self._condition(clause.text, e))  # what it says to do then
                 done = [(s, e) for s, e in done if s < cut]
@@ -404,7 +404,7 @@ class Intents:
         '实操完成后我就睡了', '实操搞定可以睡觉了': what follows said done too)."""
         if text.startswith("的话", end):
             return True
-        return text.startswith(self.conditions + self.conditions_after, end) and not text.endswith(("了", "啦", "咯", "喽", DONE))
+        return text.startswith(self.conditions_all, end) and not text.endswith(("了", "啦", "咯", "喽", DONE))
 
     def _conceded(self, later: list[Clause]) -> bool:
         """'实操太难了，但最后还是做完了', '作业好难 不过总算交了': after the work said hard (or not done at first), the next

@@ -17,7 +17,9 @@ _OPENED = re.compile(r"^(?:(?:day|d|第)?\s*[0-9一二三四五六七八九十]{
 # '已经不错了', '已经很好了': 已经 with a judgement, not a deed done (a later clause after the work named)
 _ALREADY_SO = re.compile(r"已经?(?:不|很|挺|太|够|蛮|非常|算|是|有|快|差不多|可以|还行|足够)")
 # '今天也打了', '我打了' after a clause that names 打卡: the check-in said without its noun
-_ELLIPTIC = re.compile(r"^(?:我|也|今天|今日|已经|早就|早|刚|刚刚|都|的|后来想想|想想|后来|最后|还是|终于|但|但是|不过)*(?:打了|打过了|打过啦|打上了|打完了|打好了|打啦|打咯|打喽|已打)$")
+# ... and '哎呀忘打卡了，现在补': made up now
+_ELLIPTIC = re.compile(r"^(?:我|也|今天|今日|已经|早就|早|刚|刚刚|都|的|后来想想|想想|后来|最后|还是|终于|但|但是|不过|现在|马上|这就|立马)*"
+                       r"(?:打了|打过了|打过啦|打上了|打完了|打好了|打啦|打咯|打喽|已打|补了|补上了|补上啦|补好了|现在补|马上补|这就补|立马补)$")
 # '卡和作业都完成了', '今天的卡跟实操都搞定了': the day's 卡, named with the work, done together
 _CARD_AND = re.compile(r"(?:^|(?<=[的天日]))卡(?=[和跟与、])")
 # '打卡和实操都还没做': a not-done said of both things named together

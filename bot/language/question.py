@@ -39,6 +39,7 @@ from bot.language.optout import OptOut
 from bot.language.scope import _A_NOT_A, Scope
 from bot.language.shared import PARTICLES, strip_particles
 
+_HOW_LONG = re.compile(r"(?<![好十])几年了?$|多少年了?$|多久了$")  # '做这行几年了' (not '好几年了')
 # '我是不是话太多了', '老师是不是很忙': a judgement of a person sought - small talk where nothing served is named
 _JUDGING = re.compile(r"是不是[^?]{0,3}?(?:太|很|有点|挺|特别|真)")
 # '钱转不出来', '课程看不了', '直播进不去': an app verb that cannot be done
@@ -106,6 +107,8 @@ class Question:
         self.requests = cues.words("question", "requests")
         self.thanks = cues.words("question", "thanks")
         self.social = cues.words("question", "social")
+        self.personal = cues.words("question", "personal")
+        self.personal_not = cues.words("question", "personal_not")
         self.laughter = cues.words("question", "laughter")
         self.sighs = cues.words("question", "sighs")
         self.praise = cues.words("question", "praise")
@@ -182,6 +185,8 @@ class Question:
                     return True  # '我想要第二课的笔记', '麻烦老师再讲一遍复利': asked for, without a question
                 if not opting_out and self.group_places.within(c.text) and self.demands.within(c.text):
                     return True  # '能不能别在群里发广告': the group's order, asked of the advisor
+                if not opting_out and _HOW_LONG.search(c.text) and self._personal(c, parts):
+                    return True  # '老师做这行几年了': how long, asked of the advisor about themselves
                 continue
             told = told or self._told(parts)  # read once, at the first clause that asks: linear in the message
             if self.complaint_leads.within(c.text) and told.exasperated and (opting_out or self.market.within(c.text)):
@@ -194,7 +199,7 @@ class Question:
                 continue
             if _JUDGING.search(c.text) and not self.about.within(c.text):
                 continue  # '大过年的还在学习，我是不是很拼': a judgement of a person sought
-            if not self._served(parts[max(0, i - 1):i + 1]) and self._idle(c, told):
+            if not self._served(parts[max(0, i - 1):i + 1]) and not self._personal(c, parts) and self._idle(c, told):
                 continue
             if self._unasked(c, parts, i, told):
                 continue
@@ -310,6 +315,14 @@ class Question:
                for c in parts):
             return True
         return any(self.about_weak.within(c.text) for c in parts) and not any(self.social.within(c.text) for c in parts)
+
+    def _personal(self, clause: Clause, parts: list[Clause]) -> bool:
+        """'老师您是哪里人', '您多大了', '老师做这行几年了', '老师结婚了吗': a question asked of the advisor about themselves
+        (their origin, age, family, career, likes) - not their meal or rest asked as a greeting ('老师吃饭了吗'), nor
+        pity ('你们周末也上班吗，太辛苦了')."""
+        if not self.personal.within(clause.text) or any(self.personal_not.within(c.text) for c in parts):
+            return False
+        return any(w in c.text for c in parts for w in ("您", "你", "老师"))
 
     def _idle(self, clause: Clause, told: _Told) -> bool:
         """A question shape that asks the advisor for nothing they serve: small talk about their life or the weather

@@ -39,6 +39,7 @@ from bot.language.optout import OptOut
 from bot.language.scope import _A_NOT_A, Scope
 from bot.language.shared import PARTICLES, strip_particles
 
+_HABITUAL = ("天天", "每天", "老是", "总是", "成天", "整天", "一天到晚", "经常", "天天都", "每天都")  # '天天给我发…' told
 _HOW_LONG = re.compile(r"(?<![好十])几年了?$|多少年了?$|多久了$")  # '做这行几年了' (not '好几年了')
 # '我是不是话太多了', '老师是不是很忙': a judgement of a person sought - small talk where nothing served is named
 _JUDGING = re.compile(r"是不是[^?]{0,3}?(?:太|很|有点|挺|特别|真)")
@@ -108,6 +109,8 @@ class Question:
         self.thanks = cues.words("question", "thanks")
         self.social = cues.words("question", "social")
         self.personal = cues.words("question", "personal")
+        self.meant = cues.words("question", "meant")
+        self.understood_after = cues.words("question", "meant_answered")
         self.personal_not = cues.words("question", "personal_not")
         self.laughter = cues.words("question", "laughter")
         self.sighs = cues.words("question", "sighs")
@@ -166,8 +169,9 @@ class Question:
         for i, c in enumerate(parts):
             if self.greetings.removed(self.scope.core(c.text)) == "":
                 if i and self.confirm.removed(strip_particles(self.scope.core(c.text), PARTICLES)) == "" and \
-                        self.hearsay.within(parts[i - 1].text) and self.about.within(parts[i - 1].text):
-                    return True  # '听说你们后面要收费，真的吗': hearsay of what the advisor serves, to confirm
+                        (self.hearsay.within(parts[i - 1].text) or self._claimed(parts[i - 1].text)) and \
+                        self.about.within(parts[i - 1].text):
+                    return True  # '听说你们后面要收费，真的吗', '我儿子说基金都是骗人的，真的假的': a claim, to confirm
                 continue  # "你好在吗"
             if reported and not self._addressed(c):
                 continue  # '我孙子问我基金是啥，我一下子也说不清楚'
@@ -195,6 +199,8 @@ class Question:
                 continue  # '昨天不会操作，今天自己琢磨出来了'
             if self._later(c) or self._answered(c, parts[i + 1:i + 2]):
                 continue
+            if self.meant.within(c.text) and any(self.understood_after.within(x.text) for x in parts[i:i + 3]):
+                continue  # '本来想问你定投的事，后来看回放明白了': meant, then answered
             if self._praises(c.text) or self._laments(c, told) or self._amused(c, told):
                 continue
             if _JUDGING.search(c.text) and not self.about.within(c.text):
@@ -223,6 +229,12 @@ class Question:
         if self.scope.third_party.within(before) or self.askers.within(before):
             return Clause(before, False, clause.spaced), True
         return clause, reported
+
+    def _claimed(self, text: str) -> bool:
+        """'我儿子说基金都是骗人的', '邻居说定投稳赚': a claim another made (one who remarks or asks, then 说)."""
+        said = text.find("说")
+        return said > 0 and (self.remarkers.within(text[:said]) or self.askers.within(text[:said]) or
+                             self.scope.third_party.within(text[:said]))
 
     def _addressed(self, clause: Clause) -> bool:
         """Does the clause turn to the advisor ('老师您说呢？', '您能给我讲讲吗')?"""
@@ -306,6 +318,8 @@ class Question:
         if not found or not self.about.within(clause.text) or self.thanks.within(clause.text):
             return False
         before = self.scope.clean(clause.text)[:found[0][0]]  # '我想把课程换到…': wanting it is asking for it
+        if self.optout.optout_others.within(before) or before.endswith(_HABITUAL) and "请" not in before:
+            return False  # '银行天天给我发短信推销': what another does, or what is done all the time, told
         return not self.scope.negation.within(before) and not self.scope.plan.within(clause.text)
 
     def _served(self, parts: list[Clause]) -> bool:

@@ -231,8 +231,9 @@ class Question:
         return clause, reported
 
     def _claimed(self, text: str) -> bool:
-        """'我儿子说基金都是骗人的', '邻居说定投稳赚': a claim another made (one who remarks or asks, then 说)."""
-        said = text.find("说")
+        """'我儿子说基金都是骗人的', '邻居说定投稳赚', '听同事讲…': a claim another made (one who remarks or asks, then
+        说 or 讲)."""
+        said = next((k for k, ch in enumerate(text) if ch in "说讲"), -1)  # '听同事讲…' as '同事说…'
         return said > 0 and (self.remarkers.within(text[:said]) or self.askers.within(text[:said]) or
                              self.scope.third_party.within(text[:said]))
 

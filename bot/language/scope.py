@@ -303,6 +303,9 @@ class Scope:
         if found[0][0] >= 2 and 2 <= len(other) <= 8 and text.startswith(other[0]) and other[0] not in "你您我他她这那就也都还" \
                 and not other.endswith(("的", "了", "吧", "啊", "呀", "啦", "哈")):
             return True  # '先还信用卡还是先定投', '买黄金还是买基金': two alternatives said alike
+        if 2 <= len(other) <= 5 and other.endswith("的") and text.endswith("的", 0, found[0][0]) and found[0][0] >= 3 and \
+                not other.startswith(self.still) and other[0] not in "你您我他她这那就也都还":
+            return True  # '作业交纸质的还是电子的': two alternatives, each with its 的
         return 1 <= len(other) <= 6 and found[0][0] >= 2 and not other.startswith(self.still) and not other.endswith(
             ("的", "了", "吧", "啊", "呀", "啦", "哈"))
 

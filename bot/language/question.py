@@ -169,8 +169,8 @@ class Question:
         for i, c in enumerate(parts):
             if self.greetings.removed(self.scope.core(c.text)) == "":
                 if i and self.confirm.removed(strip_particles(self.scope.core(c.text), PARTICLES)) == "" and \
-                        (self.hearsay.within(parts[i - 1].text) or self._claimed(parts[i - 1].text)) and \
-                        self.about.within(parts[i - 1].text):
+                        (self.hearsay.within(parts[i - 1].text) and self.about.within(parts[i - 1].text) or
+                         self.confirm.within(c.text) and self._claimed(parts[max(0, i - 2):i])):
                     return True  # '听说你们后面要收费，真的吗', '我儿子说基金都是骗人的，真的假的': a claim, to confirm
                 continue  # "你好在吗"
             if reported and not self._addressed(c):
@@ -230,12 +230,14 @@ class Question:
             return Clause(before, False, clause.spaced), True
         return clause, reported
 
-    def _claimed(self, text: str) -> bool:
+    def _claimed(self, before: list[Clause]) -> bool:
         """'我儿子说基金都是骗人的', '邻居说定投稳赚', '听同事讲…': a claim another made (one who remarks or asks, then
         说 or 讲)."""
+        text = "".join(c.text for c in before)  # a run-on's claim may be cut in two ('我女婿说基金定投|就是交智商税')
         said = next((k for k, ch in enumerate(text) if ch in "说讲"), -1)  # '听同事讲…' as '同事说…'
-        return said > 0 and (self.remarkers.within(text[:said]) or self.askers.within(text[:said]) or
-                             self.scope.third_party.within(text[:said]))
+        who = text[:said]
+        return said > 0 and self.about.within(text) and (
+            self.remarkers.within(who) or self.askers.within(who) or self.scope.third_party.within(who))
 
     def _addressed(self, clause: Clause) -> bool:
         """Does the clause turn to the advisor ('老师您说呢？', '您能给我讲讲吗')?"""

@@ -189,7 +189,8 @@ class Question:
                     return True  # '我想要第二课的笔记', '麻烦老师再讲一遍复利': asked for, without a question
                 if not opting_out and self.group_places.within(c.text) and self.demands.within(c.text):
                     return True  # '能不能别在群里发广告': the group's order, asked of the advisor
-                if not opting_out and _HOW_LONG.search(c.text) and self._personal(c, parts):
+                if not opting_out and "我" not in c.text and _HOW_LONG.search(strip_particles(c.text, PARTICLES)) and \
+                        self._personal(c, parts):
                     return True  # '老师做这行几年了': how long, asked of the advisor about themselves
                 continue
             told = told or self._told(parts)  # read once, at the first clause that asks: linear in the message

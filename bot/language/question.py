@@ -40,7 +40,7 @@ from bot.language.scope import _A_NOT_A, Scope
 from bot.language.shared import PARTICLES, strip_particles
 
 _HABITUAL = ("天天", "每天", "老是", "总是", "成天", "整天", "一天到晚", "经常", "天天都", "每天都")  # '天天给我发…' told
-_HOW_LONG = re.compile(r"(?<![好十])几年了?$|多少年了?$|多久了$")  # '做这行几年了' (not '好几年了')
+_HOW_LONG = re.compile(r"(?<![好十])几年了?$|多少年了?$|多久了$|贵姓$|怎么称呼$")  # '做这行几年了' (not '好几年了'), '老师贵姓'
 # '我是不是话太多了', '老师是不是很忙': a judgement of a person sought - small talk where nothing served is named
 _JUDGING = re.compile(r"是不是[^?]{0,3}?(?:太|很|有点|挺|特别|真)")
 # '钱转不出来', '课程看不了', '直播进不去': an app verb that cannot be done
@@ -167,11 +167,13 @@ class Question:
         told = None
         reported = False  # after another's question reported, the story of it - unless a clause turns to the advisor
         for i, c in enumerate(parts):
+            if i and self.confirm.within(c.text) and self.confirm.removed(strip_particles(self.scope.core(c.text), PARTICLES)) == "" \
+                    and self._claimed(parts[max(0, i - 2):i]):
+                return True  # '我闺蜜说余额宝比银行好，是不是真的': a claim reported, asked true or false
             if self.greetings.removed(self.scope.core(c.text)) == "":
                 if i and self.confirm.removed(strip_particles(self.scope.core(c.text), PARTICLES)) == "" and \
-                        (self.hearsay.within(parts[i - 1].text) and self.about.within(parts[i - 1].text) or
-                         self.confirm.within(c.text) and self._claimed(parts[max(0, i - 2):i])):
-                    return True  # '听说你们后面要收费，真的吗', '我儿子说基金都是骗人的，真的假的': a claim, to confirm
+                        self.hearsay.within(parts[i - 1].text) and self.about.within(parts[i - 1].text):
+                    return True  # '听说你们后面要收费，真的吗': hearsay of what the advisor serves, to confirm
                 continue  # "你好在吗"
             if reported and not self._addressed(c):
                 continue  # '我孙子问我基金是啥，我一下子也说不清楚'
@@ -190,7 +192,7 @@ class Question:
                 if not opting_out and self.group_places.within(c.text) and self.demands.within(c.text):
                     return True  # '能不能别在群里发广告': the group's order, asked of the advisor
                 if not opting_out and "我" not in c.text and _HOW_LONG.search(strip_particles(c.text, PARTICLES)) and \
-                        self._personal(c, parts):
+                        self._personal(c, parts[max(0, i - 2):i + 3]):
                     return True  # '老师做这行几年了': how long, asked of the advisor about themselves
                 continue
             told = told or self._told(parts)  # read once, at the first clause that asks: linear in the message
@@ -206,7 +208,7 @@ class Question:
                 continue
             if _JUDGING.search(c.text) and not self.about.within(c.text):
                 continue  # '大过年的还在学习，我是不是很拼': a judgement of a person sought
-            if not self._served(parts[max(0, i - 1):i + 1]) and not self._personal(c, parts) and self._idle(c, told):
+            if not self._served(parts[max(0, i - 1):i + 1]) and not self._personal(c, parts[max(0, i - 2):i + 3]) and self._idle(c, told):
                 continue
             if self._unasked(c, parts, i, told):
                 continue
@@ -334,13 +336,13 @@ class Question:
             return True
         return any(self.about_weak.within(c.text) for c in parts) and not any(self.social.within(c.text) for c in parts)
 
-    def _personal(self, clause: Clause, parts: list[Clause]) -> bool:
+    def _personal(self, clause: Clause, near: list[Clause]) -> bool:
         """'老师您是哪里人', '您多大了', '老师做这行几年了', '老师结婚了吗': a question asked of the advisor about themselves
         (their origin, age, family, career, likes) - not their meal or rest asked as a greeting ('老师吃饭了吗'), nor
-        pity ('你们周末也上班吗，太辛苦了')."""
-        if not self.personal.within(clause.text) or any(self.personal_not.within(c.text) for c in parts):
+        pity ('你们周末也上班吗，太辛苦了'). `near`: the clause and the two either side (bounded: linear in the message)."""
+        if not self.personal.within(clause.text) or any(self.personal_not.within(c.text) for c in near):
             return False
-        return any(w in c.text for c in parts for w in ("您", "你", "老师"))
+        return any(w in c.text for c in near for w in ("您", "你", "老师"))
 
     def _idle(self, clause: Clause, told: _Told) -> bool:
         """A question shape that asks the advisor for nothing they serve: small talk about their life or the weather

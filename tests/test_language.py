@@ -255,8 +255,12 @@ def test_what_set_f_taught(text, private, intents):
 @pytest.mark.parametrize("text, private, intents", [
     # a private message is a question for the advisor only when it asks about what the advisor serves (the course,
     # money and products, an account, the app) or tells a problem: small talk, reactions, praise and laments are not
-    ("老师周末出去玩了吗", True, []),
-    ("老师您是哪里人呀", True, []),
+    # ... but a question asked of the advisor about themselves is one (writers N and Q); a greeting is not
+    ("老师周末出去玩了吗", True, ["question"]),
+    ("老师您是哪里人呀", True, ["question"]),
+    ("老师做这行几年了", True, ["question"]),
+    ("老师吃饭了吗？", True, []),
+    ("在吗？", True, []),
     ("老师我是不是话太多了😂", True, []),
     ("怎么讲得这么清楚啊老师！", True, []),
     ("唉，为什么钱总是不够花", True, []),

@@ -17,6 +17,8 @@ from bot.language.scope import Scope
 from bot.language.shared import HITS, PARTICLES, Retraction, strip_particles
 
 _OWN_POST = re.compile(r"我[^把]{0,4}?发的")  # '我刚才发的消息': the sender's own post
+# '我知道怎么退订，只是暂时不想退': the way known, not used (not '我不知道怎么退订')
+_KNOWS_HOW = re.compile(r"(?:^|[^不没])(?:知道|晓得|懂得|清楚|会)(?:怎么|如何|咋|怎样|在哪)|我(?:都|也)?会(?:弄|操作|设置|搞)")
 
 
 def _strip_all(text: str, words: tuple[str, ...]) -> str:
@@ -108,6 +110,8 @@ class OptOut:
         """'退订' / 'TD' / '请帮我退订，谢谢' / '不要再给我发优惠信息了'; not '退订了还能上课吗？'."""
         if self.retracted(parts) or any(self.optout_back.within(c.text) and self.scope.asks(c) for c in parts):
             return False  # '我退订了，现在又想听课，怎么恢复？': asks to come back
+        if self.resubscribe(parts):
+            return False  # '之前说的退订作废，还是给我发吧': an opt-out withdrawn, to be sent again
         if self._keeping(parts):
             return False  # '不想收推送 但是还想继续上课 可以吗': asks whether it can be had
         if any(self.optout_kept.within(c.text) for c in parts):
@@ -129,6 +133,8 @@ class OptOut:
             if self.optout_pause.within(text) and (not self.optout_marketing.within(text) or any(
                     self.optout_pause_for.within(c.text) for c in parts)):
                 continue  # '先别发，我在开车', '先别发': a pause for a while, or of what is not named
+            if _KNOWS_HOW.search(text):
+                continue  # '我知道怎么退订，只是暂时不想退': knowing how is no wish
             if self.optout_read_out.within(text) and self._read_out(text):
                 continue  # '短信后面写着“回T退订”': read out, not said
             text = self.optout_wants.removed(text) if self.optout_wants.within(text) else text
@@ -246,7 +252,7 @@ class OptOut:
         """Not the sender's own wish to stop: another's, muting on their phone, kept, or almost ('如果不想收推送要怎么弄'
         asks how all the same)."""
         return self.optout_others.within(text) or self.optout_how_others.within(text) or self.optout_keep.within(text) or \
-            self.optout_muted_words.within(text) or self.optout_almost.within(text)
+            self.optout_muted_words.within(text) or self.optout_almost.within(text) or _KNOWS_HOW.search(text) is not None
 
     def _unreceiving(self, text: str, means: bool) -> bool:
         """'怎么设置才能收不到你们的消息', '有什么办法不再收到你们的消息': how (then a purpose) then nothing received, with

@@ -39,6 +39,8 @@ from bot.language.optout import OptOut
 from bot.language.scope import _A_NOT_A, Scope
 from bot.language.shared import PARTICLES, strip_particles
 
+_HABITUAL = ("天天", "每天", "老是", "总是", "成天", "整天", "一天到晚", "经常", "天天都", "每天都")  # '天天给我发…' told
+_HOW_LONG = re.compile(r"(?<![好十])几年了?$|多少年了?$|多久了$|贵姓$|怎么称呼$")  # '做这行几年了' (not '好几年了'), '老师贵姓'
 # '我是不是话太多了', '老师是不是很忙': a judgement of a person sought - small talk where nothing served is named
 _JUDGING = re.compile(r"是不是[^?]{0,3}?(?:太|很|有点|挺|特别|真)")
 # '钱转不出来', '课程看不了', '直播进不去': an app verb that cannot be done
@@ -106,6 +108,10 @@ class Question:
         self.requests = cues.words("question", "requests")
         self.thanks = cues.words("question", "thanks")
         self.social = cues.words("question", "social")
+        self.personal = cues.words("question", "personal")
+        self.meant = cues.words("question", "meant")
+        self.understood_after = cues.words("question", "meant_answered")
+        self.personal_not = cues.words("question", "personal_not")
         self.laughter = cues.words("question", "laughter")
         self.sighs = cues.words("question", "sighs")
         self.praise = cues.words("question", "praise")
@@ -161,6 +167,9 @@ class Question:
         told = None
         reported = False  # after another's question reported, the story of it - unless a clause turns to the advisor
         for i, c in enumerate(parts):
+            if i and self.confirm.within(c.text) and self.confirm.removed(strip_particles(self.scope.core(c.text), PARTICLES)) == "" \
+                    and self._claimed(parts[max(0, i - 2):i]):
+                return True  # '我闺蜜说余额宝比银行好，是不是真的': a claim reported, asked true or false
             if self.greetings.removed(self.scope.core(c.text)) == "":
                 if i and self.confirm.removed(strip_particles(self.scope.core(c.text), PARTICLES)) == "" and \
                         self.hearsay.within(parts[i - 1].text) and self.about.within(parts[i - 1].text):
@@ -182,6 +191,9 @@ class Question:
                     return True  # '我想要第二课的笔记', '麻烦老师再讲一遍复利': asked for, without a question
                 if not opting_out and self.group_places.within(c.text) and self.demands.within(c.text):
                     return True  # '能不能别在群里发广告': the group's order, asked of the advisor
+                if not opting_out and "我" not in c.text and _HOW_LONG.search(strip_particles(c.text, PARTICLES)) and \
+                        self._personal(c, parts[max(0, i - 2):i + 3]):
+                    return True  # '老师做这行几年了': how long, asked of the advisor about themselves
                 continue
             told = told or self._told(parts)  # read once, at the first clause that asks: linear in the message
             if self.complaint_leads.within(c.text) and told.exasperated and (opting_out or self.market.within(c.text)):
@@ -190,11 +202,13 @@ class Question:
                 continue  # '昨天不会操作，今天自己琢磨出来了'
             if self._later(c) or self._answered(c, parts[i + 1:i + 2]):
                 continue
+            if self.meant.within(c.text) and any(self.understood_after.within(x.text) for x in parts[i:i + 3]):
+                continue  # '本来想问你定投的事，后来看回放明白了': meant, then answered
             if self._praises(c.text) or self._laments(c, told) or self._amused(c, told):
                 continue
             if _JUDGING.search(c.text) and not self.about.within(c.text):
                 continue  # '大过年的还在学习，我是不是很拼': a judgement of a person sought
-            if not self._served(parts[max(0, i - 1):i + 1]) and self._idle(c, told):
+            if not self._served(parts[max(0, i - 1):i + 1]) and not self._personal(c, parts[max(0, i - 2):i + 3]) and self._idle(c, told):
                 continue
             if self._unasked(c, parts, i, told):
                 continue
@@ -218,6 +232,15 @@ class Question:
         if self.scope.third_party.within(before) or self.askers.within(before):
             return Clause(before, False, clause.spaced), True
         return clause, reported
+
+    def _claimed(self, before: list[Clause]) -> bool:
+        """'我儿子说基金都是骗人的', '邻居说定投稳赚', '听同事讲…': a claim another made (one who remarks or asks, then
+        说 or 讲)."""
+        text = "".join(c.text for c in before)  # a run-on's claim may be cut in two ('我女婿说基金定投|就是交智商税')
+        said = next((k for k, ch in enumerate(text) if ch in "说讲"), -1)  # '听同事讲…' as '同事说…'
+        who = text[:said]
+        return said > 0 and self.about.within(text) and (
+            self.remarkers.within(who) or self.askers.within(who) or self.scope.third_party.within(who))
 
     def _addressed(self, clause: Clause) -> bool:
         """Does the clause turn to the advisor ('老师您说呢？', '您能给我讲讲吗')?"""
@@ -301,6 +324,8 @@ class Question:
         if not found or not self.about.within(clause.text) or self.thanks.within(clause.text):
             return False
         before = self.scope.clean(clause.text)[:found[0][0]]  # '我想把课程换到…': wanting it is asking for it
+        if self.optout.optout_others.within(before) or before.endswith(_HABITUAL) and "请" not in before:
+            return False  # '银行天天给我发短信推销': what another does, or what is done all the time, told
         return not self.scope.negation.within(before) and not self.scope.plan.within(clause.text)
 
     def _served(self, parts: list[Clause]) -> bool:
@@ -310,6 +335,14 @@ class Question:
                for c in parts):
             return True
         return any(self.about_weak.within(c.text) for c in parts) and not any(self.social.within(c.text) for c in parts)
+
+    def _personal(self, clause: Clause, near: list[Clause]) -> bool:
+        """'老师您是哪里人', '您多大了', '老师做这行几年了', '老师结婚了吗': a question asked of the advisor about themselves
+        (their origin, age, family, career, likes) - not their meal or rest asked as a greeting ('老师吃饭了吗'), nor
+        pity ('你们周末也上班吗，太辛苦了'). `near`: the clause and the two either side (bounded: linear in the message)."""
+        if not self.personal.within(clause.text) or any(self.personal_not.within(c.text) for c in near):
+            return False
+        return any(w in c.text for c in near for w in ("您", "你", "老师"))
 
     def _idle(self, clause: Clause, told: _Told) -> bool:
         """A question shape that asks the advisor for nothing they serve: small talk about their life or the weather

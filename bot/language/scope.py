@@ -27,6 +27,9 @@ def _alternation(words: Words) -> str:
 PLAN_AFTER = 10  # how far after a keyword a plan word still speaks of it
 
 
+_TO_YOU = ("给你", "给您", "发你", "发您", "交你", "交您", "私你", "私您")  # sent or handed to the advisor
+
+
 @dataclass(frozen=True)
 class Scope:
     """The scope words, read once from the cues."""
@@ -151,7 +154,7 @@ class Scope:
     @cached_property
     def _known(self) -> re.Pattern:
         """'知道哪个好了', '学了怎么选' - not after 不/没/想/谁 ('不知道怎么开户', '谁知道怎么开户')."""
-        return re.compile(f"(?<![不没想谁太])(?:{_alternation(self.knows)})了?(?:该|应该|要)?(?:{_alternation(self.question_words)})")
+        return re.compile(f"(?<![不没想谁太])(?:{_alternation(self.knows)})了?(?:该|应该|要|是)?(?:{_alternation(self.question_words)})")
 
     @cached_property
     def _known_topic(self) -> re.Pattern:
@@ -286,7 +289,8 @@ class Scope:
         """'按周好还是按月好', '该补仓还是止损' - not '我还是先不买了', '还是老师讲得好', '但是卡还是打了' (the 是 of
         但是 leads no choice)."""
         found = self.choice.spans(text)
-        if not found or found[0][0] == 0 or text.endswith(self.choice_not_after, 0, found[0][0]):
+        if not found or found[0][0] == 0 or text.endswith(self.choice_not_after, 0, found[0][0]) and not text.endswith(
+                _TO_YOU, 0, found[0][0]):  # '截图发给你还是发群里': 你 received, the first alternative's end
             return False
         if self.concessive.within(text[:found[0][0]]):
             return False  # '不管涨还是跌，我都坚持定投'
@@ -299,6 +303,9 @@ class Scope:
         if found[0][0] >= 2 and 2 <= len(other) <= 8 and text.startswith(other[0]) and other[0] not in "你您我他她这那就也都还" \
                 and not other.endswith(("的", "了", "吧", "啊", "呀", "啦", "哈")):
             return True  # '先还信用卡还是先定投', '买黄金还是买基金': two alternatives said alike
+        if 2 <= len(other) <= 5 and other.endswith("的") and text.endswith("的", 0, found[0][0]) and found[0][0] >= 3 and \
+                not other.startswith(self.still) and other[0] not in "你您我他她这那就也都还":
+            return True  # '作业交纸质的还是电子的': two alternatives, each with its 的
         return 1 <= len(other) <= 6 and found[0][0] >= 2 and not other.startswith(self.still) and not other.endswith(
             ("的", "了", "吧", "啊", "呀", "啦", "哈"))
 

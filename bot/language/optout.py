@@ -105,6 +105,15 @@ class OptOut:
         self.optout_threats = cues.words("optout", "threats")
         self.optout_instead = cues.words("optout", "instead")
         self.optout_phone = cues.words("optout", "phone")
+        self.optout_footers = cues.words("optout", "footers")
+        self.optout_notice = cues.words("optout", "notice")
+        self.optout_purchases = cues.words("optout", "purchases")
+        self.optout_sent_named = cues.words("optout", "sent_named")
+        relatives = cues.words("optout", "relatives")
+        self.optout_differs = cues.words("optout", "differs")
+        # '我妈说别再给她发这些了', '我老公让我跟你说…': a relative's wish relayed
+        self.optout_relayed = Words(p + k + s for p in ("", "我", "我家") for k in relatives
+                                    for s in cues.words("optout", "relay_says"))
 
     def optout(self, parts: list[Clause], private: bool = True) -> bool:
         """'退订' / 'TD' / '请帮我退订，谢谢' / '不要再给我发优惠信息了'; not '退订了还能上课吗？'."""
@@ -124,9 +133,18 @@ class OptOut:
             return True  # '怎么退订', '这个号的消息能关掉吗': the wish to stop, said as a question
         if private and self._to_us(parts):
             return True
-        proxy = any(self.optout_proxy.within(c.text) for c in parts)  # '我是帮我妈妈回的，…请不要再给她发了'
+        proxy = any(self.optout_proxy.within(c.text) for c in parts) or any(
+            self._relay_only(c.text) and any(self.optout_proxied.within(d.text) for d in parts[i + 1:i + 3])
+            for i, c in enumerate(parts[:-1])) and not self._differs(parts)  # '我是帮我妈妈回的，…请不要再给她发了'
         for i, clause in enumerate(parts):
             text = self.optout_proxied.sub(text=clause.text, by="给我") if proxy else clause.text
+            relay = self.optout_relayed.spans(text)[:1]
+            if relay and self.optout_proxied.within(text[relay[0][1]:]) and not self._differs(parts):
+                # '我妈说别再给她发这些了': the relative's own wish about them, passed on (not '我妈说她朋友退订了',
+                # '我老伴说要退订，我没同意')
+                text = self.optout_proxied.sub(text=text[relay[0][1]:], by="给我")
+            if self._footer(text, parts, i):
+                continue  # '【XX银行】您尾号8823的账户入账500元。回复TD退订': a third party's notice, its footer
             if self.optout_keep.within(text) or self.optout_compounds.within(text) or self.optout_almost.within(text) or (
                     not proxy and self.optout_others.within(text)) or self._hypothetical(text) or self._muted(text):
                 continue  # '如果我取消订阅，…还能看吗': a hypothetical
@@ -146,6 +164,8 @@ class OptOut:
             if i and not asks and parts[i - 1].text and self.scope.question_words.removed(parts[i - 1].text) == "":
                 asks = True  # 'zenme tuiding', '怎么 退订': a question word alone just before asks about it
             words = self.optout_words.spans(text)
+            if (words or "订阅" in text) and self.optout_purchases.within(text) and not self.optout_sent_named.within(text):
+                continue  # '我把基金退订了', '定投计划我取消订阅了': a purchase cancelled (not '退订保险广告')
             if words and (polite or not asks):
                 said = self.optout_addressee.removed(text)  # '投诉你们骚扰': 你们 is who they write to
                 kept = self.optout_words.spans(said)
@@ -157,6 +177,24 @@ class OptOut:
             if not asks and (self._stop_sending(text, parts[i + 1:], private) or self._halted(text) or self._unwanted(text)):
                 return True
         return False
+
+    def _relay_only(self, text: str) -> bool:
+        """'我老公讲了，别给他推这些理财广告了': a clause that only says a relative said it; what follows is theirs."""
+        relay = self.optout_relayed.spans(text)[:1]
+        return bool(relay) and relay[0][0] == 0 and strip_particles(text[relay[0][1]:], self.optout_after) == ""
+
+    def _differs(self, parts: list[Clause]) -> bool:
+        """'我老婆说别给她发消息，…但我爱看', '我老伴说要退订，我没同意': the sender's own wish differs from the one relayed."""
+        return any(self.optout_differs.within(c.text) for c in parts[1:])
+
+    def _footer(self, text: str, parts: list[Clause], i: int) -> bool:
+        """'【XX银行】您尾号8823的账户入账500元。回复TD退订': an SMS footer, in a message whose other clause is a third
+        party's notice (an account, a parcel, an order, a link) - pasted or forwarded, not said."""
+        if not self.optout_footers.within(text):
+            return False
+        rest = self.optout_footers.removed(text)
+        return any(self.optout_notice.within(c.text) for j, c in enumerate(parts[:12]) if j != i) or \
+            self.optout_notice.within(rest)
 
     def _read_out(self, text: str) -> bool:
         """'你们短信后面写着“回T退订”', '提示回复TD退订': the opt-out words come after one that reads a text out."""
@@ -380,7 +418,12 @@ class OptOut:
 
     def resubscribe(self, parts: list[Clause]) -> bool:
         """'恢复订阅'."""
-        return any(self.resubscribe_words.within(c.text) and not self.scope.asks(c) for c in parts)
+        return any(self._resumed(c.text) and not self.scope.asks(c) for c in parts)
+
+    def _resumed(self, text: str) -> bool:
+        """'恢复订阅', '继续发吧' - not after a stop ('别继续发吧', '不要照常发')."""
+        found = self.resubscribe_words.spans(text)[:1]
+        return bool(found) and not self.optout_stop.within(text[:found[0][0]])
 
     def complains(self, clause: Clause, parts: list[Clause]) -> bool:
         """'股市怎么又跌了，真是服了', '怎么还在发？我上次就说了不要了': 怎么又 with exasperation said, not asked."""

@@ -99,6 +99,7 @@ class Question:
         self.solved = cues.words("question", "solved")
         self.confused = cues.words("question", "confused")
         self.forwarded_marks = cues.words("question", "forwarded_marks")
+        self.footers = cues.words("optout", "footers")  # '…如有疑问请致电客服。回TD退订': an SMS pasted
         self.complaint_leads = cues.words("question", "complaint_leads")
         self.exasperated = cues.words("question", "exasperated")
         self.hearsay = cues.words("question", "hearsay")
@@ -158,6 +159,8 @@ class Question:
         '什么时候买都可以'); in an opt-out, the reason given ('我看不懂，以后别发给我了')."""
         if parts and (parts[0].text.startswith(self.forwarded) or len(parts) > 1 and parts[0].text in self.forwarded_marks):
             return False  # '转发：基金定投的五个误区', '【分享】…': passed on, not asked
+        if len(parts) > 1 and self.footers.removed(parts[-1].text) == "" and parts[-1].text:
+            return False  # '【顺丰速运】您的快递已签收，如有疑问请致电客服。回TD退订': an SMS pasted whole, footer and all
         if len(parts) > 1 and parts[0].text in self.notes and text.startswith(parts[0].text + ":") and not any(
                 "老师" in c.text or "您" in c.text or _ME.search(c.text) for c in parts):
             return False  # '笔记：什么是复利？复利就是…': the course's words noted or pasted, not asked

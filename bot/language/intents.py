@@ -66,6 +66,9 @@ def _inside(spans: list[tuple[int, int]], start: int, end: int) -> bool:
     return any(s <= start and end <= e or (s < end and start < e) for s, e in spans)
 
 
+_RITUALS = ("打卡", "签到", "实操", "作业", "毕业", "功课")  # the course's own steps ('学习笔记' is no list of them)
+
+
 class Intents:
     """Recognisers of the group's intents over clauses; each answers only what it is sure of."""
 
@@ -225,6 +228,8 @@ class Intents:
             return False  # '打卡打卡，天天打卡有什么用，骗人的吧': checking in derided
         if any(self.asks_again.within(c.text) and self.scope.asks(c) for c in parts):
             return False  # '我昨天就打过卡了，今天还要打吗？': asks whether to check in
+        if self._course_listed(parts, said):
+            return False  # '签到打卡实操毕业，这么多环节记不住啊': the course's words listed as a topic, then said of
         parts = self._undone(_crossed(parts), self.checkin_words)
         if any(len(c.text) >= RUN_ON for c in parts):
             parts = [p for c in parts for p in self._said_first(c)]
@@ -442,6 +447,22 @@ class Intents:
             return self.scope.affirms(Clause(c.text[s:]), 0, e - s)
         return False
 
+    def _course_listed(self, parts: list[Clause], said: str) -> bool:
+        """'签到打卡实操毕业，这么多环节记不住啊', '签到、打卡、毕业，这些词我总搞混': the course's words listed (three or
+        more, in a clause or a run of them) as a topic, then something said of them - not done ('打卡 实操 毕业 一条龙',
+        '打卡，实操，毕业，全做完了')."""
+        if len(parts) < 2 or DONE in said or self.all_done.within(said) or self.done.within(said):
+            return False
+        run: set[str] = set()
+        best = 0
+        for c in parts[:HITS]:
+            if c.text and self._listed_words(c.text) is not None:
+                run.update(w for w in _RITUALS if w in c.text)  # distinct: not '打卡 打卡 打卡 重要的事说三遍'
+                best = max(best, len(run))
+            else:
+                run = set()
+        return best >= 3
+
     def _listed_words(self, text: str) -> str | None:
         """The text if it is only the course's words (joined or not), else None."""
         rest = text
@@ -630,6 +651,8 @@ class Intents:
             return False  # neither 毕业 nor a mortarboard: most chat, read at once
         if parts and all(c.text.replace(CAP, "").replace(DONE, "") == "" for c in parts) and any(CAP in c.text for c in parts):
             return True  # '🎓', '🎉🎓✌️'
+        if self._course_listed(parts, said):
+            return False  # '签到、打卡、毕业，这些词我总搞混': the course's words named as a topic
         texts = [Clause(self.graduation_days.sub(c.text.replace(CAP, ""), "毕业了"),  # '今天也是毕业的一天'
                         c.asked or c.text.endswith(("吗我", "么我", "嘛我")))  # '毕业了吗我': asked, the subject after
                  for c in (parts if len(parts) < 2 else self.own(parts))]

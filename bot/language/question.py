@@ -113,6 +113,8 @@ class Question:
         self.meant = cues.words("question", "meant")
         self.understood_after = cues.words("question", "meant_answered")
         self.personal_not = cues.words("question", "personal_not")
+        self.personal_work = cues.words("question", "personal_work")
+        self.echoes = tuple(cues.words("question", "echoes"))
         self.laughter = cues.words("question", "laughter")
         self.sighs = cues.words("question", "sighs")
         self.praise = cues.words("question", "praise")
@@ -180,6 +182,8 @@ class Question:
                 continue  # "你好在吗"
             if reported and not self._addressed(c):
                 continue  # '我孙子问我基金是啥，我一下子也说不清楚'
+            if i + 1 < len(parts) and c.text.startswith(self.echoes) and parts[i + 1].text and not parts[i + 1].asked:
+                continue  # '你问我是哪里人？河南的': the advisor's question echoed, then answered
             c, reported = self._reported(c, reported)
             if opting_out and (self.scope.core(c.text) in self.scope.demand_tags or self.less.within(c.text)):
                 continue  # '我不想再收到群发消息了 可以吗': a polite tag on the request; '能不能少发点，烦死了': the request
@@ -343,6 +347,8 @@ class Question:
         """'老师您是哪里人', '您多大了', '老师做这行几年了', '老师结婚了吗': a question asked of the advisor about themselves
         (their origin, age, family, career, likes) - not their meal or rest asked as a greeting ('老师吃饭了吗'), nor
         pity ('你们周末也上班吗，太辛苦了'). `near`: the clause and the two either side (bounded: linear in the message)."""
+        if self.personal_work.within(clause.text) and any(w in clause.text for w in ("您", "你", "老师")):
+            return True  # '老师你一天要回复多少人啊，累不累': their work itself asked about (its pity besides)
         if not self.personal.within(clause.text) or any(self.personal_not.within(c.text) for c in near):
             return False
         return any(w in c.text for c in near for w in ("您", "你", "老师"))

@@ -139,7 +139,7 @@ class OptOut:
         for i, clause in enumerate(parts):
             text = self.optout_proxied.sub(text=clause.text, by="给我") if proxy else clause.text
             relay = self.optout_relayed.spans(text)[:1]
-            if relay and self.optout_proxied.within(text[relay[0][1]:]) and not self._differs(parts):
+            if relay and (self.optout_proxied.within(text[relay[0][1]:]) or "给我" in text[relay[0][1]:]) and not self._differs(parts):
                 # '我妈说别再给她发这些了': the relative's own wish about them, passed on (not '我妈说她朋友退订了',
                 # '我老伴说要退订，我没同意')
                 text = self.optout_proxied.sub(text=text[relay[0][1]:], by="给我")

@@ -176,7 +176,8 @@ class Question:
                     and self._claimed(parts[max(0, i - 2):i]):
                 return True  # '我闺蜜说余额宝比银行好，是不是真的': a claim reported, asked true or false
             if self.greetings.removed(self.scope.core(c.text)) == "":
-                if i and self.confirm.removed(strip_particles(self.scope.core(c.text), PARTICLES)) == "" and \
+                if i and self.confirm.within(c.text) and \
+                        self.confirm.removed(strip_particles(self.scope.core(c.text), PARTICLES)) == "" and \
                         self.hearsay.within(parts[i - 1].text) and self.about.within(parts[i - 1].text):
                     return True  # '听说你们后面要收费，真的吗': hearsay of what the advisor serves, to confirm
                 continue  # "你好在吗"

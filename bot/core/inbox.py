@@ -6,6 +6,7 @@ import asyncio
 import functools
 import json
 import logging
+import operator
 import time
 from dataclasses import fields as dataclass_fields, replace
 from datetime import datetime
@@ -33,18 +34,22 @@ def bounded(event: Event) -> Event:
 
 def encode(event: Event) -> str:
     """One JSON line for an event."""
-    fields = {name: getattr(event, name) for name in _field_names(type(event))}
+    names, getter = _fields_of(type(event))
+    fields = {"type": _NAMES[type(event)]}
+    fields.update(zip(names, getter(event)))  # (one C call for every field: this runs for every event received)
     fields["ts"] = event.ts.isoformat()
     if "members" in fields:
         fields["members"] = [[m.id, m.name] for m in event.members]
     if "mentions" in fields:
         fields["mentions"] = list(event.mentions)
-    return _JSON.encode({"type": _NAMES[type(event)], **fields})
+    return _JSON.encode(fields)
 
 
 @functools.cache
-def _field_names(cls: type) -> tuple[str, ...]:
-    return tuple(f.name for f in dataclass_fields(cls))
+def _fields_of(cls: type) -> tuple[tuple[str, ...], Callable]:
+    """An event class's field names, in order, and a getter of all their values at once."""
+    names = tuple(f.name for f in dataclass_fields(cls))
+    return names, operator.attrgetter(*names)
 
 
 def decode(line: str) -> Event:

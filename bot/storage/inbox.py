@@ -11,7 +11,7 @@ class InboxStore:
     """inbox and inbound (shares the Store's connection and transactions).
 
     An event is handled when its id is remembered in `inbound` (in the transaction holding its effects): that one
-    row is its "processed" mark. Its inbox row is deleted later, with the next rows stored (the same page of the
+    row is its "processed" mark. Its inbox row is deleted later, with rows stored later (the same page of the
     table, written by that commit anyway), so a handled batch writes nothing to the inbox; meanwhile `handled_through`
     (this run's, set after the batch's commit) keeps it out of next() and length(). The newest handled row is kept:
     a new row's id is the largest plus one, so it must stay above `handled_through`. After a restart, rows whose
@@ -39,10 +39,10 @@ class InboxStore:
         """The rows up to `last` (the oldest waiting, handled in order) were handled and that is committed."""
         self.handled_through = max(self.handled_through, last)
 
-    def sweep(self) -> None:
-        """Delete the rows handled but the newest (inside the transaction that stores the next ones); a no-op if
-        there are none."""
-        if self.handled_through > self._swept_below:
+    def sweep(self, least: int = 32) -> None:
+        """Delete the rows handled but the newest (inside the transaction that stores the next ones) once there are
+        at least `least` of them (a few rows share a page: one statement for many commits)."""
+        if self.handled_through - self._swept_below >= least:
             self.conn.execute("DELETE FROM inbox WHERE id < ?", (self.handled_through,))
             self._swept_below = self.handled_through  # if that rolls back, the next sweep deletes them too (id <)
 
@@ -66,7 +66,7 @@ class InboxStore:
     def prune(self, before: datetime, limit: int) -> int:
         """Forget up to `limit` event ids received (by their time) before `before`, oldest first; how many. The
         inbox rows handled are deleted first: an id forgotten cannot be handled again from a row left behind."""
-        self.sweep()
+        self.sweep(least=1)
         return self.conn.execute(
             "DELETE FROM inbound WHERE id IN (SELECT id FROM inbound WHERE ts < ? ORDER BY ts LIMIT ?)",
             (iso(before), limit)).rowcount

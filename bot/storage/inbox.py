@@ -39,7 +39,7 @@ class InboxStore:
         """The rows up to `last` (the oldest waiting, handled in order) were handled and that is committed."""
         self.handled_through = max(self.handled_through, last)
 
-    def sweep(self, least: int = 32) -> None:
+    def sweep(self, least: int = 8) -> None:
         """Delete the rows handled but the newest (inside the transaction that stores the next ones) once there are
         at least `least` of them (a few rows share a page: one statement for many commits)."""
         if self.handled_through - self._swept_below >= least:

@@ -4,7 +4,7 @@ a daily purge on the calendar tick (the injected clock decides the day)."""
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 
 from pydantic import Field
 
@@ -53,10 +53,11 @@ def _done_today(ctx: Context) -> datetime | None:
 
 
 def _day_span(ctx: Context) -> tuple[datetime, datetime]:
-    """(local midnight today, the next local midnight)."""
+    """(local midnight today, the next local midnight), in UTC like the clock (comparing a zone's time with a UTC one
+    asks the zone for its offset: microseconds on every tick)."""
     local = ctx.now.astimezone(ctx.pb.tz)
     start = local.replace(hour=0, minute=0, second=0, microsecond=0)
-    return start, start + timedelta(days=1)
+    return start.astimezone(timezone.utc), (start + timedelta(days=1)).astimezone(timezone.utc)
 
 
 @ritual.on("tick")

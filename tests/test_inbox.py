@@ -204,3 +204,49 @@ def test_events_delivered_in_one_turn_of_the_event_loop_are_stored_in_one_commit
 
     assert commits_during(chat, lambda: chat.run(burst())) == 1
     assert chat.store.inbox.length() == 2 and chat.store.checkins.done_on(ROOM, 1) == set()  # stored, not processed
+
+
+# -- the "processed" mark is the event's id remembered: the handled rows go with the next rows stored --------------
+def statements_during(chat, action):
+    """The SQL statements run while `action` ran."""
+    seen = []
+    chat.store.conn.set_trace_callback(seen.append)
+    try:
+        action()
+    finally:
+        chat.store.conn.set_trace_callback(None)
+    return seen
+
+
+def rows_in_the_inbox_table(chat, event_id=None):
+    """Rows in the table, waiting or handled and not yet deleted (of one event, or all)."""
+    if event_id is None:
+        return chat.store.conn.execute("SELECT COUNT(*) FROM inbox").fetchone()[0]
+    return chat.store.conn.execute("SELECT COUNT(*) FROM inbox WHERE json_extract(event, '$.id') = ?",
+                                   (event_id,)).fetchone()[0]
+
+
+def test_handling_a_batch_writes_nothing_to_the_inbox_table_and_rows_stored_later_take_its_rows_away(chat):
+    chat.start_course("alice", "bob")
+    received(chat, message(chat, "alice", "打卡", "w-1"))
+    handling = statements_during(chat, lambda: chat.run(chat.engine.inbox.process()))
+    assert not [sql for sql in handling if "inbox" in sql]  # its id in inbound is the mark: no inbox read, no delete
+    assert chat.store.inbox.length() == 0 and rows_in_the_inbox_table(chat, "w-1") == 1  # handled, not yet deleted
+    for i in range(40):  # a chatty afternoon: each message stored, then handled
+        received(chat, message(chat, "bob", "好", f"w-chat-{i}"))
+        assert chat.store.inbox.length() == 1
+        chat.run(chat.engine.inbox.process())
+    assert rows_in_the_inbox_table(chat, "w-1") == 0  # gone with a later commit that stored rows
+    assert rows_in_the_inbox_table(chat) <= 8  # a few handled rows wait for the next sweep, no more
+    assert rows_in_the_inbox_table(chat, "w-chat-39") == 1  # the newest handled stays: a new row's id stays above it
+    assert chat.store.checkins.done_on(ROOM, 1) == {"alice"}
+
+
+def test_a_restart_after_the_commit_handles_nothing_again(chat):
+    chat.start_course("alice")
+    received(chat, message(chat, "alice", "我来自四川成都", "x-1"), message(chat, "alice", "打卡", "x-2"))
+    chat.run(chat.engine.inbox.process())
+    chat.restart()  # a kill -9 after the batch's commit: its rows were still in the table
+    assert rows_in_the_inbox_table(chat) == 0  # their ids are remembered: forgotten at start-up
+    assert chat.run(chat.engine.inbox.process()) == 0
+    assert chat.store.checkins.count(ROOM, "alice") == 1

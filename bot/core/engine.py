@@ -69,15 +69,14 @@ class Engine:
         await self.inbox.process()
 
     def handle_now(self, event: Event, inbox_row: int | None = None) -> None:
-        """Process one event; its inbox row (if any) is deleted in the same transaction as its effects."""
+        """Process one event: its id is remembered in the transaction holding its effects (the inbox's "processed"
+        mark for its row; `inbox_row` is the inbox's calling convention, not used)."""
         now = self.clock.now()
         event = clean_event(event)  # display names are input: sanitised once, where they enter
         if self._several:
             self._received_by(event)
         try:
             with self.store.tx():
-                if inbox_row is not None:
-                    self.store.inbox.done(inbox_row)
                 if self._several and not self._owned(event, now):
                     return
                 if not self.store.inbox.remember(event.id, event.ts):
@@ -97,8 +96,6 @@ class Engine:
         except Exception:
             log.exception("event %s failed; recorded as seen so a redelivery does not loop", event.id)
             with self.store.tx():
-                if inbox_row is not None:
-                    self.store.inbox.done(inbox_row)
                 self.store.inbox.remember(event.id, event.ts)
             if isinstance(event, Message) and parse_command(event.text) and event.sender in self.advisors:
                 with self.store.tx():

@@ -3,7 +3,7 @@ there ('due' hook). Nothing planned yet means 'look now'; None means 'nothing to
 a ritual keeps it in its memory (Context.memory)."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import Callable
 
 _UNPLANNED = object()
@@ -34,7 +34,8 @@ class NextCheck:
         return planned is not None and now >= planned
 
     def plan(self, when: datetime | None) -> None:
-        self._at = when
+        # kept in UTC, like the clock: asked on every tick, and a zone's time compared with a UTC one costs an offset
+        self._at = when.astimezone(timezone.utc) if when is not None else None
 
     def clear(self) -> None:
         """Something changed: look again on the next tick."""

@@ -96,6 +96,7 @@ class HometownReader:
         self._proxy = re.compile(f"(?:给|帮|替|代)我?(?:{kin})(?:{'|'.join(map(re.escape, self._proxy_hint))})")
         apologies = "|".join(map(re.escape, cues.words("hometown", "apologies"))) or r"(?!x)x"
         self._apology = re.compile(f"^(?:{apologies})[啊哈呀啦]?[,， ]*(?:应该|其实)?是")
+        self.town_leads = tuple(self.cues) + tuple(self.weak)  # '老家燕郊的', '我是燕郊的': a town alone after a cue
         self.leads = self.weak + self.tail + self.corrections  # '纠正一下我是陕西汉中的'
         self.cue_ends = tuple(self.cues) + tuple(self.here) + tuple(self.weak)
         # '湖南衡杨的': a prefecture after its province, one character mistyped (a homophone slip)
@@ -141,8 +142,8 @@ class HometownReader:
                 clause = Clause(clause.text[cut:], clause.asked, clause.spaced)
                 mentions = [replace(m, start=m.start - cut, end=m.end - cut) for m in mentions]
                 cue_before = True
-            town_before = not mentions and _TOWN_ALONE.match(
-                _strip(clause.text, tuple(self.cues) + tuple(self.weak))) is not None
+            town_before = not mentions and len(clause.text) <= 12 and clause.text.endswith(("的", "人")) and _TOWN_ALONE.match(
+                _strip(clause.text, self.town_leads)) is not None
             for j, m in enumerate(mentions):
                 again = j and self._resaid(clause.text, mentions[j - 1], m)
                 if again:  # '我是河南的啊不河北的', '不是湖北荆州是湖北荆门': taken back without a stop

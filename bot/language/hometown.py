@@ -18,6 +18,10 @@ _AREA = re.compile(r"^[\u4e00-\u9fff]{0,6}(?:区|县|镇|乡|村|街道|古城|�
 _AREA_HEAD = re.compile(r"^[\u4e00-\u9fff]{1,4}?(?:区|县|镇|乡|村|街道|新城|山区)")
 
 
+# '燕郊的，算河北廊坊三河', '老家燕郊，属于河北廊坊': a town the gazetteer does not list, said alone ...
+_TOWN_ALONE = re.compile(r"^[\u4e00-\u9fff]{2,4}(?:镇|乡|村)?(?:的|人)$")
+# ... then placed in its county or prefecture by the next clause
+_PLACED = re.compile(r"^(?:这|那|它|那边|那里|这里)?(?:算是|算|属于|属|归|隶属于|隶属|归属于|归属|划归|划到|归到)(?:是|在)?")
 _TRADE = re.compile(r"[\u4e00-\u9fff]{1,6}?的")  # what they trade in, then 的: '(做)小商品的', '(开)出租车的'
 _WED_TO = re.compile(r"(?:远嫁|嫁)(?:到|来|去|过来)?[\u4e00-\u9fff]{2,8}?的$")  # '嫁到上海的(安徽人)'
 _ADDRESS = re.compile(r"[省市]")  # an official suffix before the district's
@@ -92,6 +96,7 @@ class HometownReader:
         self._proxy = re.compile(f"(?:给|帮|替|代)我?(?:{kin})(?:{'|'.join(map(re.escape, self._proxy_hint))})")
         apologies = "|".join(map(re.escape, cues.words("hometown", "apologies"))) or r"(?!x)x"
         self._apology = re.compile(f"^(?:{apologies})[啊哈呀啦]?[,， ]*(?:应该|其实)?是")
+        self.town_leads = tuple(self.cues) + tuple(self.weak)  # '老家燕郊的', '我是燕郊的': a town alone after a cue
         self.leads = self.weak + self.tail + self.corrections  # '纠正一下我是陕西汉中的'
         self.cue_ends = tuple(self.cues) + tuple(self.here) + tuple(self.weak)
         # '湖南衡杨的': a prefecture after its province, one character mistyped (a homophone slip)
@@ -114,6 +119,7 @@ class HometownReader:
         proxy = next((i for i, c in enumerate(parts) if self._proxy.search(c.text)), None) if self._proxy_hint.within(text) else None
         behalf = False
         found, read = self._places(parts), 0
+        town_before = False  # the previous clause named, alone, a town not in the gazetteer ('燕郊的')
         for i, (clause, mentions) in enumerate(found):
             mentions, read = mentions[:max(0, MENTIONS - read)], read + len(mentions)
             # '杭州湾新区 房价多少': only a space before a question, one sentence that asks
@@ -130,6 +136,14 @@ class HometownReader:
                 and not self._answered(clause.text, mentions[-1], found[i + 1][0].text)
             if best is not None and mentions and _strip(clause.text, self.retract_leads).startswith(self.precisely):
                 taken_back, best = best, None  # '我是湖南长沙……其实准确说是湘潭的': said more exactly, not corrected
+            placed = _PLACED.match(clause.text) if town_before and mentions else None
+            if placed and mentions[0].start >= placed.end() and not clause.asked:
+                cut = placed.end()  # '算河北廊坊三河' after '燕郊的': the county or prefecture it belongs to is the answer
+                clause = Clause(clause.text[cut:], clause.asked, clause.spaced)
+                mentions = [replace(m, start=m.start - cut, end=m.end - cut) for m in mentions]
+                cue_before = True
+            town_before = not mentions and len(clause.text) <= 12 and clause.text.endswith(("的", "人")) and _TOWN_ALONE.match(
+                _strip(clause.text, self.town_leads)) is not None
             for j, m in enumerate(mentions):
                 again = j and self._resaid(clause.text, mentions[j - 1], m)
                 if again:  # '我是河南的啊不河北的', '不是湖北荆州是湖北荆门': taken back without a stop

@@ -40,6 +40,11 @@ _DAYS_BEFORE = re.compile(r"^[0-9一二三四五六七八九十两]{1,3}天(?:�
 _CARD_I = re.compile(r"(?<=卡)(?:我|俺)(?=(?:也|已经|早就|就|先|都)?打)")
 # '打个卡再去接孙子', '打完卡就去做饭了': the check-in, then what the sender goes on to do (its own clause)
 _THEN_GO = re.compile(r"(?<=卡)(?=(?:再|就|然后|赶紧|马上)去)")
+# '已实操', '今天实操了', '实操过了': 实操 said as the verb, done (not '实操了吗', '还没实操', '明天再实操')
+_PRACTISED = re.compile(r"^(?:我|今天|今日|也|都|刚|刚刚)*(?:(?:已经?|都已经?|也已经?)实操过?[了啦咯喽哦哈呀啊哒]*|实操过?[了啦咯喽][哦哈呀啊哒]*)$")
+# '搞定！第一次自己买基金': done said alone, then the first fund the sender bought (not '第一次买基金好紧张')
+_FIRST_BUY = re.compile(r"^(?:我|今天|今日|终于)*第一次(?:自己|亲手|独立|亲自|真正)?(?:买|购买|买入|申购|定投)了?"
+                        r"(?:一只|一支|一份|一笔|点)?(?:基金|货基|货币基金|指数基金|理财)")
 _FROM_CLASS = re.compile(r"从[\u4e00-\u9fffa-z0-9]{1,8}?(?:班|营|课堂|课程|课)")
 
 
@@ -327,6 +332,8 @@ class Intents:
     def practice(self, parts: list[Clause], quoted: str = "") -> bool:
         """'实操完成' / '作业已交' / '已完成实操' / '实操搞定✌️'; not '实操怎么做', '实操完成不了'."""
         said = "".join(c.text for c in parts)  # no work named, shown or sent: most chat, read at once
+        if "第一次" in said and self._first_buy(parts):
+            return True  # '搞定！第一次自己买基金，有点激动'
         if PIC not in said and not self.subjects.within(said) and not self.sent_subjects.within(said) and not (
                 quoted and self.subjects.within(quoted)):
             return self.tasks.within(said) and self._task_done(parts) or self.as_told.within(said) and self._as_told(parts)
@@ -355,6 +362,8 @@ class Intents:
             compounds = self.practice_compounds.spans(clause.text) if subjects else []
             if not subjects or _inside(compounds, *subjects[0]):
                 continue
+            if _PRACTISED.match(clause.text) and not self.scope.asks(clause):
+                return True  # '已打卡，已实操', '今天实操了': 实操 as the verb, done
             clause, subjects, compounds = self._head(clause, subjects, compounds)
             if self._shown(clause.text, subjects[0], pictures) and not self.scope.asks(clause):
                 return True  # '[图片] 实操截图', '今天的作业截图来啦', '[图片] 作业'
@@ -392,6 +401,15 @@ class Intents:
         if self.as_told.within(said) and self._as_told(parts):
             return True  # '按老师说的买了一份指数基金'
         return self.tasks.within(said) and self._task_done(parts)  # '实操的视频看了，定投也设好了'
+
+    def _first_buy(self, parts: list[Clause]) -> bool:
+        """'搞定！第一次自己买基金，有点激动': a clause that only says done, then the first purchase of a fund told."""
+        for before, clause in zip(parts, parts[1:]):
+            bare = strip_particles(before.text, PARTICLES)
+            if (bare == DONE or bare in self.done) and not before.asked and not self.scope.asks(clause) \
+                    and _FIRST_BUY.match(clause.text):
+                return True
+        return False
 
     def _group_scope(self, parts: list[Clause], said: str) -> list[Clause]:
         """The clauses of a group message that speak of the sender's own deed: without another member's post pointed at

@@ -57,6 +57,7 @@ class OptOut:
         self.optout_wants = cues.words("optout", "wants")
         self.optout_ads = cues.words("optout", "ads")
         self.optout_refuse = cues.words("optout", "refuse")
+        self.optout_flooded = cues.words("optout", "flooded")
         self.optout_addressee = cues.words("optout", "addressee")
         self.optout_annoyed = cues.words("optout", "annoyed")
         self.optout_decline = cues.words("optout", "decline")
@@ -378,8 +379,9 @@ class OptOut:
         return Clause(self.optout_annoyed.removed(clause.text), False, clause.spaced)
 
     def _refused(self, parts: list[Clause]) -> bool:
-        """'你们的推送我不想看', '推送太多了，取消吧', '拒绝营销': the marketing named and refused."""
-        if not any(self.optout_ads.within(c.text) for c in parts):
+        """'你们的推送我不想看', '推送太多了，取消吧', '拒绝营销': the marketing named and refused; '消息太多了，帮我取消吧':
+        the messages complained of as too many name what is sent (取消 with no object then stops them)."""
+        if not any(self.optout_ads.within(c.text) or self.optout_flooded.within(c.text) for c in parts):
             return False
         if any(self.scope.asks(c) or self.optout_others.within(c.text) for c in parts):
             return False

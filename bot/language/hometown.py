@@ -9,6 +9,7 @@ from bot.language.cues import Cues
 from bot.language.gazetteer import nations, places, short_form
 from bot.language.places import Gazetteer, Mention
 from bot.language.scope import Scope
+from bot.language.shared import strip_leading
 
 MENTIONS = 12  # the first places a message names are read (an answer comes early; linear time)
 HOME, STRONG, PLAIN = 3, 2, 1  # after 老家/来自 > after 坐标 (or a cue alone before) > a place standing alone
@@ -38,18 +39,6 @@ class Hometown:
     city: str | None
     correction: bool  # the member said they are correcting an earlier answer
     text: str  # the words of the answer as written (normalised)
-
-
-def _strip(text: str, words: tuple[str, ...]) -> str:
-    """The text with leading filler words removed, repeatedly ('的小伙伴报到' -> '')."""
-    changed = True
-    while text and changed:
-        changed = False
-        for w in words:
-            if text.startswith(w):
-                text, changed = text[len(w):], True
-                break
-    return text
 
 
 class HometownReader:
@@ -134,7 +123,7 @@ class HometownReader:
                 taken_back, best = best, None
             asked = bool(mentions) and clause.spaced and i + 1 < len(found) and self.scope.asks(found[i + 1][0]) \
                 and not self._answered(clause.text, mentions[-1], found[i + 1][0].text)
-            if best is not None and mentions and _strip(clause.text, self.retract_leads).startswith(self.precisely):
+            if best is not None and mentions and strip_leading(clause.text, self.retract_leads).startswith(self.precisely):
                 taken_back, best = best, None  # '我是湖南长沙……其实准确说是湘潭的': said more exactly, not corrected
             placed = _PLACED.match(clause.text) if town_before and mentions else None
             if placed and mentions[0].start >= placed.end() and not clause.asked:
@@ -143,13 +132,13 @@ class HometownReader:
                 mentions = [replace(m, start=m.start - cut, end=m.end - cut) for m in mentions]
                 cue_before = True
             town_before = not mentions and len(clause.text) <= 12 and clause.text.endswith(("的", "人")) and _TOWN_ALONE.match(
-                _strip(clause.text, self.town_leads)) is not None
+                strip_leading(clause.text, self.town_leads)) is not None
             for j, m in enumerate(mentions):
                 again = j and self._resaid(clause.text, mentions[j - 1], m)
                 if again:  # '我是河南的啊不河北的', '不是湖北荆州是湖北荆门': taken back without a stop
                     taken_back, best = best or taken_back, None
                     m, said = replace(m, start=0, end=m.end - m.start), Clause(clause.text[m.start:], clause.asked)
-                    rank = self._rank(said, m, cue_before) or PLAIN * (_strip(said.text[m.end:], self.tail) == "")
+                    rank = self._rank(said, m, cue_before) or PLAIN * (strip_leading(said.text[m.end:], self.tail) == "")
                     if rank:
                         best = (rank, m, said.text[:m.end])
                     continue
@@ -180,7 +169,7 @@ class HometownReader:
         after = text[at + len(words):] if at >= 0 else ""
         slip = after[:2]
         if len(slip) < 2 or not all("\u4e00" <= c <= "\u9fff" for c in slip) or slip[1] in "东南西北中部边" \
-                or _strip(after[2:], self.tail) != "" or after.startswith(self.not_slips):
+                or strip_leading(after[2:], self.tail) != "" or after.startswith(self.not_slips):
             return None
         near = [name for short, name in self.prefectures.get(m.province, ())
                 if (short[0] == slip[0]) != (short[1] == slip[1])]
@@ -193,11 +182,11 @@ class HometownReader:
         after = text[m.end:]
         if after == "" or self.addressed.within(after) or nxt.startswith(self.not_after) or self.elsewhere.within(nxt):
             return False
-        if after.lstrip("的") in self.people or "人" in after and _strip(after, self.tail) == "":
+        if after.lstrip("的") in self.people or "人" in after and strip_leading(after, self.tail) == "":
             return True
-        if self.self_cues.within(text[:m.start]) and _strip(after, self.tail) == "":
+        if self.self_cues.within(text[:m.start]) and strip_leading(after, self.tail) == "":
             return True  # '我是安徽的 老师您是哪里的': said of themselves
-        return _strip(after, self.tail) == "" and (self.fellows.within(nxt) or self.withheld.within(nxt))
+        return strip_leading(after, self.tail) == "" and (self.fellows.within(nxt) or self.withheld.within(nxt))
 
     def _resaid(self, text: str, before: Mention, m: Mention) -> bool:
         """Is the place at m said instead of the one before it in the same clause, with no stop between: '…的啊不河北的',
@@ -211,11 +200,11 @@ class HometownReader:
             return True  # '不是湖北荆州是湖北荆门'
         if gap in self.retract and gap != "不":  # '啊不', '哦不', '不对'
             return True
-        gap = _strip(gap, self.retract_leads)
+        gap = strip_leading(gap, self.retract_leads)
         return gap != "" and gap != "不" and (gap in self.retract or gap in self.corrections)
 
     def _retracts(self, text: str) -> bool:
-        text = _strip(text, self.retract_leads)  # '哦口误', 'sorry打错了'
+        text = strip_leading(text, self.retract_leads)  # '哦口误', 'sorry打错了'
         while text and text[-1:] in self.retract_particles:
             text = text[:-1]
         return text in self.retract or text in self.corrections
@@ -255,7 +244,7 @@ class HometownReader:
             before = before[:_WED_TO.search(before).start()]
         moved = next((w for w in self.moved_from if after.startswith(w)), None)
         wed = bool(moved) and moved.startswith(("嫁", "远嫁"))  # '…嫁到广东的媳妇': where to is said after
-        if moved and (wed or _strip(after[len(moved):], self.tail + self.people) == "") and _strip(before.removesuffix("从"), self.leads) == "" and (
+        if moved and (wed or strip_leading(after[len(moved):], self.tail + self.people) == "") and strip_leading(before.removesuffix("从"), self.leads) == "" and (
                 before.endswith("从") or moved.startswith(("嫁", "远嫁"))):
             return HOME  # '我从湖南来', '从四川嫁到浙江的', '湖南嫁过来的媳妇': the place they left
         for cues, rank in ((self.cues, HOME), (self.here, STRONG)):
@@ -266,21 +255,21 @@ class HometownReader:
                     return 0  # '我老公老家是湖南的'
                 if len(gap) <= 6 and not self.elsewhere.within(self.arrivals.removed(gap)):  # '家乡签到我是…': no 到 of a trip
                     return rank
-        if after.startswith(self.grew_up) and _strip(before, self.raised_in + self.leads) == "":
+        if after.startswith(self.grew_up) and strip_leading(before, self.raised_in + self.leads) == "":
             return STRONG  # (老家 over it) '在威海长大的', '芜湖出生，上海长大', '四川德阳籍': born or raised there
         if m.weak:  # a county's short name counts only right after 来自 / 老家 / 家乡, or as '我是婺源的'
-            if cue_before and before == "" and _strip(after, self.tail) == "":
+            if cue_before and before == "" and strip_leading(after, self.tail) == "":
                 return STRONG  # '来自 HZ', '家乡签到： 婺源'
             if before == "" and after in ("的", "人", "的人") and not m.letters:
                 return PLAIN  # '顺德的!', '萧山人': the whole clause is the answer's shape
-            self_said = self.self_cues.within(before) and _strip(before, self.weak + self.tail) == ""
-            if m.letters and _strip(before, self.leads) == "" and after and self._answer_tail(after):
+            self_said = self.self_cues.within(before) and strip_leading(before, self.weak + self.tail) == ""
+            if m.letters and strip_leading(before, self.leads) == "" and after and self._answer_tail(after):
                 return PLAIN  # 'bj的', 'SH的，大家好' (a lone 'tj' may be anything)
-            return PLAIN if self_said and _strip(after, self.tail) == "" else 0
+            return PLAIN if self_said and strip_leading(after, self.tail) == "" else 0
         if self.elsewhere.within(before) or after.startswith(self.elsewhere) and not after.startswith(self.people):
             return 0  # '明天去北京出差', '在深圳工作' (not '魔都打工人报道')
         if self.greetings.within(clause.text[:m.start]):  # '老师您好我是…' (read unblanked: '老师好' is harmless)
-            before = before[m.start - len(_strip(clause.text[:m.start], self.greetings)):]
+            before = before[m.start - len(strip_leading(clause.text[:m.start], self.greetings)):]
         unnamed = self._unnamed(before)  # '大家可以叫我阿梅我是…': 大家 is who they speak to
         if unnamed.startswith(self.titles):  # '哥是辽宁大连滴': a title the sender gives themselves, said first
             unnamed = unnamed[len(next(t for t in self.titles if unnamed.startswith(t))):]
@@ -288,7 +277,7 @@ class HometownReader:
             return 0
         if unnamed.endswith("的") and unnamed.startswith(text[m.start:m.end]) and len(unnamed) <= m.end - m.start + 5:
             unnamed = ""  # '青岛啤酒的青岛': the place named first by a thing it is known for
-        lead = _strip(unnamed, self.leads)
+        lead = strip_leading(unnamed, self.leads)
         # '我是河南周口的今天第一次进群', '我是河南洛阳的牡丹之城欢迎大家', '我是云南昆明的春城四季如春'
         # ... '我是江苏省徐州市铜山区人今年六十三岁了': 人 said, then about themselves
         # ... '我们是四川绵阳的两口子一起来学': 的 and who they are, then more
@@ -305,7 +294,7 @@ class HometownReader:
         quarter of it the gazetteer does not list (a few characters, nothing said of them)."""
         if m.level < 3 or not named.endswith(("区", "县", "旗")) or not _ADDRESS.search(named[:-1]):
             return False
-        rest = _strip(after, self.tail)
+        rest = strip_leading(after, self.tail)
         return 1 <= len(rest) <= 4 and _QUARTER.match(rest) is not None and not self.elsewhere.within(rest)
 
     def _unnamed(self, before: str) -> str:
@@ -316,36 +305,36 @@ class HometownReader:
         me = self.self_cues.spans(before[end:])
         if not me and 0 < before.find("是", end) - end <= 4:  # '我叫小美是江苏苏州的'
             me = [(before.find("是", end) - end, before.find("是", end) - end + 1)]
-        if not me or me[-1][0] > 6 or _strip(before[:start], self.leads) != "":
+        if not me or me[-1][0] > 6 or strip_leading(before[:start], self.leads) != "":
             return before  # a name is short: '我叫王秀英我是…'
         return before[end + me[-1][0]:]
 
     def _answer_tail(self, after: str) -> bool:
         """What may follow a place in an answer: fillers ('的小伙伴报到'), a person ('的老李，今年48'), '人在上海'."""
-        rest = _strip(after, self.tail)
+        rest = strip_leading(after, self.tail)
         if rest == "" or (after.startswith("的") and rest.startswith(self.people)):
             return True
         if _AREA.match(rest) or _TOWN.match(after):
             return True
         area = _AREA_HEAD.match(rest)
-        if area and _strip(rest[area.end():], self.tail) == "":
+        if area and strip_leading(rest[area.end():], self.tail) == "":
             return True  # '苏州工业园区', '成都高新区', '东莞虎门的': a part of the city the gazetteer does not list
         near = self._near.match(after)
-        if near and _strip(after[near.end():], self.tail) == "":
+        if near and strip_leading(after[near.end():], self.tail) == "":
             return True  # '义乌小商品城那边的': a landmark of the place, and near it
         trade = next((w for w in self.trades if after.startswith(w)), None)
         if trade is not None:  # '浙江义乌做小商品的', '东莞开厂的老板': who they are by their trade there
             made = _TRADE.match(after, len(trade))
-            if made and _strip(after[made.end():], self.tail + self.people) == "":
+            if made and strip_leading(after[made.end():], self.tail + self.people) == "":
                 return True
         work = next((w for w in self.works if after.startswith(w)), None)  # '大庆油田的老职工', '攀钢子弟'
         if work is not None:
             rest = after[len(work):].removeprefix("的")
             person = next((p for p in self.people if rest.startswith(p) and len(p) >= 2), None)
-            return person is not None and _strip(rest, self.people + self.tail) == ""  # '的退休职工', '矿工子弟'
+            return person is not None and strip_leading(rest, self.people + self.tail) == ""  # '的退休职工', '矿工子弟'
         if after.startswith("人在") or (after.startswith("人") and rest.startswith("在")):
             return True  # '安徽合肥人在杭州': who they are, then where they are
         ethnic = next((n for n in self.nations if rest.startswith(n) and len(n) >= 2), "")  # '恩施的土家妹子'
         rest = rest[len(ethnic):] if ethnic and not rest.startswith(self.people) else rest
         person = next((p for p in self.people if rest.startswith(p)), None)
-        return person is not None and len(_strip(rest[len(person):], self.tail)) <= 1  # '重庆妹子一枚
+        return person is not None and len(strip_leading(rest[len(person):], self.tail)) <= 1  # '重庆妹子一枚

@@ -14,23 +14,12 @@ import re
 from bot.language.clauses import Clause
 from bot.language.cues import Cues, Words
 from bot.language.scope import Scope
-from bot.language.shared import HITS, PARTICLES, Retraction, strip_particles
+from bot.language.shared import HITS, PARTICLES, Retraction, strip_leading, strip_particles
 
 _OWN_POST = re.compile(r"我[^把]{0,4}?发的")  # '我刚才发的消息': the sender's own post
 # '我知道怎么退订，只是暂时不想退': the way known, not used (not '我不知道怎么退订')
 _KNOWS_HOW = re.compile(r"(?:^|[^不没])(?:知道|晓得|懂得|清楚|会)(?:怎么|如何|咋|怎样|在哪)|我(?:都|也)?会(?:弄|操作|设置|搞)")
 
-
-def _strip_all(text: str, words: tuple[str, ...]) -> str:
-    """The text with any of the words removed from its start, repeatedly ('相关的信息' -> '信息')."""
-    changed = True
-    while text and changed:
-        changed = False
-        for w in words:
-            if text.startswith(w):
-                text, changed = text[len(w):], True
-                break
-    return text
 
 
 class OptOut:
@@ -206,7 +195,7 @@ class OptOut:
         """'不再需要相关信息', '以后不需要这些推送了': what is sent, no longer wanted (said of all of it, with nothing
         after it) - not '不需要这些资料了' (one thing, not marketing), '不想收这个红包'."""
         for s, e in self.optout_unwanted.spans(text)[:HITS]:
-            rest = _strip_all(text[e:], self.optout_unwanted_of)
+            rest = strip_leading(text[e:], self.optout_unwanted_of)
             named = next((w for w in self.optout_marketing if rest.startswith(w) and len(w) >= 2), None)
             if named is None or named in ("这些", "这类", "这种", "那些", "那类", "那种", "此类", "任何", "东西", "打扰"):
                 continue
@@ -222,7 +211,7 @@ class OptOut:
         before = text[:found[0][0]]
         for w in ("我", "真的", "实在", "是", "都", "也", "就", "再也", "已经", "现在", "以后"):
             before = before.replace(w, "")
-        named = _strip_all(before, self.optout_unwanted_of)
+        named = strip_leading(before, self.optout_unwanted_of)
         return len(named) >= 2 and named in self.optout_marketing and named not in (
             "这些", "这类", "这种", "那些", "那类", "那种", "此类", "任何", "东西", "打扰", "课程", "产品", "商品", "券")
 

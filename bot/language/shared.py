@@ -22,6 +22,18 @@ def strip_particles(text: str, particles: tuple[str, ...]) -> str:
     return text
 
 
+def strip_leading(text: str, words: tuple[str, ...]) -> str:
+    """The text with any of the words removed from its start, repeatedly ('的小伙伴报到' -> '报到' for 的, 小伙伴)."""
+    changed = True
+    while text and changed:
+        changed = False
+        for w in words:
+            if text.startswith(w):
+                text, changed = text[len(w):], True
+                break
+    return text
+
+
 class Retraction:
     """Does a message take itself back?"""
 

@@ -51,6 +51,17 @@ def local(s: str) -> datetime:
     return datetime.fromisoformat(s).replace(tzinfo=TZ)
 
 
+def statements_during(chat, action) -> list[str]:
+    """The SQL statements run on the bot's connection while `action` ran."""
+    seen: list[str] = []
+    chat.store.conn.set_trace_callback(seen.append)
+    try:
+        action()
+    finally:
+        chat.store.conn.set_trace_callback(None)
+    return seen
+
+
 class Chat:
     """One bot over a real SQLite file, a fake transport and a virtual clock."""
 

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from bot.core.events import FriendRequest, Member, MemberJoined, Message
 from bot.core.inbox import MAX_TEXT_CHARS, decode, encode
-from harness import ROOM
+from harness import ROOM, statements_during
 
 
 def message(chat, sender, text, msg_id, room=ROOM):
@@ -94,13 +94,7 @@ def test_an_event_that_breaks_even_the_error_path_cannot_block_the_inbox(chat, m
 # -- group commit: a burst shares one transaction, each event still atomic -------------------------------------
 def commits_during(chat, action):
     """How many transactions were committed while `action` ran."""
-    seen = []
-    chat.store.conn.set_trace_callback(lambda sql: seen.append(sql) if sql == "COMMIT" else None)
-    try:
-        action()
-    finally:
-        chat.store.conn.set_trace_callback(None)
-    return len(seen)
+    return statements_during(chat, action).count("COMMIT")
 
 
 def test_a_burst_of_checkins_is_committed_once_and_the_sender_sees_the_reply_only_after_the_commit(chat):
@@ -207,17 +201,6 @@ def test_events_delivered_in_one_turn_of_the_event_loop_are_stored_in_one_commit
 
 
 # -- the "processed" mark is the event's id remembered: the handled rows go with the next rows stored --------------
-def statements_during(chat, action):
-    """The SQL statements run while `action` ran."""
-    seen = []
-    chat.store.conn.set_trace_callback(seen.append)
-    try:
-        action()
-    finally:
-        chat.store.conn.set_trace_callback(None)
-    return seen
-
-
 def rows_in_the_inbox_table(chat, event_id=None):
     """Rows in the table, waiting or handled and not yet deleted (of one event, or all)."""
     if event_id is None:

@@ -10,17 +10,7 @@ import pytest
 from bot.core.events import Outgoing
 from bot.core.ritual import Ritual
 from bot.core.wiring import Wiring
-from harness import ROOM, local
-
-
-def statements_during(chat, action) -> list[str]:
-    seen: list[str] = []
-    chat.store.conn.set_trace_callback(seen.append)
-    try:
-        action()
-    finally:
-        chat.store.conn.set_trace_callback(None)
-    return seen
+from harness import ROOM, local, statements_during
 
 
 def test_a_quiet_moment_of_the_course_day_opens_no_transaction(chat):

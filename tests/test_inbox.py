@@ -82,7 +82,7 @@ def test_every_kind_of_event_survives_the_inbox_unchanged(chat):
 def test_an_event_that_breaks_even_the_error_path_cannot_block_the_inbox(chat, monkeypatch):
     chat.start_course("alice")
 
-    def broken(event, row=None):
+    def broken(event):
         raise RuntimeError("the database said no")
 
     received(chat, message(chat, "alice", "打卡", "poison"))
@@ -135,11 +135,11 @@ def test_a_crash_in_the_middle_of_a_batch_loses_nothing_and_repeats_nothing(chat
     chat.start_course("alice", "bob", "carol")
     real, seen = chat.engine.handle_now, []
 
-    def killed_at_the_third(event, row=None):
+    def killed_at_the_third(event):
         if len(seen) == 2:
             raise SystemExit("kill -9")  # not an Exception: nothing catches it, like the process dying
         seen.append(event.id)
-        real(event, row)
+        real(event)
 
     received(chat, message(chat, "alice", "我来自四川成都", "k-1"), message(chat, "bob", "打卡", "k-2"),
              message(chat, "carol", "打卡", "k-3"))
@@ -171,9 +171,9 @@ def test_by_default_a_batch_is_whatever_waits_however_long_its_handling_takes(ch
     chat.start_course("alice", "bob", "carol", "dave")
     real = chat.engine.inbox.handle
 
-    def slow(event, row=None):  # a slow machine: 3 ms an event (a 5 ms timer would have split the burst)
+    def slow(event):  # a slow machine: 3 ms an event (a 5 ms timer would have split the burst)
         time.sleep(0.003)
-        real(event, row)
+        real(event)
 
     monkeypatch.setattr(chat.engine.inbox, "handle", slow)
     received(chat, *(message(chat, who, "打卡", f"n-{who}") for who in ("alice", "bob", "carol", "dave")))

@@ -68,9 +68,9 @@ class Engine:
         self.inbox.append(event)
         await self.inbox.process()
 
-    def handle_now(self, event: Event, inbox_row: int | None = None) -> None:
+    def handle_now(self, event: Event) -> None:
         """Process one event: its id is remembered in the transaction holding its effects (the inbox's "processed"
-        mark for its row; `inbox_row` is the inbox's calling convention, not used)."""
+        mark for its row)."""
         now = self.clock.now()
         event = clean_event(event)  # display names are input: sanitised once, where they enter
         if self._several:

@@ -80,7 +80,7 @@ class Inbox:
     it either way); nothing else runs on the event loop during a batch (the sender's "sending" mark must be
     committed on its own before a send)."""
 
-    def __init__(self, store, clock, handle: Callable[[Event, int], None], batch_events: int = 200,
+    def __init__(self, store, clock, handle: Callable[[Event], None], batch_events: int = 200,
                  batch_seconds: float = float("inf")) -> None:
         self.store, self.clock, self.handle = store, clock, handle
         self.batch_events, self.batch_seconds = batch_events, batch_seconds
@@ -185,7 +185,7 @@ class Inbox:
                         self.store.inbox.drop(row_id)
                     continue
                 try:
-                    self.handle(event, None)  # its id remembered in inbound is its "processed" mark
+                    self.handle(event)  # its id remembered in inbound is its "processed" mark
                 except Exception:  # handle_now records failures itself; this is the last line of defence
                     log.exception("event %s could not be handled; dropped from the inbox", event.id)
                     self.store.inbox.remember(event.id, event.ts)  # seen: no restart handles its row again

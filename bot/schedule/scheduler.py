@@ -117,11 +117,7 @@ class Scheduler:
         while self._due and self._due[0][0] <= now:
             rooms[heapq.heappop(self._due)[1]] = None
         if not rooms:  # the common tick: only the rituals' hooks whose moment has come (mostly none: no transaction)
-            ctx = self.make_ctx(now, None, broadcast=True)
-            if ticks := self.wiring.ticks_due(ctx):
-                with self.store.tx():
-                    for hook in ticks:
-                        hook(ctx)
+            self._tick_rituals(now)
             return 0
         try:  # group commit: one transaction for the tick, each group's action (or ack) in its own savepoint
             with self.store.tx():
@@ -129,16 +125,21 @@ class Scheduler:
                     group = self.groups.get(room)
                     if group is not None:
                         ran += self._tick_group(group, now)
-                ctx = self.make_ctx(now, None, broadcast=True)
-                if ticks := self.wiring.ticks_due(ctx):  # asked after the actions (they may have cleared a ritual's plan)
-                    with self.store.tx():
-                        for hook in ticks:
-                            hook(ctx)
+                self._tick_rituals(now)  # after the actions (they may have cleared a ritual's plan)
         finally:  # refiled even if the tick's transaction failed as a whole (then its actions are due again)
             for room in rooms:
                 if (group := self.groups.get(room)) is not None:
                     self.schedule(group)
         return ran
+
+    def _tick_rituals(self, now: datetime) -> None:
+        """The rituals' 'tick' hooks whose moment has come, in a transaction of their own (a savepoint inside the
+        tick's); none due: no transaction at all."""
+        ctx = self.make_ctx(now, None, broadcast=True)
+        if ticks := self.wiring.ticks_due(ctx):
+            with self.store.tx():
+                for hook in ticks:
+                    hook(ctx)
 
     def _tick_group(self, group: Group, now: datetime) -> int:
         ran = 0

@@ -23,6 +23,12 @@ class Place:
     typed_at: bool = True  # an id here may be written with an @ ('@wxid_1'); False: '@…' is a name only
 
 
+def met(ctx: "Context") -> Callable[[str], bool]:
+    """Is a text the contact id of someone the bot has met (a member of any group, now or before, or a contact of
+    the funnel: a friend request, an invitation)?"""
+    return lambda contact: ctx.store.members.seen(contact) or ctx.store.funnel.contact(contact) is not None
+
+
 def which_member(ctx: "Context", spec: str, places: list[Place], empty: str = "请 @ 一位成员。",
                  one_mention: bool = False) -> str:
     """The contact id the command names. `one_mention`: several @-mentions are refused (else they are ignored and

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Iterable
 
 from bot.core.events import Outgoing
-from bot.core.who import Place, which_member
+from bot.core.who import Place, met, which_member
 from bot.delivery.late import limited_key
 from bot.delivery.outbox import POST
 
@@ -95,4 +95,4 @@ def resolve_member(ctx: "Context", spec: str) -> str:
     members = dict(ctx.member_list()) if ctx.room else {}
     return which_member(ctx, spec, [
         Place(members.__contains__, lambda name: [(m, n) for m, n in members.items() if n == name], where="群里"),
-        Place(lambda c: ctx.store.members.seen(c) or ctx.store.funnel.contact(c) is not None, typed_at=False)])
+        Place(met(ctx), typed_at=False)])

@@ -16,7 +16,7 @@ from bot.core.context import Context
 from bot.core.events import Outgoing
 from bot.core.names import clean_text, display_name
 from bot.core.ritual import STOP, Ritual
-from bot.core.who import Place, which_member
+from bot.core.who import Place, met, which_member
 from bot.playbook.fields import Section, Text
 from rituals.relay.store import MIGRATIONS, RelayStore
 
@@ -95,7 +95,7 @@ def _member(ctx: Context, spec: str) -> str:
     return which_member(ctx, spec, [
         Place(lambda c: any(a.contact == c for a in db.askers()), noun="提问的人", listed=True,
               named=lambda name: [(a.contact, f"{a.name}（{a.cohort}，{a.contact}）") for a in db.askers(name)]),
-        Place(lambda c: ctx.store.members.seen(c) or ctx.store.funnel.contact(c) is not None, listed=True,
+        Place(met(ctx), listed=True,
               named=lambda name: [(m, f"{name}（{_cohort(ctx, m)}，{m}）") for m in ctx.store.members.named(name)])],
         empty="请写明回复谁。")
 

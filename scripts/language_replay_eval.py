@@ -25,6 +25,8 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "scripts"))
+from language_eval import Score, load, table  # noqa: E402
 ROOM = "eval@chatroom"
 START = datetime.fromisoformat("2026-12-01T00:00:00+08:00")  # day 1
 GROUP_INTENTS = ("hometown", "checkin", "practice", "graduation")
@@ -67,8 +69,8 @@ def week(items: list[dict]) -> tuple[list[dict], dict[str, tuple[int, dict]]]:
     return lines, who
 
 
-def score(items: list[dict], group: dict, who: dict) -> dict[str, dict]:
-    """Per intent: tp, fp, fn and the disagreements (line number, text, expected, recorded)."""
+def score(items: list[dict], group: dict, who: dict) -> dict[str, Score]:
+    """Per intent: tp, fp, fn and the disagreements ('line N: text expected … recorded …')."""
     found = {
         "hometown": {m: (h["province"], h["city"]) for m, h in group.get("hometowns", {}).items()},
         "checkin": {m: True for m, days in group.get("checkins", {}).items() if days},
@@ -80,7 +82,7 @@ def score(items: list[dict], group: dict, who: dict) -> dict[str, dict]:
         seen = got_by_line.setdefault(line, {})
         for name in GROUP_INTENTS:
             seen[name] = seen.get(name) or found[name].get(member, False)
-    out = {name: {"tp": 0, "fp": 0, "fn": 0, "wrong": []} for name in GROUP_INTENTS}
+    out = {name: Score() for name in GROUP_INTENTS}
     for line, got_all in sorted(got_by_line.items()):
         item = items[line - 1]
         for name in GROUP_INTENTS:
@@ -90,18 +92,16 @@ def score(items: list[dict], group: dict, who: dict) -> dict[str, dict]:
             got = got_all[name]
             s = out[name]
             if want and got == want:
-                s["tp"] += 1
-            else:
-                if got:
-                    s["fp"] += 1
-                if want:
-                    s["fn"] += 1
-                if got or want:
-                    s["wrong"].append((line, item["text"], want, got))
+                s.tp += 1
+                continue
+            s.fp += bool(got)
+            s.fn += bool(want)
+            if got or want:
+                (s.misses if want else s.false_positives).append(f"line {line}: {item['text']!r} expected {want} recorded {got}")
     return out
 
 
-def replay_score(items: list[dict]) -> tuple[int, dict[str, dict]]:
+def replay_score(items: list[dict]) -> tuple[int, dict[str, Score]]:
     """Replay the labelled group messages as a week and score the report: (group lines, per-intent scores)."""
     lines, who = week(items)
     with tempfile.TemporaryDirectory() as tmp:
@@ -113,11 +113,7 @@ def replay_score(items: list[dict]) -> tuple[int, dict[str, dict]]:
         report = json.loads(subprocess.run([*run, "report", "--db", str(db), "--json"], capture_output=True,
                                            text=True, cwd=ROOT, check=True).stdout)
     (group,) = report["groups"]
-    scores = score(items, group, who)
-    for s in scores.values():
-        s["precision"] = s["tp"] / (s["tp"] + s["fp"]) if s["tp"] + s["fp"] else 1.0
-        s["recall"] = s["tp"] / (s["tp"] + s["fn"]) if s["tp"] + s["fn"] else 1.0
-    return len({line for line, _ in who.values()}), scores
+    return len({line for line, _ in who.values()}), score(items, group, who)
 
 
 def main() -> int:
@@ -125,19 +121,17 @@ def main() -> int:
     ap.add_argument("labelled", type=Path)
     ap.add_argument("--list", action="store_true", help="print every disagreement")
     args = ap.parse_args()
-    items = [json.loads(x) for x in args.labelled.read_text(encoding="utf-8").splitlines() if x.strip()]
+    items = load(args.labelled)
     try:
         sent, scores = replay_score(items)
     except subprocess.CalledProcessError as e:
         print(f"{' '.join(e.cmd[1:3])} failed: {e.stderr.strip().splitlines()[-1:] or e.returncode}", file=sys.stderr)
         return 1
-    print(f"{args.labelled} through replay + report --json ({sent} group lines)")
-    print("  intent      precision  recall    tp   fp   fn")
-    for name, s in scores.items():
-        print(f"  {name:<11} {s['precision']:9.3f} {s['recall']:7.3f} {s['tp']:5d} {s['fp']:4d} {s['fn']:4d}")
-        if args.list:
-            for line, text, want, got in s["wrong"]:
-                print(f"    line {line}: {text!r} expected {want} recorded {got}")
+    if args.list:
+        for name, s in scores.items():
+            for line in s.misses + s.false_positives:
+                print(f"{name:<10} {line}")
+    print(table(f"the group lines of {args.labelled} through replay + report --json", scores, sent))
     return 0
 
 

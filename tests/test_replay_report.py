@@ -195,6 +195,6 @@ def test_a_fifth_of_the_corpus_through_replay_and_report_is_recorded_as_labelled
     items = [json.loads(x) for x in lines[::5]]
     sent, scores = replay_score(items)
     assert sent > 1500
-    assert {name: (s["precision"] >= 0.98, s["recall"] >= 0.95) for name, s in scores.items()} == {
+    assert {name: (s.precision >= 0.98, s.recall >= 0.95) for name, s in scores.items()} == {
         name: (True, True) for name in ("hometown", "checkin", "practice", "graduation")}, \
-        {name: s["wrong"][:5] for name, s in scores.items()}
+        {name: (s.misses + s.false_positives)[:5] for name, s in scores.items()}

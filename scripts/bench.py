@@ -37,6 +37,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import logging
 import random
 import resource
 import sqlite3
@@ -172,8 +173,8 @@ async def play_day(engine, runner, clock, events: array, progress: bool, wal: Wa
     inbox, perf = engine.inbox, time.perf_counter
     handle = inbox.handle
 
-    def timed(event, row):  # when each event's own handling ended (its reply then waits for the batch's commit)
-        handle(event, row)
+    def timed(event):  # when each event's own handling ended (its reply then waits for the batch's commit)
+        handle(event)
         handled.append(perf())
 
     inbox.handle = timed
@@ -237,10 +238,25 @@ def floor(path: Path, events: array) -> float:
     return len(events) / seconds
 
 
+class ErrorCount(logging.Handler):
+    """The engine's logged errors: a day with any is no measurement (an event the engine failed on costs nothing)."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.count, self.first = 0, ""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.count += 1
+        self.first = self.first or self.format(record).splitlines()[0] + (
+            f" ({record.exc_info[0].__name__}: {record.exc_info[1]})" if record.exc_info else "")
+
+
 def run(groups: int, members: int, db: Path, workdir: Path, progress: bool, window: int = 1,
         batch_ms: float | None = None) -> dict:
     if not 1 <= groups <= 0xFFFF or not 1 <= members <= 0xFFF:
         raise SystemExit("--groups must be 1..65535 and --members 1..4095")
+    errors = ErrorCount()
+    logging.getLogger().addHandler(errors)  # bot.*, rituals.*: every logger
     clock = VirtualClock(datetime(2026, 11, 30, 10, 0, tzinfo=TZ))
     transport, drawing = FakeTransport(clock, keep=False), DrawMeter()
     bot = assemble(db, ROOT / "data" / "playbook.yaml", clock, transport, GENEROUS, [ADVISOR], seed=0)
@@ -259,6 +275,10 @@ def run(groups: int, members: int, db: Path, workdir: Path, progress: bool, wind
     lat, seconds, busy, hold, burst = asyncio.run(play_day(engine, runner, clock, events, progress, wal, window))
     bot_msgs, batches = runner.sender.sent_count - sent_before, engine.inbox.__dict__.get("batches")
     store.close()
+    logging.getLogger().removeHandler(errors)
+    if errors.count:
+        raise SystemExit(f"the engine logged {errors.count} error(s) during the benchmark, so its figures mean nothing; "
+                         f"the first: {errors.first}")
     if progress:
         print("  floor: the same ids, one committed row each", file=sys.stderr)
     floor_rate = floor(workdir / "floor.db", events)

@@ -28,8 +28,14 @@ engine back, but every bot message is counted).
   lang_median_us          median µs for the language layer to read one of the day's messages afresh (every intent
                           asked; each text's best of 5 readings)
   lang_100k_ms            ms for the language layer to read one 100,000-character message
+  with --split:
+  sql_us_per_msg          µs per message of the day spent inside SQLite calls (the bench's checkpoints included:
+  checkpoint_us_per_msg   their share); sql_calls_per_msg how many calls
+  python_us_per_msg       the rest of the day's time per message: Python (the engine, the rituals, the language layer,
+                          the bench's own loop); against floor_us_per_msg (one committed row) it bounds the ratio from
+                          below: even with SQLite free, ratio >= python_us_per_msg / floor_us_per_msg
 
-    python scripts/bench.py [--groups 1000] [--members 100] [--db PATH] [--json] [--no-progress]
+    python scripts/bench.py [--groups 1000] [--members 100] [--db PATH] [--json] [--no-progress] [--split]
 
 Progress goes to stderr (tqdm) unless --no-progress; with --json stdout has the one JSON object only.
 """
@@ -131,13 +137,15 @@ class WalMeter:
     again), summing the frames each found in the log."""
 
     def __init__(self, conn: sqlite3.Connection, every: int = 500) -> None:
-        self.conn, self.every, self.frames = conn, every, 0
+        self.conn, self.every, self.frames, self.seconds = conn, every, 0, 0.0
         self.frame_bytes = conn.execute("PRAGMA page_size").fetchone()[0] + 24
         conn.execute("PRAGMA wal_autocheckpoint=0")
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # the set-up's frames are not the day's
 
     def checkpoint(self) -> None:
+        t = time.perf_counter()
         busy, log, copied = self.conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+        self.seconds += time.perf_counter() - t
         if busy or log != copied:
             raise RuntimeError("the WAL checkpoint could not run")
         self.frames += log
@@ -239,6 +247,60 @@ def floor(path: Path, events: array) -> float:
     return len(events) / seconds
 
 
+class SqlMeter:
+    """Wall seconds spent inside SQLite calls (execute, executemany and the fetches) of the connections opened while
+    it is installed, and how many calls: the rest of the day's time is Python. Installed for --split only (its own
+    cost, about a microsecond a call, then counts in the engine's figures)."""
+
+    def __init__(self) -> None:
+        self.seconds, self.calls, self._connect = 0.0, 0, sqlite3.connect
+        meter, perf = self, time.perf_counter
+
+        class Cursor(sqlite3.Cursor):
+            def fetchone(self):
+                t = perf()
+                try:
+                    return super().fetchone()
+                finally:
+                    meter.seconds += perf() - t
+
+            def fetchall(self):
+                t = perf()
+                try:
+                    return super().fetchall()
+                finally:
+                    meter.seconds += perf() - t
+
+            def __next__(self):
+                t = perf()
+                try:
+                    return super().__next__()
+                finally:
+                    meter.seconds += perf() - t
+
+        class Connection(sqlite3.Connection):
+            def execute(self, sql, args=()):
+                t = perf()
+                try:
+                    return self.cursor(Cursor).execute(sql, args)
+                finally:
+                    meter.seconds += perf() - t
+                    meter.calls += 1
+
+            def executemany(self, sql, rows):
+                t = perf()
+                try:
+                    return super().executemany(sql, rows)
+                finally:
+                    meter.seconds += perf() - t
+                    meter.calls += 1
+
+        sqlite3.connect = lambda *a, **k: self._connect(*a, **{"factory": Connection, **k})
+
+    def close(self) -> None:
+        sqlite3.connect = self._connect
+
+
 class ErrorCount(logging.Handler):
     """The engine's logged errors: a day with any is no measurement (an event the engine failed on costs nothing)."""
 
@@ -253,14 +315,19 @@ class ErrorCount(logging.Handler):
 
 
 def run(groups: int, members: int, db: Path, workdir: Path, progress: bool, window: int = 1,
-        batch_ms: float | None = None) -> dict:
+        batch_ms: float | None = None, split: bool = False) -> dict:
     if not 1 <= groups <= 0xFFFF or not 1 <= members <= 0xFFF:
         raise SystemExit("--groups must be 1..65535 and --members 1..4095")
     errors = ErrorCount()
     logging.getLogger().addHandler(errors)  # bot.*, rituals.*: every logger
     clock = VirtualClock(datetime(2026, 11, 30, 10, 0, tzinfo=TZ))
     transport, drawing = FakeTransport(clock, keep=False), DrawMeter()
-    bot = assemble(db, ROOT / "data" / "playbook.yaml", clock, transport, GENEROUS, [ADVISOR], seed=0)
+    sql = SqlMeter() if split else None
+    try:
+        bot = assemble(db, ROOT / "data" / "playbook.yaml", clock, transport, GENEROUS, [ADVISOR], seed=0)
+    finally:
+        if sql is not None:
+            sql.close()  # the engine's connection is metered, the floor's is not
     engine, store = bot.engine, bot.store
     runner = VirtualRunner(engine, bot.sender, clock)
     if batch_ms is not None:  # the group-commit batch's time bound (0: none, a batch is whatever waits)
@@ -273,7 +340,15 @@ def run(groups: int, members: int, db: Path, workdir: Path, progress: bool, wind
         print(f"  set-up: {groups} groups x {members} members, {len(events)} messages to play ({setup_s:.1f}s)", file=sys.stderr)
     wal = WalMeter(store.conn)
     drawing.on = True
+    sql_before = (sql.seconds, sql.calls) if sql is not None else None
     lat, seconds, busy, hold, burst = asyncio.run(play_day(engine, runner, clock, events, progress, wal, window))
+    n = len(events)
+    split_figures = {} if sql is None else {  # the day's time inside SQLite calls (the bench's checkpoints too) and out
+        "sql_us_per_msg": round((sql.seconds - sql_before[0]) / n * 1e6, 1),
+        "sql_calls_per_msg": round((sql.calls - sql_before[1]) / n, 2),
+        "checkpoint_us_per_msg": round(wal.seconds / n * 1e6, 1),
+        "python_us_per_msg": round((seconds - (sql.seconds - sql_before[0])) / n * 1e6, 1),
+        "floor_us_per_msg": None}
     bot_msgs, batches = runner.sender.sent_count - sent_before, engine.inbox.__dict__.get("batches")
     store.close()
     logging.getLogger().removeHandler(errors)
@@ -284,6 +359,8 @@ def run(groups: int, members: int, db: Path, workdir: Path, progress: bool, wind
         print("  floor: the same ids, one committed row each", file=sys.stderr)
     floor_rate = floor(workdir / "floor.db", events)
     ms, engine_rate = sorted(lat), len(events) / seconds
+    if split_figures:
+        split_figures["floor_us_per_msg"] = round(1e6 / floor_rate, 1)
     undrawn_rate = len(events) / (seconds - drawing.seconds)
     return {
         "engine_msgs_per_s": round(engine_rate, 1), "floor_msgs_per_s": round(floor_rate, 1),
@@ -302,7 +379,7 @@ def run(groups: int, members: int, db: Path, workdir: Path, progress: bool, wind
         "bot_msgs_per_group_day": round(bot_msgs / groups, 2),
         "messages": len(events), "groups": groups, "members": members, "window_seconds": window,
         "batch_ms": engine.inbox.batch_seconds * 1000 if engine.inbox.batch_seconds != float("inf") else 0,
-        "seconds": round(seconds, 2), "setup_seconds": round(setup_s, 2),
+        "seconds": round(seconds, 2), "setup_seconds": round(setup_s, 2), **split_figures,
         **language_cost(engine.services.reader, [text_of(*unpack(e)[1:]) for e in events[:: max(len(events) // 20_000, 1)]]),
     }
 
@@ -338,6 +415,8 @@ def main() -> None:
     ap.add_argument("--no-progress", action="store_true", help="no progress lines on stderr")
     ap.add_argument("--window", type=int, default=1, help="seconds of traffic delivered together (default 1; e.g. 10: "
                     "a saturated bot 10 s behind, whose inbox holds that much when it looks)")
+    ap.add_argument("--split", action="store_true", help="also measure the day's time inside SQLite calls and outside "
+                    "them (Python): sql_us_per_msg, python_us_per_msg (the meter's own cost counts in the engine's figures)")
     ap.add_argument("--batch-ms", type=float, help="the group-commit batch's time bound in ms (0: none, natural group "
                     "commit: a batch is whatever waits, up to its count); default: the inbox's own (none)")
     args = ap.parse_args()
@@ -345,14 +424,18 @@ def main() -> None:
         raise SystemExit(f"{args.db} exists; the benchmark needs a fresh database")
     with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
         result = run(args.groups, args.members, args.db or Path(tmp) / "bot.db", Path(tmp),
-                     progress=not args.no_progress, window=max(args.window, 1), batch_ms=args.batch_ms)
+                     progress=not args.no_progress, window=max(args.window, 1), batch_ms=args.batch_ms,
+                     split=args.split)
     if args.json:
         print(json.dumps(result))
         return
     print(f"{result['groups']} groups x {result['members']} members: {result['messages']} messages in "
           f"{result['seconds']}s (set-up {result['setup_seconds']}s, not timed)")
     for key in ("engine_msgs_per_s", "floor_msgs_per_s", "ratio", "p99_ms", "p50_ms", "max_ms", "hold_p99_ms", "hold_max_ms",
-                "burst_p99", "handle_us_per_msg", "draw_share", "engine_msgs_per_s_undrawn", "ratio_undrawn", "handle_share", "wal_bytes_per_day", "wal_frames_per_msg", "msgs_per_commit", "peak_rss_mb", "bot_msgs_per_group_day", "lang_median_us", "lang_100k_ms"):
+                "burst_p99", "handle_us_per_msg", "draw_share", "engine_msgs_per_s_undrawn", "ratio_undrawn", "handle_share", "wal_bytes_per_day", "wal_frames_per_msg", "msgs_per_commit", "peak_rss_mb", "bot_msgs_per_group_day", "lang_median_us", "lang_100k_ms",
+                "sql_us_per_msg", "sql_calls_per_msg", "checkpoint_us_per_msg", "python_us_per_msg", "floor_us_per_msg"):
+        if key not in result:
+            continue
         op, goal = TARGETS.get(key, (None, None))
         verdict = "" if op is None else f"   target {op} {goal}  " + (
             "ok" if (result[key] >= goal if op == ">=" else result[key] <= goal) else "MISSED")

@@ -31,6 +31,17 @@ def test_a_small_benchmark_day_records_the_check_ins_it_sends(tmp_path):
     assert recorded == sent
 
 
+def test_the_split_accounts_for_the_whole_day(tmp_path):
+    """--split: the day's time is what SQLite took plus the rest (Python), and the floor's own row is its cost."""
+    bench = script("bench")
+    r = bench.run(groups=1, members=5, db=tmp_path / "bot.db", workdir=tmp_path, progress=False, split=True)
+    day_us = 1e6 / r["engine_msgs_per_s"]
+    assert r["sql_calls_per_msg"] > 2  # at least the message stored and its id remembered
+    assert 0 < r["checkpoint_us_per_msg"] <= r["sql_us_per_msg"] < day_us
+    assert abs(r["sql_us_per_msg"] + r["python_us_per_msg"] - day_us) < 0.01 * day_us + 0.2
+    assert r["floor_us_per_msg"] > 0
+
+
 def test_the_benchmark_refuses_to_report_a_day_the_engine_failed_on(tmp_path, monkeypatch):
     bench = script("bench")
     from bot.core.inbox import Inbox

@@ -754,3 +754,17 @@ def test_a_long_message_is_folded_only_as_far_as_the_inbox_lets_text_in():
     assert FOLD_CHARS >= MAX_TEXT_CHARS  # moderation still sees every character the inbox keeps
     reading = Reader.with_additions().read("打卡✅ " * 25_000)
     assert len(reading.folded) == FOLD_CHARS and "checkin" in reading.intents()
+
+
+def test_in_a_group_ordinary_chat_is_let_go_early_and_no_opt_out_is_lost(monkeypatch):
+    """The letters test that lets ordinary group chat go before the opt-out reading changes no group reading: every
+    corpus text reads the same in a group with it as without it (a member saying 退订 in the group is still hinted)."""
+    texts = sorted({json.loads(x)["text"] for x in (CORPUS / "corpus.jsonl").read_text(encoding="utf-8").splitlines()
+                    if x.strip()})
+    quick = Reader.with_additions()
+    with_test = [quick.read(t).wants_out for t in texts]
+    assert READER.read("退订", private=False).wants_out and not quick.optouts._may_say_stop("老师好")
+    monkeypatch.setattr(type(quick.optouts), "_may_say_stop", lambda self, text: True)
+    full = Reader.with_additions()
+    assert [full.read(t).wants_out for t in texts] == with_test
+    assert sum(with_test) > 1000  # the corpus says it in groups often enough to mean something

@@ -10,6 +10,7 @@ Asking HOW to stop is the wish to stop said as a question, and an opt-out only (
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 from bot.language.clauses import Clause
 from bot.language.cues import Cues, Words
@@ -20,6 +21,25 @@ _OWN_POST = re.compile(r"我[^把]{0,4}?发的")  # '我刚才发的消息': the
 # '我知道怎么退订，只是暂时不想退': the way known, not used (not '我不知道怎么退订')
 _KNOWS_HOW = re.compile(r"(?:^|[^不没])(?:知道|晓得|懂得|清楚|会)(?:怎么|如何|咋|怎样|在哪)|我(?:都|也)?会(?:弄|操作|设置|搞)")
 
+
+class _Letters:
+    """A word list read by its letters: could any of its words stand in a text made only of these characters? A
+    necessary test, not a search: removing words from a text or replacing some by others can join a word that was not
+    there, never bring in a character that was not (but for the replacement's own, given as `added`)."""
+
+    def __init__(self, words, added: str = "") -> None:
+        needs = {frozenset(w) - frozenset(added) for w in words}
+        shared = Counter(ch for need in needs for ch in need)
+        self.by_letter: dict[str, list[frozenset[str]]] = {}
+        for need in sorted(needs, key=sorted):
+            # each word filed under one letter it needs (its least shared one, so a text looks at few words); a word
+            # made only of the added letters can always be made, and is filed under '' (always looked at)
+            key = min(need, key=lambda ch: (shared[ch], ch)) if need else ""
+            self.by_letter.setdefault(key, []).append(need)
+
+    def possible(self, letters: set[str]) -> bool:
+        """Could a word of the list be spelled with these letters?"""
+        return any(need <= letters for key in (letters | {""}) & self.by_letter.keys() for need in self.by_letter[key])
 
 
 class OptOut:
@@ -54,6 +74,13 @@ class OptOut:
         self.resubscribe_words = cues.words("resubscribe")
         self.optout_marketing = cues.words("optout", "marketing")
         self.optout_ba_named = Words([*self.optout_marketing, *cues.words("optout", "ba_named")])
+        # what a group message must hold for optout() to say yes (its private-only ways aside): an opt-out word, a
+        # stop and a verb of sending, 把 and a halt, or what is no longer wanted - letters only, since the clause read
+        # may lose words (optout_wants) or have some replaced by '给我' (optout_proxied)
+        self._group_needs = _Letters([*self.optout_words, *("把" + h for h in cues.words("optout", "ba_halt")),
+                                      *cues.words("optout", "unwanted")], added="给我")
+        self._group_stops = _Letters(self.optout_stop, added="给我")
+        self._group_sends = _Letters(self.optout_send_group, added="给我")
         kin = cues.words("optout", "proxy_kin")
         # '替我母亲回复的', '这个号是我奶奶的': written for an elder; '给她', '给我母亲' are then the sender's own
         self.optout_proxy = Words([*cues.words("optout", "proxy"),
@@ -107,6 +134,8 @@ class OptOut:
 
     def optout(self, parts: list[Clause], private: bool = True) -> bool:
         """'退订' / 'TD' / '请帮我退订，谢谢' / '不要再给我发优惠信息了'; not '退订了还能上课吗？'."""
+        if not private and not any(self._may_say_stop(c.text) for c in parts):
+            return False  # ordinary chat (most of a group's messages): none of what a yes below needs is there
         if self.retracted(parts) or any(self.optout_back.within(c.text) and self.scope.asks(c) for c in parts):
             return False  # '我退订了，现在又想听课，怎么恢复？': asks to come back
         if self.resubscribe(parts):
@@ -167,6 +196,13 @@ class OptOut:
             if not asks and (self._stop_sending(text, parts[i + 1:], private) or self._halted(text) or self._unwanted(text)):
                 return True
         return False
+
+    def _may_say_stop(self, text: str) -> bool:
+        """Could a group clause be an opt-out by optout()'s loop? Its letters hold an opt-out word, 把 and a halt, what is
+        no longer wanted, or a stop and a verb of sending (the only ways that loop says yes in a group)."""
+        letters = set(text)
+        return self._group_needs.possible(letters) or (
+            self._group_stops.possible(letters) and self._group_sends.possible(letters))
 
     def _relay_only(self, text: str) -> bool:
         """'我老公讲了，别给他推这些理财广告了': a clause that only says a relative said it; what follows is theirs."""

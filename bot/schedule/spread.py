@@ -35,10 +35,15 @@ class Spread:
         self._ranks: dict[str, tuple[int, int]] = {}  # room -> (rank, running groups on its account)
         self._ranked_at: object = None  # the groups' change mark the ranks were computed at
         self._posts: dict[tuple[date, datetime], int] = {}
+        # (room, account, start, kind, due) -> the group's moment, while the ranks and the pacing stay what they were
+        # (asked for the heap's first group on every stop of a virtual clock, and on every tick of a real one)
+        self._moments: dict[tuple, datetime] = {}
+        self._moments_at: object = None
 
     def paced(self, pacing, account: str = "") -> None:
         """Tell the spread how fast an account sends (the composition root, once per account)."""
         self._seconds[account] = post_seconds(pacing)
+        self._moments.clear()
 
     def window(self, kind: str) -> float:
         """Seconds over which a kind of post is spread (0: not spread)."""
@@ -47,7 +52,15 @@ class Spread:
 
     def at(self, group, action: Action) -> datetime:
         """The group's own moment for a scheduled action: its nominal time plus the group's offset."""
-        return action.due + self.offset(group, action)
+        mark = self.groups.mark()
+        if mark != self._moments_at or len(self._moments) > 4096:
+            self._moments.clear()
+            self._moments_at = mark
+        key = (group.room, getattr(group, "account", ""), group.start_date, action.kind, action.due)
+        moment = self._moments.get(key)
+        if moment is None:
+            moment = self._moments[key] = action.due + self.offset(group, action)
+        return moment
 
     def offset(self, group, action: Action) -> timedelta:
         window = self.window(action.kind)

@@ -89,7 +89,7 @@ def _is_link(token: str) -> bool:
         return token.startswith(("http://", "https://")) and bool(host_and_path(token)[0])
     if token.startswith("www."):
         return True
-    if "@" in token:  # an e-mail address is not a link
+    if "@" in token or "." not in token:  # an e-mail address is not a link, nor a host without a dot ('300', 'abc')
         return False
     host, _ = host_and_path(token)
     labels = host.split(".")
@@ -151,6 +151,8 @@ class Rules:
 
     @staticmethod
     def _split(t: str) -> tuple[str, list[str]]:
+        if "." not in t and ":" not in t:  # a link has a dot in its host or a scheme's '://' (most chat has neither)
+            return t, []
         links, parts, last = [], [], 0
         for m in _TOKEN.finditer(t):
             token = m.group().rstrip(".:?#=&%_~+@-")

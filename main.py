@@ -355,10 +355,11 @@ def report(db: Path, as_json: bool, playbook: Path, chart: Path | None = None, r
                             "`run` or `replay`") from None
     finally:
         store.close()
-    if as_json:  # written a group at a time as it is made (a year of data is tens of MB of JSON)
-        for piece in jsonout.pieces(data):
-            click.echo(piece, nl=False)
-        click.echo()
+    if as_json:  # written a group at a time, in UTF-8 as it is made (a year of data is tens of MB of JSON)
+        sys.stdout.flush()
+        jsonout.write(data, sys.stdout.buffer)
+        sys.stdout.buffer.write(b"\n")
+        sys.stdout.buffer.flush()
     else:
         click.echo(rep.render(data))
     if chart is not None:

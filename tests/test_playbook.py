@@ -86,3 +86,13 @@ def test_run_refuses_to_start_on_a_bad_playbook(tmp_path):
     res = subprocess.run([sys.executable, "main.py", "run", "--playbook", bad, "--db", str(tmp_path / "x.db")],
                          cwd=ROOT, capture_output=True, text=True, input="", timeout=60)
     assert res.returncode == 2 and "settings.grace_minutes" in res.stderr and "Traceback" not in res.stderr
+
+
+def test_a_report_reads_the_playbook_without_checking_its_language_additions(tmp_path):
+    bad = write(tmp_path, lambda d: d["language"].update(checkin={"wordz": ["签到"]}))
+    with pytest.raises(PlaybookError, match="language.checkin.wordz: unknown key"):
+        load_playbook(bad)  # run, check, replay: the cue lists are checked
+    pb = load_playbook(bad, language=False)  # report: reads no message, so the cue lists are not read at all
+    assert pb.course.days == 7
+    with pytest.raises(PlaybookError, match="graduation.day"):  # everything else is still checked
+        load_playbook(write(tmp_path, lambda d: d["graduation"].update(day=3)), language=False)

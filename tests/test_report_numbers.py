@@ -4,6 +4,7 @@ some of them, offers and coupons in one room, surveys, an opt-out and an interru
 from __future__ import annotations
 
 import importlib.util
+import io
 import json
 import subprocess
 import sys
@@ -124,6 +125,9 @@ def test_the_json_is_exactly_what_json_dumps_writes(tmp_path):
            True: [[], [{}]], None: 0.1}
     assert jsonout.dumps(odd) == json.dumps(odd, ensure_ascii=False, indent=2)
     assert "".join(jsonout.pieces(odd, levels=3)) == json.dumps(odd, ensure_ascii=False, indent=2)
+    written = io.BytesIO()
+    jsonout.write(odd, written, levels=3)
+    assert written.getvalue() == json.dumps(odd, ensure_ascii=False, indent=2).encode()  # UTF-8, as report --json
     assert json.loads(jsonout.dumps({"rate": float("nan")})) == {"rate": None}  # valid JSON, never NaN
 
 

@@ -31,3 +31,23 @@ def test_a_bot_assembled_as_the_daemon_does_imports_neither_pandas_nor_sqlite_ut
     res = subprocess.run([sys.executable, "-c", ASSEMBLE], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert res.returncode == 0, res.stderr
     assert res.stdout.strip() == "[]"
+
+
+REPORT = """
+import runpy, sys
+from bot.storage import Store, connect
+Store(connect(sys.argv[1])).close()
+sys.argv = ["main.py", "report", "--db", sys.argv[1]]
+try:
+    runpy.run_path("main.py", run_name="__main__")
+except SystemExit as exc:
+    assert not exc.code, exc.code
+print(sorted(m for m in ("PIL", "bot.pictures.cards") if m in sys.modules), file=sys.stderr)
+"""
+
+
+def test_a_report_draws_nothing_so_it_does_not_import_pillow(tmp_path):
+    res = subprocess.run([sys.executable, "-c", REPORT, str(tmp_path / "bot.db")], cwd=ROOT, capture_output=True,
+                         text=True, timeout=120)
+    assert res.returncode == 0, res.stderr
+    assert res.stderr.strip().splitlines()[-1] == "[]"

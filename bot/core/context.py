@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Callable, Iterable
+from typing import TYPE_CHECKING, Any, Callable, Iterable
 
 from bot.schedule.calendar import local_day
 from bot.core.events import Message, Outgoing
 from bot.core.groups import Groups
-from bot.language import Reader, Reading
 from bot.core.lifecycle import Group
 from bot.core.names import display_name, topic
 from bot.playbook import Playbook
@@ -18,6 +17,9 @@ from bot.delivery.outbox import ACK, POST, REPLY, Outbox
 from bot.storage import Store
 from bot.schedule.scheduler import Scheduler
 from bot.core.wiring import Wiring
+
+if TYPE_CHECKING:  # the reader is loaded by the engine, which reads messages, not by every ritual's import
+    from bot.language import Reader, Reading
 
 
 @dataclass(frozen=True)

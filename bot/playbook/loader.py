@@ -41,19 +41,22 @@ def _loc(loc: tuple) -> str:
     return out or "(top level)"
 
 
-def load_playbook(path: str | Path) -> Playbook:
-    """Read and validate a playbook; raise PlaybookError('FILE: FIELD: PROBLEM') if unusable."""
+def load_playbook(path: str | Path, language: bool = True) -> Playbook:
+    """Read and validate a playbook; raise PlaybookError('FILE: FIELD: PROBLEM') if unusable. `language=False`: its
+    `language:` additions are not checked against the language layer's cue lists (for a command that never reads
+    messages, e.g. `report`: reading and checking the cue lists is a good part of its start-up; `check`, `run` and
+    every command that reads messages check them)."""
     path = Path(path)
     raw = read_yaml(path, PlaybookError)
     if not isinstance(raw, dict):
         raise PlaybookError(f"{path}: (top level): 顶层必须是各个部分的映射（a mapping of sections: persona, course, days ...）")
-    problems = _build(raw)
+    problems = _build(raw, language)
     if isinstance(problems, Playbook):
         return problems
     raise PlaybookError("\n".join(f"{path}: {p}" for p in problems))
 
 
-def _build(raw: dict) -> Playbook | list[str]:
+def _build(raw: dict, language: bool = True) -> Playbook | list[str]:
     """The playbook with its rituals' sections, or every problem found ('field: problem')."""
     try:
         rituals = registry.chosen(raw.get("rituals") if isinstance(raw.get("rituals"), list) else None)
@@ -76,7 +79,7 @@ def _build(raw: dict) -> Playbook | list[str]:
         except ValidationError as exc:
             problems += _lines(exc, (key,))
     try:
-        pb = Playbook.model_validate(core)
+        pb = Playbook.model_validate(core, context={"language": language})
     except ValidationError as exc:
         return _lines(exc, ()) + problems
     if problems:

@@ -9,6 +9,7 @@ from datetime import datetime
 
 from bot.storage.stamps import iso
 from dataclasses import dataclass
+from itertools import repeat
 from operator import itemgetter
 
 # the funnel stages counted per group by the room a stage was recorded in, and overall by distinct person
@@ -38,9 +39,12 @@ class ReportQueries:
         members: dict[str, list[str]] = defaultdict(list)
         rows = self.conn.execute(
             "SELECT room, member, left_at IS NULL FROM members ORDER BY room, joined_at, member").fetchall()
-        for room, member, current in rows:
+        last, mine = None, []
+        for room, member, current in rows:  # (a row at a time: a year is 140,000 of them)
             if current:
-                members[room].append(member)
+                if room != last:
+                    last, mine = room, members[room]
+                mine.append(member)
         joined, everyone = Counter(map(itemgetter(0), rows)), set(map(itemgetter(1), rows))
         return Detail(members, joined, len(everyone), self.days_by_member("checkins"),
                       self.days_by_member("practice"), self.hometowns(), self.graduates())
@@ -57,17 +61,18 @@ class ReportQueries:
         bits then fall short of the member's row count) has the days read one by one."""
         assert table in ("checkins", "practice")
         out: dict[str, dict[str, list[int]]] = defaultdict(dict)
-        lists: dict[tuple[int, int], list[int]] = {}
+        lists: dict[int, list[int]] = {}
+        last, mine = None, {}
         for room, member, mask, n in self.conn.execute(
                 f"SELECT room, member, SUM(1 << day), COUNT(*) FROM {table} GROUP BY room, member ORDER BY room, member"):
-            if (days := lists.get((mask, n))) is None:
-                days = [d for d in range(63) if mask >> d & 1] if mask > 0 else []
-                if len(days) == n:
-                    lists[(mask, n)] = days
-                else:
-                    days = sorted(d for (d,) in self.conn.execute(
-                        f"SELECT day FROM {table} WHERE room = ? AND member = ?", (room, member)))
-            out[room][member] = days
+            if room != last:  # (rows come a room at a time: its dict is looked up once, not once a member)
+                last, mine = room, out[room]
+            if (days := lists.get(mask)) is None:
+                days = lists[mask] = [d for d in range(63) if mask >> d & 1] if mask > 0 else []
+            if len(days) != n:
+                days = sorted(d for (d,) in self.conn.execute(
+                    f"SELECT day FROM {table} WHERE room = ? AND member = ?", (room, member)))
+            mine[member] = days
         return out
 
     def hometowns(self) -> dict[str, dict[str, dict]]:
@@ -75,18 +80,24 @@ class ReportQueries:
         read, never changed; the JSON writer writes a shared value once)."""
         out: dict[str, dict[str, dict]] = defaultdict(dict)
         places: dict[tuple, dict] = {}
+        last, mine = None, {}
         for room, member, province, city in self.conn.execute(
                 "SELECT room, member, province, city FROM hometowns ORDER BY room, member"):
+            if room != last:
+                last, mine = room, out[room]
             if (place := places.get((province, city))) is None:
                 place = places[(province, city)] = {"province": province, "city": city}
-            out[room][member] = place
+            mine[member] = place
         return out
 
     def graduates(self) -> dict[str, list[str]]:
         """{room: graduates in the order they graduated}."""
         out: dict[str, list[str]] = defaultdict(list)
+        last, mine = None, []
         for room, member in self.conn.execute("SELECT room, member FROM graduates ORDER BY room, ts, member"):
-            out[room].append(member)
+            if room != last:
+                last, mine = room, out[room]
+            mine.append(member)
         return out
 
     def unknown_sends(self) -> dict[str, int]:
@@ -146,19 +157,24 @@ class ReportQueries:
                 f"SELECT stage, room, COUNT(DISTINCT contact) FROM funnel WHERE stage IN ({_marks(_ROOM_STAGES)}) "
                 "AND room IS NOT NULL GROUP BY stage, room", _ROOM_STAGES):
             in_room[stage][room] = n
-        surveys: dict[str, tuple[int, int]] = {room: (started, completed) for room, started, completed in self.conn.execute(
-            "SELECT m.room, SUM(s.state != 'invited'), SUM(s.completed_at IS NOT NULL) FROM members m "
-            "JOIN surveys s ON s.contact = m.member WHERE m.left_at IS NULL GROUP BY m.room")}
-        opted_out = by_room("SELECT m.room, COUNT(*) FROM members m JOIN contacts c ON c.contact = m.member "
-                            "WHERE m.left_at IS NULL AND c.opted_out_at IS NOT NULL GROUP BY m.room")
+        # the few people who started or completed a survey or opted out, each counted in the groups they are in now
+        # (a set's intersection with each group's current members: members is not read and joined again)
+        started, completed = set(), set()
+        for contact, began, done in self.conn.execute(
+                "SELECT contact, state != 'invited', completed_at IS NOT NULL FROM surveys"):
+            if began:
+                started.add(contact)
+            if done:
+                completed.add(contact)
+        opted_out = {contact for (contact,) in self.conn.execute(
+            "SELECT contact FROM contacts WHERE opted_out_at IS NOT NULL")}
         enrolled = by_room("SELECT room, COUNT(*) FROM enrollments WHERE room IS NOT NULL GROUP BY room")
         claimed = by_room("SELECT room, COUNT(*) FROM coupon_claims WHERE room IS NOT NULL GROUP BY room")
         empty: dict = {}
         out = {}
         for room, people in detail.members.items():
-            room_checkins = detail.checkins.get(room, empty)
-            distribution = Counter(len(room_checkins.get(m, ())) for m in people)
-            started, completed = surveys.get(room, (0, 0))
+            # how many days each current member checked in (C loops: a year is 140,000 members)
+            distribution = Counter(map(len, map(detail.checkins.get(room, empty).get, people, repeat(()))))
             out[room] = {
                 "friends_added": invited_with["friend_added"].get(room, 0),
                 "greeted": invited_with["greeted"].get(room, 0),
@@ -172,9 +188,9 @@ class ReportQueries:
                 "enrolled": enrolled.get(room, 0),
                 "coupons_pushed": in_room["coupon_pushed"].get(room, 0),
                 "coupons_claimed": claimed.get(room, 0),
-                "survey_started": started,
-                "survey_completed": completed,
-                "opted_out": opted_out.get(room, 0),
+                "survey_started": len(started.intersection(people)),
+                "survey_completed": len(completed.intersection(people)),
+                "opted_out": len(opted_out.intersection(people)),
             }
         return out
 

@@ -256,44 +256,23 @@ class SqlMeter:
         self.seconds, self.calls, self._connect = 0.0, 0, sqlite3.connect
         meter, perf = self, time.perf_counter
 
+        def metered(call, counted: bool = False):
+            def timed(*args, **kwargs):
+                t = perf()
+                try:
+                    return call(*args, **kwargs)
+                finally:
+                    meter.seconds += perf() - t
+                    meter.calls += counted
+            return timed
+
         class Cursor(sqlite3.Cursor):
-            def fetchone(self):
-                t = perf()
-                try:
-                    return super().fetchone()
-                finally:
-                    meter.seconds += perf() - t
-
-            def fetchall(self):
-                t = perf()
-                try:
-                    return super().fetchall()
-                finally:
-                    meter.seconds += perf() - t
-
-            def __next__(self):
-                t = perf()
-                try:
-                    return super().__next__()
-                finally:
-                    meter.seconds += perf() - t
+            fetchone, fetchall = metered(sqlite3.Cursor.fetchone), metered(sqlite3.Cursor.fetchall)
+            __next__ = metered(sqlite3.Cursor.__next__)
 
         class Connection(sqlite3.Connection):
-            def execute(self, sql, args=()):
-                t = perf()
-                try:
-                    return self.cursor(Cursor).execute(sql, args)
-                finally:
-                    meter.seconds += perf() - t
-                    meter.calls += 1
-
-            def executemany(self, sql, rows):
-                t = perf()
-                try:
-                    return super().executemany(sql, rows)
-                finally:
-                    meter.seconds += perf() - t
-                    meter.calls += 1
+            execute = metered(lambda self, sql, args=(): self.cursor(Cursor).execute(sql, args), counted=True)
+            executemany = metered(sqlite3.Connection.executemany, counted=True)
 
         sqlite3.connect = lambda *a, **k: self._connect(*a, **{"factory": Connection, **k})
 

@@ -1,9 +1,9 @@
 """The report as indented JSON, fast: the layout of json.dumps(obj, ensure_ascii=False, indent=2), written by orjson
 (its OPT_INDENT_2 output is that layout, byte for byte, in a fraction of the time: a year of data's 34 MB in a tenth
 of a second instead of seconds). One difference, on purpose: a non-finite float is written `null` (valid JSON) where
-json.dumps writes `NaN`/`Infinity`. `pieces` gives the same text in pieces (a group at a time), so a big report is
-written out as it is made rather than held as one string; `write` writes those pieces to a binary stream as orjson makes
-them, UTF-8 bytes never decoded to text and encoded again (a tenth of a second less for a year's 34 MB)."""
+json.dumps writes `NaN`/`Infinity`. `write` writes the same text to a binary stream in pieces (a group at a time), so
+a big report is written out as it is made rather than held as one string, in the UTF-8 bytes orjson makes (never
+decoded to text and encoded again: a tenth of a second less for a year's 34 MB)."""
 from __future__ import annotations
 
 from typing import BinaryIO, Iterator
@@ -19,15 +19,9 @@ def dumps(obj: object) -> str:
     return orjson.dumps(obj, option=_OPTIONS).decode()
 
 
-def pieces(obj: object, levels: int = 2) -> Iterator[str]:
-    """dumps(obj) in consecutive pieces: the top `levels` levels of dicts and lists are walked here, a piece per key
-    and per item, and everything below each is one piece ("".join(pieces(obj)) == dumps(obj))."""
-    for piece in _pieces(obj, b"", levels):
-        yield piece.decode()
-
-
 def write(obj: object, out: BinaryIO, levels: int = 2) -> None:
-    """dumps(obj) written to `out` in UTF-8, in the pieces of `pieces` (as bytes)."""
+    """dumps(obj) written to `out` in UTF-8, in consecutive pieces: the top `levels` levels of dicts and lists are
+    walked here, a piece per key and per item, and everything below each is one piece."""
     for piece in _pieces(obj, b"", levels):
         out.write(piece)
 

@@ -9,7 +9,8 @@ from datetime import datetime
 
 from bot.storage.stamps import iso
 from dataclasses import dataclass
-from itertools import repeat
+from itertools import groupby, repeat
+from typing import Iterable
 from operator import itemgetter
 
 # the funnel stages counted per group by the room a stage was recorded in, and overall by distinct person
@@ -39,12 +40,9 @@ class ReportQueries:
         members: dict[str, list[str]] = defaultdict(list)
         rows = self.conn.execute(
             "SELECT room, member, left_at IS NULL FROM members ORDER BY room, joined_at, member").fetchall()
-        last, mine = None, []
-        for room, member, current in rows:  # (a row at a time: a year is 140,000 of them)
-            if current:
-                if room != last:
-                    last, mine = room, members[room]
-                mine.append(member)
+        for room, of_room in _by_room_of(rows):  # (a year is 140,000 rows)
+            if now := [member for _, member, current in of_room if current]:
+                members[room] = now
         joined, everyone = Counter(map(itemgetter(0), rows)), set(map(itemgetter(1), rows))
         return Detail(members, joined, len(everyone), self.days_by_member("checkins"),
                       self.days_by_member("practice"), self.hometowns(), self.graduates())
@@ -62,17 +60,16 @@ class ReportQueries:
         assert table in ("checkins", "practice")
         out: dict[str, dict[str, list[int]]] = defaultdict(dict)
         lists: dict[int, list[int]] = {}
-        last, mine = None, {}
-        for room, member, mask, n in self.conn.execute(
-                f"SELECT room, member, SUM(1 << day), COUNT(*) FROM {table} GROUP BY room, member ORDER BY room, member"):
-            if room != last:  # (rows come a room at a time: its dict is looked up once, not once a member)
-                last, mine = room, out[room]
-            if (days := lists.get(mask)) is None:
-                days = lists[mask] = [d for d in range(63) if mask >> d & 1] if mask > 0 else []
-            if len(days) != n:
-                days = sorted(d for (d,) in self.conn.execute(
-                    f"SELECT day FROM {table} WHERE room = ? AND member = ?", (room, member)))
-            mine[member] = days
+        for room, rows in _by_room_of(self.conn.execute(
+                f"SELECT room, member, SUM(1 << day), COUNT(*) FROM {table} GROUP BY room, member ORDER BY room, member")):
+            mine = out[room]
+            for _, member, mask, n in rows:
+                if (days := lists.get(mask)) is None:
+                    days = lists[mask] = [d for d in range(63) if mask >> d & 1] if mask > 0 else []
+                if len(days) != n:
+                    days = sorted(d for (d,) in self.conn.execute(
+                        f"SELECT day FROM {table} WHERE room = ? AND member = ?", (room, member)))
+                mine[member] = days
         return out
 
     def hometowns(self) -> dict[str, dict[str, dict]]:
@@ -80,24 +77,20 @@ class ReportQueries:
         read, never changed; the JSON writer writes a shared value once)."""
         out: dict[str, dict[str, dict]] = defaultdict(dict)
         places: dict[tuple, dict] = {}
-        last, mine = None, {}
-        for room, member, province, city in self.conn.execute(
-                "SELECT room, member, province, city FROM hometowns ORDER BY room, member"):
-            if room != last:
-                last, mine = room, out[room]
-            if (place := places.get((province, city))) is None:
-                place = places[(province, city)] = {"province": province, "city": city}
-            mine[member] = place
+        for room, rows in _by_room_of(self.conn.execute(
+                "SELECT room, member, province, city FROM hometowns ORDER BY room, member")):
+            mine = out[room]
+            for _, member, province, city in rows:
+                if (place := places.get((province, city))) is None:
+                    place = places[(province, city)] = {"province": province, "city": city}
+                mine[member] = place
         return out
 
     def graduates(self) -> dict[str, list[str]]:
         """{room: graduates in the order they graduated}."""
         out: dict[str, list[str]] = defaultdict(list)
-        last, mine = None, []
-        for room, member in self.conn.execute("SELECT room, member FROM graduates ORDER BY room, ts, member"):
-            if room != last:
-                last, mine = room, out[room]
-            mine.append(member)
+        for room, rows in _by_room_of(self.conn.execute("SELECT room, member FROM graduates ORDER BY room, ts, member")):
+            out[room].extend(map(itemgetter(1), rows))
         return out
 
     def unknown_sends(self) -> dict[str, int]:
@@ -239,6 +232,12 @@ class Detail:
 def _people(by_room: dict[str, dict]) -> int:
     """Distinct people across the groups' {member: ...} dicts."""
     return len(set().union(*by_room.values()))
+
+
+def _by_room_of(rows: Iterable[tuple]) -> groupby:
+    """(room, its rows) for rows ordered by room (their first column): a room's entry is looked up once, not once a
+    row (a year of data is hundreds of thousands of rows)."""
+    return groupby(rows, itemgetter(0))
 
 
 def _marks(values: tuple) -> str:
